@@ -1,0 +1,187 @@
+//! Typed errors with a stable code and the path of the offending field.
+//!
+//! Every error names where in the input it arose (`projects[12].budget.amount`) and
+//! carries a code that stays the same in Rust, Python and JavaScript, so callers can
+//! branch on `code` rather than parse messages.
+
+use serde::{Deserialize, Serialize};
+
+/// Result alias used throughout the crate.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Everything that can go wrong with input data or a policy edition.
+///
+/// ```
+/// use tcrules::Error;
+/// let e = Error::MissingRate { path: "budget".into(), currency: "EUR".into() };
+/// assert_eq!(e.code(), "missing_rate");
+/// assert_eq!(e.to_string(), "budget: no exchange rate from EUR to USD");
+/// let e = e.at("projects[3]");
+/// assert_eq!(e.path(), "projects[3].budget");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The text is not valid JSON, or does not have the expected shape.
+    #[error("{path}: {message}")]
+    Json { path: String, message: String },
+    /// A CSV table could not be read.
+    #[error("{path}: {message}")]
+    Csv { path: String, message: String },
+    /// A money amount's currency has no rate in the caller's rate table.
+    #[error("{path}: no exchange rate from {currency} to USD")]
+    MissingRate { path: String, currency: String },
+    /// A currency code is not an active ISO 4217 code.
+    #[error("{path}: unknown currency code {code:?}")]
+    UnknownCurrency { path: String, code: String },
+    /// An end date lies before its start date.
+    #[error("{path}: end date {end} is before start date {start}")]
+    EndBeforeStart {
+        path: String,
+        start: String,
+        end: String,
+    },
+    /// A money amount, rate or count that must not be negative is.
+    #[error("{path}: {value} is negative")]
+    Negative { path: String, value: String },
+    /// An arithmetic result does not fit a 96-bit decimal.
+    #[error("{path}: amount too large to compute with exactly")]
+    Overflow { path: String },
+    /// Two items share an id that must be unique.
+    #[error("{path}: duplicate id {id:?}")]
+    DuplicateId { path: String, id: String },
+    /// A record refers to a project that is not in the portfolio.
+    #[error("{path}: no project with id {id:?}")]
+    UnknownProject { path: String, id: String },
+    /// A value is out of its allowed range or otherwise invalid.
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+    /// A policy edition is malformed or inconsistent.
+    #[error("{path}: {message}")]
+    Policy { path: String, message: String },
+    /// An input exceeds a documented size or depth limit.
+    #[error("{path}: {message}")]
+    TooLarge { path: String, message: String },
+    /// A file could not be read or written.
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+}
+
+impl Error {
+    /// The stable, machine-readable code (`missing_rate`, `end_before_start`, ...).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Json { .. } => "invalid_json",
+            Error::Csv { .. } => "invalid_csv",
+            Error::MissingRate { .. } => "missing_rate",
+            Error::UnknownCurrency { .. } => "unknown_currency",
+            Error::EndBeforeStart { .. } => "end_before_start",
+            Error::Negative { .. } => "negative_amount",
+            Error::Overflow { .. } => "overflow",
+            Error::DuplicateId { .. } => "duplicate_id",
+            Error::UnknownProject { .. } => "unknown_project",
+            Error::Invalid { .. } => "invalid_value",
+            Error::Policy { .. } => "invalid_policy",
+            Error::TooLarge { .. } => "too_large",
+            Error::Io { .. } => "io",
+        }
+    }
+
+    /// The path of the offending field, e.g. `projects[12].budget.amount`.
+    pub fn path(&self) -> &str {
+        match self {
+            Error::Json { path, .. }
+            | Error::Csv { path, .. }
+            | Error::MissingRate { path, .. }
+            | Error::UnknownCurrency { path, .. }
+            | Error::EndBeforeStart { path, .. }
+            | Error::Negative { path, .. }
+            | Error::Overflow { path }
+            | Error::DuplicateId { path, .. }
+            | Error::UnknownProject { path, .. }
+            | Error::Invalid { path, .. }
+            | Error::Policy { path, .. }
+            | Error::TooLarge { path, .. }
+            | Error::Io { path, .. } => path,
+        }
+    }
+
+    fn path_mut(&mut self) -> &mut String {
+        match self {
+            Error::Json { path, .. }
+            | Error::Csv { path, .. }
+            | Error::MissingRate { path, .. }
+            | Error::UnknownCurrency { path, .. }
+            | Error::EndBeforeStart { path, .. }
+            | Error::Negative { path, .. }
+            | Error::Overflow { path }
+            | Error::DuplicateId { path, .. }
+            | Error::UnknownProject { path, .. }
+            | Error::Invalid { path, .. }
+            | Error::Policy { path, .. }
+            | Error::TooLarge { path, .. }
+            | Error::Io { path, .. } => path,
+        }
+    }
+
+    /// Prefixes the path with the location of the enclosing item, so an error raised on
+    /// one project reads `projects[3].budget` in a portfolio.
+    #[must_use]
+    pub fn at(mut self, prefix: &str) -> Self {
+        let path = self.path_mut();
+        *path = join_path(prefix, path);
+        self
+    }
+
+    /// The serializable `{code, path, message}` form used by reports and bindings.
+    pub fn info(&self) -> ErrorInfo {
+        ErrorInfo {
+            code: self.code().to_owned(),
+            path: self.path().to_owned(),
+            message: self.to_string(),
+        }
+    }
+
+    pub(crate) fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Invalid {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn overflow(path: impl Into<String>) -> Self {
+        Error::Overflow { path: path.into() }
+    }
+}
+
+/// Joins a prefix and a relative path: `projects[3]` + `budget` = `projects[3].budget`,
+/// `projects` + `[3]` = `projects[3]`.
+pub(crate) fn join_path(prefix: &str, rest: &str) -> String {
+    if prefix.is_empty() {
+        rest.to_owned()
+    } else if rest.is_empty() {
+        prefix.to_owned()
+    } else if rest.starts_with('[') {
+        format!("{prefix}{rest}")
+    } else {
+        format!("{prefix}.{rest}")
+    }
+}
+
+/// An error as data: what reports, batch rows and bindings carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ErrorInfo {
+    /// Stable code, see [`Error::code`].
+    pub code: String,
+    /// Path of the offending field.
+    pub path: String,
+    /// Human-readable message, including the path.
+    pub message: String,
+}
+
+impl From<&Error> for ErrorInfo {
+    fn from(e: &Error) -> Self {
+        e.info()
+    }
+}

@@ -1,0 +1,497 @@
+//! Evaluation requirements (EVAL): which evaluations a project needs, when they fall due,
+//! and whether its evaluation plan provides them (R6 §143, §150, §67, §141).
+//!
+//! R6 §143: "Projects of under 18 months' duration received a final evaluation on
+//! completion; projects of between 18 and 30 months were subjected to a mid-term
+//! evaluation and final evaluation on completion; projects of over 30 months' duration had
+//! annual reviews, a mid-term review if agreed in the initial project evaluation plan and a
+//! final evaluation on completion. All technical cooperation programmes or projects with a
+//! budget of over US$350,000 have been subjected to an independent evaluation at least once
+//! during the programme or project cycle."
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::finding::{Finding, RuleId, Status};
+use crate::model::{EvaluationKind, EvaluationPlan, Project};
+use crate::money::Rates;
+use crate::period::{anniversaries, midpoint, Duration};
+use crate::policy::Policy;
+
+/// Which duration band of R6 §143 a project falls in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DurationClass {
+    /// Under the policy's first threshold (18 months): final evaluation only.
+    Short,
+    /// From 18 months up to and including 30 months 0 days: mid-term and final.
+    Medium,
+    /// Over 30 months: annual reviews, mid-term review if agreed, final.
+    Long,
+}
+
+impl DurationClass {
+    /// The snake_case name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            DurationClass::Short => "short",
+            DurationClass::Medium => "medium",
+            DurationClass::Long => "long",
+        }
+    }
+}
+
+/// What R6 §143 requires of one project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Requirements {
+    /// Start date.
+    pub start: NaiveDate,
+    /// End date.
+    pub end: NaiveDate,
+    /// Duration, both days included.
+    pub duration: Duration,
+    /// Duration band.
+    pub class: DurationClass,
+    /// Total budget in US-dollar equivalent, exact.
+    pub budget_usd: Decimal,
+    /// A mid-term evaluation is required (medium projects).
+    pub mid_term_evaluation: bool,
+    /// Number of annual reviews required (long projects): anniversaries before the end.
+    pub annual_reviews: u32,
+    /// A mid-term review is required if the plan agrees one (long projects).
+    pub mid_term_review_if_agreed: bool,
+    /// At least one independent evaluation is required (budget over the threshold).
+    pub independent_evaluation: bool,
+}
+
+/// One evaluation or review that falls due.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Due {
+    /// What is due.
+    pub kind: EvaluationKind,
+    /// When: anniversaries for annual reviews, the midpoint for mid-term, the end date
+    /// for the final evaluation.
+    pub date: NaiveDate,
+}
+
+/// Classifies a project from its dates and US-dollar budget: the fast path that batch
+/// callers use on columns.
+///
+/// ```
+/// use tcrules::{evaluation, Policy};
+/// use tcrules::evaluation::DurationClass;
+/// let d = |s: &str| s.parse().unwrap();
+/// let r = evaluation::classify(d("2024-01-01"), d("2025-06-30"), "350000.01".parse().unwrap(), &Policy::default()).unwrap();
+/// assert_eq!(r.class, DurationClass::Medium);
+/// assert!(r.mid_term_evaluation && r.independent_evaluation);
+/// ```
+pub fn classify(
+    start: NaiveDate,
+    end: NaiveDate,
+    budget_usd: Decimal,
+    policy: &Policy,
+) -> Result<Requirements> {
+    let e = &policy.spec().evaluation;
+    let duration = Duration::between(start, end)?;
+    let class = if duration.months < e.final_only_below_months {
+        DurationClass::Short
+    } else if duration.exceeds_months(e.mid_term_up_to_months) {
+        DurationClass::Long
+    } else {
+        DurationClass::Medium
+    };
+    let annual_reviews = if class == DurationClass::Long {
+        u32::try_from(anniversaries(start, end).len()).unwrap_or(u32::MAX)
+    } else {
+        0
+    };
+    Ok(Requirements {
+        start,
+        end,
+        duration,
+        class,
+        budget_usd,
+        mid_term_evaluation: class == DurationClass::Medium,
+        annual_reviews,
+        mid_term_review_if_agreed: class == DurationClass::Long,
+        independent_evaluation: budget_usd > e.independent_threshold_usd,
+    })
+}
+
+/// What R6 §143 requires of a project, its budget converted with `rates`.
+///
+/// ```
+/// use tcrules::{evaluation, Policy, Project, money::Rates};
+/// let p: Project = serde_json::from_str(r#"{"id": "P1", "title": "T",
+///     "start": "2024-01-01", "end": "2026-07-01",
+///     "budget": {"amount": "291666.67", "currency": "EUR"}}"#).unwrap();
+/// let rates = Rates::from_pairs([("EUR", "1.2")]).unwrap();
+/// let r = evaluation::requirements(&p, &Policy::default(), &rates).unwrap();
+/// assert_eq!(r.duration.to_string(), "30 months 1 day");
+/// assert_eq!(r.annual_reviews, 2);
+/// assert!(r.independent_evaluation); // 350,000.004 USD after conversion
+/// ```
+pub fn requirements(project: &Project, policy: &Policy, rates: &Rates) -> Result<Requirements> {
+    project.budget.non_negative("budget")?;
+    let budget_usd = rates.to_usd(&project.budget, "budget.amount")?;
+    classify(project.start, project.end, budget_usd, policy)
+}
+
+impl Requirements {
+    /// What falls due and when, in date order. The mid-term review of a long project is
+    /// scheduled only when `mid_term_review_agreed`.
+    pub fn schedule(&self, mid_term_review_agreed: bool) -> Vec<Due> {
+        let mut due: Vec<Due> = Vec::new();
+        if self.class == DurationClass::Long {
+            due.extend(anniversaries(self.start, self.end).into_iter().map(|date| Due {
+                kind: EvaluationKind::AnnualReview,
+                date,
+            }));
+        }
+        let mid = midpoint(self.start, self.end);
+        if self.mid_term_evaluation {
+            due.push(Due {
+                kind: EvaluationKind::MidTerm,
+                date: mid,
+            });
+        }
+        if self.mid_term_review_if_agreed && mid_term_review_agreed {
+            due.push(Due {
+                kind: EvaluationKind::MidTermReview,
+                date: mid,
+            });
+        }
+        due.push(Due {
+            kind: EvaluationKind::Final,
+            date: self.end,
+        });
+        due.sort_by_key(|d| d.date);
+        due
+    }
+
+    fn summary(&self) -> String {
+        match self.class {
+            DurationClass::Short => "final evaluation on completion".to_owned(),
+            DurationClass::Medium => "mid-term evaluation and final evaluation".to_owned(),
+            DurationClass::Long => format!(
+                "{} annual review{}, a mid-term review if agreed in the evaluation plan, and a final evaluation",
+                self.annual_reviews,
+                if self.annual_reviews == 1 { "" } else { "s" }
+            ),
+        }
+    }
+}
+
+/// The schedule of a project: what is due and when.
+///
+/// ```
+/// use tcrules::{evaluation, Policy, Project, money::Rates};
+/// use tcrules::model::EvaluationKind;
+/// let p: Project = serde_json::from_str(r#"{"id": "P1", "title": "T",
+///     "start": "2024-01-01", "end": "2025-06-30",
+///     "budget": {"amount": "100000", "currency": "USD"}}"#).unwrap();
+/// let s = evaluation::schedule(&p, &Policy::default(), &Rates::usd_only()).unwrap();
+/// assert_eq!(s.iter().map(|d| d.kind).collect::<Vec<_>>(), [EvaluationKind::MidTerm, EvaluationKind::Final]);
+/// assert_eq!(s[1].date.to_string(), "2025-06-30");
+/// ```
+pub fn schedule(project: &Project, policy: &Policy, rates: &Rates) -> Result<Vec<Due>> {
+    let req = requirements(project, policy, rates)?;
+    let agreed = project
+        .evaluation_plan
+        .as_ref()
+        .is_some_and(|p| p.mid_term_review_agreed);
+    Ok(req.schedule(agreed))
+}
+
+/// All EVAL findings for a project: duration band, independent evaluation, evaluation
+/// budget, constituents' participation, and plan conformance.
+///
+/// ```
+/// use tcrules::{evaluation, Policy, Project, RuleId, Status, money::Rates};
+/// let p: Project = serde_json::from_str(r#"{"id": "P1", "title": "T",
+///     "start": "2024-01-01", "end": "2024-12-31",
+///     "budget": {"amount": "400000", "currency": "USD"}}"#).unwrap();
+/// let findings = evaluation::check(&p, &Policy::default(), &Rates::usd_only()).unwrap();
+/// let independent = findings.iter().find(|f| f.rule == RuleId::EvalIndependent).unwrap();
+/// assert_eq!(independent.status, Status::Fail); // required, and there is no plan
+/// assert_eq!(independent.missing, ["evaluation_plan"]);
+/// ```
+pub fn check(project: &Project, policy: &Policy, rates: &Rates) -> Result<Vec<Finding>> {
+    let req = requirements(project, policy, rates)?;
+    check_plan(&req, project.evaluation_plan.as_ref(), "evaluation_plan", policy, rates)
+}
+
+/// The EVAL findings for given requirements and plan; `plan_path` names the plan's field
+/// (`evaluation_plan`) in findings that report it missing. Appraisal reuses this for a
+/// proposal's M&E plan.
+pub fn check_plan(
+    req: &Requirements,
+    plan: Option<&EvaluationPlan>,
+    plan_path: &str,
+    policy: &Policy,
+    rates: &Rates,
+) -> Result<Vec<Finding>> {
+    let e = &policy.spec().evaluation;
+    let mut out = Vec::with_capacity(6);
+    out.push(
+        Finding::new(
+            policy,
+            RuleId::EvalDuration,
+            Status::Pass,
+            format!("{} project: {} required", req.duration, req.summary()),
+        )
+        .fact("start", req.start)
+        .fact("end", req.end)
+        .fact("duration_months", req.duration.months)
+        .fact("duration_days", req.duration.days)
+        .fact("class", req.class.as_str())
+        .fact("final_only_below_months", e.final_only_below_months)
+        .fact("mid_term_up_to_months", e.mid_term_up_to_months),
+    );
+
+    let independent_planned = plan.is_some_and(|p| {
+        p.planned
+            .iter()
+            .any(|pe| pe.independence.is_independent())
+    });
+    let budget_facts = |f: Finding| {
+        f.fact("budget_usd", req.budget_usd)
+            .fact("threshold_usd", e.independent_threshold_usd)
+    };
+    out.push(budget_facts(match (req.independent_evaluation, plan) {
+        (false, _) => Finding::new(
+            policy,
+            RuleId::EvalIndependent,
+            Status::NotApplicable,
+            "budget is not over the threshold: no independent evaluation required",
+        ),
+        (true, None) => Finding::new(
+            policy,
+            RuleId::EvalIndependent,
+            Status::Fail,
+            "budget is over the threshold: an independent evaluation is required, and there is no evaluation plan",
+        )
+        .missing(plan_path)
+        .help("add an evaluation plan with an internal-independent or external evaluation"),
+        (true, Some(_)) if independent_planned => Finding::new(
+            policy,
+            RuleId::EvalIndependent,
+            Status::Pass,
+            "budget is over the threshold and the plan includes an independent evaluation",
+        ),
+        (true, Some(_)) => Finding::new(
+            policy,
+            RuleId::EvalIndependent,
+            Status::Fail,
+            "budget is over the threshold but no planned evaluation is independent",
+        )
+        .help("make at least one planned evaluation internal-independent or external"),
+    }));
+
+    out.push(evaluation_budget(req, plan, plan_path, policy, rates)?);
+
+    out.push(match plan {
+        None => Finding::new(
+            policy,
+            RuleId::EvalConstituents,
+            Status::Warning,
+            "no evaluation plan: constituents' participation in evaluation is not stated",
+        )
+        .missing(plan_path),
+        Some(p) => match p.constituent_participation.as_deref().map(str::trim) {
+            Some(s) if !s.is_empty() => Finding::new(
+                policy,
+                RuleId::EvalConstituents,
+                Status::Pass,
+                "the evaluation plan names the participation of national constituents",
+            ),
+            _ => Finding::new(
+                policy,
+                RuleId::EvalConstituents,
+                Status::Warning,
+                "the evaluation plan does not name the participation of national constituents",
+            )
+            .missing(format!("{plan_path}.constituent_participation"))
+            .help("say how government, employers and workers take part in evaluation"),
+        },
+    });
+
+    out.extend(plan_conformance(req, plan, plan_path, policy));
+    Ok(out)
+}
+
+fn evaluation_budget(
+    req: &Requirements,
+    plan: Option<&EvaluationPlan>,
+    plan_path: &str,
+    policy: &Policy,
+    rates: &Rates,
+) -> Result<Finding> {
+    if !req.independent_evaluation {
+        return Ok(Finding::new(
+            policy,
+            RuleId::EvalBudget,
+            Status::NotApplicable,
+            "no independent evaluation required",
+        ));
+    }
+    let Some(plan) = plan else {
+        return Ok(Finding::new(
+            policy,
+            RuleId::EvalBudget,
+            Status::Fail,
+            "an independent evaluation is required but there is no evaluation plan with a budget line for it",
+        )
+        .missing(plan_path));
+    };
+    let budgeted = crate::model::sum_usd(
+        plan.planned
+            .iter()
+            .enumerate()
+            .filter(|(_, pe)| pe.independence.is_independent())
+            .filter_map(|(i, pe)| pe.budget.as_ref().map(|b| (i, b))),
+        rates,
+        &format!("{plan_path}.planned"),
+    )?;
+    let f = if budgeted > Decimal::ZERO {
+        Finding::new(
+            policy,
+            RuleId::EvalBudget,
+            Status::Pass,
+            "the budget carries resources for the independent evaluation",
+        )
+    } else {
+        Finding::new(
+            policy,
+            RuleId::EvalBudget,
+            Status::Fail,
+            "an independent evaluation is required but no budget is set aside for it",
+        )
+        .help("give the planned independent evaluation a non-zero budget line")
+    };
+    Ok(f.fact("evaluation_budget_usd", budgeted))
+}
+
+fn plan_conformance(
+    req: &Requirements,
+    plan: Option<&EvaluationPlan>,
+    plan_path: &str,
+    policy: &Policy,
+) -> Vec<Finding> {
+    let Some(plan) = plan else {
+        return vec![Finding::new(
+            policy,
+            RuleId::EvalPlan,
+            Status::Fail,
+            format!("no evaluation plan: {} required", req.summary()),
+        )
+        .missing(plan_path)
+        .help("add an evaluation plan")];
+    };
+    let count = |kind: EvaluationKind| plan.planned.iter().filter(|p| p.kind == kind).count();
+    let mut annual_seen = 0usize;
+    let annual_planned = count(EvaluationKind::AnnualReview);
+    let mut out = Vec::new();
+    for due in req.schedule(plan.mid_term_review_agreed) {
+        let missing = match due.kind {
+            EvaluationKind::AnnualReview => {
+                annual_seen += 1;
+                annual_seen > annual_planned
+            }
+            kind => count(kind) == 0,
+        };
+        if missing {
+            out.push(
+                Finding::new(
+                    policy,
+                    RuleId::EvalPlan,
+                    Status::Fail,
+                    format!("the plan lacks the {} due {}", due.kind.label(), due.date),
+                )
+                .fact("missing", due.kind.as_str())
+                .fact("due", due.date)
+                .help(format!("plan a {} for {}", due.kind.label(), due.date)),
+            );
+        }
+    }
+    if out.is_empty() {
+        out.push(
+            Finding::new(
+                policy,
+                RuleId::EvalPlan,
+                Status::Pass,
+                format!("the plan provides every required evaluation: {}", req.summary()),
+            )
+            .fact("planned", plan.planned.len()),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn class(start: &str, end: &str) -> DurationClass {
+        classify(d(start), d(end), Decimal::ZERO, &Policy::default())
+            .unwrap()
+            .class
+    }
+
+    #[test]
+    fn duration_band_edges() {
+        assert_eq!(class("2024-03-01", "2025-08-30"), DurationClass::Short); // 17m 30d
+        assert_eq!(class("2024-01-01", "2025-06-30"), DurationClass::Medium); // 18m 0d
+        assert_eq!(class("2024-01-01", "2026-06-30"), DurationClass::Medium); // 30m 0d
+        assert_eq!(class("2024-01-01", "2026-07-01"), DurationClass::Long); // 30m 1d
+        assert_eq!(class("2020-02-29", "2022-08-28"), DurationClass::Medium); // 30m 0d
+    }
+
+    #[test]
+    fn independent_threshold_is_strict() {
+        let p = Policy::default();
+        let at = |b: &str| {
+            classify(d("2024-01-01"), d("2024-12-31"), b.parse().unwrap(), &p)
+                .unwrap()
+                .independent_evaluation
+        };
+        assert!(!at("350000.00"));
+        assert!(at("350000.01"));
+        assert!(at("350000.004"));
+    }
+
+    #[test]
+    fn long_project_schedule() {
+        let r = classify(d("2020-03-01"), d("2025-03-01"), Decimal::ZERO, &Policy::default()).unwrap();
+        assert_eq!(r.annual_reviews, 4);
+        let s = r.schedule(true);
+        let kinds: Vec<_> = s.iter().map(|x| x.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                EvaluationKind::AnnualReview,
+                EvaluationKind::AnnualReview,
+                EvaluationKind::MidTermReview,
+                EvaluationKind::AnnualReview,
+                EvaluationKind::AnnualReview,
+                EvaluationKind::Final
+            ]
+        );
+        assert_eq!(r.schedule(false).len(), 5);
+    }
+
+    #[test]
+    fn end_before_start_is_an_error() {
+        let e = classify(d("2024-02-01"), d("2024-01-31"), Decimal::ZERO, &Policy::default()).unwrap_err();
+        assert_eq!(e.code(), "end_before_start");
+    }
+}

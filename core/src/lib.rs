@@ -1,0 +1,47 @@
+//! # tcrules
+//!
+//! The portfolio rules of technical (development) cooperation as tested functions with
+//! explanations and citations. The rules come from International Labour Conference,
+//! 95th Session (2006), Report VI, *The role of the ILO in technical cooperation*
+//! (cited as R6 §N) and the ILO Development Cooperation page (DC).
+//!
+//! | family | module | what it answers |
+//! |---|---|---|
+//! | EVAL | [`evaluation`] | which evaluations a project needs and when (R6 §143) |
+//! | DLV | [`delivery`] | how much of its resources a project, unit or region delivered (R6 §140) |
+//! | INT | [`integration`] | whether RB, RBTC and XB resources are integrated (R6 §59–64, §162) |
+//! | PF | [`portfolio`] | approvals, shares and concentration (R6 Table V.1, Annexes 1–2) |
+//! | APR | [`appraisal`] | whether a proposal is ready for submission (DC, R6 §68, §305) |
+//!
+//! Every rule returns [`Finding`]s that name the rule, status, severity, the facts
+//! compared, the citation and the [`Policy`] edition that produced them.
+//!
+//! ```
+//! use tcrules::{evaluation, Policy, Project, money::Rates};
+//! let project: Project = serde_json::from_str(r#"{
+//!     "id": "P1", "title": "Promoting pay equity",
+//!     "start": "2024-01-01", "end": "2025-06-30",
+//!     "budget": {"amount": "412000", "currency": "USD"}
+//! }"#).unwrap();
+//! let req = evaluation::requirements(&project, &Policy::default(), &Rates::usd_only()).unwrap();
+//! assert!(req.mid_term_evaluation && req.independent_evaluation);
+//! ```
+
+pub mod appraisal;
+pub mod delivery;
+pub mod error;
+pub mod evaluation;
+pub mod finding;
+pub mod integration;
+pub mod io;
+pub mod model;
+pub mod money;
+pub mod period;
+pub mod policy;
+pub mod portfolio;
+pub mod report;
+
+pub use error::{Error, ErrorInfo, Result};
+pub use finding::{Fact, Finding, RuleId, Severity, Status};
+pub use model::{Portfolio, Project, Proposal};
+pub use policy::{Policy, PolicyStamp};

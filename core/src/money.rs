@@ -1,0 +1,345 @@
+//! Money: exact decimal amounts with an ISO 4217 currency, and caller-supplied rates.
+//!
+//! Thresholds in the rules are in US dollars (R6 §143). A project budgeted in another
+//! currency is converted with a rate table the caller supplies; the engine never fetches
+//! rates, and a missing rate is an error naming the currency pair (RULES.md §0). The
+//! US-dollar equivalent is the exact product of amount and rate: it is never rounded
+//! before a threshold is compared.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::{Error, Result};
+
+/// Active ISO 4217 alphabetic codes (plus XDR, the IMF special drawing right).
+const ISO_4217: &[&str] = &[
+    "AED", "AFN", "ALL", "AMD", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN",
+    "BHD", "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF",
+    "CHF", "CLP", "CNY", "COP", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP",
+    "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD",
+    "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY",
+    "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD",
+    "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK",
+    "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK",
+    "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG",
+    "SEK", "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS",
+    "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VES",
+    "VND", "VUV", "WST", "XAF", "XCD", "XCG", "XDR", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG",
+];
+
+/// An ISO 4217 currency code such as `USD` or `EUR`.
+///
+/// ```
+/// use tcrules::money::Currency;
+/// let eur: Currency = "EUR".parse().unwrap();
+/// assert_eq!(eur.as_str(), "EUR");
+/// assert_eq!("XYZ".parse::<Currency>().unwrap_err().code(), "unknown_currency");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    /// The US dollar, the currency of every threshold.
+    pub const USD: Currency = Currency(*b"USD");
+
+    /// The three-letter code.
+    pub fn as_str(&self) -> &str {
+        // Only built from validated ASCII codes.
+        std::str::from_utf8(&self.0).unwrap_or("???")
+    }
+}
+
+impl FromStr for Currency {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        let unknown = || Error::UnknownCurrency {
+            path: String::new(),
+            code: s.chars().take(16).collect(),
+        };
+        if ISO_4217.binary_search(&s).is_err() {
+            return Err(unknown());
+        }
+        let bytes: [u8; 3] = s.as_bytes().try_into().map_err(|_| unknown())?;
+        Ok(Currency(bytes))
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Currency {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse()
+            .map_err(|_| serde::de::Error::custom(format!("unknown currency code {s:?}")))
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Currency {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Currency".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "ISO 4217 alphabetic currency code",
+            "enum": ISO_4217,
+        })
+    }
+}
+
+/// An exact amount in a currency. Serialized as `{"amount": "350000.00", "currency": "USD"}`;
+/// amounts travel as decimal strings so no binding ever rounds them through a float.
+///
+/// ```
+/// use tcrules::money::Money;
+/// let m = Money::usd("350000.01".parse().unwrap());
+/// assert_eq!(serde_json::to_string(&m).unwrap(), r#"{"amount":"350000.01","currency":"USD"}"#);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Money {
+    /// Exact decimal amount (string in JSON; numbers are read from their shortest form).
+    pub amount: Decimal,
+    /// ISO 4217 code.
+    pub currency: Currency,
+}
+
+impl Money {
+    /// An amount in US dollars.
+    pub fn usd(amount: Decimal) -> Self {
+        Money {
+            amount,
+            currency: Currency::USD,
+        }
+    }
+
+    /// Checks that the amount is not negative; `path` names the field for the error.
+    pub fn non_negative(&self, path: &str) -> Result<()> {
+        if self.amount.is_sign_negative() && !self.amount.is_zero() {
+            return Err(Error::Negative {
+                path: crate::error::join_path(path, "amount"),
+                value: self.amount.to_string(),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.currency, group_thousands(&self.amount.round_dp(2)))
+    }
+}
+
+/// Formats a decimal with thousands separators (`412000.5` → `412,000.5`), for display only.
+pub fn group_thousands(d: &Decimal) -> String {
+    let s = d.to_string();
+    let (sign, digits) = match s.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", s.as_str()),
+    };
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let mut out = String::with_capacity(s.len() + int.len() / 3);
+    out.push_str(sign);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// Exchange rates supplied by the caller: US dollars per one unit of each currency.
+///
+/// USD always converts at 1. Serialized as `{"EUR": "1.2", "CHF": "1.1"}`.
+///
+/// ```
+/// use tcrules::money::{Money, Rates, Currency};
+/// use rust_decimal::Decimal;
+/// let rates = Rates::from_pairs([("EUR", "1.2")]).unwrap();
+/// let eur = Money { amount: "291666.67".parse().unwrap(), currency: "EUR".parse().unwrap() };
+/// // exact product, never rounded before comparison (RULES.md §0)
+/// assert_eq!(rates.to_usd(&eur, "budget").unwrap(), "350000.004".parse::<Decimal>().unwrap());
+/// let chf = Money { amount: Decimal::ONE, currency: "CHF".parse().unwrap() };
+/// assert_eq!(rates.to_usd(&chf, "budget").unwrap_err().code(), "missing_rate");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(transparent)]
+pub struct Rates {
+    usd_per_unit: BTreeMap<Currency, Decimal>,
+}
+
+impl Rates {
+    /// A table that knows only US dollars.
+    pub fn usd_only() -> Self {
+        Rates::default()
+    }
+
+    /// Builds a table from `(code, rate)` string pairs, validating both.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self> {
+        let mut rates = Rates::default();
+        for (code, rate) in pairs {
+            let currency: Currency = code.parse().map_err(|e: Error| e.at(code))?;
+            let rate: Decimal = rate
+                .parse()
+                .map_err(|_| Error::invalid(code, format!("rate {rate:?} is not a decimal")))?;
+            rates.insert(currency, rate)?;
+        }
+        Ok(rates)
+    }
+
+    /// Sets the rate for one currency (US dollars per unit); it must be positive.
+    pub fn insert(&mut self, currency: Currency, usd_per_unit: Decimal) -> Result<()> {
+        if usd_per_unit <= Decimal::ZERO {
+            return Err(Error::invalid(
+                currency.as_str(),
+                format!("exchange rate must be positive, got {usd_per_unit}"),
+            ));
+        }
+        self.usd_per_unit.insert(currency, usd_per_unit);
+        Ok(())
+    }
+
+    /// Checks every rate is positive (for tables read from JSON).
+    pub fn validate(&self, path: &str) -> Result<()> {
+        for (c, r) in &self.usd_per_unit {
+            if *r <= Decimal::ZERO {
+                return Err(Error::invalid(
+                    crate::error::join_path(path, c.as_str()),
+                    format!("exchange rate must be positive, got {r}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The rate for a currency, if known (1 for USD).
+    pub fn rate(&self, currency: Currency) -> Option<Decimal> {
+        if currency == Currency::USD {
+            Some(Decimal::ONE)
+        } else {
+            self.usd_per_unit.get(&currency).copied()
+        }
+    }
+
+    /// The exact US-dollar equivalent of `money`; `path` names the field for errors.
+    pub fn to_usd(&self, money: &Money, path: &str) -> Result<Decimal> {
+        let rate = self.rate(money.currency).ok_or_else(|| Error::MissingRate {
+            path: path.to_owned(),
+            currency: money.currency.to_string(),
+        })?;
+        if rate == Decimal::ONE {
+            return Ok(money.amount);
+        }
+        money
+            .amount
+            .checked_mul(rate)
+            .ok_or_else(|| Error::overflow(path))
+    }
+}
+
+/// Adds two decimals, reporting overflow at `path` instead of panicking.
+pub(crate) fn checked_add(a: Decimal, b: Decimal, path: &str) -> Result<Decimal> {
+    a.checked_add(b).ok_or_else(|| Error::overflow(path))
+}
+
+/// The share `part / whole` as a percentage, exact to 28 significant digits; `None` when
+/// the whole is zero.
+pub(crate) fn percent(part: Decimal, whole: Decimal) -> Option<Decimal> {
+    if whole.is_zero() {
+        return None;
+    }
+    part.checked_mul(Decimal::ONE_HUNDRED)
+        .and_then(|p| p.checked_div(whole))
+        .or_else(|| {
+            part.checked_div(whole)
+                .and_then(|f| f.checked_mul(Decimal::ONE_HUNDRED))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn currency_list_is_sorted_for_binary_search() {
+        assert!(ISO_4217.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn unknown_and_malformed_codes_are_rejected() {
+        for bad in ["usd", "US", "USDX", "", "ÉUR", "XYZ"] {
+            assert_eq!(bad.parse::<Currency>().unwrap_err().code(), "unknown_currency");
+        }
+    }
+
+    #[test]
+    fn eur_crosses_threshold_only_after_conversion() {
+        let rates = Rates::from_pairs([("EUR", "1.2")]).unwrap();
+        let m = Money {
+            amount: "291666.67".parse().unwrap(),
+            currency: "EUR".parse().unwrap(),
+        };
+        let usd = rates.to_usd(&m, "budget").unwrap();
+        assert!(m.amount < Decimal::from(350_000));
+        assert!(usd > Decimal::from(350_000));
+    }
+
+    #[test]
+    fn missing_rate_names_the_pair_and_path() {
+        let m = Money {
+            amount: Decimal::ONE,
+            currency: "JPY".parse().unwrap(),
+        };
+        let e = Rates::usd_only().to_usd(&m, "budget").unwrap_err();
+        assert_eq!(e.to_string(), "budget: no exchange rate from JPY to USD");
+    }
+
+    #[test]
+    fn overflow_is_an_error_not_a_panic() {
+        let rates = Rates::from_pairs([("EUR", "1000")]).unwrap();
+        let m = Money {
+            amount: Decimal::MAX,
+            currency: "EUR".parse().unwrap(),
+        };
+        assert_eq!(rates.to_usd(&m, "x").unwrap_err().code(), "overflow");
+    }
+
+    #[test]
+    fn non_positive_rates_are_rejected() {
+        assert!(Rates::from_pairs([("EUR", "0")]).is_err());
+        assert!(Rates::from_pairs([("EUR", "-1")]).is_err());
+    }
+
+    #[test]
+    fn thousands_grouping() {
+        assert_eq!(group_thousands(&"412000.5".parse().unwrap()), "412,000.5");
+        assert_eq!(group_thousands(&"-1000".parse().unwrap()), "-1,000");
+        assert_eq!(group_thousands(&"999".parse().unwrap()), "999");
+    }
+}

@@ -1,0 +1,395 @@
+//! Dates and periods: project durations, anniversaries, midpoints, biennia and
+//! reporting periods, with the exact semantics of RULES.md §0.
+//!
+//! Calendar arithmetic goes through `chrono`, whose month addition clamps the day to
+//! the end of the target month (as jiff, dateutil and polars do).
+
+use std::fmt;
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// A project's duration in whole months plus remaining days, counting both the start and
+/// the end day.
+///
+/// `months` is the largest m such that `start + m months ≤ end + 1 day`; `days` is what
+/// remains. So 2024-01-01 → 2025-06-30 is exactly 18 months, and 2023-08-31 → 2025-02-27
+/// is exactly 18 months too (2023-08-31 + 18 months = 2025-02-28 = end + 1 day).
+///
+/// ```
+/// use tcrules::period::Duration;
+/// let d = |s: &str| s.parse().unwrap();
+/// assert_eq!(Duration::between(d("2024-01-01"), d("2025-06-30")).unwrap(), Duration { months: 18, days: 0 });
+/// assert_eq!(Duration::between(d("2024-01-15"), d("2025-07-20")).unwrap(), Duration { months: 18, days: 6 });
+/// assert_eq!(Duration::between(d("2025-01-02"), d("2025-01-01")).unwrap_err().code(), "end_before_start");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Duration {
+    /// Whole months.
+    pub months: u32,
+    /// Days past the whole months.
+    pub days: u32,
+}
+
+impl Duration {
+    /// The duration from `start` to `end`, both days included.
+    pub fn between(start: NaiveDate, end: NaiveDate) -> Result<Duration> {
+        if end < start {
+            return Err(Error::EndBeforeStart {
+                path: "end".into(),
+                start: start.to_string(),
+                end: end.to_string(),
+            });
+        }
+        let limit = end.succ_opt().ok_or_else(|| {
+            Error::invalid("end", format!("{end} is at the end of the supported calendar"))
+        })?;
+        // Estimate from the calendar fields, then correct by at most one month either way.
+        let estimate = (limit.year() - start.year()) * 12 + limit.month() as i32
+            - start.month() as i32;
+        let mut months = u32::try_from(estimate.max(0)).unwrap_or(0);
+        while months > 0 && add_months(start, months).is_none_or(|d| d > limit) {
+            months -= 1;
+        }
+        while add_months(start, months + 1).is_some_and(|d| d <= limit) {
+            months += 1;
+        }
+        let anchor = add_months(start, months).unwrap_or(start);
+        let days = u32::try_from((limit - anchor).num_days()).unwrap_or(0);
+        Ok(Duration { months, days })
+    }
+
+    /// True when the duration is more than `months` whole months (any extra day counts).
+    pub fn exceeds_months(&self, months: u32) -> bool {
+        self.months > months || (self.months == months && self.days > 0)
+    }
+}
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.months, self.days) {
+            (m, 0) => write!(f, "{m} months"),
+            (m, 1) => write!(f, "{m} months 1 day"),
+            (m, d) => write!(f, "{m} months {d} days"),
+        }
+    }
+}
+
+/// `date + months`, clamping the day to the end of the target month.
+pub fn add_months(date: NaiveDate, months: u32) -> Option<NaiveDate> {
+    date.checked_add_months(Months::new(months))
+}
+
+/// The anniversaries of `start` that fall strictly before `end`. A 29 February start has
+/// its anniversary on 28 February in other years; an anniversary on the end date is not
+/// counted (R6 §143 annual reviews; RULES.md §1).
+///
+/// ```
+/// use tcrules::period::anniversaries;
+/// let d = |s: &str| s.parse().unwrap();
+/// assert_eq!(anniversaries(d("2020-03-01"), d("2025-03-01")).len(), 4);
+/// assert_eq!(anniversaries(d("2020-02-29"), d("2022-12-31")), vec![d("2021-02-28"), d("2022-02-28")]);
+/// ```
+pub fn anniversaries(start: NaiveDate, end: NaiveDate) -> Vec<NaiveDate> {
+    (1u32..)
+        .map_while(|k| k.checked_mul(12).and_then(|m| add_months(start, m)))
+        .take_while(|d| *d < end)
+        .collect()
+}
+
+/// The midpoint of a period: `start` plus half the days to `end`, rounded down.
+///
+/// ```
+/// use tcrules::period::midpoint;
+/// let d = |s: &str| s.parse().unwrap();
+/// assert_eq!(midpoint(d("2024-01-01"), d("2024-12-31")), d("2024-07-01"));
+/// ```
+pub fn midpoint(start: NaiveDate, end: NaiveDate) -> NaiveDate {
+    let half = (end - start).num_days().max(0) / 2;
+    start
+        .checked_add_signed(chrono::TimeDelta::days(half))
+        .unwrap_or(start)
+}
+
+/// An ILO programme and budget biennium. Biennia start in even years (2004-05, 2006-07:
+/// R6 §57, §146, §162). Serialized as `"2004-05"`.
+///
+/// ```
+/// use tcrules::period::Biennium;
+/// let b = Biennium::of("2005-03-01".parse().unwrap());
+/// assert_eq!(b.to_string(), "2004-05");
+/// assert_eq!(b.second_year(), 2005);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Biennium {
+    first_year: i32,
+}
+
+impl Biennium {
+    /// The biennium a date falls in.
+    pub fn of(date: NaiveDate) -> Biennium {
+        Biennium::of_year(date.year())
+    }
+
+    /// The biennium a year falls in.
+    pub fn of_year(year: i32) -> Biennium {
+        Biennium {
+            first_year: year - year.rem_euclid(2),
+        }
+    }
+
+    /// The (even) first year.
+    pub fn first_year(&self) -> i32 {
+        self.first_year
+    }
+
+    /// The (odd) second year, when the bulk of activities is implemented (R6 §162).
+    pub fn second_year(&self) -> i32 {
+        self.first_year + 1
+    }
+}
+
+impl fmt::Display for Biennium {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}-{:02}",
+            self.first_year,
+            self.second_year().rem_euclid(100)
+        )
+    }
+}
+
+impl Serialize for Biennium {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A calendar month, the unit of the delivery records (R6 §140: monthly delivery
+/// information). Serialized as `"2005-03"`.
+///
+/// ```
+/// use tcrules::period::YearMonth;
+/// let m: YearMonth = "2005-03".parse().unwrap();
+/// assert_eq!((m.year(), m.month()), (2005, 3));
+/// assert!("2005-13".parse::<YearMonth>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct YearMonth {
+    year: i32,
+    month: u32,
+}
+
+impl YearMonth {
+    /// A month; `month` must be 1–12 and `year` 1–9999.
+    pub fn new(year: i32, month: u32) -> Result<YearMonth> {
+        if !(1..=12).contains(&month) || !(1..=9999).contains(&year) {
+            return Err(Error::invalid(
+                "",
+                format!("{year}-{month:02} is not a month between 0001-01 and 9999-12"),
+            ));
+        }
+        Ok(YearMonth { year, month })
+    }
+
+    /// The month a date falls in.
+    pub fn of(date: NaiveDate) -> YearMonth {
+        YearMonth {
+            year: date.year(),
+            month: date.month(),
+        }
+    }
+
+    /// Calendar year.
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+
+    /// Month of the year, 1–12.
+    pub fn month(&self) -> u32 {
+        self.month
+    }
+}
+
+impl std::str::FromStr for YearMonth {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        let bad = || Error::invalid("", format!("{s:?} is not a month in the form YYYY-MM"));
+        let (y, m) = s.split_once('-').ok_or_else(bad)?;
+        if y.len() != 4 || m.len() != 2 {
+            return Err(bad());
+        }
+        let year = y.parse().map_err(|_| bad())?;
+        let month = m.parse().map_err(|_| bad())?;
+        YearMonth::new(year, month).map_err(|_| bad())
+    }
+}
+
+impl fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl Serialize for YearMonth {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for YearMonth {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(|e: Error| serde::de::Error::custom(e.to_string().trim_start_matches(": ").to_owned()))
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for YearMonth {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "YearMonth".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "calendar month, YYYY-MM",
+            "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$",
+        })
+    }
+}
+
+/// A reporting period over which delivery is measured (R6 §140: monthly, year-to-date,
+/// yearly).
+///
+/// ```
+/// use tcrules::period::{ReportingPeriod, YearMonth};
+/// let ytd = ReportingPeriod::YearToDate { year: 2005, through_month: 6 };
+/// assert!(ytd.contains("2005-06".parse().unwrap()));
+/// assert!(!ytd.contains("2005-07".parse().unwrap()));
+/// assert!(!ytd.contains("2004-06".parse().unwrap()));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ReportingPeriod {
+    /// One calendar month.
+    Month { year: i32, month: u32 },
+    /// January through `through_month` of `year`.
+    YearToDate { year: i32, through_month: u32 },
+    /// A calendar year.
+    Year { year: i32 },
+    /// A two-year programme and budget period starting in the even `first_year`.
+    Biennium { first_year: i32 },
+    /// Every record.
+    All,
+}
+
+impl ReportingPeriod {
+    /// Whether a month lies in the period.
+    pub fn contains(&self, m: YearMonth) -> bool {
+        match *self {
+            ReportingPeriod::Month { year, month } => m.year == year && m.month == month,
+            ReportingPeriod::YearToDate {
+                year,
+                through_month,
+            } => m.year == year && m.month <= through_month,
+            ReportingPeriod::Year { year } => m.year == year,
+            ReportingPeriod::Biennium { first_year } => {
+                Biennium::of_year(m.year).first_year == first_year
+            }
+            ReportingPeriod::All => true,
+        }
+    }
+}
+
+impl fmt::Display for ReportingPeriod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            ReportingPeriod::Month { year, month } => write!(f, "{year:04}-{month:02}"),
+            ReportingPeriod::YearToDate {
+                year,
+                through_month,
+            } => write!(f, "{year:04}-01..{year:04}-{through_month:02}"),
+            ReportingPeriod::Year { year } => write!(f, "{year:04}"),
+            ReportingPeriod::Biennium { first_year } => {
+                write!(f, "{}", Biennium::of_year(first_year))
+            }
+            ReportingPeriod::All => f.write_str("all"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn dur(a: &str, b: &str) -> Duration {
+        Duration::between(d(a), d(b)).unwrap()
+    }
+
+    #[test]
+    fn duration_edges_of_rules_section_0() {
+        assert_eq!(dur("2024-01-01", "2025-06-30"), Duration { months: 18, days: 0 });
+        assert_eq!(dur("2024-01-15", "2025-07-20"), Duration { months: 18, days: 6 });
+        assert_eq!(dur("2023-08-31", "2025-02-27"), Duration { months: 18, days: 0 });
+        assert_eq!(dur("2020-02-29", "2022-08-28"), Duration { months: 30, days: 0 });
+        // 17 months 30 days: one day short of 18 months
+        assert_eq!(dur("2024-03-01", "2025-08-30"), Duration { months: 17, days: 30 });
+        assert_eq!(dur("2024-03-01", "2025-08-31"), Duration { months: 18, days: 0 });
+        assert_eq!(dur("2024-01-01", "2025-06-29"), Duration { months: 17, days: 29 });
+        // 30 months 1 day
+        assert_eq!(dur("2024-01-01", "2026-07-01"), Duration { months: 30, days: 1 });
+    }
+
+    #[test]
+    fn one_day_project() {
+        assert_eq!(dur("2024-05-05", "2024-05-05"), Duration { months: 0, days: 1 });
+    }
+
+    #[test]
+    fn calendar_extremes_do_not_panic() {
+        assert!(Duration::between(NaiveDate::MIN, NaiveDate::MAX).is_err());
+        assert!(Duration::between(NaiveDate::MIN, d("2000-01-01")).is_ok());
+        assert!(anniversaries(d("2000-01-01"), NaiveDate::MAX).len() > 1000);
+        let m = midpoint(NaiveDate::MIN, NaiveDate::MAX);
+        assert!(m > NaiveDate::MIN && m < NaiveDate::MAX);
+    }
+
+    #[test]
+    fn exceeds_months_counts_any_extra_day() {
+        assert!(!Duration { months: 30, days: 0 }.exceeds_months(30));
+        assert!(Duration { months: 30, days: 1 }.exceeds_months(30));
+        assert!(Duration { months: 31, days: 0 }.exceeds_months(30));
+    }
+
+    #[test]
+    fn anniversary_on_end_date_is_not_a_review() {
+        assert_eq!(anniversaries(d("2020-03-01"), d("2025-03-01")).len(), 4);
+        assert_eq!(anniversaries(d("2020-03-01"), d("2025-03-02")).len(), 5);
+        assert!(anniversaries(d("2020-03-01"), d("2021-03-01")).is_empty());
+    }
+
+    #[test]
+    fn biennia_start_in_even_years() {
+        assert_eq!(Biennium::of(d("2005-03-01")).to_string(), "2004-05");
+        assert_eq!(Biennium::of(d("2006-01-01")).to_string(), "2006-07");
+        assert_eq!(Biennium::of(d("1999-12-31")).to_string(), "1998-99");
+        assert_eq!(Biennium::of_year(-1).first_year(), -2);
+    }
+
+    #[test]
+    fn year_month_parsing() {
+        assert!("2005-00".parse::<YearMonth>().is_err());
+        assert!("205-01".parse::<YearMonth>().is_err());
+        assert!("2005-1".parse::<YearMonth>().is_err());
+        assert_eq!("2005-12".parse::<YearMonth>().unwrap().to_string(), "2005-12");
+    }
+}

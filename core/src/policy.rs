@@ -1,0 +1,531 @@
+//! Policy editions as data. Thresholds, severities and citations live here, never in a
+//! rule body, so the same rule functions run under several editions.
+//!
+//! The default edition, `ilo-2006`, carries the figures R6 describes. Another edition is
+//! a JSON file: either complete, or `"extends": "ilo-2006"` plus the fields it changes
+//! (a JSON merge patch), so a what-if ("what if the independent-evaluation threshold
+//! were US$1 million?") needs no rebuild. Every result carries the edition's name,
+//! version and the SHA-256 of its canonical form.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::finding::{RuleId, Severity};
+use crate::model::DonorCategory;
+
+/// Largest policy file accepted, in bytes.
+pub const MAX_POLICY_BYTES: usize = 1 << 20;
+
+/// Thresholds of the evaluation rules (R6 §143).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationPolicy {
+    /// Projects under this many months need a final evaluation only.
+    pub final_only_below_months: u32,
+    /// Projects from `final_only_below_months` up to and including this many months
+    /// (0 extra days) need a mid-term and a final evaluation; longer ones need annual
+    /// reviews, a mid-term review if agreed, and a final evaluation.
+    pub mid_term_up_to_months: u32,
+    /// A total budget strictly over this many US dollars needs an independent evaluation.
+    pub independent_threshold_usd: Decimal,
+}
+
+/// Thresholds of the delivery rules (R6 §140).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryPolicy {
+    /// Delivery below this percentage is under-delivery (a warning).
+    pub warning_below_percent: Decimal,
+    /// The band delivery usually falls in: low end, in per cent.
+    pub band_low_percent: Decimal,
+    /// The band's high end, in per cent.
+    pub band_high_percent: Decimal,
+}
+
+/// Figures of the integration rules (R6 §59–64, §74, §162).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct IntegrationPolicy {
+    /// An outcome whose extra-budgetary share is above this percentage is donor-dependent.
+    pub donor_dependence_above_percent: Decimal,
+    /// The share of a biennium's RBTC expenditure expected in its second year, at least.
+    pub rbtc_second_year_min_percent: Decimal,
+    /// Programme support income as a percentage of extra-budgetary expenditure.
+    pub psi_rate_percent: Decimal,
+}
+
+/// Figures of the portfolio-balance rules (R6 §154–173).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PortfolioPolicy {
+    /// How many of the largest donors the concentration share counts (R6 §158: three).
+    pub top_n: u32,
+    /// A top-N share above this percentage is a concentration warning.
+    pub concentration_warning_above_percent: Decimal,
+    /// Decimal places of published shares (R6 tables: one).
+    pub share_decimals: u32,
+    /// Reporting groups of donor categories (R6 Table V.1 folds direct trust funds,
+    /// non-state actors, IFIs and the EU into "Other sources").
+    pub category_groups: BTreeMap<DonorCategory, String>,
+}
+
+/// Scoring of appraisals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AppraisalPolicy {
+    /// Weight of a check by severity in the score (0–100 share of weight passed).
+    pub weights: BTreeMap<Severity, u32>,
+}
+
+/// A rule's severity and citation in an edition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RuleMeta {
+    pub severity: Severity,
+    pub citation: String,
+}
+
+/// The whole content of an edition, as read from JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PolicySpec {
+    /// Edition name, e.g. `ilo-2006`.
+    pub name: String,
+    /// Edition version.
+    pub version: String,
+    /// What the edition is and where its figures come from.
+    #[serde(default)]
+    pub description: String,
+    /// Sources of figures the seeds do not give (RULES.md §6), by figure.
+    #[serde(default)]
+    pub sources: BTreeMap<String, String>,
+    pub evaluation: EvaluationPolicy,
+    pub delivery: DeliveryPolicy,
+    pub integration: IntegrationPolicy,
+    pub portfolio: PortfolioPolicy,
+    pub appraisal: AppraisalPolicy,
+    /// Severity and citation of every rule.
+    pub rules: BTreeMap<RuleId, RuleMeta>,
+}
+
+/// What every result carries to say which edition produced it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PolicyStamp {
+    pub name: String,
+    pub version: String,
+    /// `sha256:` and the hex digest of the edition's canonical JSON.
+    pub hash: String,
+}
+
+/// A validated policy edition: build once, evaluate many.
+///
+/// ```
+/// use tcrules::Policy;
+/// let base = Policy::default();
+/// assert_eq!(base.stamp().name, "ilo-2006");
+/// let what_if = Policy::from_json(r#"{
+///     "name": "what-if-1m", "version": "1", "extends": "ilo-2006",
+///     "evaluation": {"independent_threshold_usd": "1000000"}
+/// }"#).unwrap();
+/// assert_eq!(what_if.spec().evaluation.independent_threshold_usd.to_string(), "1000000");
+/// assert_eq!(what_if.spec().evaluation.mid_term_up_to_months, 30);
+/// assert_ne!(what_if.stamp().hash, base.stamp().hash);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    spec: PolicySpec,
+    stamp: Arc<PolicyStamp>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy::ilo_2006()
+    }
+}
+
+static NO_RULE: RuleMeta = RuleMeta {
+    severity: Severity::Info,
+    citation: String::new(),
+};
+
+impl Policy {
+    /// The edition R6 describes: 18 and 30 months, US$350,000, delivery band 60–70 %.
+    pub fn ilo_2006() -> Policy {
+        let spec = ilo_2006_spec();
+        let stamp = Arc::new(stamp_of(&spec));
+        Policy { spec, stamp }
+    }
+
+    /// Validates a spec and stamps it.
+    pub fn from_spec(mut spec: PolicySpec) -> Result<Policy> {
+        validate(&mut spec)?;
+        let stamp = Arc::new(stamp_of(&spec));
+        Ok(Policy { spec, stamp })
+    }
+
+    /// Reads an edition from JSON: a complete spec, or `"extends": "ilo-2006"` with the
+    /// fields to change. Errors name the offending field's path.
+    pub fn from_json(text: &str) -> Result<Policy> {
+        if text.len() > MAX_POLICY_BYTES {
+            return Err(Error::TooLarge {
+                path: String::new(),
+                message: format!("policy file over {MAX_POLICY_BYTES} bytes"),
+            });
+        }
+        let mut value: serde_json::Value = crate::io::json::parse_value(text)?;
+        let base = match &mut value {
+            serde_json::Value::Object(map) => map.remove("extends"),
+            _ => None,
+        };
+        if let Some(base) = base {
+            for key in ["name", "version"] {
+                if value.get(key).is_none() {
+                    return Err(policy_err(
+                        key,
+                        "an edition that extends another must give its own name and version",
+                    ));
+                }
+            }
+            let base_name = base.as_str().unwrap_or_default();
+            let mut merged = match base_name {
+                "ilo-2006" => serde_json::to_value(ilo_2006_spec()).map_err(|e| Error::Policy {
+                    path: "extends".into(),
+                    message: e.to_string(),
+                })?,
+                _ => {
+                    return Err(Error::Policy {
+                        path: "extends".into(),
+                        message: format!(
+                            "unknown base edition {base}; the built-in edition is \"ilo-2006\""
+                        ),
+                    })
+                }
+            };
+            merge_patch(&mut merged, value);
+            value = merged;
+        }
+        let spec: PolicySpec = serde_path_to_error::deserialize(value).map_err(|e| {
+            Error::Policy {
+                path: e.path().to_string().trim_start_matches('.').to_owned(),
+                message: e.inner().to_string(),
+            }
+        })?;
+        Policy::from_spec(spec)
+    }
+
+    /// The edition's figures.
+    pub fn spec(&self) -> &PolicySpec {
+        &self.spec
+    }
+
+    /// Name, version and content hash.
+    pub fn stamp(&self) -> &PolicyStamp {
+        &self.stamp
+    }
+
+    pub(crate) fn stamp_arc(&self) -> Arc<PolicyStamp> {
+        Arc::clone(&self.stamp)
+    }
+
+    /// Severity and citation of a rule.
+    pub fn rule(&self, id: RuleId) -> &RuleMeta {
+        self.spec.rules.get(&id).unwrap_or(&NO_RULE)
+    }
+
+    /// The canonical JSON of the edition (what the hash is taken over), pretty-printed.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(&self.spec).unwrap_or_default()
+    }
+}
+
+/// RFC 7396 JSON merge patch: objects merge key by key, `null` removes, anything else
+/// replaces.
+fn merge_patch(target: &mut serde_json::Value, patch: serde_json::Value) {
+    match patch {
+        serde_json::Value::Object(patch) => {
+            if !target.is_object() {
+                *target = serde_json::Value::Object(serde_json::Map::new());
+            }
+            if let serde_json::Value::Object(map) = target {
+                for (k, v) in patch {
+                    if v.is_null() {
+                        map.remove(&k);
+                    } else {
+                        merge_patch(map.entry(k).or_insert(serde_json::Value::Null), v);
+                    }
+                }
+            }
+        }
+        other => *target = other,
+    }
+}
+
+fn stamp_of(spec: &PolicySpec) -> PolicyStamp {
+    let canonical = serde_json::to_vec(spec).unwrap_or_default();
+    let digest = Sha256::digest(&canonical);
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    PolicyStamp {
+        name: spec.name.clone(),
+        version: spec.version.clone(),
+        hash: format!("sha256:{hex}"),
+    }
+}
+
+fn policy_err(path: &str, message: impl Into<String>) -> Error {
+    Error::Policy {
+        path: path.to_owned(),
+        message: message.into(),
+    }
+}
+
+fn percent_in_range(path: &str, v: &mut Decimal, max: u32) -> Result<()> {
+    if *v < Decimal::ZERO || *v > Decimal::from(max) {
+        return Err(policy_err(path, format!("{v} is not a percentage from 0 to {max}")));
+    }
+    *v = v.normalize();
+    Ok(())
+}
+
+fn validate(spec: &mut PolicySpec) -> Result<()> {
+    if spec.name.trim().is_empty() {
+        return Err(policy_err("name", "an edition needs a name"));
+    }
+    if spec.version.trim().is_empty() {
+        return Err(policy_err("version", "an edition needs a version"));
+    }
+    let e = &mut spec.evaluation;
+    if e.final_only_below_months > e.mid_term_up_to_months {
+        return Err(policy_err(
+            "evaluation.final_only_below_months",
+            format!(
+                "{} is above mid_term_up_to_months ({})",
+                e.final_only_below_months, e.mid_term_up_to_months
+            ),
+        ));
+    }
+    if e.independent_threshold_usd < Decimal::ZERO {
+        return Err(policy_err(
+            "evaluation.independent_threshold_usd",
+            "threshold must not be negative",
+        ));
+    }
+    e.independent_threshold_usd = e.independent_threshold_usd.normalize();
+    let d = &mut spec.delivery;
+    percent_in_range("delivery.warning_below_percent", &mut d.warning_below_percent, 1000)?;
+    percent_in_range("delivery.band_low_percent", &mut d.band_low_percent, 1000)?;
+    percent_in_range("delivery.band_high_percent", &mut d.band_high_percent, 1000)?;
+    if d.band_low_percent > d.band_high_percent {
+        return Err(policy_err("delivery.band_low_percent", "band low end is above its high end"));
+    }
+    let i = &mut spec.integration;
+    percent_in_range(
+        "integration.donor_dependence_above_percent",
+        &mut i.donor_dependence_above_percent,
+        100,
+    )?;
+    percent_in_range(
+        "integration.rbtc_second_year_min_percent",
+        &mut i.rbtc_second_year_min_percent,
+        100,
+    )?;
+    percent_in_range("integration.psi_rate_percent", &mut i.psi_rate_percent, 100)?;
+    let p = &mut spec.portfolio;
+    if p.top_n == 0 {
+        return Err(policy_err("portfolio.top_n", "must be at least 1"));
+    }
+    if p.share_decimals > 6 {
+        return Err(policy_err("portfolio.share_decimals", "at most 6 decimal places"));
+    }
+    percent_in_range(
+        "portfolio.concentration_warning_above_percent",
+        &mut p.concentration_warning_above_percent,
+        100,
+    )?;
+    for id in RuleId::ALL {
+        if !spec.rules.contains_key(id) {
+            return Err(policy_err(
+                &format!("rules.{id}"),
+                "every rule needs a severity and a citation",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn pct(n: i64) -> Decimal {
+    Decimal::from(n)
+}
+
+fn ilo_2006_spec() -> PolicySpec {
+    use RuleId::*;
+    use Severity::*;
+    let rules: &[(RuleId, Severity, &str)] = &[
+        (EvalDuration, Major, "R6 §143"),
+        (EvalIndependent, Major, "R6 §143"),
+        (EvalBudget, Major, "R6 §150"),
+        (EvalConstituents, Minor, "R6 §67, §141"),
+        (EvalPlan, Major, "R6 §143"),
+        (DlvRate, Minor, "R6 §140"),
+        (DlvOverspend, Minor, "R6 §140"),
+        (DlvNoAllocation, Info, "R6 §140"),
+        (IntComposite, Info, "R6 §59–62"),
+        (IntLink, Major, "R6 §63, §72–75; DC"),
+        (IntBalance, Minor, "R6 §64"),
+        (IntSeed, Info, "R6 §74, §162"),
+        (IntPhasing, Info, "R6 §162"),
+        (IntPsi, Info, "R6 §61"),
+        (PfApprovals, Info, "R6 §154–157, Table V.1, Annex 2"),
+        (PfConcentration, Minor, "R6 §158, Figure V.1"),
+        (PfRegion, Info, "R6 §169, Table V.2"),
+        (PfObjective, Info, "R6 §163–168, Figure V.3"),
+        (PfLocal, Info, "R6 §159, Annex 1"),
+        (AprNeeds, Blocking, "DC; R6 §72–74"),
+        (AprRbm, Major, "DC; R6 §57–58, §137"),
+        (AprMe, Major, "R6 §143, §150"),
+        (AprTriConsult, Blocking, "R6 §68, §305; Appendix I (d)"),
+        (AprTriBureaux, Major, "R6 §68, §305"),
+        (AprTriGovernance, Major, "R6 §67, §305"),
+        (AprTriRoles, Major, "R6 §305, §67"),
+        (AprTriCapacity, Minor, "R6 §139, §305"),
+        (AprTriAutonomy, Major, "Appendix I (d)"),
+        (AprGenAnalysis, Major, "Appendix I (e); R6 §310–317"),
+        (AprGenIndicators, Major, "Appendix I (e)"),
+        (
+            AprGenMarker,
+            Major,
+            "Appendix I (e); OECD DAC gender equality policy marker (2016)",
+        ),
+        (AprGenBudget, Minor, "Appendix I (e); R6 §316"),
+        (AprSus, Major, "R6 §138–139"),
+        (AprPpp, Major, "R6 §106, §113, §116"),
+    ];
+    let groups = [
+        (DonorCategory::MultiBilateral, "Multi-bilateral donors"),
+        (DonorCategory::UnitedNations, "United Nations"),
+        (DonorCategory::DirectTrustFunds, "Other sources"),
+        (DonorCategory::NonStateActors, "Other sources"),
+        (DonorCategory::InternationalFinancialInstitutions, "Other sources"),
+        (DonorCategory::EuropeanUnion, "Other sources"),
+        (DonorCategory::OtherIntergovernmental, "Other sources"),
+    ];
+    let sources = [
+        ("evaluation", "R6 §143: under 18 months final only; 18–30 months mid-term and final; over 30 months annual reviews, mid-term review if agreed, final; budget over US$350,000 independent evaluation"),
+        ("delivery", "R6 §140: delivery averages between 60 and 70 per cent each year; under 60 % is flagged. Delivery = expenditure / allocations (GB.267/TC/1, Appendix I, table C)"),
+        ("integration.psi_rate_percent", "Not in R6: the UN system's standard programme support cost rate of 13 per cent of extra-budgetary expenditure, as applied by the ILO; configurable"),
+        ("integration.donor_dependence_above_percent", "Not in R6 (§64 names the balance, not a figure): tcrules default of 80 per cent; set per organisation"),
+        ("integration.rbtc_second_year_min_percent", "R6 §162: greater RBTC expenditure in the second year of each biennium, i.e. over 50 per cent"),
+        ("portfolio", "R6 §158: the top three donors (53 per cent) show the need to diversify; tcrules warns above 50 per cent. Shares to one decimal as in R6 tables, by the largest-remainder rule so they sum to 100"),
+        ("appraisal.gender_marker", "OECD DAC gender equality policy marker, 2016 definition and minimum criteria: 0 not targeted, 1 significant, 2 principal"),
+    ];
+    PolicySpec {
+        name: "ilo-2006".into(),
+        version: "1.0.0".into(),
+        description: "The technical cooperation rules described in International Labour Conference, 95th Session (2006), Report VI, The role of the ILO in technical cooperation (R6), with the ILO Development Cooperation page (DC) for appraisal.".into(),
+        sources: sources.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+        evaluation: EvaluationPolicy {
+            final_only_below_months: 18,
+            mid_term_up_to_months: 30,
+            independent_threshold_usd: Decimal::from(350_000),
+        },
+        delivery: DeliveryPolicy {
+            warning_below_percent: pct(60),
+            band_low_percent: pct(60),
+            band_high_percent: pct(70),
+        },
+        integration: IntegrationPolicy {
+            donor_dependence_above_percent: pct(80),
+            rbtc_second_year_min_percent: pct(50),
+            psi_rate_percent: pct(13),
+        },
+        portfolio: PortfolioPolicy {
+            top_n: 3,
+            concentration_warning_above_percent: pct(50),
+            share_decimals: 1,
+            category_groups: groups.iter().map(|(c, g)| (*c, (*g).to_owned())).collect(),
+        },
+        appraisal: AppraisalPolicy {
+            weights: [(Blocking, 5), (Major, 3), (Minor, 1), (Info, 0)]
+                .into_iter()
+                .collect(),
+        },
+        rules: rules
+            .iter()
+            .map(|(id, severity, citation)| {
+                (
+                    *id,
+                    RuleMeta {
+                        severity: *severity,
+                        citation: (*citation).to_owned(),
+                    },
+                )
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_edition_validates_and_covers_every_rule() {
+        let p = Policy::from_spec(ilo_2006_spec()).unwrap();
+        assert_eq!(p, Policy::ilo_2006());
+        for id in RuleId::ALL {
+            assert!(!p.rule(*id).citation.is_empty(), "{id}");
+        }
+    }
+
+    #[test]
+    fn hash_is_stable_and_content_sensitive() {
+        assert_eq!(Policy::ilo_2006().stamp(), Policy::ilo_2006().stamp());
+        assert!(Policy::ilo_2006().stamp().hash.starts_with("sha256:"));
+        let mut spec = ilo_2006_spec();
+        spec.delivery.warning_below_percent = pct(55);
+        assert_ne!(Policy::from_spec(spec).unwrap().stamp().hash, Policy::ilo_2006().stamp().hash);
+    }
+
+    #[test]
+    fn equal_values_written_differently_hash_the_same() {
+        let a = Policy::from_json(r#"{"name":"ilo-2006","version":"1.0.0","extends":"ilo-2006","evaluation":{"independent_threshold_usd":"350000.00"}}"#).unwrap();
+        assert_eq!(a.stamp().hash, Policy::ilo_2006().stamp().hash);
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let e = Policy::from_json(r#"{"name":"w","version":"1","extends":"ilo-2006","evaluation":{"independent_threshold_usd":"lots"}}"#).unwrap_err();
+        assert_eq!(e.code(), "invalid_policy");
+        assert_eq!(e.path(), "evaluation.independent_threshold_usd");
+        let e = Policy::from_json(r#"{"name":"w","version":"1","extends":"ilo-2006","evaluation":{"final_only_below_months":31}}"#).unwrap_err();
+        assert_eq!(e.path(), "evaluation.final_only_below_months");
+        let e = Policy::from_json(r#"{"name":"w","version":"1","extends":"ilo-2099"}"#).unwrap_err();
+        assert_eq!(e.path(), "extends");
+        let e = Policy::from_json(r#"{"name":"w","version":"1","extends":"ilo-2006","rules":{"EVAL-PLAN":null}}"#).unwrap_err();
+        assert_eq!(e.path(), "rules.EVAL-PLAN");
+        let e = Policy::from_json(r#"{"extends":"ilo-2006"}"#).unwrap_err();
+        assert_eq!(e.path(), "name");
+        let e = Policy::from_json("[1,2").unwrap_err();
+        assert_eq!(e.code(), "invalid_json");
+    }
+
+    #[test]
+    fn merge_patch_follows_rfc_7396() {
+        let mut t = serde_json::json!({"a": {"b": 1, "c": 2}, "d": 3});
+        merge_patch(&mut t, serde_json::json!({"a": {"b": null, "e": 4}, "d": [1]}));
+        assert_eq!(t, serde_json::json!({"a": {"c": 2, "e": 4}, "d": [1]}));
+    }
+}
