@@ -1,1 +1,595 @@
-//! TODO
+//! Integration of RBTC, RB and extra-budgetary resources (INT): R6 §26, §59–64, §72–75,
+//! §162.
+//!
+//! R6 §62: "Each outcome's budget is a composite of different sources." R6 §64: "The
+//! difficulty in ensuring the adequate integration of, and a balance between, regular
+//! budget and extra-budgetary resources should not be underestimated."
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::finding::{Finding, RuleId, Status};
+use crate::model::{FinancialRecord, Portfolio, Project, SeedFunding, SourceOfFunds};
+use std::cmp::Ordering::{Greater, Less};
+
+use crate::money::{checked_add, cmp_percent, percent, round_shares, Rates};
+use crate::period::{Biennium, ReportingPeriod};
+use crate::policy::{Policy, PolicyStamp};
+
+/// Which programming framework an outcome belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    /// Programme and Budget outcome.
+    Pb,
+    /// Decent Work Country Programme outcome.
+    Dwcp,
+}
+
+/// One source's part of an outcome budget.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SourceShare {
+    pub source: SourceOfFunds,
+    pub amount_usd: Decimal,
+    /// Share of the outcome's total, rounded by [`round_shares`] so shares sum to 100.
+    pub share_percent: Decimal,
+}
+
+/// An outcome's budget as a composite of sources (R6 §59–62).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct OutcomeBudget {
+    pub outcome: String,
+    pub kind: OutcomeKind,
+    pub total_usd: Decimal,
+    /// Sources in catalogue order, those with a non-zero amount only.
+    pub by_source: Vec<SourceShare>,
+    /// Projects contributing.
+    pub projects: Vec<String>,
+}
+
+impl OutcomeBudget {
+    fn sum_where(&self, keep: impl Fn(&SourceOfFunds) -> bool) -> Decimal {
+        self.by_source
+            .iter()
+            .filter(|s| keep(&s.source))
+            .fold(Decimal::ZERO, |a, s| a.checked_add(s.amount_usd).unwrap_or(Decimal::MAX))
+    }
+
+    /// Extra-budgetary (XBTC, RBSA) part.
+    pub fn extra_budgetary_usd(&self) -> Decimal {
+        self.sum_where(SourceOfFunds::is_extra_budgetary)
+    }
+
+    /// Regular-budget (RB, RBTC) part.
+    pub fn regular_budget_usd(&self) -> Decimal {
+        self.sum_where(SourceOfFunds::is_regular_budget)
+    }
+}
+
+/// A project's budget by source: its funding lines, or — without any — its whole budget
+/// as XBTC when it is donor-funded and as "other" when not.
+fn funding_usd(p: &Project, rates: &Rates) -> Result<Vec<(SourceOfFunds, Decimal)>> {
+    if p.funding.is_empty() {
+        p.budget.non_negative("budget")?;
+        let source = if p.is_extra_budgetary() {
+            SourceOfFunds::Xbtc
+        } else {
+            SourceOfFunds::Other
+        };
+        return Ok(vec![(source, rates.to_usd(&p.budget, "budget.amount")?)]);
+    }
+    p.funding
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            f.amount.non_negative(&format!("funding[{i}]"))?;
+            Ok((f.source, rates.to_usd(&f.amount, &format!("funding[{i}].amount"))?))
+        })
+        .collect()
+}
+
+/// Outcome budgets by source of funds for the P&B or DWCP outcomes the projects link to
+/// (INT-COMPOSITE). Projects without a link of that kind are left out.
+///
+/// ```
+/// use tcrules::{integration::{self, OutcomeKind}, Portfolio};
+/// let p: Portfolio = serde_json::from_str(r#"{"projects": [
+///   {"id": "A", "title": "A", "start": "2006-01-01", "end": "2007-12-31",
+///    "budget": {"amount": "400", "currency": "USD"}, "links": {"pb_outcome": "1a"},
+///    "funding": [{"source": "rb", "amount": {"amount": "100", "currency": "USD"}},
+///                {"source": "xbtc", "amount": {"amount": "300", "currency": "USD"}}]}]}"#).unwrap();
+/// let o = integration::composite(&p.projects, OutcomeKind::Pb, &p.rates, 1).unwrap();
+/// assert_eq!(o[0].by_source[1].share_percent.to_string(), "75.0");
+/// ```
+pub fn composite(
+    projects: &[Project],
+    kind: OutcomeKind,
+    rates: &Rates,
+    share_decimals: u32,
+) -> Result<Vec<OutcomeBudget>> {
+    let mut outcomes: BTreeMap<&str, (BTreeMap<SourceOfFunds, Decimal>, Vec<String>)> =
+        BTreeMap::new();
+    for (i, p) in projects.iter().enumerate() {
+        let link = match kind {
+            OutcomeKind::Pb => p.links.pb_outcome.as_deref(),
+            OutcomeKind::Dwcp => p.links.dwcp_outcome.as_deref(),
+        };
+        let Some(outcome) = link.filter(|s| !s.trim().is_empty()) else {
+            continue;
+        };
+        let at = format!("projects[{i}]");
+        let entry = outcomes.entry(outcome).or_default();
+        for (source, usd) in funding_usd(p, rates).map_err(|e| e.at(&at))? {
+            let slot = entry.0.entry(source).or_default();
+            *slot = checked_add(*slot, usd, &at)?;
+        }
+        entry.1.push(p.id.clone());
+    }
+    outcomes
+        .into_iter()
+        .map(|(outcome, (sources, projects))| {
+            let amounts: Vec<Decimal> = sources.values().copied().collect();
+            let total = amounts
+                .iter()
+                .try_fold(Decimal::ZERO, |a, b| checked_add(a, *b, outcome))?;
+            let shares = round_shares(&amounts, share_decimals);
+            Ok(OutcomeBudget {
+                outcome: outcome.to_owned(),
+                kind,
+                total_usd: total,
+                by_source: sources
+                    .into_iter()
+                    .zip(shares)
+                    .filter(|((_, amount), _)| !amount.is_zero())
+                    .map(|((source, amount_usd), share_percent)| SourceShare {
+                        source,
+                        amount_usd,
+                        share_percent,
+                    })
+                    .collect(),
+                projects,
+            })
+        })
+        .collect()
+}
+
+/// Balance between regular-budget and extra-budgetary resources of an outcome
+/// (INT-BALANCE, R6 §64): extra-budgetary funds with no RB or RBTC contribution are not
+/// integrated; an XB share above the policy's threshold is donor-dependent.
+pub fn balance(outcome: &OutcomeBudget, policy: &Policy) -> Finding {
+    let limit = policy.spec().integration.donor_dependence_above_percent;
+    let xb = outcome.extra_budgetary_usd();
+    let rb = outcome.regular_budget_usd();
+    let subject = format!("{} outcome {}", kind_label(outcome.kind), outcome.outcome);
+    let share = percent(xb, outcome.total_usd);
+    let f = match share {
+        None => Finding::new(policy, RuleId::IntBalance, Status::NotApplicable, "the outcome has no budget"),
+        Some(_) if !xb.is_zero() && rb.is_zero() => Finding::new(
+            policy,
+            RuleId::IntBalance,
+            Status::Fail,
+            "extra-budgetary resources with no regular budget or RBTC contribution: not integrated",
+        )
+        .help("link regular-budget or RBTC work to this outcome, or explain why there is none"),
+        Some(s) if cmp_percent(xb, outcome.total_usd, limit) == Some(Greater) => Finding::new(
+            policy,
+            RuleId::IntBalance,
+            Status::Warning,
+            format!("{} % of the outcome budget is extra-budgetary (above {limit} %): donor-dependent", round2(s)),
+        )
+        .help("consider regular-budget resources for the outcome so priorities hold when donors' preferences shift (R6 §64)"),
+        Some(s) => Finding::new(
+            policy,
+            RuleId::IntBalance,
+            Status::Pass,
+            format!("{} % of the outcome budget is extra-budgetary", round2(s)),
+        ),
+    };
+    f.subject(subject)
+        .fact("extra_budgetary_usd", xb)
+        .fact("regular_budget_usd", rb)
+        .fact("total_usd", outcome.total_usd)
+        .fact(
+            "extra_budgetary_percent",
+            share.map_or_else(|| "undefined".to_owned(), |s| round2(s).to_string()),
+        )
+        .fact("donor_dependence_above_percent", limit)
+}
+
+fn round2(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+fn kind_label(kind: OutcomeKind) -> &'static str {
+    match kind {
+        OutcomeKind::Pb => "P&B",
+        OutcomeKind::Dwcp => "DWCP",
+    }
+}
+
+/// Whether extra-budgetary work is linked to the programming framework (INT-LINK, R6 §63,
+/// §72–75, DC): every XB project names a P&B outcome, and a country-level project names a
+/// DWCP outcome where its country has a DWCP.
+///
+/// ```
+/// use tcrules::{integration, Policy, Project, Status};
+/// let p: Project = serde_json::from_str(r#"{"id": "A", "title": "A", "country": "Jordan",
+///   "start": "2010-03-01", "end": "2012-02-29", "budget": {"amount": "1", "currency": "USD"},
+///   "donors": [{"name": "Norway", "category": "multi_bilateral"}],
+///   "links": {"pb_outcome": "5", "country_has_dwcp": true}}"#).unwrap();
+/// let f = integration::link(&p, &Policy::default());
+/// assert_eq!(f.status, Status::Fail);
+/// assert_eq!(f.missing, ["links.dwcp_outcome"]);
+/// ```
+pub fn link(p: &Project, policy: &Policy) -> Finding {
+    let f = |status, msg: &str| {
+        Finding::new(policy, RuleId::IntLink, status, msg).subject(format!("project {}", p.id))
+    };
+    if !p.is_extra_budgetary() {
+        return f(Status::NotApplicable, "not an extra-budgetary project");
+    }
+    let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+    let mut missing = Vec::new();
+    if blank(&p.links.pb_outcome) {
+        missing.push("links.pb_outcome");
+    }
+    let country_level = p.country.is_some();
+    let needs_dwcp = country_level && p.links.country_has_dwcp == Some(true);
+    if needs_dwcp && blank(&p.links.dwcp_outcome) {
+        missing.push("links.dwcp_outcome");
+    }
+    let unknown_dwcp =
+        country_level && p.links.country_has_dwcp.is_none() && blank(&p.links.dwcp_outcome);
+    let mut out = if !missing.is_empty() {
+        f(
+            Status::Fail,
+            &format!(
+                "extra-budgetary project not linked to the programming framework: {} missing",
+                missing.join(", ")
+            ),
+        )
+        .help("name the P&B outcome and, where the country has one, the DWCP outcome the project serves")
+    } else if unknown_dwcp {
+        f(
+            Status::Warning,
+            "linked to a P&B outcome; whether the country has a DWCP is not recorded, and no DWCP outcome is named",
+        )
+        .missing("links.country_has_dwcp")
+        .help("record whether the country has a DWCP (and if so, the outcome)")
+    } else {
+        f(Status::Pass, "linked to the programming framework")
+    };
+    for m in missing {
+        out = out.missing(m);
+    }
+    out.fact("pb_outcome", p.links.pb_outcome.clone().unwrap_or_default())
+        .fact("dwcp_outcome", p.links.dwcp_outcome.clone().unwrap_or_default())
+}
+
+/// RBTC seed money and what it leveraged (INT-SEED, R6 §74, §162).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SeedLeverage {
+    pub seed: String,
+    pub rbtc_usd: Decimal,
+    /// Extra-budgetary budget of the projects it prepared.
+    pub xb_approved_usd: Decimal,
+    /// XB approved ÷ RBTC seed, two decimals; `null` when no RBTC was spent.
+    pub leverage: Option<Decimal>,
+}
+
+/// Leverage of each seed allocation: XB approved ÷ RBTC seed.
+///
+/// ```
+/// use tcrules::{integration, Portfolio};
+/// let p: Portfolio = serde_json::from_str(r#"{
+///   "projects": [{"id": "A", "title": "A", "start": "2006-01-01", "end": "2007-12-31",
+///     "budget": {"amount": "500000", "currency": "USD"}, "donors": [{"name": "Italy", "category": "multi_bilateral"}]}],
+///   "seed_funding": [{"id": "S1", "rbtc": {"amount": "20000", "currency": "USD"}, "prepared": ["A"]}]}"#).unwrap();
+/// let s = integration::seed_leverage(&p.seed_funding, &p.projects, &p.rates).unwrap();
+/// assert_eq!(s[0].leverage.unwrap().to_string(), "25.00");
+/// ```
+pub fn seed_leverage(
+    seeds: &[SeedFunding],
+    projects: &[Project],
+    rates: &Rates,
+) -> Result<Vec<SeedLeverage>> {
+    let by_id: BTreeMap<&str, (usize, &Project)> = projects
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), (i, p)))
+        .collect();
+    seeds
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let at = format!("seed_funding[{i}]");
+            s.rbtc.non_negative(&format!("{at}.rbtc"))?;
+            let rbtc = rates.to_usd(&s.rbtc, &format!("{at}.rbtc.amount"))?;
+            let mut xb = Decimal::ZERO;
+            for (j, id) in s.prepared.iter().enumerate() {
+                let (pi, p) = by_id.get(id.as_str()).copied().ok_or_else(|| {
+                    crate::Error::UnknownProject {
+                        path: format!("{at}.prepared[{j}]"),
+                        id: id.clone(),
+                    }
+                })?;
+                for (source, usd) in funding_usd(p, rates).map_err(|e| e.at(&format!("projects[{pi}]")))? {
+                    if source.is_extra_budgetary() {
+                        xb = checked_add(xb, usd, &at)?;
+                    }
+                }
+            }
+            let leverage = if rbtc.is_zero() {
+                None
+            } else {
+                xb.checked_div(rbtc).map(|l| l.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+            };
+            Ok(SeedLeverage {
+                seed: s.id.clone(),
+                rbtc_usd: rbtc,
+                xb_approved_usd: xb,
+                leverage: leverage.map(|l| if l.scale() < 2 { with_scale(l, 2) } else { l }),
+            })
+        })
+        .collect()
+}
+
+fn with_scale(mut d: Decimal, scale: u32) -> Decimal {
+    d.rescale(scale);
+    d
+}
+
+/// The INT-SEED finding for one seed allocation.
+pub fn seed_finding(s: &SeedLeverage, policy: &Policy) -> Finding {
+    let f = match s.leverage {
+        None => Finding::new(
+            policy,
+            RuleId::IntSeed,
+            Status::NotApplicable,
+            "no RBTC recorded for this seed allocation: leverage undefined",
+        ),
+        Some(l) => Finding::new(
+            policy,
+            RuleId::IntSeed,
+            Status::Pass,
+            format!("each RBTC dollar of seed money prepared US${l} of extra-budgetary approvals"),
+        ),
+    };
+    f.subject(format!("seed {}", s.seed))
+        .fact("rbtc_usd", s.rbtc_usd)
+        .fact("xb_approved_usd", s.xb_approved_usd)
+        .fact(
+            "leverage",
+            s.leverage.map_or_else(|| "undefined".to_owned(), |l| l.to_string()),
+        )
+}
+
+/// RBTC expenditure in one biennium by year (INT-PHASING, R6 §162).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Phasing {
+    pub biennium: String,
+    pub first_year_usd: Decimal,
+    pub second_year_usd: Decimal,
+    /// Second year's share, two decimals; `null` when nothing was spent.
+    pub second_year_percent: Option<Decimal>,
+}
+
+/// RBTC expenditure by biennium and year, from the monthly records.
+pub fn phasing(records: &[FinancialRecord], rates: &Rates) -> Result<Vec<Phasing>> {
+    let mut by: BTreeMap<Biennium, [Decimal; 2]> = BTreeMap::new();
+    for (i, r) in records.iter().enumerate() {
+        if r.source != SourceOfFunds::Rbtc {
+            continue;
+        }
+        let at = format!("records[{i}].expenditure");
+        r.expenditure.non_negative(&at)?;
+        let usd = rates.to_usd(&r.expenditure, &format!("{at}.amount"))?;
+        let b = Biennium::of_year(r.month.year());
+        let years = by.entry(b).or_default();
+        let slot = if r.month.year() == b.first_year() { &mut years[0] } else { &mut years[1] };
+        *slot = checked_add(*slot, usd, &at)?;
+    }
+    Ok(by
+        .into_iter()
+        .map(|(b, [first, second])| Phasing {
+            biennium: b.to_string(),
+            first_year_usd: first,
+            second_year_usd: second,
+            second_year_percent: first
+                .checked_add(second)
+                .and_then(|total| percent(second, total))
+                .map(round2),
+        })
+        .collect())
+}
+
+/// The INT-PHASING finding for one biennium: informative, with the policy's expectation.
+pub fn phasing_finding(p: &Phasing, policy: &Policy) -> Finding {
+    let min = policy.spec().integration.rbtc_second_year_min_percent;
+    let total = p.first_year_usd.checked_add(p.second_year_usd).unwrap_or(Decimal::MAX);
+    let f = match p.second_year_percent {
+        None => Finding::new(policy, RuleId::IntPhasing, Status::NotApplicable, "no RBTC expenditure in the biennium"),
+        Some(s) if cmp_percent(p.second_year_usd, total, min) != Some(Less) => {
+            Finding::new(
+                policy,
+                RuleId::IntPhasing,
+                Status::Pass,
+                format!("{s} % of the biennium's RBTC expenditure fell in its second year (expected at least {min} %)"),
+            )
+        }
+        Some(s) => Finding::new(
+            policy,
+            RuleId::IntPhasing,
+            Status::Warning,
+            format!("only {s} % of the biennium's RBTC expenditure fell in its second year (expected at least {min} %)"),
+        ),
+    };
+    f.subject(format!("biennium {}", p.biennium))
+        .fact("first_year_usd", p.first_year_usd)
+        .fact("second_year_usd", p.second_year_usd)
+        .fact(
+            "second_year_percent",
+            p.second_year_percent.map_or_else(|| "undefined".to_owned(), |s| s.to_string()),
+        )
+        .fact("expected_min_percent", min)
+}
+
+/// Programme support income on extra-budgetary expenditure over a period (INT-PSI):
+/// PSI = policy rate × XB expenditure.
+///
+/// ```
+/// use tcrules::{integration, period::ReportingPeriod, Policy, Portfolio};
+/// let p: Portfolio = serde_json::from_str(r#"{"records": [
+///   {"project": "A", "month": "2005-06", "source": "xbtc",
+///    "allocation": {"amount": "0", "currency": "USD"}, "expenditure": {"amount": "1000", "currency": "USD"}}]}"#).unwrap();
+/// let f = integration::psi(&p.records, ReportingPeriod::Year { year: 2005 }, &Policy::default(), &p.rates).unwrap();
+/// assert_eq!(f.facts["psi_usd"].to_string(), "130");
+/// ```
+pub fn psi(
+    records: &[FinancialRecord],
+    period: ReportingPeriod,
+    policy: &Policy,
+    rates: &Rates,
+) -> Result<Finding> {
+    let rate = policy.spec().integration.psi_rate_percent;
+    let mut xb = Decimal::ZERO;
+    for (i, r) in records.iter().enumerate() {
+        if !r.source.is_extra_budgetary() || !period.contains(r.month) {
+            continue;
+        }
+        let at = format!("records[{i}].expenditure");
+        r.expenditure.non_negative(&at)?;
+        xb = checked_add(xb, rates.to_usd(&r.expenditure, &format!("{at}.amount"))?, &at)?;
+    }
+    let psi = xb
+        .checked_mul(rate)
+        .and_then(|v| v.checked_div(Decimal::ONE_HUNDRED))
+        .ok_or_else(|| crate::Error::overflow("records"))?;
+    Ok(Finding::new(
+        policy,
+        RuleId::IntPsi,
+        Status::Pass,
+        format!(
+            "programme support income of US${} at {rate} % of US${} extra-budgetary expenditure",
+            crate::money::group_thousands(&psi.round_dp(2)),
+            crate::money::group_thousands(&xb.round_dp(2)),
+        ),
+    )
+    .subject(format!("period {period}"))
+    .fact("xb_expenditure_usd", xb)
+    .fact("psi_rate_percent", rate)
+    .fact("psi_usd", psi))
+}
+
+/// Every INT result for a portfolio.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct IntegrationReport {
+    pub pb_outcomes: Vec<OutcomeBudget>,
+    pub dwcp_outcomes: Vec<OutcomeBudget>,
+    pub seed: Vec<SeedLeverage>,
+    pub phasing: Vec<Phasing>,
+    pub findings: Vec<Finding>,
+    pub policy: Arc<PolicyStamp>,
+}
+
+/// INT-COMPOSITE, INT-BALANCE and INT-LINK on the projects, INT-SEED on the seed money,
+/// INT-PHASING and INT-PSI (all records) on the monthly records.
+pub fn report(portfolio: &Portfolio, policy: &Policy) -> Result<IntegrationReport> {
+    let rates = &portfolio.rates;
+    let decimals = policy.spec().portfolio.share_decimals;
+    let pb = composite(&portfolio.projects, OutcomeKind::Pb, rates, decimals)?;
+    let dwcp = composite(&portfolio.projects, OutcomeKind::Dwcp, rates, decimals)?;
+    let mut findings = Vec::new();
+    for o in pb.iter().chain(&dwcp) {
+        findings.push(
+            Finding::new(
+                policy,
+                RuleId::IntComposite,
+                Status::Pass,
+                format!(
+                    "US${} from {}",
+                    crate::money::group_thousands(&o.total_usd.round_dp(2)),
+                    o.by_source
+                        .iter()
+                        .map(|s| format!("{} {} %", s.source.as_str().to_uppercase(), s.share_percent))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .subject(format!("{} outcome {}", kind_label(o.kind), o.outcome))
+            .fact("total_usd", o.total_usd)
+            .fact("projects", o.projects.len()),
+        );
+        findings.push(balance(o, policy));
+    }
+    findings.extend(portfolio.projects.iter().map(|p| link(p, policy)));
+    let seed = seed_leverage(&portfolio.seed_funding, &portfolio.projects, rates)?;
+    findings.extend(seed.iter().map(|s| seed_finding(s, policy)));
+    let phasing = phasing(&portfolio.records, rates)?;
+    findings.extend(phasing.iter().map(|p| phasing_finding(p, policy)));
+    findings.push(psi(&portfolio.records, ReportingPeriod::All, policy, rates)?);
+    Ok(IntegrationReport {
+        pb_outcomes: pb,
+        dwcp_outcomes: dwcp,
+        seed,
+        phasing,
+        findings,
+        policy: policy.stamp_arc(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(sources: &[(SourceOfFunds, i64)]) -> OutcomeBudget {
+        let amounts: Vec<Decimal> = sources.iter().map(|(_, a)| Decimal::from(*a)).collect();
+        let shares = round_shares(&amounts, 1);
+        OutcomeBudget {
+            outcome: "1a".into(),
+            kind: OutcomeKind::Pb,
+            total_usd: amounts.iter().copied().sum(),
+            by_source: sources
+                .iter()
+                .zip(shares)
+                .map(|((s, a), sh)| SourceShare { source: *s, amount_usd: (*a).into(), share_percent: sh })
+                .collect(),
+            projects: vec![],
+        }
+    }
+
+    #[test]
+    fn balance_edges() {
+        use SourceOfFunds::*;
+        let p = Policy::default();
+        assert_eq!(balance(&outcome(&[(Xbtc, 100)]), &p).status, Status::Fail);
+        assert_eq!(balance(&outcome(&[(Rb, 20), (Xbtc, 80)]), &p).status, Status::Pass); // exactly 80 %
+        assert_eq!(balance(&outcome(&[(Rb, 19), (Xbtc, 81)]), &p).status, Status::Warning);
+        assert_eq!(balance(&outcome(&[(Rb, 100)]), &p).status, Status::Pass);
+        assert_eq!(balance(&outcome(&[]), &p).status, Status::NotApplicable);
+    }
+
+    #[test]
+    fn phasing_expectation_is_inclusive() {
+        let p = Policy::default();
+        let ph = |a: i64, b: i64| Phasing {
+            biennium: "2004-05".into(),
+            first_year_usd: a.into(),
+            second_year_usd: b.into(),
+            second_year_percent: percent(b.into(), (a + b).into()),
+        };
+        assert_eq!(phasing_finding(&ph(50, 50), &p).status, Status::Pass);
+        assert_eq!(phasing_finding(&ph(51, 49), &p).status, Status::Warning);
+        assert_eq!(phasing_finding(&ph(0, 0), &p).status, Status::NotApplicable);
+    }
+}

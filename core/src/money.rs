@@ -282,6 +282,66 @@ pub(crate) fn percent(part: Decimal, whole: Decimal) -> Option<Decimal> {
         })
 }
 
+/// Compares the share `part / whole` with `percent` exactly, by cross-multiplication
+/// (falling back to the 28-digit quotient only where the products overflow); `None` when
+/// the whole is zero.
+pub fn cmp_percent(part: Decimal, whole: Decimal, percent_value: Decimal) -> Option<std::cmp::Ordering> {
+    if whole.is_zero() {
+        return None;
+    }
+    match (part.checked_mul(Decimal::ONE_HUNDRED), percent_value.checked_mul(whole)) {
+        (Some(l), Some(r)) => Some(l.cmp(&r)),
+        _ => percent(part, whole).map(|p| p.cmp(&percent_value)),
+    }
+}
+
+/// Rounds shares of a whole to `decimals` places so that they sum to exactly 100: each
+/// share is truncated, then the units still missing go, one each, to the shares with the
+/// largest remainders (ties to the earlier share). This is the largest-remainder
+/// (Hamilton) rule; R6's own tables round each share half-up independently, which can
+/// sum to 100.1. An all-zero whole gives all-zero shares.
+///
+/// ```
+/// use tcrules::money::round_shares;
+/// let d = |s: &str| s.parse().unwrap();
+/// let shares = round_shares(&[d("29895"), d("72415"), d("3446")], 1);
+/// assert_eq!(shares, [d("28.3"), d("68.5"), d("3.2")]); // R6 Table V.1 prints 3.3 (sum 100.1)
+/// ```
+pub fn round_shares(parts: &[Decimal], decimals: u32) -> Vec<Decimal> {
+    let whole = parts
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, p| acc.checked_add(*p));
+    let Some(whole) = whole.filter(|w| !w.is_zero()) else {
+        return vec![Decimal::ZERO; parts.len()];
+    };
+    let unit = Decimal::new(1, decimals);
+    let exact: Vec<Decimal> = parts
+        .iter()
+        .map(|p| percent(*p, whole).unwrap_or_default())
+        .collect();
+    let mut rounded: Vec<Decimal> = exact
+        .iter()
+        .map(|e| e.round_dp_with_strategy(decimals, rust_decimal::RoundingStrategy::ToZero))
+        .collect();
+    let assigned = rounded.iter().fold(Decimal::ZERO, |a, r| a + *r);
+    let missing_units = ((Decimal::ONE_HUNDRED - assigned) / unit)
+        .round()
+        .to_string()
+        .parse::<usize>()
+        .unwrap_or(0);
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    let remainder = |i: usize| {
+        exact.get(i).copied().unwrap_or_default() - rounded.get(i).copied().unwrap_or_default()
+    };
+    order.sort_by(|a, b| remainder(*b).cmp(&remainder(*a)).then(a.cmp(b)));
+    for i in order.into_iter().take(missing_units) {
+        if let Some(r) = rounded.get_mut(i) {
+            *r += unit;
+        }
+    }
+    rounded
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
