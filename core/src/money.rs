@@ -312,7 +312,7 @@ pub fn round_shares(parts: &[Decimal], decimals: u32) -> Vec<Decimal> {
         .iter()
         .try_fold(Decimal::ZERO, |acc, p| acc.checked_add(*p));
     let Some(whole) = whole.filter(|w| !w.is_zero()) else {
-        return vec![Decimal::ZERO; parts.len()];
+        return vec![Decimal::new(0, decimals); parts.len()];
     };
     let unit = Decimal::new(1, decimals);
     let exact: Vec<Decimal> = parts
@@ -339,7 +339,18 @@ pub fn round_shares(parts: &[Decimal], decimals: u32) -> Vec<Decimal> {
             *r += unit;
         }
     }
+    for r in &mut rounded {
+        r.rescale(decimals);
+    }
     rounded
+}
+
+/// Rounds half away from zero to exactly `decimals` places (`75` → `75.0`), as published
+/// tables print figures.
+pub fn fixed(d: Decimal, decimals: u32) -> Decimal {
+    let mut r = d.round_dp_with_strategy(decimals, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(decimals);
+    r
 }
 
 #[cfg(test)]

@@ -12,14 +12,14 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::delivery::{self, GroupBy};
 use crate::error::{Error, Result};
 use crate::finding::{Finding, RuleId, Status};
 use crate::model::{Approval, DonorCategory, Portfolio};
-use crate::money::{checked_add, cmp_percent, percent, round_shares, Rates};
+use crate::money::{checked_add, cmp_percent, fixed, percent, round_shares, Rates};
 use crate::period::ReportingPeriod;
 use crate::policy::{Policy, PolicyStamp};
 
@@ -178,10 +178,6 @@ fn group_label(a: &Approval, key: ApprovalKey, policy: &Policy) -> (u8, String) 
     }
 }
 
-fn round_display(d: Decimal, decimals: u32) -> Decimal {
-    d.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero)
-}
-
 /// Approvals by `key` for each period: totals, yearly averages, shares and the change of
 /// the average from the first to the last period.
 ///
@@ -248,7 +244,7 @@ pub fn approvals_table(
                 .average_usd
                 .checked_sub(first.average_usd)
                 .and_then(|diff| percent(diff, first.average_usd))
-                .map(|c| round_display(c, decimals)),
+                .map(|c| fixed(c, decimals)),
             _ => None,
         };
         ApprovalRow { key, periods: figures, change_percent }
@@ -264,7 +260,7 @@ pub fn approvals_table(
         .collect();
     let hundred = |pi: usize| {
         if total.get(pi).is_some_and(|t| !t.is_zero()) {
-            Decimal::new(100 * 10i64.pow(decimals), decimals)
+            fixed(Decimal::ONE_HUNDRED, decimals)
         } else {
             Decimal::ZERO
         }
@@ -357,15 +353,11 @@ pub fn concentration(
             .map(|((d, v), s)| DonorShare {
                 donor: (*d).to_owned(),
                 amount_usd: *v,
-                share_percent: round_display(*s, decimals),
+                share_percent: fixed(*s, decimals),
             })
             .collect(),
-        top_share_percent: round_display(percent(top_amount, total).unwrap_or_default(), decimals),
-        herfindahl: {
-            let mut h = round_display(hhi, 2);
-            h.rescale(2);
-            h
-        },
+        top_share_percent: fixed(percent(top_amount, total).unwrap_or_default(), decimals),
+        herfindahl: fixed(hhi, 2),
         donors: donors.len(),
         top_amount_usd: top_amount,
         total_usd: total,
@@ -480,7 +472,7 @@ pub fn local_mobilization(
         key,
         total_usd: t,
         local_usd: l,
-        local_percent: percent(l, t).map(|p| round_display(p, decimals)),
+        local_percent: percent(l, t).map(|p| fixed(p, decimals)),
     };
     let mut out: Vec<LocalMobilization> = by.into_iter().map(|(c, v)| row(c.label().to_owned(), v)).collect();
     out.push(row("Total".to_owned(), total));
@@ -539,7 +531,7 @@ pub fn report(portfolio: &Portfolio, periods: Option<&[YearRange]>, policy: &Pol
         )
         .fact("periods", labels.join(","));
         for (p, fig) in periods.iter().zip(&by_group.total.periods) {
-            f = f.fact(&format!("average_usd_{p}"), round_display(fig.average_usd, 0));
+            f = f.fact(&format!("average_usd_{p}"), fixed(fig.average_usd, 0));
         }
         if let Some(c) = by_group.total.change_percent {
             f = f.fact("change_percent", c);
