@@ -433,6 +433,87 @@ fn plan_conformance(
     out
 }
 
+/// The EVAL results of one project in a batch: requirements, schedule and findings, or
+/// the error that kept the project from being evaluated. Never dropped, never aborting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ProjectEvaluation {
+    /// The project's id.
+    pub project: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requirements: Option<Requirements>,
+    #[serde(default)]
+    pub schedule: Vec<Due>,
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+    /// Why the project could not be evaluated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<crate::ErrorInfo>,
+}
+
+/// Evaluates one project, capturing any error in the result.
+pub fn evaluate(project: &Project, policy: &Policy, rates: &Rates) -> ProjectEvaluation {
+    evaluate_at(project, policy, rates, "")
+}
+
+fn evaluate_at(project: &Project, policy: &Policy, rates: &Rates, path: &str) -> ProjectEvaluation {
+    let result = project.validate().and_then(|()| {
+        let req = requirements(project, policy, rates)?;
+        let plan = project.evaluation_plan.as_ref();
+        let findings = check_plan(&req, plan, "evaluation_plan", policy, rates)?;
+        Ok((req, findings))
+    });
+    let mut row = ProjectEvaluation {
+        project: project.id.clone(),
+        requirements: None,
+        schedule: Vec::new(),
+        findings: Vec::new(),
+        error: None,
+    };
+    match result {
+        Ok((req, findings)) => {
+            let agreed = project.evaluation_plan.as_ref().is_some_and(|p| p.mid_term_review_agreed);
+            row.schedule = req.schedule(agreed);
+            row.requirements = Some(req);
+            let subject = format!("project {}", project.id);
+            row.findings = findings.into_iter().map(|f| f.subject(subject.clone())).collect();
+        }
+        Err(e) => row.error = Some(e.at(path).info()),
+    }
+    row
+}
+
+/// Evaluates every project: one result per project, in input order; errors carry the
+/// path `projects[i]...`.
+///
+/// ```
+/// use tcrules::{evaluation, Policy, Portfolio};
+/// let p: Portfolio = serde_json::from_str(r#"{"projects": [
+///   {"id": "A", "title": "A", "start": "2024-01-01", "end": "2024-06-30", "budget": {"amount": "1", "currency": "USD"}},
+///   {"id": "B", "title": "B", "start": "2024-01-01", "end": "2024-06-30", "budget": {"amount": "1", "currency": "EUR"}}]}"#).unwrap();
+/// let rows = evaluation::evaluate_all(&p.projects, &Policy::default(), &p.rates);
+/// assert!(rows[0].error.is_none());
+/// assert_eq!(rows[1].error.as_ref().unwrap().path, "projects[1].budget.amount");
+/// ```
+pub fn evaluate_all(projects: &[Project], policy: &Policy, rates: &Rates) -> Vec<ProjectEvaluation> {
+    projects
+        .iter()
+        .enumerate()
+        .map(|(i, p)| evaluate_at(p, policy, rates, &format!("projects[{i}]")))
+        .collect()
+}
+
+/// Evaluations falling due from `from` to `to` inclusive, across evaluated projects, in
+/// date order: "what evaluations fall due next quarter?"
+pub fn due_between(rows: &[ProjectEvaluation], from: NaiveDate, to: NaiveDate) -> Vec<(String, Due)> {
+    let mut out: Vec<(String, Due)> = rows
+        .iter()
+        .flat_map(|r| r.schedule.iter().filter(|d| d.date >= from && d.date <= to).map(|d| (r.project.clone(), d.clone())))
+        .collect();
+    out.sort_by(|a, b| a.1.date.cmp(&b.1.date).then_with(|| a.0.cmp(&b.0)));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
