@@ -85,7 +85,10 @@ impl std::str::FromStr for GroupBy {
             .find(|g| g.as_str() == s)
             .ok_or_else(|| {
                 let names: Vec<&str> = GroupBy::ALL.iter().map(GroupBy::as_str).collect();
-                Error::invalid("group_by", format!("{s:?} is not one of {}", names.join(", ")))
+                Error::invalid(
+                    "group_by",
+                    format!("{s:?} is not one of {}", names.join(", ")),
+                )
             })
     }
 }
@@ -119,8 +122,9 @@ impl Totals {
     /// assert_eq!(Totals::default().rate_percent(), None);
     /// ```
     pub fn rate_percent(&self) -> Option<Decimal> {
-        crate::money::percent(self.expenditure_usd, self.allocation_usd)
-            .map(|r| r.round_dp_with_strategy(RATE_DECIMALS, RoundingStrategy::MidpointAwayFromZero))
+        crate::money::percent(self.expenditure_usd, self.allocation_usd).map(|r| {
+            r.round_dp_with_strategy(RATE_DECIMALS, RoundingStrategy::MidpointAwayFromZero)
+        })
     }
 
     /// The rate compared with `percent`, exactly (`None` when undefined).
@@ -471,8 +475,14 @@ mod tests {
 
     #[test]
     fn zero_allocation_is_undefined_not_a_division() {
-        assert_eq!(statuses(totals(0, 0)), [(RuleId::DlvNoAllocation, Status::NotApplicable)]);
-        assert_eq!(statuses(totals(0, 5)), [(RuleId::DlvNoAllocation, Status::Warning)]);
+        assert_eq!(
+            statuses(totals(0, 0)),
+            [(RuleId::DlvNoAllocation, Status::NotApplicable)]
+        );
+        assert_eq!(
+            statuses(totals(0, 5)),
+            [(RuleId::DlvNoAllocation, Status::Warning)]
+        );
     }
 
     #[test]
@@ -491,7 +501,10 @@ mod tests {
     fn overspend_is_a_value_and_a_flag() {
         assert_eq!(
             statuses(totals(100, 120)),
-            [(RuleId::DlvRate, Status::Pass), (RuleId::DlvOverspend, Status::Warning)]
+            [
+                (RuleId::DlvRate, Status::Pass),
+                (RuleId::DlvOverspend, Status::Warning)
+            ]
         );
         assert_eq!(totals(100, 120).rate_percent().unwrap(), Decimal::from(120));
     }
@@ -499,7 +512,12 @@ mod tests {
     #[test]
     fn band_membership_includes_both_ends() {
         let within = |t: Totals| {
-            let g = GroupDelivery { group: "g".into(), rate_percent: t.rate_percent(), totals: t, records: 1 };
+            let g = GroupDelivery {
+                group: "g".into(),
+                rate_percent: t.rate_percent(),
+                totals: t,
+                records: 1,
+            };
             assess(&g, GroupBy::Project, &Policy::default())[0].facts["within_band"].clone()
         };
         assert_eq!(within(totals(100, 60)), true.into());
@@ -517,14 +535,20 @@ mod tests {
         assert_eq!(t.cmp_percent(60.into()), Some(std::cmp::Ordering::Greater));
         let mut t = Totals::default();
         t.add(Decimal::MAX, Decimal::ZERO, "x").unwrap();
-        assert_eq!(t.add(Decimal::MAX, Decimal::ZERO, "x").unwrap_err().code(), "overflow");
+        assert_eq!(
+            t.add(Decimal::MAX, Decimal::ZERO, "x").unwrap_err().code(),
+            "overflow"
+        );
     }
 
     #[test]
     fn group_by_names_round_trip() {
         for g in GroupBy::ALL {
             assert_eq!(g.as_str().parse::<GroupBy>().unwrap(), *g);
-            assert_eq!(serde_json::to_string(g).unwrap(), format!("\"{}\"", g.as_str()));
+            assert_eq!(
+                serde_json::to_string(g).unwrap(),
+                format!("\"{}\"", g.as_str())
+            );
         }
     }
 }

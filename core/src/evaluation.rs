@@ -148,10 +148,14 @@ impl Requirements {
     pub fn schedule(&self, mid_term_review_agreed: bool) -> Vec<Due> {
         let mut due: Vec<Due> = Vec::new();
         if self.class == DurationClass::Long {
-            due.extend(anniversaries(self.start, self.end).into_iter().map(|date| Due {
-                kind: EvaluationKind::AnnualReview,
-                date,
-            }));
+            due.extend(
+                anniversaries(self.start, self.end)
+                    .into_iter()
+                    .map(|date| Due {
+                        kind: EvaluationKind::AnnualReview,
+                        date,
+                    }),
+            );
         }
         let mid = midpoint(self.start, self.end);
         if self.mid_term_evaluation {
@@ -223,7 +227,13 @@ pub fn schedule(project: &Project, policy: &Policy, rates: &Rates) -> Result<Vec
 /// ```
 pub fn check(project: &Project, policy: &Policy, rates: &Rates) -> Result<Vec<Finding>> {
     let req = requirements(project, policy, rates)?;
-    check_plan(&req, project.evaluation_plan.as_ref(), "evaluation_plan", policy, rates)
+    check_plan(
+        &req,
+        project.evaluation_plan.as_ref(),
+        "evaluation_plan",
+        policy,
+        rates,
+    )
 }
 
 /// The EVAL findings for given requirements and plan; `plan_path` names the plan's field
@@ -254,11 +264,8 @@ pub fn check_plan(
         .fact("mid_term_up_to_months", e.mid_term_up_to_months),
     );
 
-    let independent_planned = plan.is_some_and(|p| {
-        p.planned
-            .iter()
-            .any(|pe| pe.independence.is_independent())
-    });
+    let independent_planned =
+        plan.is_some_and(|p| p.planned.iter().any(|pe| pe.independence.is_independent()));
     let budget_facts = |f: Finding| {
         f.fact("budget_usd", req.budget_usd)
             .fact("threshold_usd", e.independent_threshold_usd)
@@ -415,7 +422,11 @@ fn plan_conformance(
                 )
                 .fact("missing", due.kind.as_str())
                 .fact("due", due.date)
-                .help(format!("plan a {} for {}", due.kind.label(), due.date)),
+                .help(format!(
+                    "add the {} due {} to the plan",
+                    due.kind.label(),
+                    due.date
+                )),
             );
         }
     }
@@ -425,7 +436,10 @@ fn plan_conformance(
                 policy,
                 RuleId::EvalPlan,
                 Status::Pass,
-                format!("the plan provides every required evaluation: {}", req.summary()),
+                format!(
+                    "the plan provides every required evaluation: {}",
+                    req.summary()
+                ),
             )
             .fact("planned", plan.planned.len()),
         );
@@ -472,11 +486,17 @@ fn evaluate_at(project: &Project, policy: &Policy, rates: &Rates, path: &str) ->
     };
     match result {
         Ok((req, findings)) => {
-            let agreed = project.evaluation_plan.as_ref().is_some_and(|p| p.mid_term_review_agreed);
+            let agreed = project
+                .evaluation_plan
+                .as_ref()
+                .is_some_and(|p| p.mid_term_review_agreed);
             row.schedule = req.schedule(agreed);
             row.requirements = Some(req);
             let subject = format!("project {}", project.id);
-            row.findings = findings.into_iter().map(|f| f.subject(subject.clone())).collect();
+            row.findings = findings
+                .into_iter()
+                .map(|f| f.subject(subject.clone()))
+                .collect();
         }
         Err(e) => row.error = Some(e.at(path).info()),
     }
@@ -495,7 +515,11 @@ fn evaluate_at(project: &Project, policy: &Policy, rates: &Rates, path: &str) ->
 /// assert!(rows[0].error.is_none());
 /// assert_eq!(rows[1].error.as_ref().unwrap().path, "projects[1].budget.amount");
 /// ```
-pub fn evaluate_all(projects: &[Project], policy: &Policy, rates: &Rates) -> Vec<ProjectEvaluation> {
+pub fn evaluate_all(
+    projects: &[Project],
+    policy: &Policy,
+    rates: &Rates,
+) -> Vec<ProjectEvaluation> {
     projects
         .iter()
         .enumerate()
@@ -505,10 +529,19 @@ pub fn evaluate_all(projects: &[Project], policy: &Policy, rates: &Rates) -> Vec
 
 /// Evaluations falling due from `from` to `to` inclusive, across evaluated projects, in
 /// date order: "what evaluations fall due next quarter?"
-pub fn due_between(rows: &[ProjectEvaluation], from: NaiveDate, to: NaiveDate) -> Vec<(String, Due)> {
+pub fn due_between(
+    rows: &[ProjectEvaluation],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<(String, Due)> {
     let mut out: Vec<(String, Due)> = rows
         .iter()
-        .flat_map(|r| r.schedule.iter().filter(|d| d.date >= from && d.date <= to).map(|d| (r.project.clone(), d.clone())))
+        .flat_map(|r| {
+            r.schedule
+                .iter()
+                .filter(|d| d.date >= from && d.date <= to)
+                .map(|d| (r.project.clone(), d.clone()))
+        })
         .collect();
     out.sort_by(|a, b| a.1.date.cmp(&b.1.date).then_with(|| a.0.cmp(&b.0)));
     out
@@ -552,7 +585,13 @@ mod tests {
 
     #[test]
     fn long_project_schedule() {
-        let r = classify(d("2020-03-01"), d("2025-03-01"), Decimal::ZERO, &Policy::default()).unwrap();
+        let r = classify(
+            d("2020-03-01"),
+            d("2025-03-01"),
+            Decimal::ZERO,
+            &Policy::default(),
+        )
+        .unwrap();
         assert_eq!(r.annual_reviews, 4);
         let s = r.schedule(true);
         let kinds: Vec<_> = s.iter().map(|x| x.kind).collect();
@@ -572,7 +611,13 @@ mod tests {
 
     #[test]
     fn end_before_start_is_an_error() {
-        let e = classify(d("2024-02-01"), d("2024-01-31"), Decimal::ZERO, &Policy::default()).unwrap_err();
+        let e = classify(
+            d("2024-02-01"),
+            d("2024-01-31"),
+            Decimal::ZERO,
+            &Policy::default(),
+        )
+        .unwrap_err();
         assert_eq!(e.code(), "end_before_start");
     }
 }

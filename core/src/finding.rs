@@ -318,7 +318,10 @@ mod tests {
 
     #[test]
     fn decimal_facts_keep_exact_digits() {
-        let f: Fact = "350000.004".parse::<rust_decimal::Decimal>().unwrap().into();
+        let f: Fact = "350000.004"
+            .parse::<rust_decimal::Decimal>()
+            .unwrap()
+            .into();
         assert_eq!(f, Fact::Text("350000.004".into()));
         let f: Fact = "350000.00".parse::<rust_decimal::Decimal>().unwrap().into();
         assert_eq!(f, Fact::Text("350000".into()));

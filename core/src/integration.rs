@@ -59,7 +59,9 @@ impl OutcomeBudget {
         self.by_source
             .iter()
             .filter(|s| keep(&s.source))
-            .fold(Decimal::ZERO, |a, s| a.checked_add(s.amount_usd).unwrap_or(Decimal::MAX))
+            .fold(Decimal::ZERO, |a, s| {
+                a.checked_add(s.amount_usd).unwrap_or(Decimal::MAX)
+            })
     }
 
     /// Extra-budgetary (XBTC, RBSA) part.
@@ -90,7 +92,10 @@ fn funding_usd(p: &Project, rates: &Rates) -> Result<Vec<(SourceOfFunds, Decimal
         .enumerate()
         .map(|(i, f)| {
             f.amount.non_negative(&format!("funding[{i}]"))?;
-            Ok((f.source, rates.to_usd(&f.amount, &format!("funding[{i}].amount"))?))
+            Ok((
+                f.source,
+                rates.to_usd(&f.amount, &format!("funding[{i}].amount"))?,
+            ))
         })
         .collect()
 }
@@ -270,7 +275,10 @@ pub fn link(p: &Project, policy: &Policy) -> Finding {
         out = out.missing(m);
     }
     out.fact("pb_outcome", p.links.pb_outcome.clone().unwrap_or_default())
-        .fact("dwcp_outcome", p.links.dwcp_outcome.clone().unwrap_or_default())
+        .fact(
+            "dwcp_outcome",
+            p.links.dwcp_outcome.clone().unwrap_or_default(),
+        )
 }
 
 /// RBTC seed money and what it leveraged (INT-SEED, R6 §74, §162).
@@ -321,7 +329,9 @@ pub fn seed_leverage(
                         id: id.clone(),
                     }
                 })?;
-                for (source, usd) in funding_usd(p, rates).map_err(|e| e.at(&format!("projects[{pi}]")))? {
+                for (source, usd) in
+                    funding_usd(p, rates).map_err(|e| e.at(&format!("projects[{pi}]")))?
+                {
                     if source.is_extra_budgetary() {
                         xb = checked_add(xb, usd, &at)?;
                     }
@@ -330,7 +340,8 @@ pub fn seed_leverage(
             let leverage = if rbtc.is_zero() {
                 None
             } else {
-                xb.checked_div(rbtc).map(|l| l.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+                xb.checked_div(rbtc)
+                    .map(|l| l.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
             };
             Ok(SeedLeverage {
                 seed: s.id.clone(),
@@ -368,7 +379,8 @@ pub fn seed_finding(s: &SeedLeverage, policy: &Policy) -> Finding {
         .fact("xb_approved_usd", s.xb_approved_usd)
         .fact(
             "leverage",
-            s.leverage.map_or_else(|| "undefined".to_owned(), |l| l.to_string()),
+            s.leverage
+                .map_or_else(|| "undefined".to_owned(), |l| l.to_string()),
         )
 }
 
@@ -395,7 +407,11 @@ pub fn phasing(records: &[FinancialRecord], rates: &Rates) -> Result<Vec<Phasing
         let usd = rates.to_usd(&r.expenditure, &format!("{at}.amount"))?;
         let b = Biennium::of_year(r.month.year());
         let years = by.entry(b).or_default();
-        let slot = if r.month.year() == b.first_year() { &mut years[0] } else { &mut years[1] };
+        let slot = if r.month.year() == b.first_year() {
+            &mut years[0]
+        } else {
+            &mut years[1]
+        };
         *slot = checked_add(*slot, usd, &at)?;
     }
     Ok(by
@@ -415,7 +431,10 @@ pub fn phasing(records: &[FinancialRecord], rates: &Rates) -> Result<Vec<Phasing
 /// The INT-PHASING finding for one biennium: informative, with the policy's expectation.
 pub fn phasing_finding(p: &Phasing, policy: &Policy) -> Finding {
     let min = policy.spec().integration.rbtc_second_year_min_percent;
-    let total = p.first_year_usd.checked_add(p.second_year_usd).unwrap_or(Decimal::MAX);
+    let total = p
+        .first_year_usd
+        .checked_add(p.second_year_usd)
+        .unwrap_or(Decimal::MAX);
     let f = match p.second_year_percent {
         None => Finding::new(policy, RuleId::IntPhasing, Status::NotApplicable, "no RBTC expenditure in the biennium"),
         Some(s) if cmp_percent(p.second_year_usd, total, min) != Some(Less) => {
@@ -438,7 +457,8 @@ pub fn phasing_finding(p: &Phasing, policy: &Policy) -> Finding {
         .fact("second_year_usd", p.second_year_usd)
         .fact(
             "second_year_percent",
-            p.second_year_percent.map_or_else(|| "undefined".to_owned(), |s| s.to_string()),
+            p.second_year_percent
+                .map_or_else(|| "undefined".to_owned(), |s| s.to_string()),
         )
         .fact("expected_min_percent", min)
 }
@@ -468,7 +488,11 @@ pub fn psi(
         }
         let at = format!("records[{i}].expenditure");
         r.expenditure.non_negative(&at)?;
-        xb = checked_add(xb, rates.to_usd(&r.expenditure, &format!("{at}.amount"))?, &at)?;
+        xb = checked_add(
+            xb,
+            rates.to_usd(&r.expenditure, &format!("{at}.amount"))?,
+            &at,
+        )?;
     }
     let psi = xb
         .checked_mul(rate)
@@ -521,7 +545,11 @@ pub fn report(portfolio: &Portfolio, policy: &Policy) -> Result<IntegrationRepor
                     crate::money::group_thousands(&o.total_usd.round_dp(2)),
                     o.by_source
                         .iter()
-                        .map(|s| format!("{} {} %", s.source.as_str().to_uppercase(), s.share_percent))
+                        .map(|s| format!(
+                            "{} {} %",
+                            s.source.as_str().to_uppercase(),
+                            s.share_percent
+                        ))
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
@@ -537,7 +565,12 @@ pub fn report(portfolio: &Portfolio, policy: &Policy) -> Result<IntegrationRepor
     findings.extend(seed.iter().map(|s| seed_finding(s, policy)));
     let phasing = phasing(&portfolio.records, rates)?;
     findings.extend(phasing.iter().map(|p| phasing_finding(p, policy)));
-    findings.push(psi(&portfolio.records, ReportingPeriod::All, policy, rates)?);
+    findings.push(psi(
+        &portfolio.records,
+        ReportingPeriod::All,
+        policy,
+        rates,
+    )?);
     Ok(IntegrationReport {
         pb_outcomes: pb,
         dwcp_outcomes: dwcp,
@@ -562,7 +595,11 @@ mod tests {
             by_source: sources
                 .iter()
                 .zip(shares)
-                .map(|((s, a), sh)| SourceShare { source: *s, amount_usd: (*a).into(), share_percent: sh })
+                .map(|((s, a), sh)| SourceShare {
+                    source: *s,
+                    amount_usd: (*a).into(),
+                    share_percent: sh,
+                })
                 .collect(),
             projects: vec![],
         }
@@ -573,8 +610,14 @@ mod tests {
         use SourceOfFunds::*;
         let p = Policy::default();
         assert_eq!(balance(&outcome(&[(Xbtc, 100)]), &p).status, Status::Fail);
-        assert_eq!(balance(&outcome(&[(Rb, 20), (Xbtc, 80)]), &p).status, Status::Pass); // exactly 80 %
-        assert_eq!(balance(&outcome(&[(Rb, 19), (Xbtc, 81)]), &p).status, Status::Warning);
+        assert_eq!(
+            balance(&outcome(&[(Rb, 20), (Xbtc, 80)]), &p).status,
+            Status::Pass
+        ); // exactly 80 %
+        assert_eq!(
+            balance(&outcome(&[(Rb, 19), (Xbtc, 81)]), &p).status,
+            Status::Warning
+        );
         assert_eq!(balance(&outcome(&[(Rb, 100)]), &p).status, Status::Pass);
         assert_eq!(balance(&outcome(&[]), &p).status, Status::NotApplicable);
     }

@@ -1,1 +1,636 @@
-fn main() {}
+//! `tcrules`: the portfolio rules of technical cooperation on the command line.
+//!
+//! With no input file every command runs on the example portfolio shipped with the crate
+//! (real ILO projects from the seeds, R6 Annex 2 approvals).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use tcrules::delivery::{self, GroupBy};
+use tcrules::evaluation;
+use tcrules::io::{csv, json};
+use tcrules::money::{group_thousands, Rates};
+use tcrules::period::ReportingPeriod;
+use tcrules::portfolio::{self, YearRange};
+use tcrules::report::{self, ReportOptions};
+use tcrules::{appraisal, integration, Error, Finding, Policy, Portfolio, Proposal, Status};
+
+/// The example portfolio shipped in the repository.
+const EXAMPLE: &str = include_str!("../data/example/portfolio.json");
+
+#[derive(Parser)]
+#[command(
+    name = "tcrules",
+    version,
+    about = "Portfolio rules of technical cooperation: evaluation, delivery, integration, portfolio balance and proposal appraisal (ILC 2006 Report VI)"
+)]
+struct Cli {
+    /// A policy edition (JSON); default: the built-in ilo-2006.
+    #[arg(long, global = true, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// Exchange rates as JSON, {"EUR": "1.2"} (US dollars per unit); added to the input's.
+    #[arg(long, global = true, value_name = "FILE")]
+    rates: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Every rule family on a portfolio.
+    Report {
+        /// Portfolio JSON, or CSV tables of projects, records and approvals.
+        inputs: Vec<PathBuf>,
+    },
+    /// Evaluation requirements of each project (R6 §143).
+    Evaluation { inputs: Vec<PathBuf> },
+    /// Evaluations falling due, in date order.
+    Schedule {
+        inputs: Vec<PathBuf>,
+        /// First date (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        /// Last date (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<NaiveDate>,
+    },
+    /// Delivery rates (R6 §140).
+    Delivery {
+        inputs: Vec<PathBuf>,
+        /// Grouping: project, unit, field_office, country, region, donor, donor_category,
+        /// strategic_objective, source_of_funds, portfolio.
+        #[arg(long, default_value = "project")]
+        by: String,
+        /// Calendar year; default: the latest with records.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Year-to-date through this month (1–12).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=12))]
+        through_month: Option<u32>,
+        /// The monthly year-to-date curve instead of totals.
+        #[arg(long)]
+        series: bool,
+    },
+    /// Integration of RB, RBTC and extra-budgetary resources (R6 §59–64, §162).
+    Integration { inputs: Vec<PathBuf> },
+    /// Portfolio balance: approvals by source (R6 Table V.1), concentration, shares.
+    Portfolio {
+        inputs: Vec<PathBuf>,
+        /// Periods, e.g. 1995-1999,2000-2004; default: five-year blocks.
+        #[arg(long, value_delimiter = ',')]
+        periods: Vec<YearRange>,
+    },
+    /// Appraise a proposal (JSON).
+    Appraise { proposal: PathBuf },
+    /// Show the policy edition in force.
+    Policy,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tcrules: error [{}] {e}", e.code());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|e| Error::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// Reads the inputs into one portfolio: JSON portfolios merge, CSV tables are recognized
+/// by their header.
+fn load(cli: &Cli, inputs: &[PathBuf]) -> Result<Portfolio, Error> {
+    let mut portfolio = if inputs.is_empty() {
+        json::read_portfolio(EXAMPLE)?
+    } else {
+        Portfolio::default()
+    };
+    for path in inputs {
+        let text = read(path)?;
+        let file = path.display().to_string();
+        let in_file = |e: Error| e.at(&file);
+        let is_csv = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        if is_csv {
+            let header = text.lines().next().unwrap_or_default();
+            if header.contains("budget_amount") {
+                portfolio
+                    .projects
+                    .extend(csv::read_projects(&text).map_err(in_file)?);
+            } else if header.contains("expenditure") {
+                portfolio
+                    .records
+                    .extend(csv::read_records(&text).map_err(in_file)?);
+            } else if header.contains("donor") {
+                portfolio
+                    .approvals
+                    .extend(csv::read_approvals(&text).map_err(in_file)?);
+            } else {
+                return Err(Error::Csv {
+                    path: file,
+                    message: "not a table of projects, records or approvals (see the header columns in the README)".into(),
+                });
+            }
+        } else {
+            let p: Portfolio = json::from_str(&text).map_err(in_file)?;
+            portfolio.name = portfolio.name.or(p.name);
+            portfolio.notes = portfolio.notes.or(p.notes);
+            portfolio.projects.extend(p.projects);
+            portfolio.records.extend(p.records);
+            portfolio.approvals.extend(p.approvals);
+            portfolio.seed_funding.extend(p.seed_funding);
+            merge_rates(&mut portfolio.rates, &p.rates)?;
+        }
+    }
+    if let Some(path) = &cli.rates {
+        let rates: Rates =
+            json::from_str(&read(path)?).map_err(|e| e.at(&path.display().to_string()))?;
+        merge_rates(&mut portfolio.rates, &rates)?;
+    }
+    Ok(portfolio)
+}
+
+fn merge_rates(into: &mut Rates, from: &Rates) -> Result<(), Error> {
+    let value = serde_json::to_value(from).map_err(|e| Error::Io {
+        path: "rates".into(),
+        message: e.to_string(),
+    })?;
+    if let serde_json::Value::Object(map) = value {
+        for (code, rate) in map {
+            let currency = code.parse().map_err(|e: Error| e.at("rates"))?;
+            let rate = rate
+                .as_str()
+                .unwrap_or_default()
+                .parse()
+                .map_err(|_| Error::Invalid {
+                    path: format!("rates.{code}"),
+                    message: "not a decimal".into(),
+                })?;
+            into.insert(currency, rate)?;
+        }
+    }
+    Ok(())
+}
+
+fn policy(cli: &Cli) -> Result<Policy, Error> {
+    match &cli.policy {
+        None => Ok(Policy::default()),
+        Some(path) => {
+            Policy::from_json(&read(path)?).map_err(|e| e.at(&path.display().to_string()))
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<(), Error> {
+    let policy = policy(cli)?;
+    match &cli.command {
+        Command::Policy => {
+            if cli.format == Format::Json {
+                println!("{}", policy.to_json_pretty());
+            } else {
+                let s = policy.stamp();
+                println!("{} {} ({})", s.name, s.version, s.hash);
+                let e = &policy.spec().evaluation;
+                println!(
+                    "evaluation: final only under {} months; mid-term up to {} months; independent over US${}",
+                    e.final_only_below_months,
+                    e.mid_term_up_to_months,
+                    group_thousands(&e.independent_threshold_usd)
+                );
+                let d = &policy.spec().delivery;
+                println!(
+                    "delivery: warning below {} %; band {}–{} %",
+                    d.warning_below_percent, d.band_low_percent, d.band_high_percent
+                );
+                let rows: Vec<Vec<String>> = policy
+                    .spec()
+                    .rules
+                    .iter()
+                    .map(|(id, m)| {
+                        vec![
+                            id.to_string(),
+                            m.severity.to_string(),
+                            m.citation.clone(),
+                            id.title().to_owned(),
+                        ]
+                    })
+                    .collect();
+                print_table(&["rule", "severity", "citation", "title"], &rows);
+            }
+        }
+        Command::Report { inputs } => {
+            let p = load(cli, inputs)?;
+            let r = report::report(&p, &policy, &ReportOptions::default());
+            if cli.format == Format::Json {
+                return print_json(&r);
+            }
+            println!("{}", p.name.as_deref().unwrap_or("portfolio"));
+            println!(
+                "policy {} {} ({})\n",
+                r.policy.name, r.policy.version, r.policy.hash
+            );
+            println!("== Evaluation requirements (R6 §143)");
+            print_evaluations(&r.evaluations);
+            if let Some(d) = &r.delivery {
+                println!(
+                    "\n== Delivery {} by {} (R6 §140)",
+                    d.period,
+                    d.group_by.as_str()
+                );
+                print_delivery(d);
+            }
+            if let Some(b) = &r.balance {
+                println!("\n== Approvals by source (R6 Table V.1)");
+                print_approvals(&b.approvals_by_group);
+            }
+            println!("\n== Findings that need action");
+            print_findings(r.findings().filter(|f| f.needs_action()));
+            for e in &r.errors {
+                println!("error [{}] {}", e.code, e.message);
+            }
+            let counts: Vec<String> = r
+                .summary
+                .findings
+                .iter()
+                .map(|(s, n)| format!("{n} {s}"))
+                .collect();
+            println!(
+                "\n{} projects; findings: {}; {} errors",
+                r.summary.projects,
+                counts.join(", "),
+                r.summary.errors
+            );
+        }
+        Command::Evaluation { inputs } => {
+            let p = load(cli, inputs)?;
+            let rows = evaluation::evaluate_all(&p.projects, &policy, &p.rates);
+            if cli.format == Format::Json {
+                return print_json(&rows);
+            }
+            print_evaluations(&rows);
+            println!();
+            print_findings(
+                rows.iter()
+                    .flat_map(|r| r.findings.iter())
+                    .filter(|f| f.needs_action()),
+            );
+        }
+        Command::Schedule { inputs, from, to } => {
+            let p = load(cli, inputs)?;
+            let rows = evaluation::evaluate_all(&p.projects, &policy, &p.rates);
+            let due = evaluation::due_between(
+                &rows,
+                from.unwrap_or(NaiveDate::MIN),
+                to.unwrap_or(NaiveDate::MAX),
+            );
+            if cli.format == Format::Json {
+                let items: Vec<_> = due
+                    .iter()
+                    .map(|(p, d)| serde_json::json!({"project": p, "kind": d.kind, "date": d.date}))
+                    .collect();
+                return print_json(&items);
+            }
+            let table: Vec<Vec<String>> = due
+                .iter()
+                .map(|(p, d)| vec![d.date.to_string(), p.clone(), d.kind.label().to_owned()])
+                .collect();
+            print_table(&["due", "project", "evaluation"], &table);
+        }
+        Command::Delivery {
+            inputs,
+            by,
+            year,
+            through_month,
+            series,
+        } => {
+            let p = load(cli, inputs)?;
+            let by: GroupBy = by.parse()?;
+            let year = year.or_else(|| p.records.iter().map(|r| r.month.year()).max());
+            let Some(year) = year else {
+                return Err(Error::Invalid {
+                    path: "records".into(),
+                    message: "no delivery records in the input".into(),
+                });
+            };
+            if *series {
+                let s = delivery::ytd_series(&p.projects, &p.records, by, year, &p.rates)?;
+                if cli.format == Format::Json {
+                    return print_json(&s);
+                }
+                let rows: Vec<Vec<String>> = s
+                    .iter()
+                    .flat_map(|g| {
+                        g.points.iter().map(move |pt| {
+                            vec![
+                                g.group.clone(),
+                                pt.month.to_string(),
+                                usd(&pt.totals.allocation_usd),
+                                usd(&pt.totals.expenditure_usd),
+                                rate(pt.rate_percent),
+                            ]
+                        })
+                    })
+                    .collect();
+                print_table(
+                    &[
+                        by.as_str(),
+                        "month",
+                        "allocation YTD",
+                        "expenditure YTD",
+                        "delivery %",
+                    ],
+                    &rows,
+                );
+                return Ok(());
+            }
+            let period = match through_month {
+                Some(m) => ReportingPeriod::YearToDate {
+                    year,
+                    through_month: *m,
+                },
+                None => ReportingPeriod::Year { year },
+            };
+            let d = delivery::delivery(&p.projects, &p.records, by, period, &policy, &p.rates)?;
+            if cli.format == Format::Json {
+                return print_json(&d);
+            }
+            println!(
+                "delivery {} by {}; policy band {}–{} %",
+                d.period,
+                by.as_str(),
+                d.band_percent[0],
+                d.band_percent[1]
+            );
+            print_delivery(&d);
+            println!();
+            print_findings(d.findings.iter().filter(|f| f.needs_action()));
+        }
+        Command::Integration { inputs } => {
+            let p = load(cli, inputs)?;
+            let r = integration::report(&p, &policy)?;
+            if cli.format == Format::Json {
+                return print_json(&r);
+            }
+            let rows: Vec<Vec<String>> = r
+                .pb_outcomes
+                .iter()
+                .chain(&r.dwcp_outcomes)
+                .map(|o| {
+                    let parts: Vec<String> = o
+                        .by_source
+                        .iter()
+                        .map(|s| {
+                            format!("{} {} %", s.source.as_str().to_uppercase(), s.share_percent)
+                        })
+                        .collect();
+                    vec![
+                        format!("{:?}", o.kind).to_uppercase(),
+                        o.outcome.clone(),
+                        usd(&o.total_usd),
+                        parts.join(", "),
+                    ]
+                })
+                .collect();
+            print_table(&["framework", "outcome", "total US$", "by source"], &rows);
+            println!();
+            print_findings(r.findings.iter());
+        }
+        Command::Portfolio { inputs, periods } => {
+            let p = load(cli, inputs)?;
+            let periods = (!periods.is_empty()).then_some(periods.as_slice());
+            let r = portfolio::report(&p, periods, &policy)?;
+            if cli.format == Format::Json {
+                return print_json(&r);
+            }
+            println!("Approvals of extra-budgetary funding by source (R6 Table V.1)");
+            print_approvals(&r.approvals_by_group);
+            println!("\nBy donor category");
+            print_approvals(&r.approvals_by_category);
+            println!();
+            print_findings(r.findings.iter());
+        }
+        Command::Appraise { proposal } => {
+            let text = read(proposal)?;
+            let file = proposal.display().to_string();
+            let prop: Proposal = json::from_str(&text).map_err(|e| e.at(&file))?;
+            let rates = match &cli.rates {
+                Some(path) => json::from_str(&read(path)?)?,
+                None => Rates::usd_only(),
+            };
+            let a = appraisal::appraise(&prop, &policy, &rates)?;
+            if cli.format == Format::Json {
+                return print_json(&a);
+            }
+            println!(
+                "{}: {} — verdict {}, score {}/100",
+                prop.id,
+                prop.title,
+                a.verdict.as_str(),
+                a.score
+            );
+            print_findings(a.findings.iter());
+        }
+    }
+    Ok(())
+}
+
+fn print_json<T: Serialize>(value: &T) -> Result<(), Error> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Io {
+        path: "stdout".into(),
+        message: e.to_string(),
+    })?;
+    println!("{text}");
+    Ok(())
+}
+
+fn usd(d: &rust_decimal::Decimal) -> String {
+    group_thousands(&tcrules::money::fixed(*d, 0))
+}
+
+fn rate(r: Option<rust_decimal::Decimal>) -> String {
+    r.map_or_else(
+        || "undefined".to_owned(),
+        |r| tcrules::money::fixed(r, 1).to_string(),
+    )
+}
+
+fn print_evaluations(rows: &[evaluation::ProjectEvaluation]) {
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| match (&r.requirements, &r.error) {
+            (Some(req), _) => {
+                let plan_gaps = r
+                    .findings
+                    .iter()
+                    .filter(|f| f.rule == tcrules::RuleId::EvalPlan && f.status == Status::Fail)
+                    .count();
+                vec![
+                    r.project.clone(),
+                    req.duration.to_string(),
+                    req.class.as_str().to_owned(),
+                    usd(&req.budget_usd),
+                    r.schedule
+                        .iter()
+                        .map(|d| d.kind.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    if req.independent_evaluation {
+                        "yes"
+                    } else {
+                        "no"
+                    }
+                    .to_owned(),
+                    if plan_gaps == 0 {
+                        "ok".to_owned()
+                    } else {
+                        format!("{plan_gaps} missing")
+                    },
+                ]
+            }
+            (None, Some(e)) => vec![
+                r.project.clone(),
+                format!("error [{}] {}", e.code, e.message),
+            ],
+            (None, None) => vec![r.project.clone()],
+        })
+        .collect();
+    print_table(
+        &[
+            "project",
+            "duration",
+            "class",
+            "budget US$",
+            "schedule",
+            "independent",
+            "plan",
+        ],
+        &table,
+    );
+}
+
+fn print_delivery(d: &delivery::DeliveryReport) {
+    let rows: Vec<Vec<String>> = d
+        .groups
+        .iter()
+        .chain(std::iter::once(&d.total))
+        .map(|g| {
+            vec![
+                g.group.clone(),
+                usd(&g.totals.allocation_usd),
+                usd(&g.totals.expenditure_usd),
+                rate(g.rate_percent),
+            ]
+        })
+        .collect();
+    print_table(
+        &[
+            d.group_by.as_str(),
+            "allocation US$",
+            "expenditure US$",
+            "delivery %",
+        ],
+        &rows,
+    );
+}
+
+fn print_approvals(t: &portfolio::ApprovalTable) {
+    let mut header = vec!["source".to_owned()];
+    for p in &t.periods {
+        header.push(format!("avg {p} US$'000"));
+        header.push("share %".to_owned());
+    }
+    header.push("% change".to_owned());
+    let rows: Vec<Vec<String>> = t
+        .rows
+        .iter()
+        .chain(std::iter::once(&t.total))
+        .map(|r| {
+            let mut row = vec![r.key.clone()];
+            for p in &r.periods {
+                row.push(group_thousands(&tcrules::money::fixed(
+                    p.average_usd / rust_decimal::Decimal::ONE_THOUSAND,
+                    0,
+                )));
+                row.push(p.share_percent.to_string());
+            }
+            row.push(r.change_percent.map(|c| c.to_string()).unwrap_or_default());
+            row
+        })
+        .collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    print_table(&header, &rows);
+}
+
+fn print_findings<'a>(findings: impl Iterator<Item = &'a Finding>) {
+    let rows: Vec<Vec<String>> = findings
+        .map(|f| {
+            vec![
+                f.status.to_string(),
+                f.rule.to_string(),
+                f.subject.clone().unwrap_or_default(),
+                f.message.clone(),
+                f.citation.clone(),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        println!("(no findings)");
+    } else {
+        print_table(&["status", "rule", "subject", "message", "citation"], &rows);
+    }
+}
+
+/// Prints rows under a header with columns padded to their widest cell.
+fn print_table(header: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            match widths.get_mut(i) {
+                Some(w) => *w = (*w).max(cell.chars().count()),
+                None => widths.push(cell.chars().count()),
+            }
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}", w = *w))
+            .collect();
+        println!("{}", padded.join("  ").trim_end());
+    };
+    line(header.to_vec());
+    line(
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str)
+            .collect(),
+    );
+    for row in rows {
+        line(row.iter().map(String::as_str).collect());
+    }
+}

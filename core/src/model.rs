@@ -465,7 +465,10 @@ impl Portfolio {
         for (i, p) in self.projects.iter().enumerate() {
             let at = format!("projects[{i}]");
             if !seen.insert(p.id.as_str()) {
-                out.push(crate::Error::DuplicateId { path: format!("{at}.id"), id: p.id.clone() });
+                out.push(crate::Error::DuplicateId {
+                    path: format!("{at}.id"),
+                    id: p.id.clone(),
+                });
             }
             if let Err(e) = p.validate() {
                 out.push(e.at(&at));
@@ -474,9 +477,15 @@ impl Portfolio {
         for (i, r) in self.records.iter().enumerate() {
             let at = format!("records[{i}]");
             if !seen.contains(r.project.as_str()) {
-                out.push(crate::Error::UnknownProject { path: format!("{at}.project"), id: r.project.clone() });
+                out.push(crate::Error::UnknownProject {
+                    path: format!("{at}.project"),
+                    id: r.project.clone(),
+                });
             }
-            for (name, m) in [("allocation", &r.allocation), ("expenditure", &r.expenditure)] {
+            for (name, m) in [
+                ("allocation", &r.allocation),
+                ("expenditure", &r.expenditure),
+            ] {
                 if let Err(e) = m.non_negative(&format!("{at}.{name}")) {
                     out.push(e);
                 }
@@ -486,7 +495,10 @@ impl Portfolio {
             let at = format!("approvals[{i}]");
             if let Some(id) = &a.project {
                 if !seen.contains(id.as_str()) {
-                    out.push(crate::Error::UnknownProject { path: format!("{at}.project"), id: id.clone() });
+                    out.push(crate::Error::UnknownProject {
+                        path: format!("{at}.project"),
+                        id: id.clone(),
+                    });
                 }
             }
             if let Err(e) = a.amount.non_negative(&format!("{at}.amount")) {
@@ -500,7 +512,10 @@ impl Portfolio {
             }
             for (j, id) in s.prepared.iter().enumerate() {
                 if !seen.contains(id.as_str()) {
-                    out.push(crate::Error::UnknownProject { path: format!("{at}.prepared[{j}]"), id: id.clone() });
+                    out.push(crate::Error::UnknownProject {
+                        path: format!("{at}.prepared[{j}]"),
+                        id: id.clone(),
+                    });
                 }
             }
         }
@@ -746,9 +761,10 @@ pub struct BudgetLine {
 
 /// An extra-budgetary proposal submitted for appraisal (DC; R6 §63, §67–68, §138–139).
 ///
-/// Sections left out (`null` or absent) are *missing*: the checks that need them report
-/// the missing field and the verdict is `not_appraisable`. A section that is present but
-/// deficient (an empty list of risks, say) fails its check instead.
+/// Sections left out (`null` or absent), required texts left blank and required lists
+/// left empty are *missing*: the checks that need them report the missing field's path
+/// and the verdict is `not_appraisable`. A section that is present but answers a check
+/// the wrong way (a non-tripartite governance body, say) fails that check instead.
 ///
 /// ```
 /// let p: tcrules::Proposal = serde_json::from_str(r#"{"id": "PR-1", "title": "Draft"}"#).unwrap();
@@ -836,7 +852,10 @@ mod tests {
 
     #[test]
     fn enums_parse_their_names_and_reject_others() {
-        assert_eq!("xbtc".parse::<SourceOfFunds>().unwrap(), SourceOfFunds::Xbtc);
+        assert_eq!(
+            "xbtc".parse::<SourceOfFunds>().unwrap(),
+            SourceOfFunds::Xbtc
+        );
         let e = "XBTC".parse::<SourceOfFunds>().unwrap_err();
         assert!(e.to_string().contains("rb, rbtc, xbtc"), "{e}");
     }

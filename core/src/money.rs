@@ -143,7 +143,12 @@ impl Money {
 
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.currency, group_thousands(&self.amount.round_dp(2)))
+        write!(
+            f,
+            "{} {}",
+            self.currency,
+            group_thousands(&self.amount.round_dp(2))
+        )
     }
 }
 
@@ -249,10 +254,12 @@ impl Rates {
 
     /// The exact US-dollar equivalent of `money`; `path` names the field for errors.
     pub fn to_usd(&self, money: &Money, path: &str) -> Result<Decimal> {
-        let rate = self.rate(money.currency).ok_or_else(|| Error::MissingRate {
-            path: path.to_owned(),
-            currency: money.currency.to_string(),
-        })?;
+        let rate = self
+            .rate(money.currency)
+            .ok_or_else(|| Error::MissingRate {
+                path: path.to_owned(),
+                currency: money.currency.to_string(),
+            })?;
         if rate == Decimal::ONE {
             return Ok(money.amount);
         }
@@ -285,11 +292,18 @@ pub(crate) fn percent(part: Decimal, whole: Decimal) -> Option<Decimal> {
 /// Compares the share `part / whole` with `percent` exactly, by cross-multiplication
 /// (falling back to the 28-digit quotient only where the products overflow); `None` when
 /// the whole is zero.
-pub fn cmp_percent(part: Decimal, whole: Decimal, percent_value: Decimal) -> Option<std::cmp::Ordering> {
+pub fn cmp_percent(
+    part: Decimal,
+    whole: Decimal,
+    percent_value: Decimal,
+) -> Option<std::cmp::Ordering> {
     if whole.is_zero() {
         return None;
     }
-    match (part.checked_mul(Decimal::ONE_HUNDRED), percent_value.checked_mul(whole)) {
+    match (
+        part.checked_mul(Decimal::ONE_HUNDRED),
+        percent_value.checked_mul(whole),
+    ) {
         (Some(l), Some(r)) => Some(l.cmp(&r)),
         _ => percent(part, whole).map(|p| p.cmp(&percent_value)),
     }
@@ -348,7 +362,10 @@ pub fn round_shares(parts: &[Decimal], decimals: u32) -> Vec<Decimal> {
 /// Rounds half away from zero to exactly `decimals` places (`75` → `75.0`), as published
 /// tables print figures.
 pub fn fixed(d: Decimal, decimals: u32) -> Decimal {
-    let mut r = d.round_dp_with_strategy(decimals, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let mut r = d.round_dp_with_strategy(
+        decimals,
+        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+    );
     r.rescale(decimals);
     r
 }
@@ -365,7 +382,10 @@ mod tests {
     #[test]
     fn unknown_and_malformed_codes_are_rejected() {
         for bad in ["usd", "US", "USDX", "", "ÉUR", "XYZ"] {
-            assert_eq!(bad.parse::<Currency>().unwrap_err().code(), "unknown_currency");
+            assert_eq!(
+                bad.parse::<Currency>().unwrap_err().code(),
+                "unknown_currency"
+            );
         }
     }
 

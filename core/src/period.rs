@@ -45,11 +45,14 @@ impl Duration {
             });
         }
         let limit = end.succ_opt().ok_or_else(|| {
-            Error::invalid("end", format!("{end} is at the end of the supported calendar"))
+            Error::invalid(
+                "end",
+                format!("{end} is at the end of the supported calendar"),
+            )
         })?;
         // Estimate from the calendar fields, then correct by at most one month either way.
-        let estimate = (limit.year() - start.year()) * 12 + limit.month() as i32
-            - start.month() as i32;
+        let estimate =
+            (limit.year() - start.year()) * 12 + limit.month() as i32 - start.month() as i32;
         let mut months = u32::try_from(estimate.max(0)).unwrap_or(0);
         while months > 0 && add_months(start, months).is_none_or(|d| d > limit) {
             months -= 1;
@@ -244,7 +247,9 @@ impl Serialize for YearMonth {
 impl<'de> Deserialize<'de> for YearMonth {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        s.parse().map_err(|e: Error| serde::de::Error::custom(e.to_string().trim_start_matches(": ").to_owned()))
+        s.parse().map_err(|e: Error| {
+            serde::de::Error::custom(e.to_string().trim_start_matches(": ").to_owned())
+        })
     }
 }
 
@@ -337,21 +342,72 @@ mod tests {
 
     #[test]
     fn duration_edges_of_rules_section_0() {
-        assert_eq!(dur("2024-01-01", "2025-06-30"), Duration { months: 18, days: 0 });
-        assert_eq!(dur("2024-01-15", "2025-07-20"), Duration { months: 18, days: 6 });
-        assert_eq!(dur("2023-08-31", "2025-02-27"), Duration { months: 18, days: 0 });
-        assert_eq!(dur("2020-02-29", "2022-08-28"), Duration { months: 30, days: 0 });
+        assert_eq!(
+            dur("2024-01-01", "2025-06-30"),
+            Duration {
+                months: 18,
+                days: 0
+            }
+        );
+        assert_eq!(
+            dur("2024-01-15", "2025-07-20"),
+            Duration {
+                months: 18,
+                days: 6
+            }
+        );
+        assert_eq!(
+            dur("2023-08-31", "2025-02-27"),
+            Duration {
+                months: 18,
+                days: 0
+            }
+        );
+        assert_eq!(
+            dur("2020-02-29", "2022-08-28"),
+            Duration {
+                months: 30,
+                days: 0
+            }
+        );
         // 17 months 30 days: one day short of 18 months
-        assert_eq!(dur("2024-03-01", "2025-08-30"), Duration { months: 17, days: 30 });
-        assert_eq!(dur("2024-03-01", "2025-08-31"), Duration { months: 18, days: 0 });
-        assert_eq!(dur("2024-01-01", "2025-06-29"), Duration { months: 17, days: 29 });
+        assert_eq!(
+            dur("2024-03-01", "2025-08-30"),
+            Duration {
+                months: 17,
+                days: 30
+            }
+        );
+        assert_eq!(
+            dur("2024-03-01", "2025-08-31"),
+            Duration {
+                months: 18,
+                days: 0
+            }
+        );
+        assert_eq!(
+            dur("2024-01-01", "2025-06-29"),
+            Duration {
+                months: 17,
+                days: 29
+            }
+        );
         // 30 months 1 day
-        assert_eq!(dur("2024-01-01", "2026-07-01"), Duration { months: 30, days: 1 });
+        assert_eq!(
+            dur("2024-01-01", "2026-07-01"),
+            Duration {
+                months: 30,
+                days: 1
+            }
+        );
     }
 
     #[test]
     fn one_day_project() {
-        assert_eq!(dur("2024-05-05", "2024-05-05"), Duration { months: 0, days: 1 });
+        assert_eq!(
+            dur("2024-05-05", "2024-05-05"),
+            Duration { months: 0, days: 1 }
+        );
     }
 
     #[test]
@@ -365,9 +421,21 @@ mod tests {
 
     #[test]
     fn exceeds_months_counts_any_extra_day() {
-        assert!(!Duration { months: 30, days: 0 }.exceeds_months(30));
-        assert!(Duration { months: 30, days: 1 }.exceeds_months(30));
-        assert!(Duration { months: 31, days: 0 }.exceeds_months(30));
+        assert!(!Duration {
+            months: 30,
+            days: 0
+        }
+        .exceeds_months(30));
+        assert!(Duration {
+            months: 30,
+            days: 1
+        }
+        .exceeds_months(30));
+        assert!(Duration {
+            months: 31,
+            days: 0
+        }
+        .exceeds_months(30));
     }
 
     #[test]
@@ -390,6 +458,9 @@ mod tests {
         assert!("2005-00".parse::<YearMonth>().is_err());
         assert!("205-01".parse::<YearMonth>().is_err());
         assert!("2005-1".parse::<YearMonth>().is_err());
-        assert_eq!("2005-12".parse::<YearMonth>().unwrap().to_string(), "2005-12");
+        assert_eq!(
+            "2005-12".parse::<YearMonth>().unwrap().to_string(),
+            "2005-12"
+        );
     }
 }

@@ -218,12 +218,11 @@ impl Policy {
             merge_patch(&mut merged, value);
             value = merged;
         }
-        let spec: PolicySpec = serde_path_to_error::deserialize(value).map_err(|e| {
-            Error::Policy {
+        let spec: PolicySpec =
+            serde_path_to_error::deserialize(value).map_err(|e| Error::Policy {
                 path: e.path().to_string().trim_start_matches('.').to_owned(),
                 message: e.inner().to_string(),
-            }
-        })?;
+            })?;
         Policy::from_spec(spec)
     }
 
@@ -294,7 +293,10 @@ fn policy_err(path: &str, message: impl Into<String>) -> Error {
 
 fn percent_in_range(path: &str, v: &mut Decimal, max: u32) -> Result<()> {
     if *v < Decimal::ZERO || *v > Decimal::from(max) {
-        return Err(policy_err(path, format!("{v} is not a percentage from 0 to {max}")));
+        return Err(policy_err(
+            path,
+            format!("{v} is not a percentage from 0 to {max}"),
+        ));
     }
     *v = v.normalize();
     Ok(())
@@ -325,11 +327,18 @@ fn validate(spec: &mut PolicySpec) -> Result<()> {
     }
     e.independent_threshold_usd = e.independent_threshold_usd.normalize();
     let d = &mut spec.delivery;
-    percent_in_range("delivery.warning_below_percent", &mut d.warning_below_percent, 1000)?;
+    percent_in_range(
+        "delivery.warning_below_percent",
+        &mut d.warning_below_percent,
+        1000,
+    )?;
     percent_in_range("delivery.band_low_percent", &mut d.band_low_percent, 1000)?;
     percent_in_range("delivery.band_high_percent", &mut d.band_high_percent, 1000)?;
     if d.band_low_percent > d.band_high_percent {
-        return Err(policy_err("delivery.band_low_percent", "band low end is above its high end"));
+        return Err(policy_err(
+            "delivery.band_low_percent",
+            "band low end is above its high end",
+        ));
     }
     let i = &mut spec.integration;
     percent_in_range(
@@ -348,7 +357,10 @@ fn validate(spec: &mut PolicySpec) -> Result<()> {
         return Err(policy_err("portfolio.top_n", "must be at least 1"));
     }
     if p.share_decimals > 6 {
-        return Err(policy_err("portfolio.share_decimals", "at most 6 decimal places"));
+        return Err(policy_err(
+            "portfolio.share_decimals",
+            "at most 6 decimal places",
+        ));
     }
     percent_in_range(
         "portfolio.concentration_warning_above_percent",
@@ -418,7 +430,10 @@ fn ilo_2006_spec() -> PolicySpec {
         (DonorCategory::UnitedNations, "United Nations"),
         (DonorCategory::DirectTrustFunds, "Other sources"),
         (DonorCategory::NonStateActors, "Other sources"),
-        (DonorCategory::InternationalFinancialInstitutions, "Other sources"),
+        (
+            DonorCategory::InternationalFinancialInstitutions,
+            "Other sources",
+        ),
         (DonorCategory::EuropeanUnion, "Other sources"),
         (DonorCategory::OtherIntergovernmental, "Other sources"),
     ];
@@ -496,7 +511,10 @@ mod tests {
         assert!(Policy::ilo_2006().stamp().hash.starts_with("sha256:"));
         let mut spec = ilo_2006_spec();
         spec.delivery.warning_below_percent = pct(55);
-        assert_ne!(Policy::from_spec(spec).unwrap().stamp().hash, Policy::ilo_2006().stamp().hash);
+        assert_ne!(
+            Policy::from_spec(spec).unwrap().stamp().hash,
+            Policy::ilo_2006().stamp().hash
+        );
     }
 
     #[test]
@@ -512,9 +530,13 @@ mod tests {
         assert_eq!(e.path(), "evaluation.independent_threshold_usd");
         let e = Policy::from_json(r#"{"name":"w","version":"1","extends":"ilo-2006","evaluation":{"final_only_below_months":31}}"#).unwrap_err();
         assert_eq!(e.path(), "evaluation.final_only_below_months");
-        let e = Policy::from_json(r#"{"name":"w","version":"1","extends":"ilo-2099"}"#).unwrap_err();
+        let e =
+            Policy::from_json(r#"{"name":"w","version":"1","extends":"ilo-2099"}"#).unwrap_err();
         assert_eq!(e.path(), "extends");
-        let e = Policy::from_json(r#"{"name":"w","version":"1","extends":"ilo-2006","rules":{"EVAL-PLAN":null}}"#).unwrap_err();
+        let e = Policy::from_json(
+            r#"{"name":"w","version":"1","extends":"ilo-2006","rules":{"EVAL-PLAN":null}}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.path(), "rules.EVAL-PLAN");
         let e = Policy::from_json(r#"{"extends":"ilo-2006"}"#).unwrap_err();
         assert_eq!(e.path(), "name");
@@ -525,7 +547,10 @@ mod tests {
     #[test]
     fn merge_patch_follows_rfc_7396() {
         let mut t = serde_json::json!({"a": {"b": 1, "c": 2}, "d": 3});
-        merge_patch(&mut t, serde_json::json!({"a": {"b": null, "e": 4}, "d": [1]}));
+        merge_patch(
+            &mut t,
+            serde_json::json!({"a": {"b": null, "e": 4}, "d": [1]}),
+        );
         assert_eq!(t, serde_json::json!({"a": {"c": 2, "e": 4}, "d": [1]}));
     }
 }

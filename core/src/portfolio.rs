@@ -34,7 +34,10 @@ impl YearRange {
     /// A range; `from` must not be after `to`.
     pub fn new(from: i32, to: i32) -> Result<YearRange> {
         if from > to {
-            return Err(Error::invalid("periods", format!("{from}-{to}: the first year is after the last")));
+            return Err(Error::invalid(
+                "periods",
+                format!("{from}-{to}: the first year is after the last"),
+            ));
         }
         Ok(YearRange { from, to })
     }
@@ -56,7 +59,10 @@ impl YearRange {
         starts.dedup();
         starts
             .into_iter()
-            .map(|s| YearRange { from: s, to: s.saturating_add(4) })
+            .map(|s| YearRange {
+                from: s,
+                to: s.saturating_add(4),
+            })
             .collect()
     }
 }
@@ -74,7 +80,12 @@ impl fmt::Display for YearRange {
 impl std::str::FromStr for YearRange {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        let bad = || Error::invalid("periods", format!("{s:?} is not a year range like 2000-2004"));
+        let bad = || {
+            Error::invalid(
+                "periods",
+                format!("{s:?} is not a year range like 2000-2004"),
+            )
+        };
         let (a, b) = s.split_once('-').unwrap_or((s, s));
         let from: i32 = a.trim().parse().map_err(|_| bad())?;
         let to: i32 = b.trim().parse().map_err(|_| bad())?;
@@ -91,7 +102,8 @@ impl Serialize for YearRange {
 impl<'de> Deserialize<'de> for YearRange {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        s.parse().map_err(|e: Error| serde::de::Error::custom(e.to_string()))
+        s.parse()
+            .map_err(|e: Error| serde::de::Error::custom(e.to_string()))
     }
 }
 
@@ -158,23 +170,25 @@ fn group_label(a: &Approval, key: ApprovalKey, policy: &Policy) -> (u8, String) 
     match key {
         ApprovalKey::Donor => (0, a.donor.clone()),
         ApprovalKey::DonorCategory => (rank, a.category.label().to_owned()),
-        ApprovalKey::CategoryGroup => match policy.spec().portfolio.category_groups.get(&a.category) {
-            Some(g) => {
-                // A group ranks by its first member category.
-                let first = policy
-                    .spec()
-                    .portfolio
-                    .category_groups
-                    .iter()
-                    .filter(|(_, name)| *name == g)
-                    .filter_map(|(c, _)| DonorCategory::ALL.iter().position(|x| x == c))
-                    .min()
-                    .and_then(|p| u8::try_from(p).ok())
-                    .unwrap_or(rank);
-                (first, g.clone())
+        ApprovalKey::CategoryGroup => {
+            match policy.spec().portfolio.category_groups.get(&a.category) {
+                Some(g) => {
+                    // A group ranks by its first member category.
+                    let first = policy
+                        .spec()
+                        .portfolio
+                        .category_groups
+                        .iter()
+                        .filter(|(_, name)| *name == g)
+                        .filter_map(|(c, _)| DonorCategory::ALL.iter().position(|x| x == c))
+                        .min()
+                        .and_then(|p| u8::try_from(p).ok())
+                        .unwrap_or(rank);
+                    (first, g.clone())
+                }
+                None => (rank, a.category.label().to_owned()),
             }
-            None => (rank, a.category.label().to_owned()),
-        },
+        }
     }
 }
 
@@ -210,13 +224,16 @@ pub fn approvals_table(
         };
         a.amount.non_negative(&at)?;
         let usd = rates.to_usd(&a.amount, &format!("{at}.amount"))?;
-        let row = rows.entry(group_label(a, key, policy)).or_insert_with(|| vec![Decimal::ZERO; n]);
+        let row = rows
+            .entry(group_label(a, key, policy))
+            .or_insert_with(|| vec![Decimal::ZERO; n]);
         if let (Some(r), Some(t)) = (row.get_mut(pi), total.get_mut(pi)) {
             *r = checked_add(*r, usd, &at)?;
             *t = checked_add(*t, usd, &at)?;
         }
     }
-    let mut ordered: Vec<(String, Vec<Decimal>)> = rows.into_iter().map(|((_, k), v)| (k, v)).collect();
+    let mut ordered: Vec<(String, Vec<Decimal>)> =
+        rows.into_iter().map(|((_, k), v)| (k, v)).collect();
     if key == ApprovalKey::Donor {
         // Largest donors first in the last period, as R6 Annex 2 lists them.
         ordered.sort_by(|a, b| b.1.last().cmp(&a.1.last()).then_with(|| a.0.cmp(&b.0)));
@@ -224,37 +241,52 @@ pub fn approvals_table(
     // Shares per period, by the largest-remainder rule across the rows.
     let shares: Vec<Vec<Decimal>> = (0..n)
         .map(|pi| {
-            let col: Vec<Decimal> = ordered.iter().map(|(_, v)| v.get(pi).copied().unwrap_or_default()).collect();
+            let col: Vec<Decimal> = ordered
+                .iter()
+                .map(|(_, v)| v.get(pi).copied().unwrap_or_default())
+                .collect();
             round_shares(&col, decimals)
         })
         .collect();
-    let make_row = |key: String, totals: &[Decimal], share_of: &dyn Fn(usize) -> Decimal| -> ApprovalRow {
-        let figures: Vec<PeriodFigures> = periods
-            .iter()
-            .zip(totals)
-            .enumerate()
-            .map(|(pi, (p, t))| PeriodFigures {
-                total_usd: *t,
-                average_usd: t.checked_div(Decimal::from(p.years())).unwrap_or_default().normalize(),
-                share_percent: share_of(pi),
-            })
-            .collect();
-        let change_percent = match (figures.first(), figures.last()) {
-            (Some(first), Some(last)) if figures.len() > 1 => last
-                .average_usd
-                .checked_sub(first.average_usd)
-                .and_then(|diff| percent(diff, first.average_usd))
-                .map(|c| fixed(c, decimals)),
-            _ => None,
+    let make_row =
+        |key: String, totals: &[Decimal], share_of: &dyn Fn(usize) -> Decimal| -> ApprovalRow {
+            let figures: Vec<PeriodFigures> = periods
+                .iter()
+                .zip(totals)
+                .enumerate()
+                .map(|(pi, (p, t))| PeriodFigures {
+                    total_usd: *t,
+                    average_usd: t
+                        .checked_div(Decimal::from(p.years()))
+                        .unwrap_or_default()
+                        .normalize(),
+                    share_percent: share_of(pi),
+                })
+                .collect();
+            let change_percent = match (figures.first(), figures.last()) {
+                (Some(first), Some(last)) if figures.len() > 1 => last
+                    .average_usd
+                    .checked_sub(first.average_usd)
+                    .and_then(|diff| percent(diff, first.average_usd))
+                    .map(|c| fixed(c, decimals)),
+                _ => None,
+            };
+            ApprovalRow {
+                key,
+                periods: figures,
+                change_percent,
+            }
         };
-        ApprovalRow { key, periods: figures, change_percent }
-    };
     let rows = ordered
         .iter()
         .enumerate()
         .map(|(ri, (k, v))| {
             make_row(k.clone(), v, &|pi| {
-                shares.get(pi).and_then(|s| s.get(ri)).copied().unwrap_or_default()
+                shares
+                    .get(pi)
+                    .and_then(|s| s.get(ri))
+                    .copied()
+                    .unwrap_or_default()
             })
         })
         .collect();
@@ -335,7 +367,10 @@ pub fn concentration(
     let mut donors: Vec<(&str, Decimal)> = by_donor.into_iter().collect();
     donors.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     let top_n = usize::try_from(policy.spec().portfolio.top_n).unwrap_or(usize::MAX);
-    let exact: Vec<Decimal> = donors.iter().map(|(_, v)| percent(*v, total).unwrap_or_default()).collect();
+    let exact: Vec<Decimal> = donors
+        .iter()
+        .map(|(_, v)| percent(*v, total).unwrap_or_default())
+        .collect();
     let mut hhi = Decimal::ZERO;
     for s in &exact {
         hhi = checked_add(hhi, s.checked_mul(*s).unwrap_or_default(), "approvals")?;
@@ -370,8 +405,11 @@ pub fn concentration(
 pub fn concentration_finding(c: &Concentration, policy: &Policy) -> Finding {
     let p = &policy.spec().portfolio;
     let names: Vec<&str> = c.top.iter().map(|d| d.donor.as_str()).collect();
-    let above = cmp_percent(c.top_amount_usd, c.total_usd, p.concentration_warning_above_percent)
-        == Some(std::cmp::Ordering::Greater);
+    let above = cmp_percent(
+        c.top_amount_usd,
+        c.total_usd,
+        p.concentration_warning_above_percent,
+    ) == Some(std::cmp::Ordering::Greater);
     let status = if c.donors == 0 {
         Status::NotApplicable
     } else if above {
@@ -394,7 +432,10 @@ pub fn concentration_finding(c: &Concentration, policy: &Policy) -> Finding {
     let mut f = Finding::new(policy, RuleId::PfConcentration, status, message)
         .subject(format!("approvals {}", c.period))
         .fact("top_share_percent", c.top_share_percent)
-        .fact("warning_above_percent", p.concentration_warning_above_percent)
+        .fact(
+            "warning_above_percent",
+            p.concentration_warning_above_percent,
+        )
         .fact("herfindahl", c.herfindahl)
         .fact("donors", c.donors);
     if above {
@@ -420,14 +461,24 @@ pub fn expenditure_shares(
     period: ReportingPeriod,
     policy: &Policy,
 ) -> Result<Vec<Share>> {
-    let d = delivery::delivery(&portfolio.projects, &portfolio.records, by, period, policy, &portfolio.rates)?;
+    let d = delivery::delivery(
+        &portfolio.projects,
+        &portfolio.records,
+        by,
+        period,
+        policy,
+        &portfolio.rates,
+    )?;
     let amounts: Vec<Decimal> = d.groups.iter().map(|g| g.totals.expenditure_usd).collect();
     let shares = round_shares(&amounts, policy.spec().portfolio.share_decimals);
-    Ok(d
-        .groups
+    Ok(d.groups
         .into_iter()
         .zip(shares)
-        .map(|(g, s)| Share { key: g.group, amount_usd: g.totals.expenditure_usd, share_percent: s })
+        .map(|(g, s)| Share {
+            key: g.group,
+            amount_usd: g.totals.expenditure_usd,
+            share_percent: s,
+        })
         .collect())
 }
 
@@ -461,7 +512,11 @@ pub fn local_mobilization(
         let at = format!("approvals[{i}].amount");
         a.amount.non_negative(&at)?;
         let usd = rates.to_usd(&a.amount, &format!("{at}.amount"))?;
-        let local = if a.locally_mobilized { usd } else { Decimal::ZERO };
+        let local = if a.locally_mobilized {
+            usd
+        } else {
+            Decimal::ZERO
+        };
         let slot = by.entry(a.category).or_default();
         slot.0 = checked_add(slot.0, usd, &at)?;
         slot.1 = checked_add(slot.1, local, &at)?;
@@ -474,7 +529,10 @@ pub fn local_mobilization(
         local_usd: l,
         local_percent: percent(l, t).map(|p| fixed(p, decimals)),
     };
-    let mut out: Vec<LocalMobilization> = by.into_iter().map(|(c, v)| row(c.label().to_owned(), v)).collect();
+    let mut out: Vec<LocalMobilization> = by
+        .into_iter()
+        .map(|(c, v)| row(c.label().to_owned(), v))
+        .collect();
     out.push(row("Total".to_owned(), total));
     Ok(out)
 }
@@ -502,7 +560,11 @@ pub struct PortfolioReport {
 /// The PF report: approvals tables for `periods` (default: the five-year blocks the
 /// approvals fall in, as in R6), concentration in the last period, expenditure shares
 /// over all records, and local mobilization.
-pub fn report(portfolio: &Portfolio, periods: Option<&[YearRange]>, policy: &Policy) -> Result<PortfolioReport> {
+pub fn report(
+    portfolio: &Portfolio,
+    periods: Option<&[YearRange]>,
+    policy: &Policy,
+) -> Result<PortfolioReport> {
     let rates = &portfolio.rates;
     let periods: Vec<YearRange> = match periods {
         Some(p) => p.to_vec(),
@@ -519,7 +581,11 @@ pub fn report(portfolio: &Portfolio, periods: Option<&[YearRange]>, policy: &Pol
             .rows
             .iter()
             .map(|r| {
-                let shares: Vec<String> = r.periods.iter().map(|p| format!("{} %", p.share_percent)).collect();
+                let shares: Vec<String> = r
+                    .periods
+                    .iter()
+                    .map(|p| format!("{} %", p.share_percent))
+                    .collect();
                 format!("{} {}", r.key, shares.join(" → "))
             })
             .collect();
@@ -527,7 +593,11 @@ pub fn report(portfolio: &Portfolio, periods: Option<&[YearRange]>, policy: &Pol
             policy,
             RuleId::PfApprovals,
             Status::Pass,
-            format!("approvals by source over {}: {}", labels.join(", "), rows.join("; ")),
+            format!(
+                "approvals by source over {}: {}",
+                labels.join(", "),
+                rows.join("; ")
+            ),
         )
         .fact("periods", labels.join(","));
         for (p, fig) in periods.iter().zip(&by_group.total.periods) {
@@ -547,13 +617,25 @@ pub fn report(portfolio: &Portfolio, periods: Option<&[YearRange]>, policy: &Pol
         None => None,
     };
     let region = expenditure_shares(portfolio, GroupBy::Region, ReportingPeriod::All, policy)?;
-    let objective = expenditure_shares(portfolio, GroupBy::StrategicObjective, ReportingPeriod::All, policy)?;
+    let objective = expenditure_shares(
+        portfolio,
+        GroupBy::StrategicObjective,
+        ReportingPeriod::All,
+        policy,
+    )?;
     for (rule, what, shares) in [
         (RuleId::PfRegion, "region", &region),
         (RuleId::PfObjective, "strategic objective", &objective),
     ] {
-        let parts: Vec<String> = shares.iter().map(|s| format!("{} {} %", s.key, s.share_percent)).collect();
-        let status = if shares.is_empty() { Status::NotApplicable } else { Status::Pass };
+        let parts: Vec<String> = shares
+            .iter()
+            .map(|s| format!("{} {} %", s.key, s.share_percent))
+            .collect();
+        let status = if shares.is_empty() {
+            Status::NotApplicable
+        } else {
+            Status::Pass
+        };
         findings.push(Finding::new(
             policy,
             rule,
@@ -566,8 +648,14 @@ pub fn report(portfolio: &Portfolio, periods: Option<&[YearRange]>, policy: &Pol
         ));
     }
     let span = match (periods.first(), periods.last()) {
-        (Some(a), Some(b)) => YearRange { from: a.from, to: b.to },
-        _ => YearRange { from: i32::MIN, to: i32::MAX },
+        (Some(a), Some(b)) => YearRange {
+            from: a.from,
+            to: b.to,
+        },
+        _ => YearRange {
+            from: i32::MIN,
+            to: i32::MAX,
+        },
     };
     let local = local_mobilization(&portfolio.approvals, span, policy, rates)?;
     if let Some(total) = local.last() {
@@ -580,7 +668,12 @@ pub fn report(portfolio: &Portfolio, periods: Option<&[YearRange]>, policy: &Pol
                     format!("{p} % of approvals were mobilized locally"),
                 )
                 .fact("local_percent", p),
-                None => Finding::new(policy, RuleId::PfLocal, Status::NotApplicable, "no approvals recorded"),
+                None => Finding::new(
+                    policy,
+                    RuleId::PfLocal,
+                    Status::NotApplicable,
+                    "no approvals recorded",
+                ),
             }
             .fact("local_usd", total.local_usd)
             .fact("total_usd", total.total_usd),
@@ -605,13 +698,28 @@ mod tests {
 
     #[test]
     fn year_ranges() {
-        assert_eq!("1995-1999".parse::<YearRange>().unwrap(), YearRange { from: 1995, to: 1999 });
+        assert_eq!(
+            "1995-1999".parse::<YearRange>().unwrap(),
+            YearRange {
+                from: 1995,
+                to: 1999
+            }
+        );
         assert_eq!("2005".parse::<YearRange>().unwrap().years(), 1);
         assert!("2004-2000".parse::<YearRange>().is_err());
         assert!("x-y".parse::<YearRange>().is_err());
         assert_eq!(
             YearRange::quinquennia([1996, 2003, 2000, 1995]),
-            [YearRange { from: 1995, to: 1999 }, YearRange { from: 2000, to: 2004 }]
+            [
+                YearRange {
+                    from: 1995,
+                    to: 1999
+                },
+                YearRange {
+                    from: 2000,
+                    to: 2004
+                }
+            ]
         );
     }
 }

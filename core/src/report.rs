@@ -114,17 +114,23 @@ pub fn report(portfolio: &Portfolio, policy: &Policy, options: &ReportOptions) -
             .map(|year| ReportingPeriod::Year { year })
     });
     let delivery = period.and_then(|period| {
-        keep(&mut errors, delivery::delivery(
-            &portfolio.projects,
-            &portfolio.records,
-            options.delivery_group_by,
-            period,
-            policy,
-            &portfolio.rates,
-        ))
+        keep(
+            &mut errors,
+            delivery::delivery(
+                &portfolio.projects,
+                &portfolio.records,
+                options.delivery_group_by,
+                period,
+                policy,
+                &portfolio.rates,
+            ),
+        )
     });
     let integration = keep(&mut errors, integration::report(portfolio, policy));
-    let balance = keep(&mut errors, portfolio::report(portfolio, options.approval_periods.as_deref(), policy));
+    let balance = keep(
+        &mut errors,
+        portfolio::report(portfolio, options.approval_periods.as_deref(), policy),
+    );
     let mut report = Report {
         portfolio: portfolio.name.clone(),
         policy: policy.stamp_arc(),
@@ -137,13 +143,21 @@ pub fn report(portfolio: &Portfolio, policy: &Policy, options: &ReportOptions) -
     };
     let mut summary = Summary {
         projects: portfolio.projects.len(),
-        errors: report.errors.len() + report.evaluations.iter().filter(|e| e.error.is_some()).count(),
+        errors: report.errors.len()
+            + report
+                .evaluations
+                .iter()
+                .filter(|e| e.error.is_some())
+                .count(),
         ..Summary::default()
     };
     for f in report.findings() {
         *summary.findings.entry(f.status).or_default() += 1;
         if f.needs_action() {
-            *summary.action_by_rule.entry(f.rule.as_str().to_owned()).or_default() += 1;
+            *summary
+                .action_by_rule
+                .entry(f.rule.as_str().to_owned())
+                .or_default() += 1;
         }
     }
     report.summary = summary;

@@ -52,11 +52,26 @@ pub const PROJECT_COLUMNS: &[&str] = &[
 ];
 
 /// Column order of the records table.
-pub const RECORD_COLUMNS: &[&str] = &["project", "month", "source", "currency", "allocation", "expenditure"];
+pub const RECORD_COLUMNS: &[&str] = &[
+    "project",
+    "month",
+    "source",
+    "currency",
+    "allocation",
+    "expenditure",
+];
 
 /// Column order of the approvals table.
-pub const APPROVAL_COLUMNS: &[&str] =
-    &["donor", "category", "year", "currency", "amount", "locally_mobilized", "project", "source"];
+pub const APPROVAL_COLUMNS: &[&str] = &[
+    "donor",
+    "category",
+    "year",
+    "currency",
+    "amount",
+    "locally_mobilized",
+    "project",
+    "source",
+];
 
 /// One data row, its cells found by header name.
 struct Row<'a> {
@@ -89,7 +104,8 @@ impl Row<'_> {
     }
 
     fn parse<T: std::str::FromStr>(&self, column: &str, s: &str, what: &str) -> Result<T> {
-        s.parse().map_err(|_| Error::invalid(self.path(column), format!("{s:?} is not {what}")))
+        s.parse()
+            .map_err(|_| Error::invalid(self.path(column), format!("{s:?} is not {what}")))
     }
 
     fn enum_value<T: std::str::FromStr<Err = Error>>(&self, column: &str, s: &str) -> Result<T> {
@@ -109,10 +125,11 @@ impl Row<'_> {
         let amount = self.decimal(amount_col, self.req(amount_col)?)?;
         let currency = self.enum_value("currency", currency)?;
         let m = Money { amount, currency };
-        m.non_negative(&self.path(amount_col)).map_err(|_| Error::Negative {
-            path: self.path(amount_col),
-            value: amount.to_string(),
-        })?;
+        m.non_negative(&self.path(amount_col))
+            .map_err(|_| Error::Negative {
+                path: self.path(amount_col),
+                value: amount.to_string(),
+            })?;
         Ok(m)
     }
 
@@ -121,7 +138,10 @@ impl Row<'_> {
             None => Ok(None),
             Some("true" | "yes" | "1") => Ok(Some(true)),
             Some("false" | "no" | "0") => Ok(Some(false)),
-            Some(other) => Err(Error::invalid(self.path(column), format!("{other:?} is not true or false"))),
+            Some(other) => Err(Error::invalid(
+                self.path(column),
+                format!("{other:?} is not true or false"),
+            )),
         }
     }
 
@@ -147,13 +167,21 @@ fn read_rows<T>(
             message: format!("input over {} bytes", super::MAX_INPUT_BYTES),
         });
     }
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| Error::Csv { path: table.to_owned(), message: e.to_string() })?
+        .map_err(|e| Error::Csv {
+            path: table.to_owned(),
+            message: e.to_string(),
+        })?
         .clone();
-    let columns: HashMap<String, usize> =
-        headers.iter().enumerate().map(|(i, h)| (h.trim().trim_start_matches('\u{feff}').to_owned(), i)).collect();
+    let columns: HashMap<String, usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim().trim_start_matches('\u{feff}').to_owned(), i))
+        .collect();
     for c in required {
         if !columns.contains_key(*c) {
             return Err(Error::Csv {
@@ -165,8 +193,16 @@ fn read_rows<T>(
     let mut out = Vec::new();
     for (index, record) in reader.records().enumerate() {
         out.push(match record {
-            Ok(cells) => each(&Row { table, index, cells: &cells, columns: &columns }),
-            Err(e) => Err(Error::Csv { path: format!("{table}[{index}]"), message: e.to_string() }),
+            Ok(cells) => each(&Row {
+                table,
+                index,
+                cells: &cells,
+                columns: &columns,
+            }),
+            Err(e) => Err(Error::Csv {
+                path: format!("{table}[{index}]"),
+                message: e.to_string(),
+            }),
         });
     }
     Ok(out)
@@ -187,9 +223,18 @@ fn project_row(r: &Row<'_>) -> Result<Project> {
             let locally_mobilized = match parts.next() {
                 None | Some("") => false,
                 Some("local") => true,
-                Some(other) => return Err(Error::invalid(r.path("donors"), format!("{other:?}: expected \"local\" or nothing"))),
+                Some(other) => {
+                    return Err(Error::invalid(
+                        r.path("donors"),
+                        format!("{other:?}: expected \"local\" or nothing"),
+                    ))
+                }
             };
-            Ok(Donor { name, category, locally_mobilized })
+            Ok(Donor {
+                name,
+                category,
+                locally_mobilized,
+            })
         })
         .collect::<Result<Vec<_>>>()?;
     let funding = r
@@ -197,12 +242,21 @@ fn project_row(r: &Row<'_>) -> Result<Project> {
         .map(|f| {
             let parts: Vec<&str> = f.split(':').map(str::trim).collect();
             let [source, amount, cur] = parts.as_slice() else {
-                return Err(Error::invalid(r.path("funding"), format!("{f:?} is not source:amount:currency")));
+                return Err(Error::invalid(
+                    r.path("funding"),
+                    format!("{f:?} is not source:amount:currency"),
+                ));
             };
             let amount = r.decimal("funding", amount)?;
-            let m = Money { amount, currency: r.enum_value("funding", cur)? };
+            let m = Money {
+                amount,
+                currency: r.enum_value("funding", cur)?,
+            };
             m.non_negative(&r.path("funding"))?;
-            Ok(FundingLine { source: r.enum_value("funding", source)?, amount: m })
+            Ok(FundingLine {
+                source: r.enum_value("funding", source)?,
+                amount: m,
+            })
         })
         .collect::<Result<Vec<_>>>()?;
     let planned = r
@@ -213,36 +267,61 @@ fn project_row(r: &Row<'_>) -> Result<Project> {
                 [k, i] => (*k, *i, "", ""),
                 [k, i, d] => (*k, *i, *d, ""),
                 [k, i, d, b] => (*k, *i, *d, *b),
-                _ => return Err(Error::invalid(r.path("evaluations"), format!("{e:?} is not kind|independence|due|amount currency"))),
+                _ => {
+                    return Err(Error::invalid(
+                        r.path("evaluations"),
+                        format!("{e:?} is not kind|independence|due|amount currency"),
+                    ))
+                }
             };
             let budget = match budget.split_once(' ') {
                 None if budget.is_empty() => None,
                 Some((amount, cur)) => {
-                    let m = Money { amount: r.decimal("evaluations", amount)?, currency: r.enum_value("evaluations", cur.trim())? };
+                    let m = Money {
+                        amount: r.decimal("evaluations", amount)?,
+                        currency: r.enum_value("evaluations", cur.trim())?,
+                    };
                     m.non_negative(&r.path("evaluations"))?;
                     Some(m)
                 }
-                None => return Err(Error::invalid(r.path("evaluations"), format!("{budget:?} is not \"amount currency\""))),
+                None => {
+                    return Err(Error::invalid(
+                        r.path("evaluations"),
+                        format!("{budget:?} is not \"amount currency\""),
+                    ))
+                }
             };
             Ok(PlannedEvaluation {
                 kind: r.enum_value("evaluations", kind)?,
                 independence: r.enum_value("evaluations", independence)?,
-                due: if due.is_empty() { None } else { Some(r.date("evaluations", due)?) },
+                due: if due.is_empty() {
+                    None
+                } else {
+                    Some(r.date("evaluations", due)?)
+                },
                 budget,
             })
         })
         .collect::<Result<Vec<_>>>()?;
     let mid_term_review_agreed = r.flag("mid_term_review_agreed")?;
     let constituent_participation = r.text("constituent_participation");
-    let has_plan = r.opt("evaluations").is_some() || mid_term_review_agreed.is_some() || constituent_participation.is_some();
+    let has_plan = r.opt("evaluations").is_some()
+        || mid_term_review_agreed.is_some()
+        || constituent_participation.is_some();
     let project = Project {
         id: r.req("id")?.to_owned(),
         title: r.req("title")?.to_owned(),
         country: r.text("country"),
-        region: r.opt("region").map(|s| r.enum_value("region", s)).transpose()?,
+        region: r
+            .opt("region")
+            .map(|s| r.enum_value("region", s))
+            .transpose()?,
         unit: r.text("unit"),
         field_office: r.text("field_office"),
-        strategic_objective: r.opt("strategic_objective").map(|s| r.enum_value("strategic_objective", s)).transpose()?,
+        strategic_objective: r
+            .opt("strategic_objective")
+            .map(|s| r.enum_value("strategic_objective", s))
+            .transpose()?,
         donors,
         start: r.date("start", r.req("start")?)?,
         end: r.date("end", r.req("end")?)?,
@@ -264,7 +343,9 @@ fn project_row(r: &Row<'_>) -> Result<Project> {
             illustrative: r.list("illustrative").map(str::to_owned).collect(),
         },
     };
-    project.validate().map_err(|e| e.at(&format!("projects[{}]", r.index)))?;
+    project
+        .validate()
+        .map_err(|e| e.at(&format!("projects[{}]", r.index)))?;
     Ok(project)
 }
 
@@ -280,7 +361,19 @@ fn project_row(r: &Row<'_>) -> Result<Project> {
 /// assert_eq!(rows[1].as_ref().unwrap_err().path(), "projects[1].end");
 /// ```
 pub fn read_project_rows(text: &str) -> Result<Vec<Result<Project>>> {
-    read_rows(text, "projects", &["id", "title", "start", "end", "budget_amount", "budget_currency"], project_row)
+    read_rows(
+        text,
+        "projects",
+        &[
+            "id",
+            "title",
+            "start",
+            "end",
+            "budget_amount",
+            "budget_currency",
+        ],
+        project_row,
+    )
 }
 
 /// Reads a project table; the first bad row is the error.
@@ -292,7 +385,10 @@ fn record_row(r: &Row<'_>) -> Result<FinancialRecord> {
     let currency = r.req("currency")?;
     Ok(FinancialRecord {
         project: r.req("project")?.to_owned(),
-        month: r.req("month")?.parse().map_err(|e: Error| e.at(&r.path("month")))?,
+        month: r
+            .req("month")?
+            .parse()
+            .map_err(|e: Error| e.at(&r.path("month")))?,
         source: r.enum_value("source", r.req("source")?)?,
         allocation: r.money("allocation", currency)?,
         expenditure: r.money("expenditure", currency)?,
@@ -319,7 +415,12 @@ fn approval_row(r: &Row<'_>) -> Result<Approval> {
 
 /// Reads a table of approvals (`donor,category,year,currency,amount[,locally_mobilized,project,source]`).
 pub fn read_approvals(text: &str) -> Result<Vec<Approval>> {
-    all_ok(read_rows(text, "approvals", &["donor", "category", "year", "currency", "amount"], approval_row)?)
+    all_ok(read_rows(
+        text,
+        "approvals",
+        &["donor", "category", "year", "currency", "amount"],
+        approval_row,
+    )?)
 }
 
 fn join<T>(items: &[T], f: impl Fn(&T) -> String) -> String {
@@ -330,7 +431,10 @@ fn join<T>(items: &[T], f: impl Fn(&T) -> String) -> String {
 /// same projects.
 pub fn write_projects(projects: &[Project]) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let io = |e: csv::Error| Error::Io { path: "projects".into(), message: e.to_string() };
+    let io = |e: csv::Error| Error::Io {
+        path: "projects".into(),
+        message: e.to_string(),
+    };
     w.write_record(PROJECT_COLUMNS).map_err(io)?;
     for p in projects {
         let plan = p.evaluation_plan.as_ref();
@@ -342,18 +446,35 @@ pub fn write_projects(projects: &[Project]) -> Result<String> {
             p.region.map(|r| r.as_str().to_owned()).unwrap_or_default(),
             opt(&p.unit),
             opt(&p.field_office),
-            p.strategic_objective.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            p.strategic_objective
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
             p.start.to_string(),
             p.end.to_string(),
             p.budget.amount.to_string(),
             p.budget.currency.to_string(),
             join(&p.donors, |d| {
-                format!("{}|{}{}", d.name, d.category.as_str(), if d.locally_mobilized { "|local" } else { "" })
+                format!(
+                    "{}|{}{}",
+                    d.name,
+                    d.category.as_str(),
+                    if d.locally_mobilized { "|local" } else { "" }
+                )
             }),
-            join(&p.funding, |f| format!("{}:{}:{}", f.source.as_str(), f.amount.amount, f.amount.currency)),
+            join(&p.funding, |f| {
+                format!(
+                    "{}:{}:{}",
+                    f.source.as_str(),
+                    f.amount.amount,
+                    f.amount.currency
+                )
+            }),
             opt(&p.links.pb_outcome),
             opt(&p.links.dwcp_outcome),
-            p.links.country_has_dwcp.map(|b| b.to_string()).unwrap_or_default(),
+            p.links
+                .country_has_dwcp
+                .map(|b| b.to_string())
+                .unwrap_or_default(),
             opt(&p.links.national_framework),
             plan.map(|pl| {
                 join(&pl.planned, |e| {
@@ -362,20 +483,30 @@ pub fn write_projects(projects: &[Project]) -> Result<String> {
                         e.kind.as_str(),
                         e.independence.as_str(),
                         e.due.map(|d| d.to_string()).unwrap_or_default(),
-                        e.budget.map(|b| format!("{} {}", b.amount, b.currency)).unwrap_or_default()
+                        e.budget
+                            .map(|b| format!("{} {}", b.amount, b.currency))
+                            .unwrap_or_default()
                     )
                 })
             })
             .unwrap_or_default(),
-            plan.map(|pl| pl.mid_term_review_agreed.to_string()).unwrap_or_default(),
-            plan.and_then(|pl| pl.constituent_participation.clone()).unwrap_or_default(),
+            plan.map(|pl| pl.mid_term_review_agreed.to_string())
+                .unwrap_or_default(),
+            plan.and_then(|pl| pl.constituent_participation.clone())
+                .unwrap_or_default(),
             opt(&p.provenance.source),
             p.provenance.illustrative.join(";"),
         ])
         .map_err(io)?;
     }
-    let bytes = w.into_inner().map_err(|e| Error::Io { path: "projects".into(), message: e.to_string() })?;
-    String::from_utf8(bytes).map_err(|e| Error::Io { path: "projects".into(), message: e.to_string() })
+    let bytes = w.into_inner().map_err(|e| Error::Io {
+        path: "projects".into(),
+        message: e.to_string(),
+    })?;
+    String::from_utf8(bytes).map_err(|e| Error::Io {
+        path: "projects".into(),
+        message: e.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -402,14 +533,46 @@ mod tests {
     #[test]
     fn errors_name_row_and_column() {
         let cases = [
-            ("P1,T,2024-01-01,2025-06-30,abc,USD,,,,", "projects[0].budget_amount", "invalid_value"),
-            ("P1,T,2024-01-01,2025-06-30,1,XXX,,,,", "projects[0].currency", "unknown_currency"),
-            ("P1,T,2024-01-01,2025-06-30,-1,USD,,,,", "projects[0].budget_amount", "negative_amount"),
-            ("P1,T,2024-01-01,2025-06-30,1,USD,A|nope,,,", "projects[0].donors", "invalid_value"),
-            ("P1,T,2024-01-01,2025-06-30,1,USD,,,final,", "projects[0].evaluations", "invalid_value"),
-            ("P1,T,2024-01-01,2025-06-30,1,USD,,,,maybe", "projects[0].country_has_dwcp", "invalid_value"),
-            ("P1,T,2024-13-01,2025-06-30,1,USD,,,,", "projects[0].start", "invalid_value"),
-            (",T,2024-01-01,2025-06-30,1,USD,,,,", "projects[0].id", "invalid_value"),
+            (
+                "P1,T,2024-01-01,2025-06-30,abc,USD,,,,",
+                "projects[0].budget_amount",
+                "invalid_value",
+            ),
+            (
+                "P1,T,2024-01-01,2025-06-30,1,XXX,,,,",
+                "projects[0].currency",
+                "unknown_currency",
+            ),
+            (
+                "P1,T,2024-01-01,2025-06-30,-1,USD,,,,",
+                "projects[0].budget_amount",
+                "negative_amount",
+            ),
+            (
+                "P1,T,2024-01-01,2025-06-30,1,USD,A|nope,,,",
+                "projects[0].donors",
+                "invalid_value",
+            ),
+            (
+                "P1,T,2024-01-01,2025-06-30,1,USD,,,final,",
+                "projects[0].evaluations",
+                "invalid_value",
+            ),
+            (
+                "P1,T,2024-01-01,2025-06-30,1,USD,,,,maybe",
+                "projects[0].country_has_dwcp",
+                "invalid_value",
+            ),
+            (
+                "P1,T,2024-13-01,2025-06-30,1,USD,,,,",
+                "projects[0].start",
+                "invalid_value",
+            ),
+            (
+                ",T,2024-01-01,2025-06-30,1,USD,,,,",
+                "projects[0].id",
+                "invalid_value",
+            ),
         ];
         for (row, path, code) in cases {
             let rows = read_project_rows(&format!("{HEADER}{row}\n")).unwrap();
@@ -426,11 +589,20 @@ mod tests {
 
     #[test]
     fn records_and_approvals() {
-        let r = read_records("project,month,source,currency,allocation,expenditure\nP1,2005-03,xbtc,USD,100,60\n").unwrap();
+        let r = read_records(
+            "project,month,source,currency,allocation,expenditure\nP1,2005-03,xbtc,USD,100,60\n",
+        )
+        .unwrap();
         assert_eq!(r[0].month.to_string(), "2005-03");
-        let a = read_approvals("donor,category,year,currency,amount\nNorway,multi_bilateral,2000,USD,8437000\n").unwrap();
+        let a = read_approvals(
+            "donor,category,year,currency,amount\nNorway,multi_bilateral,2000,USD,8437000\n",
+        )
+        .unwrap();
         assert_eq!(a[0].year, 2000);
-        let e = read_records("project,month,source,currency,allocation,expenditure\nP1,2005-3,xbtc,USD,100,60\n").unwrap_err();
+        let e = read_records(
+            "project,month,source,currency,allocation,expenditure\nP1,2005-3,xbtc,USD,100,60\n",
+        )
+        .unwrap_err();
         assert_eq!(e.path(), "records[0].month");
     }
 }

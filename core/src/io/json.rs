@@ -9,7 +9,10 @@ fn too_large(len: usize) -> Result<()> {
     if len > super::MAX_INPUT_BYTES {
         return Err(Error::TooLarge {
             path: String::new(),
-            message: format!("input of {len} bytes is over the limit of {} bytes", super::MAX_INPUT_BYTES),
+            message: format!(
+                "input of {len} bytes is over the limit of {} bytes",
+                super::MAX_INPUT_BYTES
+            ),
         });
     }
     Ok(())
@@ -18,7 +21,11 @@ fn too_large(len: usize) -> Result<()> {
 fn json_error(path: String, e: &serde_json::Error) -> Error {
     let message = if e.line() > 0 {
         let inner = e.to_string();
-        let inner = inner.split(" at line ").next().unwrap_or_default().to_owned();
+        let inner = inner
+            .split(" at line ")
+            .next()
+            .unwrap_or_default()
+            .to_owned();
         format!("{inner} (line {}, column {})", e.line(), e.column())
     } else {
         e.to_string()
@@ -59,7 +66,11 @@ pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T> {
 }
 
 fn clean_path(p: &str) -> String {
-    if p == "." { String::new() } else { p.trim_start_matches('.').to_owned() }
+    if p == "." {
+        String::new()
+    } else {
+        p.trim_start_matches('.').to_owned()
+    }
 }
 
 /// Reads a portfolio and checks it (see [`Portfolio::validate`]).
