@@ -40,6 +40,8 @@ pub mod period;
 pub mod policy;
 pub mod portfolio;
 pub mod report;
+#[cfg(feature = "schema")]
+pub mod schema;
 
 pub use error::{Error, ErrorInfo, Result};
 pub use finding::{Fact, Finding, RuleId, Severity, Status};
