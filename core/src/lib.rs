@@ -27,6 +27,7 @@
 //! assert!(req.mid_term_evaluation && req.independent_evaluation);
 //! ```
 
+pub mod api;
 pub mod appraisal;
 pub mod delivery;
 pub mod error;

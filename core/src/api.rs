@@ -1,0 +1,152 @@
+//! The JSON boundary: every capability as `kind` + JSON input → canonical JSON output.
+//!
+//! Bindings that speak JSON (WASM, the conformance suites) call this one dispatcher, so
+//! the answer for the same input is byte-for-byte the same in every language. Kinds and
+//! their inputs:
+//!
+//! | kind | input fields | output |
+//! |---|---|---|
+//! | `evaluation` | `project`, `rates` | [`evaluation::evaluate`] |
+//! | `schedule` | `project`, `rates` | [`evaluation::schedule`] |
+//! | `appraisal` | `proposal`, `rates` | [`appraisal::appraise`] |
+//! | `delivery` | `portfolio`, `group_by`, `period` | [`delivery::delivery`] |
+//! | `delivery_series` | `portfolio`, `group_by`, `year` | [`delivery::ytd_series`] |
+//! | `integration` | `portfolio` | [`integration::report`] |
+//! | `portfolio` | `portfolio`, `periods` (optional) | [`portfolio::report`] |
+//! | `report` | `portfolio`, `options` (optional) | [`report::report`] |
+//! | `policy` | `text` (a policy file's text) | the edition's stamp |
+//! | `read_portfolio` | `text` (JSON text) | `{"ok": true}` once validated |
+//!
+//! `rates` and `periods` may be absent. Errors name the input field's path
+//! (`project.budget.amount`).
+
+use serde_json::{json, Value};
+
+use crate::{
+    appraisal, delivery, evaluation, integration, io, portfolio, report, Error, Policy, Portfolio,
+};
+
+/// Every kind [`call`] understands.
+pub const KINDS: &[&str] = &[
+    "evaluation",
+    "schedule",
+    "appraisal",
+    "delivery",
+    "delivery_series",
+    "integration",
+    "portfolio",
+    "report",
+    "policy",
+    "read_portfolio",
+];
+
+fn field<T: serde::de::DeserializeOwned>(input: &Value, name: &str) -> Result<T, Error> {
+    io::json::from_value(input.get(name).cloned().unwrap_or(Value::Null)).map_err(|e| e.at(name))
+}
+
+fn opt_field<T: serde::de::DeserializeOwned + Default>(
+    input: &Value,
+    name: &str,
+) -> Result<T, Error> {
+    match input.get(name) {
+        None | Some(Value::Null) => Ok(T::default()),
+        Some(_) => field(input, name),
+    }
+}
+
+fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, Error> {
+    serde_json::to_value(v).map_err(|e| Error::Io {
+        path: String::new(),
+        message: e.to_string(),
+    })
+}
+
+/// Runs `kind` on `input` under `policy`.
+///
+/// ```
+/// use serde_json::json;
+/// let input = json!({"project": {"id": "P1", "title": "T", "start": "2024-01-01",
+///     "end": "2025-06-30", "budget": {"amount": "350000.00", "currency": "USD"}}});
+/// let out = tcrules::api::call("evaluation", &input, &tcrules::Policy::default()).unwrap();
+/// assert_eq!(out["requirements"]["class"], "medium");
+/// assert_eq!(out["requirements"]["independent_evaluation"], false);
+/// let err = tcrules::api::call("evaluation", &json!({}), &tcrules::Policy::default()).unwrap_err();
+/// assert_eq!((err.code(), err.path()), ("invalid_json", "project"));
+/// ```
+pub fn call(kind: &str, input: &Value, policy: &Policy) -> Result<Value, Error> {
+    match kind {
+        "evaluation" => {
+            let rates = opt_field(input, "rates")?;
+            to_value(&evaluation::evaluate(
+                &field(input, "project")?,
+                policy,
+                &rates,
+            ))
+        }
+        "schedule" => {
+            let rates = opt_field(input, "rates")?;
+            to_value(&evaluation::schedule(
+                &field(input, "project")?,
+                policy,
+                &rates,
+            )?)
+        }
+        "appraisal" => {
+            let rates = opt_field(input, "rates")?;
+            to_value(&appraisal::appraise(
+                &field(input, "proposal")?,
+                policy,
+                &rates,
+            )?)
+        }
+        "delivery" => {
+            let p: Portfolio = field(input, "portfolio")?;
+            let group_by = field(input, "group_by")?;
+            let period = field(input, "period")?;
+            to_value(&delivery::delivery(
+                &p.projects,
+                &p.records,
+                group_by,
+                period,
+                policy,
+                &p.rates,
+            )?)
+        }
+        "delivery_series" => {
+            let p: Portfolio = field(input, "portfolio")?;
+            let group_by = field(input, "group_by")?;
+            let year = field(input, "year")?;
+            to_value(&delivery::ytd_series(
+                &p.projects,
+                &p.records,
+                group_by,
+                year,
+                &p.rates,
+            )?)
+        }
+        "integration" => to_value(&integration::report(&field(input, "portfolio")?, policy)?),
+        "portfolio" => {
+            let p: Portfolio = field(input, "portfolio")?;
+            let periods: Option<Vec<portfolio::YearRange>> = opt_field(input, "periods")?;
+            to_value(&portfolio::report(&p, periods.as_deref(), policy)?)
+        }
+        "report" => {
+            let p: Portfolio = field(input, "portfolio")?;
+            let options: report::ReportOptions = opt_field(input, "options")?;
+            to_value(&report::report(&p, policy, &options))
+        }
+        "policy" => {
+            let text: String = field(input, "text")?;
+            to_value(Policy::from_json(&text)?.stamp())
+        }
+        "read_portfolio" => {
+            let text: String = field(input, "text")?;
+            io::json::read_portfolio(&text)?;
+            Ok(json!({"ok": true}))
+        }
+        other => Err(Error::Invalid {
+            path: "kind".into(),
+            message: format!("unknown kind {other:?}; one of {}", KINDS.join(", ")),
+        }),
+    }
+}
