@@ -1,0 +1,164 @@
+//! Property tests for the invariants RULES.md states: weighted aggregation, shares summing
+//! to 100, monotone thresholds, the duration definition, and serialization round-trips.
+
+use chrono::{Days, NaiveDate};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use tcrules::delivery::{self, GroupBy};
+use tcrules::evaluation;
+use tcrules::model::{EvaluationKind, EvaluationPlan, FinancialRecord, Independence, PlannedEvaluation, SourceOfFunds};
+use tcrules::money::{round_shares, Money, Rates};
+use tcrules::period::{add_months, Duration, ReportingPeriod, YearMonth};
+use tcrules::{Policy, Project};
+
+fn date() -> impl Strategy<Value = NaiveDate> {
+    let base = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
+    (0u64..20_000).prop_map(move |d| base + Days::new(d))
+}
+
+fn cents() -> impl Strategy<Value = Decimal> {
+    (0i64..10_000_000_000).prop_map(|c| Decimal::new(c, 2))
+}
+
+fn project(id: String, start: NaiveDate, len: u64, budget: Decimal, unit: u8, plan: bool) -> Project {
+    Project {
+        id,
+        title: "generated".into(),
+        country: None,
+        region: None,
+        unit: Some(format!("UNIT-{unit}")),
+        field_office: None,
+        strategic_objective: None,
+        donors: vec![],
+        start,
+        end: start + Days::new(len),
+        budget: Money::usd(budget),
+        funding: vec![],
+        links: Default::default(),
+        evaluation_plan: plan.then(|| EvaluationPlan {
+            planned: vec![PlannedEvaluation {
+                kind: EvaluationKind::Final,
+                independence: Independence::External,
+                due: Some(start + Days::new(len)),
+                budget: Some(Money::usd(Decimal::new(1500000, 2))),
+            }],
+            mid_term_review_agreed: false,
+            constituent_participation: Some("tripartite reference group".into()),
+        }),
+        provenance: Default::default(),
+    }
+}
+
+proptest! {
+    #[test]
+    fn duration_matches_its_definition(start in date(), len in 0u64..4000) {
+        let end = start + Days::new(len);
+        let d = Duration::between(start, end).unwrap();
+        let limit = end + Days::new(1);
+        // months is the largest m with start + m months <= end + 1 day ...
+        prop_assert!(add_months(start, d.months).unwrap() <= limit);
+        prop_assert!(add_months(start, d.months + 1).unwrap() > limit);
+        // ... and days is what remains.
+        prop_assert_eq!(add_months(start, d.months).unwrap() + Days::new(u64::from(d.days)), limit);
+    }
+
+    #[test]
+    fn group_rate_is_weighted_for_any_grouping(
+        rows in prop::collection::vec((0u8..6, 1u32..13, cents(), cents()), 1..60),
+        by in prop::sample::select(vec![GroupBy::Project, GroupBy::Unit, GroupBy::SourceOfFunds, GroupBy::Portfolio]),
+    ) {
+        let start = NaiveDate::from_ymd_opt(2005, 1, 1).unwrap();
+        let projects: Vec<Project> = (0u8..6)
+            .map(|i| project(format!("P{i}"), start, 365, Decimal::ONE, i % 3, false))
+            .collect();
+        let records: Vec<FinancialRecord> = rows
+            .iter()
+            .map(|(p, m, a, e)| FinancialRecord {
+                project: format!("P{p}"),
+                month: YearMonth::new(2005, *m).unwrap(),
+                source: if p % 2 == 0 { SourceOfFunds::Xbtc } else { SourceOfFunds::Rbtc },
+                allocation: Money::usd(*a),
+                expenditure: Money::usd(*e),
+            })
+            .collect();
+        let r = delivery::delivery(&projects, &records, by, ReportingPeriod::Year { year: 2005 }, &Policy::default(), &Rates::usd_only()).unwrap();
+        let (mut alloc, mut exp) = (Decimal::ZERO, Decimal::ZERO);
+        for g in &r.groups {
+            let key = |rec: &FinancialRecord| {
+                let p = projects.iter().find(|p| p.id == rec.project).unwrap();
+                match by {
+                    GroupBy::Project => rec.project.clone(),
+                    GroupBy::Unit => p.unit.clone().unwrap(),
+                    GroupBy::SourceOfFunds => rec.source.as_str().to_owned(),
+                    _ => "portfolio".to_owned(),
+                }
+            };
+            let mine: Vec<&FinancialRecord> = records.iter().filter(|rec| key(rec) == g.group).collect();
+            let a: Decimal = mine.iter().map(|r| r.allocation.amount).sum();
+            let e: Decimal = mine.iter().map(|r| r.expenditure.amount).sum();
+            prop_assert_eq!(g.totals.allocation_usd, a);
+            prop_assert_eq!(g.totals.expenditure_usd, e);
+            let expected = if a.is_zero() { None } else { Some((e * Decimal::ONE_HUNDRED / a).round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero)) };
+            prop_assert_eq!(g.rate_percent, expected);
+            alloc += a;
+            exp += e;
+        }
+        prop_assert_eq!(r.total.totals.allocation_usd, alloc);
+        prop_assert_eq!(r.total.totals.expenditure_usd, exp);
+    }
+
+    #[test]
+    fn shares_sum_to_exactly_100(parts in prop::collection::vec(cents(), 1..30), decimals in 0u32..4) {
+        prop_assume!(parts.iter().any(|p| !p.is_zero()));
+        let shares = round_shares(&parts, decimals);
+        prop_assert_eq!(shares.iter().copied().sum::<Decimal>(), Decimal::ONE_HUNDRED);
+        let whole: Decimal = parts.iter().copied().sum();
+        let unit = Decimal::new(1, decimals);
+        for (p, s) in parts.iter().zip(&shares) {
+            let exact = *p * Decimal::ONE_HUNDRED / whole;
+            prop_assert!((exact - *s).abs() < unit, "share {} of exact {}", s, exact);
+            prop_assert_eq!(s.scale(), decimals);
+        }
+    }
+
+    #[test]
+    fn raising_a_threshold_never_adds_a_requirement(
+        start in date(), len in 0u64..4000, budget in cents(),
+        t1 in cents(), t2 in cents(), m1 in 1u32..30, m2 in 1u32..30,
+    ) {
+        let (lo, hi) = if t1 <= t2 { (t1, t2) } else { (t2, t1) };
+        let (mlo, mhi) = if m1 <= m2 { (m1, m2) } else { (m2, m1) };
+        let edition = |threshold: Decimal, below: u32| {
+            let mut spec = Policy::default().spec().clone();
+            spec.evaluation.independent_threshold_usd = threshold;
+            spec.evaluation.final_only_below_months = below;
+            Policy::from_spec(spec).unwrap()
+        };
+        let end = start + Days::new(len);
+        let low = evaluation::classify(start, end, budget, &edition(lo, mlo)).unwrap();
+        let high = evaluation::classify(start, end, budget, &edition(hi, mhi)).unwrap();
+        prop_assert!(!high.independent_evaluation || low.independent_evaluation);
+        prop_assert!(high.schedule(true).len() <= low.schedule(true).len());
+        prop_assert!(!high.mid_term_evaluation || low.mid_term_evaluation);
+    }
+
+    #[test]
+    fn projects_round_trip_through_json_and_csv(
+        start in date(), len in 0u64..4000, budget in cents(), unit in 0u8..5, plan: bool,
+    ) {
+        let p = project("P-1".into(), start, len, budget, unit, plan);
+        let json = serde_json::to_string(&p).unwrap();
+        prop_assert_eq!(&tcrules::io::json::from_str::<Project>(&json).unwrap(), &p);
+        let csv = tcrules::io::csv::write_projects(std::slice::from_ref(&p)).unwrap();
+        prop_assert_eq!(&tcrules::io::csv::read_projects(&csv).unwrap()[0], &p);
+    }
+
+    #[test]
+    fn findings_round_trip_through_json(start in date(), len in 0u64..4000, budget in cents(), plan: bool) {
+        let p = project("P-2".into(), start, len, budget, 1, plan);
+        let row = evaluation::evaluate(&p, &Policy::default(), &Rates::usd_only());
+        let json = serde_json::to_string(&row).unwrap();
+        let back: evaluation::ProjectEvaluation = serde_json::from_str(&json).unwrap();
+        prop_assert_eq!(back, row);
+    }
+}
