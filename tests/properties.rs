@@ -79,6 +79,7 @@ proptest! {
                 source: if p % 2 == 0 { SourceOfFunds::Xbtc } else { SourceOfFunds::Rbtc },
                 allocation: Money::usd(*a),
                 expenditure: Money::usd(*e),
+                illustrative: true,
             })
             .collect();
         let r = delivery::delivery(&projects, &records, by, ReportingPeriod::Year { year: 2005 }, &Policy::default(), &Rates::usd_only()).unwrap();

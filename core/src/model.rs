@@ -377,6 +377,9 @@ pub struct FinancialRecord {
     pub allocation: Money,
     /// Expenditure in the month.
     pub expenditure: Money,
+    /// The figures are illustrative, not from a source.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub illustrative: bool,
 }
 
 /// Extra-budgetary funds approved from one donor in one year (R6 Table V.1, Annex 2).
@@ -416,6 +419,9 @@ pub struct SeedFunding {
     /// Ids of the XB projects it prepared.
     #[serde(default)]
     pub prepared: Vec<String>,
+    /// The figures are illustrative, not from a source.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub illustrative: bool,
 }
 
 /// A portfolio: projects, monthly records, approvals, seed money and the exchange rates

@@ -392,10 +392,12 @@ fn record_row(r: &Row<'_>) -> Result<FinancialRecord> {
         source: r.enum_value("source", r.req("source")?)?,
         allocation: r.money("allocation", currency)?,
         expenditure: r.money("expenditure", currency)?,
+        illustrative: r.flag("illustrative")?.unwrap_or(false),
     })
 }
 
-/// Reads a table of monthly records (`project,month,source,currency,allocation,expenditure`).
+/// Reads a table of monthly records
+/// (`project,month,source,currency,allocation,expenditure[,illustrative]`).
 pub fn read_records(text: &str) -> Result<Vec<FinancialRecord>> {
     all_ok(read_rows(text, "records", RECORD_COLUMNS, record_row)?)
 }
