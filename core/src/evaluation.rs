@@ -466,6 +466,14 @@ pub struct ProjectEvaluation {
 }
 
 /// Evaluates one project, capturing any error in the result.
+///
+/// ```
+/// use tcrules::{evaluation, Policy, Project, money::Rates};
+/// let p: Project = serde_json::from_str(r#"{"id": "P1", "title": "T", "start": "2024-01-01",
+///     "end": "2023-12-31", "budget": {"amount": "1", "currency": "USD"}}"#).unwrap();
+/// let row = evaluation::evaluate(&p, &Policy::default(), &Rates::usd_only());
+/// assert_eq!(row.error.unwrap().code, "end_before_start");
+/// ```
 pub fn evaluate(project: &Project, policy: &Policy, rates: &Rates) -> ProjectEvaluation {
     evaluate_at(project, policy, rates, "")
 }
@@ -529,6 +537,16 @@ pub fn evaluate_all(
 
 /// Evaluations falling due from `from` to `to` inclusive, across evaluated projects, in
 /// date order: "what evaluations fall due next quarter?"
+///
+/// ```
+/// use tcrules::{evaluation, Policy, Portfolio};
+/// let p: Portfolio = serde_json::from_str(r#"{"projects": [
+///   {"id": "A", "title": "A", "start": "2024-01-01", "end": "2025-06-30", "budget": {"amount": "1", "currency": "USD"}}]}"#).unwrap();
+/// let rows = evaluation::evaluate_all(&p.projects, &Policy::default(), &p.rates);
+/// let d = |s: &str| s.parse().unwrap();
+/// let due = evaluation::due_between(&rows, d("2024-07-01"), d("2024-09-30"));
+/// assert_eq!(due.len(), 1); // the mid-term evaluation, at the midpoint 2024-09-29
+/// ```
 pub fn due_between(
     rows: &[ProjectEvaluation],
     from: NaiveDate,

@@ -168,6 +168,18 @@ pub fn composite(
 /// Balance between regular-budget and extra-budgetary resources of an outcome
 /// (INT-BALANCE, R6 §64): extra-budgetary funds with no RB or RBTC contribution are not
 /// integrated; an XB share above the policy's threshold is donor-dependent.
+///
+/// ```
+/// use tcrules::{integration::{self, OutcomeKind}, Policy, Portfolio, Status};
+/// let p: Portfolio = serde_json::from_str(r#"{"projects": [
+///   {"id": "A", "title": "A", "start": "2006-01-01", "end": "2007-12-31",
+///    "budget": {"amount": "900", "currency": "USD"}, "links": {"pb_outcome": "2b"},
+///    "funding": [{"source": "rbtc", "amount": {"amount": "100", "currency": "USD"}},
+///                {"source": "xbtc", "amount": {"amount": "800", "currency": "USD"}}]}]}"#).unwrap();
+/// let o = integration::composite(&p.projects, OutcomeKind::Pb, &p.rates, 1).unwrap();
+/// let f = integration::balance(&o[0], &Policy::default());
+/// assert_eq!(f.status, Status::Warning); // 88.89 % extra-budgetary, above 80 %
+/// ```
 pub fn balance(outcome: &OutcomeBudget, policy: &Policy) -> Finding {
     let limit = policy.spec().integration.donor_dependence_above_percent;
     let xb = outcome.extra_budgetary_usd();
@@ -396,6 +408,18 @@ pub struct Phasing {
 }
 
 /// RBTC expenditure by biennium and year, from the monthly records.
+///
+/// ```
+/// use tcrules::{integration, Policy, Portfolio, Status};
+/// let p: Portfolio = serde_json::from_str(r#"{"records": [
+///   {"project": "A", "month": "2004-05", "source": "rbtc",
+///    "allocation": {"amount": "0", "currency": "USD"}, "expenditure": {"amount": "40", "currency": "USD"}},
+///   {"project": "A", "month": "2005-05", "source": "rbtc",
+///    "allocation": {"amount": "0", "currency": "USD"}, "expenditure": {"amount": "60", "currency": "USD"}}]}"#).unwrap();
+/// let ph = integration::phasing(&p.records, &p.rates).unwrap();
+/// assert_eq!((ph[0].biennium.as_str(), ph[0].second_year_percent.unwrap().to_string().as_str()), ("2004-05", "60"));
+/// assert_eq!(integration::phasing_finding(&ph[0], &Policy::default()).status, Status::Pass);
+/// ```
 pub fn phasing(records: &[FinancialRecord], rates: &Rates) -> Result<Vec<Phasing>> {
     let mut by: BTreeMap<Biennium, [Decimal; 2]> = BTreeMap::new();
     for (i, r) in records.iter().enumerate() {

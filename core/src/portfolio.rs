@@ -455,6 +455,17 @@ pub struct Share {
 
 /// Shares of expenditure by region or by strategic objective (or any delivery grouping)
 /// over a period (R6 Table V.2, Figure V.3).
+///
+/// ```
+/// use tcrules::{delivery::GroupBy, period::ReportingPeriod, portfolio, Policy, Portfolio};
+/// let p: Portfolio = serde_json::from_str(r#"{
+///   "projects": [{"id": "A", "title": "A", "region": "africa", "start": "2005-01-01", "end": "2005-12-31", "budget": {"amount": "1", "currency": "USD"}},
+///                {"id": "B", "title": "B", "region": "asia_pacific", "start": "2005-01-01", "end": "2005-12-31", "budget": {"amount": "1", "currency": "USD"}}],
+///   "records": [{"project": "A", "month": "2005-01", "source": "xbtc", "allocation": {"amount": "1", "currency": "USD"}, "expenditure": {"amount": "1", "currency": "USD"}},
+///               {"project": "B", "month": "2005-01", "source": "xbtc", "allocation": {"amount": "2", "currency": "USD"}, "expenditure": {"amount": "2", "currency": "USD"}}]}"#).unwrap();
+/// let s = portfolio::expenditure_shares(&p, GroupBy::Region, ReportingPeriod::All, &Policy::default()).unwrap();
+/// assert_eq!(s.iter().map(|x| x.share_percent.to_string()).collect::<Vec<_>>(), ["33.3", "66.7"]);
+/// ```
 pub fn expenditure_shares(
     portfolio: &Portfolio,
     by: GroupBy,
@@ -496,6 +507,15 @@ pub struct LocalMobilization {
 
 /// Locally mobilized share of approvals by donor category and in total (R6 §159,
 /// Annex 1).
+///
+/// ```
+/// use tcrules::{portfolio::{self, YearRange}, Policy, Portfolio};
+/// let p: Portfolio = serde_json::from_str(r#"{"approvals": [
+///   {"donor": "UNDP", "category": "united_nations", "year": 2003, "locally_mobilized": true, "amount": {"amount": "68", "currency": "USD"}},
+///   {"donor": "UNAIDS", "category": "united_nations", "year": 2003, "amount": {"amount": "32", "currency": "USD"}}]}"#).unwrap();
+/// let l = portfolio::local_mobilization(&p.approvals, YearRange::new(2002, 2004).unwrap(), &Policy::default(), &p.rates).unwrap();
+/// assert_eq!(l.last().unwrap().local_percent.unwrap().to_string(), "68.0");
+/// ```
 pub fn local_mobilization(
     approvals: &[Approval],
     period: YearRange,
