@@ -36,8 +36,13 @@ fn every_vector_passes_its_checks_and_matches_expected() {
     for (path, mut v) in all {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let output = tcrules_suite::run(v["kind"].as_str().unwrap(), &v["input"], &v["policy"]);
-        let checks = v["checks"].as_array().unwrap_or_else(|| panic!("{name}: no checks"));
-        assert!(!checks.is_empty(), "{name}: a vector needs hand-written checks");
+        let checks = v["checks"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name}: no checks"));
+        assert!(
+            !checks.is_empty(),
+            "{name}: a vector needs hand-written checks"
+        );
         if let Err(e) = tcrules_suite::check(&output, checks) {
             failures.push(format!("{name}: {e}"));
             continue;
@@ -52,7 +57,12 @@ fn every_vector_passes_its_checks_and_matches_expected() {
             ));
         }
     }
-    assert!(failures.is_empty(), "{} vectors failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} vectors failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

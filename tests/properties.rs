@@ -6,7 +6,9 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 use tcrules::delivery::{self, GroupBy};
 use tcrules::evaluation;
-use tcrules::model::{EvaluationKind, EvaluationPlan, FinancialRecord, Independence, PlannedEvaluation, SourceOfFunds};
+use tcrules::model::{
+    EvaluationKind, EvaluationPlan, FinancialRecord, Independence, PlannedEvaluation, SourceOfFunds,
+};
 use tcrules::money::{round_shares, Money, Rates};
 use tcrules::period::{add_months, Duration, ReportingPeriod, YearMonth};
 use tcrules::{Policy, Project};
@@ -20,7 +22,14 @@ fn cents() -> impl Strategy<Value = Decimal> {
     (0i64..10_000_000_000).prop_map(|c| Decimal::new(c, 2))
 }
 
-fn project(id: String, start: NaiveDate, len: u64, budget: Decimal, unit: u8, plan: bool) -> Project {
+fn project(
+    id: String,
+    start: NaiveDate,
+    len: u64,
+    budget: Decimal,
+    unit: u8,
+    plan: bool,
+) -> Project {
     Project {
         id,
         title: "generated".into(),

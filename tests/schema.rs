@@ -22,17 +22,31 @@ fn committed_schemas_are_up_to_date() {
     let mut stale = Vec::new();
     for (name, schema) in tcrules::schema::all() {
         let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
-        compare_or_bless(root().join(format!("core/schema/{name}.schema.json")), text, &mut stale);
+        compare_or_bless(
+            root().join(format!("core/schema/{name}.schema.json")),
+            text,
+            &mut stale,
+        );
     }
-    assert!(stale.is_empty(), "regenerate with TCRULES_BLESS=1: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "regenerate with TCRULES_BLESS=1: {stale:?}"
+    );
 }
 
 #[test]
 fn committed_default_edition_is_the_built_in_one() {
     let mut stale = Vec::new();
     let text = Policy::default().to_json_pretty() + "\n";
-    compare_or_bless(root().join("core/policies/ilo-2006.json"), text.clone(), &mut stale);
-    assert!(stale.is_empty(), "regenerate with TCRULES_BLESS=1: {stale:?}");
+    compare_or_bless(
+        root().join("core/policies/ilo-2006.json"),
+        text.clone(),
+        &mut stale,
+    );
+    assert!(
+        stale.is_empty(),
+        "regenerate with TCRULES_BLESS=1: {stale:?}"
+    );
     // Reading the committed file gives the same edition, hash included.
     let read = Policy::from_json(&text).unwrap();
     assert_eq!(read.stamp(), Policy::default().stamp());
@@ -44,7 +58,10 @@ fn what_if_edition_changes_only_the_threshold() {
     let what_if = Policy::from_json(&text).unwrap();
     let base = Policy::default();
     assert_eq!(what_if.stamp().name, "what-if-1m");
-    assert_eq!(what_if.spec().evaluation.independent_threshold_usd, 1_000_000.into());
+    assert_eq!(
+        what_if.spec().evaluation.independent_threshold_usd,
+        1_000_000.into()
+    );
     let mut spec = what_if.spec().clone();
     spec.evaluation.independent_threshold_usd = base.spec().evaluation.independent_threshold_usd;
     spec.name = base.spec().name.clone();
@@ -57,5 +74,9 @@ fn what_if_edition_changes_only_the_threshold() {
 fn example_portfolio_matches_the_schema_shape() {
     let text = std::fs::read_to_string(root().join("core/data/example/portfolio.json")).unwrap();
     let p = tcrules::io::json::read_portfolio(&text).unwrap();
-    assert!(p.projects.len() >= 10, "example has {} projects", p.projects.len());
+    assert!(
+        p.projects.len() >= 10,
+        "example has {} projects",
+        p.projects.len()
+    );
 }
