@@ -17,8 +17,9 @@
 //! | `policy` | `text` (a policy file's text) | the edition's stamp |
 //! | `read_portfolio` | `text` (JSON text) | `{"ok": true}` once validated |
 //!
-//! `rates` and `periods` may be absent. Errors name the input field's path
-//! (`project.budget.amount`).
+//! `rates` and `periods` may be absent. Error paths are relative to the object the error
+//! is in (`budget.amount` of the project), as the rule functions report them; an absent
+//! input field is named itself (`project`).
 
 use serde_json::{json, Value};
 
@@ -40,8 +41,16 @@ pub const KINDS: &[&str] = &[
     "read_portfolio",
 ];
 
+/// Reads one input field. Paths stay relative to the object read (`budget.amount`), as
+/// the rules' own errors are; only an absent or unreadable field itself is named.
 fn field<T: serde::de::DeserializeOwned>(input: &Value, name: &str) -> Result<T, Error> {
-    io::json::from_value(input.get(name).cloned().unwrap_or(Value::Null)).map_err(|e| e.at(name))
+    io::json::from_value(input.get(name).cloned().unwrap_or(Value::Null)).map_err(|e| {
+        if e.path().is_empty() {
+            e.at(name)
+        } else {
+            e
+        }
+    })
 }
 
 fn opt_field<T: serde::de::DeserializeOwned + Default>(

@@ -756,16 +756,15 @@ fn gender_marker(p: &Proposal, policy: &Policy) -> Finding {
         return c.absent("gender.marker", HELP);
     };
     // OECD DAC (2016) minimum criteria: a score of 1 or 2 rests on an explicit gender
-    // equality objective backed by at least one gender-specific indicator.
+    // equality objective backed by at least one gender-specific indicator of its own.
     let backing = p.results.as_ref().map(|r| {
-        let objectives = r.outcomes.iter().filter(|o| o.gender_equality).count();
-        let indicators = r
-            .outcomes
+        let objectives: Vec<_> = r.outcomes.iter().filter(|o| o.gender_equality).collect();
+        let indicators = objectives
             .iter()
             .flat_map(|o| &o.indicators)
             .filter(|i| i.gender_specific)
             .count();
-        (objectives, indicators)
+        (objectives.len(), indicators)
     });
     let (pass, help) = if marker == 0 {
         if !filled(&g.marker_justification) {
@@ -782,9 +781,9 @@ fn gender_marker(p: &Proposal, policy: &Policy) -> Finding {
                 if objectives == 0 {
                     c.problem(format!("marker {marker} claimed but no outcome is an explicit gender equality objective"));
                 }
-                if indicators == 0 {
+                if objectives > 0 && indicators == 0 {
                     c.problem(format!(
-                        "marker {marker} claimed but no indicator is gender-specific"
+                        "marker {marker} claimed but no gender equality objective has a gender-specific indicator"
                     ));
                 }
             }
@@ -1247,9 +1246,23 @@ mod tests {
         assert!(f
             .message
             .contains("no outcome is an explicit gender equality objective"));
-        assert!(f.message.contains("no indicator is gender-specific"));
         assert_eq!(f.facts["gender_objectives"], crate::Fact::Int(0));
         assert_eq!(a.verdict, Verdict::Revise);
+
+        // The gender-specific indicator must back the gender objective, not another outcome.
+        let a = marker(1, None, |p| {
+            let r = p.results.as_mut().unwrap();
+            r.outcomes[0].indicators.iter_mut().for_each(|i| i.gender_specific = false);
+            let mut other = r.outcomes[0].clone();
+            other.gender_equality = false;
+            other.indicators[0].gender_specific = true;
+            r.outcomes.push(other);
+        });
+        let f = finding(&a, RuleId::AprGenMarker);
+        assert_eq!(f.status, Status::Fail);
+        assert!(f
+            .message
+            .contains("no gender equality objective has a gender-specific indicator"));
 
         let a = marker(2, None, |_| {});
         let f = finding(&a, RuleId::AprGenMarker);

@@ -222,6 +222,7 @@ pub fn balance(outcome: &OutcomeBudget, policy: &Policy) -> Finding {
 
 fn round2(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+        .normalize()
 }
 
 fn kind_label(kind: OutcomeKind) -> &'static str {
@@ -232,7 +233,8 @@ fn kind_label(kind: OutcomeKind) -> &'static str {
 }
 
 /// Whether extra-budgetary work is linked to the programming framework (INT-LINK, R6 §63,
-/// §72–75, DC): every XB project names a P&B outcome, and a country-level project names a
+/// §72–75, DC): every XB project (XBTC, and RBSA, which is extra-budgetary too and
+/// allocated to outcomes) names a P&B outcome, and a country-level project names a
 /// DWCP outcome where its country has a DWCP.
 ///
 /// ```

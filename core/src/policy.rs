@@ -442,7 +442,7 @@ fn ilo_2006_spec() -> PolicySpec {
         ("delivery", "R6 §140: delivery averages between 60 and 70 per cent each year; under 60 % is flagged. Delivery = expenditure / allocations (GB.267/TC/1, Appendix I, table C)"),
         ("integration.psi_rate_percent", "Not in R6: the UN system's standard programme support cost rate of 13 per cent of extra-budgetary expenditure, as applied by the ILO; configurable"),
         ("integration.donor_dependence_above_percent", "Not in R6 (§64 names the balance, not a figure): tcrules default of 80 per cent; set per organisation"),
-        ("integration.rbtc_second_year_min_percent", "R6 §162: greater RBTC expenditure in the second year of each biennium, i.e. over 50 per cent"),
+        ("integration.rbtc_second_year_min_percent", "R6 §162: greater RBTC expenditure in the second year of each biennium; tcrules expects at least half of it there"),
         ("portfolio", "R6 §158: the top three donors (53 per cent) show the need to diversify; tcrules warns above 50 per cent. Shares to one decimal as in R6 tables, by the largest-remainder rule so they sum to 100"),
         ("appraisal.gender_marker", "OECD DAC gender equality policy marker, 2016 definition and minimum criteria: 0 not targeted, 1 significant, 2 principal"),
     ];
