@@ -332,6 +332,8 @@ pub fn assess(g: &GroupDelivery, group_by: GroupBy, policy: &Policy) -> Vec<Find
         .help("record the allocations made available for the period")];
     };
     let band = format!("{}–{} %", d.band_low_percent, d.band_high_percent);
+    // Messages show one decimal; the fact keeps the reported precision.
+    let shown = crate::money::fixed(rate, 1);
     use std::cmp::Ordering::{Greater, Less};
     let below = t.cmp_percent(d.warning_below_percent) == Some(Less);
     let within_band = t.cmp_percent(d.band_low_percent) != Some(Less)
@@ -342,7 +344,7 @@ pub fn assess(g: &GroupDelivery, group_by: GroupBy, policy: &Policy) -> Vec<Find
             RuleId::DlvRate,
             Status::Warning,
             format!(
-                "delivery {rate} % is below {} % (usual band {band})",
+                "delivery {shown} % is below {} % (usual band {band})",
                 d.warning_below_percent
             ),
         )
@@ -352,7 +354,7 @@ pub fn assess(g: &GroupDelivery, group_by: GroupBy, policy: &Policy) -> Vec<Find
             policy,
             RuleId::DlvRate,
             Status::Pass,
-            format!("delivery {rate} % (usual band {band})"),
+            format!("delivery {shown} % (usual band {band})"),
         )
     })
     .fact("rate_percent", rate)
@@ -366,7 +368,7 @@ pub fn assess(g: &GroupDelivery, group_by: GroupBy, policy: &Policy) -> Vec<Find
                 policy,
                 RuleId::DlvOverspend,
                 Status::Warning,
-                format!("expenditure exceeds allocation: delivery {rate} %"),
+                format!("expenditure exceeds allocation: delivery {shown} %"),
             ))
             .fact("rate_percent", rate)
             .help("check for unrecorded allocations or expenditure charged to the wrong project"),
