@@ -3,6 +3,13 @@
 //! `expected` from the current code after reviewing a change; the hand-written `checks`
 //! are never rewritten.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test code
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 

@@ -1,6 +1,13 @@
 //! Property tests for the invariants RULES.md states: weighted aggregation, shares summing
 //! to 100, monotone thresholds, the duration definition, and serialization round-trips.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test code
+
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
 use rust_decimal::Decimal;

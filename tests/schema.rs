@@ -1,6 +1,13 @@
 //! The committed JSON Schemas (`core/schema/*.schema.json`) and policy editions
 //! (`core/policies/`) are what the code generates. `TCRULES_BLESS=1` rewrites them.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test code
+
 use std::path::PathBuf;
 
 use tcrules::Policy;

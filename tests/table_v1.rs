@@ -3,6 +3,13 @@
 //! year for 2000-04, and for 1995-99 the Table V.1 averages (the report gives no yearly
 //! detail for that period).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test code
+
 use rust_decimal::Decimal;
 use tcrules::money::fixed;
 use tcrules::portfolio::{approvals_table, ApprovalKey, ApprovalRow, YearRange};
