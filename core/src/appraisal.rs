@@ -1252,7 +1252,10 @@ mod tests {
         // The gender-specific indicator must back the gender objective, not another outcome.
         let a = marker(1, None, |p| {
             let r = p.results.as_mut().unwrap();
-            r.outcomes[0].indicators.iter_mut().for_each(|i| i.gender_specific = false);
+            r.outcomes[0]
+                .indicators
+                .iter_mut()
+                .for_each(|i| i.gender_specific = false);
             let mut other = r.outcomes[0].clone();
             other.gender_equality = false;
             other.indicators[0].gender_specific = true;

@@ -194,6 +194,12 @@ impl From<rust_decimal::Decimal> for Fact {
         Fact::Text(v.normalize().to_string())
     }
 }
+/// A ratio that may be undefined (nothing to divide by) reads `"undefined"`.
+impl From<Option<rust_decimal::Decimal>> for Fact {
+    fn from(v: Option<rust_decimal::Decimal>) -> Self {
+        v.map_or_else(|| Fact::Text("undefined".to_owned()), Fact::from)
+    }
+}
 impl From<chrono::NaiveDate> for Fact {
     fn from(v: chrono::NaiveDate) -> Self {
         Fact::Text(v.to_string())

@@ -213,10 +213,7 @@ pub fn balance(outcome: &OutcomeBudget, policy: &Policy) -> Finding {
         .fact("extra_budgetary_usd", xb)
         .fact("regular_budget_usd", rb)
         .fact("total_usd", outcome.total_usd)
-        .fact(
-            "extra_budgetary_percent",
-            share.map_or_else(|| "undefined".to_owned(), |s| round2(s).to_string()),
-        )
+        .fact("extra_budgetary_percent", share.map(round2))
         .fact("donor_dependence_above_percent", limit)
 }
 
@@ -391,11 +388,7 @@ pub fn seed_finding(s: &SeedLeverage, policy: &Policy) -> Finding {
     f.subject(format!("seed {}", s.seed))
         .fact("rbtc_usd", s.rbtc_usd)
         .fact("xb_approved_usd", s.xb_approved_usd)
-        .fact(
-            "leverage",
-            s.leverage
-                .map_or_else(|| "undefined".to_owned(), |l| l.to_string()),
-        )
+        .fact("leverage", s.leverage)
 }
 
 /// RBTC expenditure in one biennium by year (INT-PHASING, R6 §162).
@@ -481,11 +474,7 @@ pub fn phasing_finding(p: &Phasing, policy: &Policy) -> Finding {
     f.subject(format!("biennium {}", p.biennium))
         .fact("first_year_usd", p.first_year_usd)
         .fact("second_year_usd", p.second_year_usd)
-        .fact(
-            "second_year_percent",
-            p.second_year_percent
-                .map_or_else(|| "undefined".to_owned(), |s| s.to_string()),
-        )
+        .fact("second_year_percent", p.second_year_percent)
         .fact("expected_min_percent", min)
 }
 
