@@ -1,1 +1,192 @@
-//! WASM bindings (placeholder).
+//! WebAssembly bindings of [`tcrules`]: the core's JSON boundary ([`tcrules::api::call`]) as
+//! a small JavaScript API. No rule logic lives here.
+//!
+//! A [`Policy`] is an edition compiled once; its methods take plain JavaScript values (or
+//! JSON text) shaped like the core's inputs and answer with a tagged union,
+//! `{type: "ok", value}` or `{type: "error", errors: [{code, path, message}]}`. Bad data
+//! never throws and never panics. Money travels as decimal strings, both ways. An input
+//! longer than [`MAX_INPUT_LENGTH`] is refused with a `too_large` error before it is
+//! copied into the module.
+
+use js_sys::{JsString, Object, Reflect, JSON};
+use serde_json::{json, Value};
+use tcrules::{api, io, Error, ErrorInfo};
+use wasm_bindgen::prelude::*;
+
+/// Longest input accepted, as JSON text, in UTF-16 code units (JavaScript's `length`).
+pub const MAX_INPUT_LENGTH: u32 = 16 << 20;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+import type { Appraisal, DeliveryReport, ErrorInfo, GroupBy, Portfolio, PolicySpec, PolicyStamp, Project, ProjectEvaluation, Proposal, Rates, ReportingPeriod } from "./types.js";
+export type * from "./types.js";
+
+/** An answer: the value, or the errors that kept the call from giving one. Bad data never throws. */
+export type Answer<T> = { type: "ok"; value: T } | { type: "error"; errors: ErrorInfo[] };
+
+/** The kinds of the core's JSON boundary, for `Policy.call`. */
+export type Kind = "evaluation" | "schedule" | "appraisal" | "delivery" | "delivery_series" | "integration" | "portfolio" | "report" | "policy" | "read_portfolio";
+
+/** What `Policy.appraise` reads; `rates` (US dollars per unit) for budget lines in other currencies. */
+export interface AppraisalInput { proposal: Proposal; rates?: Rates }
+/** What `Policy.evaluate` reads. */
+export interface EvaluationInput { project: Project; rates?: Rates }
+/** What `Policy.delivery` reads: the projects and monthly records, grouped and over a period. */
+export interface DeliveryInput { portfolio: Portfolio; group_by: GroupBy; period: ReportingPeriod }
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+/** A policy edition: complete, or `extends: "ilo-2006"` with its own name and version and the fields it changes. */
+export type PolicyEdition = PolicySpec | ({ name: string; version: string; extends: "ilo-2006" } & DeepPartial<Omit<PolicySpec, "name" | "version">>);
+"#;
+
+/// A policy edition, validated and stamped once, to evaluate many inputs with.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct Policy(tcrules::Policy);
+
+#[wasm_bindgen]
+impl Policy {
+    /// The built-in edition, `ilo-2006`.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Policy {
+        Policy::default()
+    }
+
+    /// Compiles a policy edition (an object, or a policy file's JSON text).
+    #[wasm_bindgen(unchecked_return_type = "Answer<Policy>")]
+    pub fn load(
+        #[wasm_bindgen(unchecked_param_type = "PolicyEdition | string")] edition: &JsValue,
+    ) -> JsValue {
+        match json_text(edition).and_then(|text| tcrules::Policy::from_json(&text)) {
+            Ok(policy) => {
+                let answer = Object::new();
+                for (key, value) in [
+                    ("type", JsValue::from("ok")),
+                    ("value", Policy(policy).into()),
+                ] {
+                    // Setting a property of a fresh plain object cannot fail.
+                    let _ = Reflect::set(&answer, &key.into(), &value);
+                }
+                answer.into()
+            }
+            Err(e) => to_js(&answer(Err(e.info()))),
+        }
+    }
+
+    /// The edition's name, version and content hash, as every result carries them.
+    #[wasm_bindgen(getter, unchecked_return_type = "PolicyStamp")]
+    pub fn stamp(&self) -> JsValue {
+        to_js(&serde_json::to_string(self.0.stamp()).unwrap_or_default())
+    }
+
+    /// Appraises a proposal: verdict, score, one finding per APR check, and the evaluation
+    /// requirements and schedule its dates and budget imply.
+    #[wasm_bindgen(unchecked_return_type = "Answer<Appraisal>")]
+    pub fn appraise(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AppraisalInput | string")] input: &JsValue,
+    ) -> JsValue {
+        to_js(&answer(self.run("appraisal", input)))
+    }
+
+    /// The evaluation requirements, schedule and EVAL findings of a project.
+    #[wasm_bindgen(unchecked_return_type = "Answer<ProjectEvaluation>")]
+    pub fn evaluate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EvaluationInput | string")] input: &JsValue,
+    ) -> JsValue {
+        to_js(&answer(self.run("evaluation", input).and_then(row_error)))
+    }
+
+    /// Delivery of a portfolio's monthly records by group over a reporting period.
+    #[wasm_bindgen(unchecked_return_type = "Answer<DeliveryReport>")]
+    pub fn delivery(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DeliveryInput | string")] input: &JsValue,
+    ) -> JsValue {
+        to_js(&answer(self.run("delivery", input)))
+    }
+
+    /// Any kind of the core's JSON boundary, answered as JSON text: byte for byte what
+    /// `tcrules::api::call` gives, wrapped in the tagged union.
+    pub fn call(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Kind")] kind: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "object | string")] input: &JsValue,
+    ) -> String {
+        answer(self.run(&kind.as_string().unwrap_or_default(), input))
+    }
+}
+
+impl Policy {
+    fn run(&self, kind: &str, input: &JsValue) -> Result<Value, ErrorInfo> {
+        json_text(input)
+            .and_then(|text| io::json::parse_value(&text))
+            .and_then(|value| api::call(kind, &value, &self.0))
+            .map_err(|e| e.info())
+    }
+}
+
+/// The longest input accepted, as JSON text, in UTF-16 code units.
+#[wasm_bindgen(js_name = maxInputLength)]
+pub fn max_input_length() -> u32 {
+    MAX_INPUT_LENGTH
+}
+
+/// The JSON text of an input: a string is JSON text already; anything else goes through
+/// `JSON.stringify`. Texts over [`MAX_INPUT_LENGTH`] are refused before they are copied.
+fn json_text(input: &JsValue) -> Result<String, Error> {
+    let json = |message: String| Error::Json {
+        path: String::new(),
+        message,
+    };
+    let text = if input.is_string() {
+        input.clone()
+    } else {
+        JSON::stringify(input)
+            .map_err(|e| {
+                let reason = e
+                    .dyn_ref::<js_sys::Error>()
+                    .map_or_else(|| "unknown reason".to_owned(), |e| e.message().into());
+                json(format!("the input cannot be written as JSON: {reason}"))
+            })?
+            .into()
+    };
+    // `JSON.stringify` gives `undefined` for `undefined`, functions and symbols.
+    let Some(text) = text.dyn_ref::<JsString>() else {
+        return Err(json("no input: expected an object or JSON text".to_owned()));
+    };
+    if text.length() > MAX_INPUT_LENGTH {
+        return Err(Error::TooLarge {
+            path: String::new(),
+            message: format!(
+                "input of {} characters is over the limit of {MAX_INPUT_LENGTH} characters",
+                text.length()
+            ),
+        });
+    }
+    Ok(text.into())
+}
+
+/// A result row that carries an `error` (a project that could not be evaluated) is an
+/// error answer.
+fn row_error(row: Value) -> Result<Value, ErrorInfo> {
+    match row.get("error").cloned().map(serde_json::from_value) {
+        Some(Ok(error)) => Err(error),
+        _ => Ok(row),
+    }
+}
+
+/// The tagged union as JSON text.
+fn answer(result: Result<Value, ErrorInfo>) -> String {
+    match result {
+        Ok(value) => json!({"type": "ok", "value": value}),
+        Err(error) => json!({"type": "error", "errors": [error]}),
+    }
+    .to_string()
+}
+
+/// JSON text this module wrote, as a JavaScript value.
+fn to_js(text: &str) -> JsValue {
+    JSON::parse(text).unwrap_or(JsValue::NULL)
+}

@@ -1,0 +1,52 @@
+// Compiled by `tsc` (never run): the generated declarations describe the API, and money
+// is a branded decimal string that a number or a plain string cannot pass for.
+import { Policy, maxInputLength, type Answer, type Appraisal, type BudgetLine, type Decimal, type Proposal } from "tcrules-wasm";
+import init, { Policy as WebPolicy } from "../pkg/tcrules_wasm.js";
+
+const amount = (s: string) => s as Decimal;
+const proposal: Proposal = {
+  id: "PR-1",
+  title: "Pay equity",
+  start: "2024-01-01",
+  end: "2025-06-30",
+  budget: [{ label: "Evaluation", purpose: "evaluation", amount: { amount: amount("30000"), currency: "USD" } }],
+  gender: { marker: 1, analysis: "Women earn 33 per cent less" },
+};
+
+const policy = new Policy();
+const answer: Answer<Appraisal> = policy.appraise({ proposal, rates: { EUR: amount("1.08") } });
+if (answer.type === "ok") {
+  const verdict: "ready" | "revise" | "not_appraisable" = answer.value.verdict;
+  const budget: Decimal | undefined = answer.value.requirements?.budget_usd;
+  const rules: string[] = answer.value.findings.map((f) => `${f.rule} ${f.status} ${f.citation} ${f.help ?? ""}`);
+  console.log(verdict, budget, rules, answer.value.schedule?.[0]?.date);
+} else {
+  const where: string[] = answer.errors.map((e) => `${e.code} at ${e.path}: ${e.message}`);
+  console.log(where);
+}
+
+const edition = Policy.load({ name: "what-if", version: "1", extends: "ilo-2006", evaluation: { independent_threshold_usd: amount("1000000") } });
+if (edition.type === "ok") {
+  const evaluation = edition.value.evaluate({ project: { id: "P", title: "T", start: "2024-01-01", end: "2024-12-31", budget: { amount: amount("1"), currency: "USD" } } });
+  if (evaluation.type === "ok") console.log(evaluation.value.requirements?.class, edition.value.stamp.hash);
+}
+const delivery = policy.delivery({ portfolio: { projects: [], records: [] }, group_by: "unit", period: { kind: "year", year: 2024 } });
+const text: string = policy.call("report", { portfolio: {} });
+const limit: number = maxInputLength();
+console.log(delivery.type, text, limit);
+
+// @ts-expect-error money is a decimal string, never a JavaScript number
+const asNumber: BudgetLine = { label: "x", purpose: "general", amount: { amount: 30000, currency: "USD" } };
+// @ts-expect-error a plain string is not a Decimal until the caller says so
+const asString: Decimal = "30000";
+// @ts-expect-error currencies are ISO 4217 codes
+const badCurrency: BudgetLine = { label: "x", purpose: "general", amount: { amount: amount("1"), currency: "usd" } };
+// @ts-expect-error not a kind of the core's JSON boundary
+policy.call("apraisal", {});
+// @ts-expect-error an error answer has no value
+answer.value;
+console.log(asNumber, asString, badCurrency);
+
+// The ES module for browsers and bundlers is initialized before use.
+await init();
+console.log(new WebPolicy().stamp.name);
