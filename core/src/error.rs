@@ -23,47 +23,47 @@ pub type Result<T> = std::result::Result<T, Error>;
 #[non_exhaustive]
 pub enum Error {
     /// The text is not valid JSON, or does not have the expected shape.
-    #[error("{path}: {message}")]
+    #[error("{}{}", at(.path), .message)]
     Json { path: String, message: String },
     /// A CSV table could not be read.
-    #[error("{path}: {message}")]
+    #[error("{}{}", at(.path), .message)]
     Csv { path: String, message: String },
     /// A money amount's currency has no rate in the caller's rate table.
-    #[error("{path}: no exchange rate from {currency} to USD")]
+    #[error("{}no exchange rate from {} to USD", at(.path), .currency)]
     MissingRate { path: String, currency: String },
     /// A currency code is not an active ISO 4217 code.
-    #[error("{path}: unknown currency code {code:?}")]
+    #[error("{}unknown currency code {:?}", at(.path), .code)]
     UnknownCurrency { path: String, code: String },
     /// An end date lies before its start date.
-    #[error("{path}: end date {end} is before start date {start}")]
+    #[error("{}end date {} is before start date {}", at(.path), .end, .start)]
     EndBeforeStart {
         path: String,
         start: String,
         end: String,
     },
     /// A money amount, rate or count that must not be negative is.
-    #[error("{path}: {value} is negative")]
+    #[error("{}{} is negative", at(.path), .value)]
     Negative { path: String, value: String },
     /// An arithmetic result does not fit a 96-bit decimal.
-    #[error("{path}: amount too large to compute with exactly")]
+    #[error("{}amount too large to compute with exactly", at(.path))]
     Overflow { path: String },
     /// Two items share an id that must be unique.
-    #[error("{path}: duplicate id {id:?}")]
+    #[error("{}duplicate id {:?}", at(.path), .id)]
     DuplicateId { path: String, id: String },
     /// A record refers to a project that is not in the portfolio.
-    #[error("{path}: no project with id {id:?}")]
+    #[error("{}no project with id {:?}", at(.path), .id)]
     UnknownProject { path: String, id: String },
     /// A value is out of its allowed range or otherwise invalid.
-    #[error("{path}: {message}")]
+    #[error("{}{}", at(.path), .message)]
     Invalid { path: String, message: String },
     /// A policy edition is malformed or inconsistent.
-    #[error("{path}: {message}")]
+    #[error("{}{}", at(.path), .message)]
     Policy { path: String, message: String },
     /// An input exceeds a documented size or depth limit.
-    #[error("{path}: {message}")]
+    #[error("{}{}", at(.path), .message)]
     TooLarge { path: String, message: String },
     /// A file could not be read or written.
-    #[error("{path}: {message}")]
+    #[error("{}{}", at(.path), .message)]
     Io { path: String, message: String },
 }
 
@@ -151,6 +151,15 @@ impl Error {
 
     pub(crate) fn overflow(path: impl Into<String>) -> Self {
         Error::Overflow { path: path.into() }
+    }
+}
+
+/// `path: ` before a message, or nothing for an error about the whole input.
+fn at(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}: ")
     }
 }
 
