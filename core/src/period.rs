@@ -247,9 +247,7 @@ impl Serialize for YearMonth {
 impl<'de> Deserialize<'de> for YearMonth {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        s.parse().map_err(|e: Error| {
-            serde::de::Error::custom(e.to_string().trim_start_matches(": ").to_owned())
-        })
+        s.parse().map_err(|e: Error| serde::de::Error::custom(e))
     }
 }
 
