@@ -1,0 +1,654 @@
+"""The public functions: every capability of the core, single calls and batches."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from html import escape
+from typing import Any, Mapping, Sequence, TypeVar, Union
+
+import pyarrow as pa
+
+from . import _display, _tables
+from . import _tcrules as _native
+from ._types import (
+    Appraisal,
+    DeliveryReport,
+    DeliverySeries,
+    Due,
+    Finding,
+    GroupSeries,
+    IntegrationReport,
+    PolicyStamp,
+    PortfolioReport,
+    ProjectEvaluation,
+    Report,
+    Result,
+)
+from .errors import ReadError, ValidationError
+
+TableT = TypeVar("TableT")
+"""A pandas or polars DataFrame, a pyarrow Table or RecordBatch, or a list of dicts."""
+
+Rates = Mapping[str, Union[Decimal, str, int, float]]
+"""US dollars per unit of each currency, e.g. ``{"EUR": Decimal("1.2")}``."""
+
+Period = Union[int, str, Mapping[str, Any]]
+"""A reporting period: a year (``2005``), ``"all"``, or the core's form, e.g.
+``{"kind": "year_to_date", "year": 2005, "through_month": 6}``."""
+
+
+# --- values to the core's canonical JSON -------------------------------------------------
+
+
+def _path(prefix: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{prefix}[{key}]"
+    return f"{prefix}.{key}" if prefix else key
+
+
+def _invalid(path: str, message: str) -> ValidationError:
+    return ValidationError(f"{path}: {message}", code="invalid_value", path=path)
+
+
+def _plain(v: Any, path: str) -> Any:
+    """A value as JSON: Decimal as exact text, dates as ISO text; NaN, infinity and
+    timestamps with a time of day are errors naming ``path``."""
+    if v is None or isinstance(v, (str, bool, int)):
+        return v
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise _invalid(path, f"{v} is not a finite amount")
+        return v  # json writes the shortest repr, which the core reads exactly
+    if isinstance(v, Decimal):
+        if not v.is_finite():
+            raise _invalid(path, f"{v} is not a finite amount")
+        return format(v, "f")
+    if isinstance(v, datetime):
+        if (v.hour, v.minute, v.second, v.microsecond) != (0, 0, 0, 0):
+            raise _invalid(path, f"{v} has a time of day; a date is expected")
+        return v.date().isoformat()
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, (Result, Portfolio)):
+        return v.raw
+    if isinstance(v, Mapping):
+        return {str(k): _plain(x, _path(path, str(k))) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x, _path(path, i)) for i, x in enumerate(v)]
+    if type(v).__name__ in ("NAType", "NaTType"):
+        return None
+    if hasattr(v, "item") and type(v).__module__ == "numpy":
+        return _plain(v.item(), path)
+    if hasattr(v, "to_pydatetime"):
+        return _plain(v.to_pydatetime(), path)
+    raise TypeError(f"{path or 'value'}: cannot send a {type(v).__name__} to tcrules")
+
+
+def _dumps(v: Any) -> str:
+    return json.dumps(_plain(v, ""), ensure_ascii=False, allow_nan=False)
+
+
+def _field(name: str, v: Any) -> Any:
+    """One input field as JSON; errors name the path inside it (or the field itself), as
+    the core's do."""
+    try:
+        return _plain(v, "")
+    except ValidationError as e:
+        if e.path:
+            raise
+        raise _invalid(name, e.message.removeprefix(": ")) from None
+
+
+def _dumps_input(input: Mapping[str, Any]) -> str:
+    return json.dumps({str(k): _field(str(k), v) for k, v in input.items()}, ensure_ascii=False, allow_nan=False)
+
+
+def _with(input: Mapping[str, Any], **optional: Any) -> dict[str, Any]:
+    return {**input, **{k: v for k, v in optional.items() if v is not None}}
+
+
+# --- policy editions ---------------------------------------------------------------------
+
+
+def _merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7396 JSON merge patch: objects merge key by key, ``None`` removes a key."""
+    if not isinstance(patch, Mapping):
+        return patch
+    out = dict(target) if isinstance(target, Mapping) else {}
+    for k, v in patch.items():
+        if v is None:
+            out.pop(k, None)
+        else:
+            out[k] = _merge_patch(out.get(k), v)
+    return out
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """A rule as an edition sets it: id, title, severity and citation."""
+
+    id: str
+    title: str
+    severity: str
+    citation: str
+
+
+class Policy:
+    """A validated policy edition: thresholds, severities and citations as data. Build
+    once, evaluate many.
+
+    >>> import tcrules
+    >>> base = tcrules.Policy()
+    >>> base.name, base.spec["evaluation"]["independent_threshold_usd"]
+    ('ilo-2006', '350000')
+    >>> what_if = base.what_if({"evaluation": {"independent_threshold_usd": Decimal("1000000")}})
+    >>> what_if.name, what_if.hash != base.hash
+    ('ilo-2006-what-if', True)
+    """
+
+    __slots__ = ("_native",)
+
+    def __init__(self) -> None:
+        """The default edition, ``ilo-2006`` (R6)."""
+        self._native = _native.Policy()
+
+    @classmethod
+    def _of(cls, native: _native.Policy) -> Policy:
+        p = cls.__new__(cls)
+        p._native = native
+        return p
+
+    @classmethod
+    def from_json(cls, source: str | Mapping[str, Any]) -> Policy:
+        """Reads an edition: JSON text or a dict, complete or ``"extends": "ilo-2006"`` with
+        the fields it changes. Raises :class:`~tcrules.PolicyError` naming the field."""
+        text = source if isinstance(source, str) else _dumps(source)
+        return cls._of(_native.Policy.from_json(text))
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Policy:
+        """Reads an edition from a JSON file."""
+        with open(path, encoding="utf-8") as f:
+            return cls.from_json(f.read())
+
+    @property
+    def name(self) -> str:
+        """The edition's name, e.g. ``ilo-2006``."""
+        return self._native.name
+
+    @property
+    def version(self) -> str:
+        """The edition's version."""
+        return self._native.version
+
+    @property
+    def hash(self) -> str:
+        """``sha256:`` and the digest of the edition's canonical JSON."""
+        return self._native.hash
+
+    @property
+    def stamp(self) -> PolicyStamp:
+        """Name, version and hash, as every result carries them."""
+        raw = {"name": self.name, "version": self.version, "hash": self.hash}
+        return PolicyStamp.from_json(raw)
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        """The edition's figures as the core's canonical JSON (decimals as text)."""
+        return json.loads(self._native.to_json())  # type: ignore[no-any-return]
+
+    @property
+    def rules(self) -> list[RuleInfo]:
+        """Every rule with this edition's severity and citation, in catalogue order."""
+        meta = self.spec["rules"]
+        return [RuleInfo(i, t, meta[i]["severity"], meta[i]["citation"]) for i, t in _native.rules()]
+
+    def what_if(self, changes: Mapping[str, Any], *, name: str | None = None, version: str | None = None) -> Policy:
+        """A new edition: this one with ``changes`` merged in (a JSON merge patch; money
+        may be Decimal). Named ``<name>-what-if`` unless ``name`` is given."""
+        spec = _merge_patch(self.spec, _plain(changes, ""))
+        spec["name"] = name or f"{self.name}-what-if"
+        spec["version"] = version or self.version
+        return Policy.from_json(spec)
+
+    def to_json(self) -> str:
+        """The canonical JSON of the edition, pretty-printed (what the hash is taken over)."""
+        return self._native.to_json()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Policy) and other.hash == self.hash
+
+    def __hash__(self) -> int:
+        return hash(self.hash)
+
+    def __repr__(self) -> str:
+        return f"Policy(name={self.name!r}, version={self.version!r}, hash={self.hash[:19]!r}…)"
+
+    def _repr_html_(self) -> str:
+        rows = [[f"<code>{escape(r.id)}</code>", escape(r.title), escape(r.severity), escape(r.citation)] for r in self.rules]
+        return (
+            f"<div><strong>policy {escape(self.name)} {escape(self.version)}</strong> "
+            f"<code>{escape(self.hash)}</code><br>{escape(self.spec.get('description', ''))}"
+            + _display.table(["rule", "title", "severity", "citation"], rows)
+            + "</div>"
+        )
+
+
+_DEFAULT: list[Policy] = []
+
+
+def _edition(policy: Policy | None) -> Policy:
+    """The given edition, or the default one (built once)."""
+    if policy is not None:
+        return policy
+    if not _DEFAULT:
+        _DEFAULT.append(Policy())
+    return _DEFAULT[0]
+
+
+def _policy(policy: Policy | None) -> _native.Policy:
+    return _edition(policy)._native
+
+
+# --- portfolios --------------------------------------------------------------------------
+
+
+class Portfolio:
+    """A validated portfolio: projects, monthly records, approvals, seed money and rates,
+    in the core's canonical JSON (``raw``).
+
+    >>> import tcrules
+    >>> p = tcrules.Portfolio.from_dict({"projects": [{"id": "A", "title": "A",
+    ...     "start": "2024-01-01", "end": "2024-12-31", "budget": {"amount": "1", "currency": "USD"}}]})
+    >>> len(p.projects)
+    1
+    """
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        """Wraps canonical JSON the core has already validated; use the ``from_*``
+        constructors."""
+        self.raw: dict[str, Any] = dict(raw)
+
+    @classmethod
+    def from_json(cls, text: str) -> Portfolio:
+        """Reads and validates portfolio JSON text."""
+        return cls(json.loads(_native.read_portfolio(text)))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Portfolio:
+        """Validates a portfolio given as a dict (Decimal money and dates allowed)."""
+        return cls.from_json(_dumps(data))
+
+    @classmethod
+    def from_csv(
+        cls,
+        projects: str | os.PathLike[str] | None = None,
+        records: str | os.PathLike[str] | None = None,
+        approvals: str | os.PathLike[str] | None = None,
+        *,
+        rates: Rates | None = None,
+        name: str | None = None,
+    ) -> Portfolio:
+        """Reads CSV tables in the core's layout (each a path or the CSV text itself)."""
+        texts = {k: _read_text(v) for k, v in (("projects", projects), ("records", records), ("approvals", approvals))}
+        return cls._from_csv_texts(texts, rates, name, [])
+
+    @classmethod
+    def from_tables(
+        cls,
+        projects: Any = None,
+        records: Any = None,
+        approvals: Any = None,
+        *,
+        seed_funding: Sequence[Mapping[str, Any]] = (),
+        rates: Rates | None = None,
+        name: str | None = None,
+    ) -> Portfolio:
+        """Builds a portfolio from tables (pandas, polars, pyarrow or lists of dicts) in the
+        core's CSV layout: projects (``id, title, start, end, budget_amount,
+        budget_currency, ...``), records (``project, month, source, currency,
+        allocation, expenditure``) and approvals (``donor, category, year, currency,
+        amount, ...``)."""
+        texts = {
+            k: None if t is None else _csv_text(t)
+            for k, t in (("projects", projects), ("records", records), ("approvals", approvals))
+        }
+        return cls._from_csv_texts(texts, rates, name, list(seed_funding))
+
+    @classmethod
+    def _from_csv_texts(
+        cls, texts: Mapping[str, str | None], rates: Rates | None, name: str | None, seed: list[Any]
+    ) -> Portfolio:
+        data: dict[str, Any] = {k: json.loads(_native.read_csv(k, t)) for k, t in texts.items() if t is not None}
+        data["rates"] = dict(rates or {})
+        data["seed_funding"] = seed
+        if name is not None:
+            data["name"] = name
+        return cls.from_dict(data)
+
+    @property
+    def name(self) -> str | None:
+        """The portfolio's name for reports."""
+        return self.raw.get("name")
+
+    @property
+    def projects(self) -> list[dict[str, Any]]:
+        """The projects, as canonical JSON objects."""
+        return list(self.raw.get("projects", []))
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        """The monthly allocation and expenditure records."""
+        return list(self.raw.get("records", []))
+
+    @property
+    def approvals(self) -> list[dict[str, Any]]:
+        """The approvals by donor and year."""
+        return list(self.raw.get("approvals", []))
+
+    @property
+    def rates(self) -> dict[str, Decimal]:
+        """US dollars per unit of each currency."""
+        return {k: Decimal(v) for k, v in self.raw.get("rates", {}).items()}
+
+    def to_json(self, **kwargs: Any) -> str:
+        """The canonical JSON as text."""
+        return json.dumps(self.raw, **kwargs)
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{len(self.raw.get(k, []))} {k}" for k in ("projects", "records", "approvals"))
+        return f"Portfolio({self.name!r}: {counts})"
+
+    def _repr_html_(self) -> str:
+        return f"<code>{escape(repr(self))}</code>"
+
+
+def _read_text(source: str | os.PathLike[str] | None) -> str | None:
+    """The text of a file path, or the text itself (JSON or CSV, told apart from a path by
+    its brackets, commas or line breaks)."""
+    if source is None:
+        return None
+    if isinstance(source, str) and (source.lstrip().startswith(("{", "[")) or any(c in source for c in ",\n")):
+        return source
+    try:
+        with open(source, encoding="utf-8-sig") as f:
+            return f.read()
+    except OSError as e:
+        raise ReadError(f"{source}: {e.strerror}", code="io", path=str(source)) from e
+
+
+def _csv_text(table: Any) -> str:
+    t = _tables.to_arrow(table, _tables.kind_of(table))
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(t.column_names)
+    for row in t.to_pylist():
+        w.writerow(["" if (c := _tables._text(v)) is None else c for v in row.values()])
+    return out.getvalue()
+
+
+PortfolioLike = Union[Portfolio, Mapping[str, Any]]
+"""A :class:`Portfolio`, or a dict in the core's JSON form (validated by the call)."""
+
+
+def read_portfolio(source: str | os.PathLike[str]) -> Portfolio:
+    """Reads and validates a portfolio from a JSON file path or JSON text."""
+    text = _read_text(source)
+    return Portfolio.from_json(text or "")
+
+
+def read_csv(table: str, source: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """Reads one CSV table (``"projects"``, ``"records"`` or ``"approvals"``) in the
+    core's layout, from a path or CSV text; returns its rows as canonical JSON objects."""
+    return json.loads(_native.read_csv(table, _read_text(source) or ""))  # type: ignore[no-any-return]
+
+
+def example_portfolio() -> Portfolio:
+    """The example portfolio shipped with tcrules."""
+    return Portfolio.from_json(_native.example_portfolio())
+
+
+# --- single calls ------------------------------------------------------------------------
+
+
+def call(kind: str, input: Mapping[str, Any], *, policy: Policy | None = None) -> Any:
+    """The core's JSON boundary: runs ``kind`` (``evaluation``, ``schedule``,
+    ``appraisal``, ``delivery``, ``delivery_series``, ``integration``, ``portfolio``,
+    ``report``, ``policy``, ``read_portfolio``) and returns its canonical JSON, parsed.
+    The same answer, byte for byte, as Rust and JavaScript give."""
+    return json.loads(_native.call(kind, _dumps_input(input), _policy(policy)))
+
+
+def evaluate_project(project: Mapping[str, Any], *, rates: Rates | None = None, policy: Policy | None = None) -> ProjectEvaluation:
+    """The EVAL requirements, schedule and findings of one project (R6 §143, §150, §67).
+    A project that cannot be evaluated gets its ``error``, not an exception.
+
+    >>> import tcrules
+    >>> e = tcrules.evaluate_project({"id": "P1", "title": "Pay equity", "start": "2024-01-01",
+    ...     "end": "2025-06-30", "budget": {"amount": Decimal("350000.00"), "currency": "USD"}})
+    >>> e.requirements.duration_class, e.requirements.independent_evaluation
+    ('medium', False)
+    >>> [f.rule for f in e.findings.with_status("fail")]
+    ['EVAL-PLAN']
+    """
+    return ProjectEvaluation.from_json(call("evaluation", _with({"project": project}, rates=rates), policy=policy))
+
+
+def project_schedule(project: Mapping[str, Any], *, rates: Rates | None = None, policy: Policy | None = None) -> list[Due]:
+    """What evaluations a project needs and when, in date order.
+
+    >>> import tcrules
+    >>> [(d.kind, d.date.isoformat()) for d in tcrules.project_schedule({"id": "P1", "title": "T",
+    ...     "start": "2024-01-01", "end": "2025-06-30", "budget": {"amount": 1, "currency": "USD"}})]
+    [('mid_term', '2024-09-30'), ('final', '2025-06-30')]
+    """
+    out = call("schedule", _with({"project": project}, rates=rates), policy=policy)
+    return [Due.from_json(d) for d in out]
+
+
+def appraise_proposal(proposal: Mapping[str, Any], *, rates: Rates | None = None, policy: Policy | None = None) -> Appraisal:
+    """Appraises an extra-budgetary proposal against the APR checks (DC; R6 §68, §305).
+
+    >>> import tcrules
+    >>> a = tcrules.appraise_proposal({"id": "PR-1", "title": "Draft"})
+    >>> a.verdict
+    'not_appraisable'
+    """
+    return Appraisal.from_json(call("appraisal", _with({"proposal": proposal}, rates=rates), policy=policy))
+
+
+def _period(period: Period) -> Any:
+    if isinstance(period, int):
+        return {"kind": "year", "year": period}
+    if period == "all":
+        return {"kind": "all"}
+    return period
+
+
+def delivery(portfolio: PortfolioLike, period: Period, group_by: str = "project", *, policy: Policy | None = None) -> DeliveryReport:
+    """Delivery (Σexpenditure / Σallocation) by ``group_by`` (``project``, ``unit``,
+    ``field_office``, ``country``, ``region``, ``donor``, ``donor_category``,
+    ``strategic_objective``, ``source_of_funds``, ``portfolio``) over ``period``, with
+    DLV findings (R6 §140)."""
+    out = call("delivery", {"portfolio": portfolio, "group_by": group_by, "period": _period(period)}, policy=policy)
+    return DeliveryReport.from_json(out)
+
+
+def delivery_series(portfolio: PortfolioLike, year: int, group_by: str = "portfolio", *, policy: Policy | None = None) -> DeliverySeries:
+    """Year-to-date delivery by month for each group: the curve R6 §140's delivery
+    control watches, with the policy's band to plot it against (``.plot()``)."""
+    p = _edition(policy)
+    out = call("delivery_series", {"portfolio": portfolio, "group_by": group_by, "year": year}, policy=p)
+    d = p.spec["delivery"]
+    return DeliverySeries(
+        year=year,
+        group_by=group_by,
+        groups=[GroupSeries.from_json(g) for g in out],
+        band_percent=(Decimal(d["band_low_percent"]), Decimal(d["band_high_percent"])),
+        warning_below_percent=Decimal(d["warning_below_percent"]),
+        raw=out,
+    )
+
+
+def integration(portfolio: PortfolioLike, *, policy: Policy | None = None) -> IntegrationReport:
+    """Every INT result: outcome composites, links, RB/XB balance, seed money, RBTC
+    phasing and programme support income (R6 §59–64, §72–75, §162)."""
+    return IntegrationReport.from_json(call("integration", {"portfolio": portfolio}, policy=policy))
+
+
+def _year_range(r: str | tuple[int, int]) -> str:
+    return r if isinstance(r, str) else f"{r[0]}-{r[1]}"
+
+
+def balance(
+    portfolio: PortfolioLike, periods: Sequence[str | tuple[int, int]] | None = None, *, policy: Policy | None = None
+) -> PortfolioReport:
+    """Portfolio balance: approvals by donor, category and group with period averages,
+    shares and change, donor concentration, expenditure by region and objective, local
+    mobilization (R6 Tables V.1–V.2). ``periods`` like ``["1995-1999", (2000, 2004)]``;
+    default: the five-year blocks the approvals fall in."""
+    input: dict[str, Any] = {"portfolio": portfolio}
+    if periods is not None:
+        input["periods"] = [_year_range(r) for r in periods]
+    return PortfolioReport.from_json(call("portfolio", input, policy=policy))
+
+
+def report(
+    portfolio: PortfolioLike,
+    *,
+    delivery_period: Period | None = None,
+    delivery_group_by: str = "project",
+    approval_periods: Sequence[str | tuple[int, int]] | None = None,
+    policy: Policy | None = None,
+) -> Report:
+    """Every rule family on a portfolio at once, nothing dropped: a project that cannot be
+    evaluated keeps its row with its error; a section that cannot be computed records it."""
+    options: dict[str, Any] = {"delivery_group_by": delivery_group_by}
+    if delivery_period is not None:
+        options["delivery_period"] = _period(delivery_period)
+    if approval_periods is not None:
+        options["approval_periods"] = [_year_range(r) for r in approval_periods]
+    return Report.from_json(call("report", {"portfolio": portfolio, "options": options}, policy=policy))
+
+
+# --- batches -----------------------------------------------------------------------------
+
+
+def _rates_json(rates: Rates | None) -> str:
+    return _dumps({k: v for k, v in (rates or {}).items()})
+
+
+def _project_batch(fn: Any, data: Any, rates: Rates | None, policy: Policy | None) -> Any:
+    kind = _tables.kind_of(data)
+    table = _tables.to_arrow(data, kind)
+    result = pa.Table.from_batches([fn(table, _policy(policy), _rates_json(rates))])
+    return _tables.merge(data, kind, result)
+
+
+def requirements(data: TableT, *, rates: Rates | None = None, policy: Policy | None = None) -> TableT:
+    """Evaluation requirements (R6 §143) of every row of a table of projects, returned as
+    the same kind of table with these columns added: ``duration_months``,
+    ``duration_days``, ``duration_class``, ``budget_usd`` (exact decimal),
+    ``mid_term_evaluation``, ``annual_reviews``, ``mid_term_review_if_agreed``,
+    ``independent_evaluation``, and ``error_code``, ``error_message``, ``error_field``
+    for a row that could not be read. One row out per row in, in order.
+
+    Reads ``start``, ``end`` (dates, timestamps at midnight or ISO text),
+    ``budget_amount`` (decimal, integer, float or text) and ``budget_currency``
+    (USD when the column is absent). The whole table crosses into the core as Arrow
+    columns, with the GIL released.
+
+    >>> import tcrules
+    >>> rows = tcrules.requirements([
+    ...     {"id": "A", "start": "2024-01-01", "end": "2025-06-30", "budget_amount": Decimal("350000.00")},
+    ...     {"id": "B", "start": "2024-01-01", "end": "2025-06-30", "budget_amount": 350000.01},
+    ...     {"id": "C", "start": "2024-01-01", "end": "2023-06-30", "budget_amount": 1}])
+    >>> [(r["id"], r["independent_evaluation"], r["error_code"]) for r in rows]
+    [('A', False, None), ('B', True, None), ('C', None, 'end_before_start')]
+    """
+    return _project_batch(_native.requirements_table, data, rates, policy)  # type: ignore[no-any-return]
+
+
+def evaluate(data: TableT, *, rates: Rates | None = None, policy: Policy | None = None) -> TableT:
+    """Every EVAL rule on every row of a project table in the core's CSV layout (``id``,
+    ``title``, ``start``, ``end``, ``budget_amount``, ``budget_currency``, and optional
+    ``evaluations``, ``mid_term_review_agreed``, ``constituent_participation``, ...):
+    the columns of :func:`requirements`, ``actions`` (findings that need action),
+    ``findings`` (a list of rule, status, severity, subject, message, help, citation)
+    and ``schedule`` (a list of kind and date). One row out per row in, in order; a bad
+    row carries its error."""
+    return _project_batch(_native.evaluation_table, data, rates, policy)  # type: ignore[no-any-return]
+
+
+def schedule(data: TableT, *, rates: Rates | None = None, policy: Policy | None = None) -> TableT:
+    """The evaluation schedule of every row of a project table (as :func:`evaluate`
+    reads it): a ``schedule`` column (list of kind and date), and the error columns."""
+    return _project_batch(_native.schedule_table, data, rates, policy)  # type: ignore[no-any-return]
+
+
+def due_between(
+    data: TableT, start: date, end: date, *, rates: Rates | None = None, policy: Policy | None = None
+) -> TableT:
+    """Evaluations falling due from ``start`` to ``end`` inclusive across a project table,
+    in date order: "what evaluations fall due next quarter?". A long table of the same
+    kind with ``project``, ``kind`` and ``date``, one row per evaluation due."""
+    kind = _tables.kind_of(data)
+    table = _tables.to_arrow(data, kind)
+    native = _native.due_table(table, _policy(policy), _rates_json(rates), start, end)
+    return _tables.as_kind(pa.Table.from_batches([native]), kind)  # type: ignore[no-any-return]
+
+
+_FINDING_TYPE = pa.list_(
+    pa.struct([(n, pa.string()) for n in ("rule", "status", "severity", "subject", "message", "help", "citation")])
+)
+
+
+def _finding_row(f: Finding) -> dict[str, Any]:
+    return {n: getattr(f, n) for n in ("rule", "status", "severity", "subject", "message", "help", "citation")}
+
+
+def appraise(data: TableT, *, rates: Rates | None = None, policy: Policy | None = None) -> TableT:
+    """Appraises every proposal of a table (one proposal per row, in the core's JSON form:
+    nested columns or dicts), returning the same kind with ``verdict``, ``score``,
+    ``findings`` and the error columns. The core runs every row with the GIL released;
+    a row that is not a proposal gets its error, and the others are appraised."""
+    kind = _tables.kind_of(data)
+    inputs: list[str | dict[str, Any]] = []
+    for row in _tables.rows(data, kind):
+        try:
+            inputs.append(_dumps_input(_with({"proposal": row}, rates=rates)))
+        except ValidationError as e:  # NaN, infinity: this row's error, not the batch's
+            inputs.append({"error": {"code": e.code, "path": e.path, "message": e.message}})
+    sent = [i for i in inputs if isinstance(i, str)]
+    answers = iter(json.loads(_native.call_many("appraisal", f"[{','.join(sent)}]", _policy(policy))))
+    outputs = [next(answers) if isinstance(i, str) else i for i in inputs]
+    done = [None if "error" in o else Appraisal.from_json(o) for o in outputs]
+    errors = [o.get("error") or {} for o in outputs]
+    result = _tables.result_table(
+        {
+            "verdict": [a and a.verdict for a in done],
+            "score": [a and a.score for a in done],
+            "findings": [a and [_finding_row(f) for f in a.findings] for a in done],
+            "error_code": [e.get("code") for e in errors],
+            "error_message": [e.get("message") for e in errors],
+            "error_field": [e.get("path") for e in errors],
+        },
+        {
+            "verdict": pa.string(),
+            "score": pa.uint32(),
+            "findings": _FINDING_TYPE,
+            "error_code": pa.string(),
+            "error_message": pa.string(),
+            "error_field": pa.string(),
+        },
+    )
+    return _tables.merge(data, kind, result)  # type: ignore[no-any-return]

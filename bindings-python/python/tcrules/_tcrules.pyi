@@ -1,0 +1,58 @@
+"""The private native module behind ``tcrules`` (Rust, pyo3). Use the ``tcrules`` package.
+
+Single calls speak the core's canonical JSON as text; batches take a ``pyarrow.Table``
+(or any object with ``__arrow_c_stream__``) and return a ``pyarrow.RecordBatch`` of
+result columns, one row per input row. Errors are raised as ``tcrules.errors`` classes.
+"""
+
+import datetime
+from typing import Any, final
+
+__all__ = [
+    "__version__",
+    "Policy",
+    "call",
+    "call_many",
+    "read_portfolio",
+    "read_csv",
+    "example_portfolio",
+    "rules",
+    "kinds",
+    "requirements_table",
+    "evaluation_table",
+    "schedule_table",
+    "due_table",
+]
+
+__version__: str
+
+@final
+class Policy:
+    """A validated policy edition: build once, evaluate many."""
+
+    def __new__(cls) -> Policy: ...
+    @staticmethod
+    def from_json(text: str) -> Policy: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def hash(self) -> str: ...
+    def to_json(self) -> str: ...
+
+def call(kind: str, input: str, policy: Policy) -> str: ...
+def call_many(kind: str, inputs: str, policy: Policy) -> str: ...
+def read_portfolio(text: str) -> str: ...
+def read_csv(table: str, text: str) -> str: ...
+def example_portfolio() -> str: ...
+def rules() -> list[tuple[str, str]]: ...
+def kinds() -> list[str]: ...
+
+# Tables in and record batches out are pyarrow objects (pyarrow ships no type stubs).
+def requirements_table(table: Any, policy: Policy, rates: str) -> Any: ...
+def evaluation_table(table: Any, policy: Policy, rates: str) -> Any: ...
+def schedule_table(table: Any, policy: Policy, rates: str) -> Any: ...
+def due_table(
+    table: Any, policy: Policy, rates: str, start: datetime.date, end: datetime.date
+) -> Any: ...

@@ -1,0 +1,592 @@
+//! Batches over Arrow tables: one output row per input row, in order, with a bad row's
+//! error (code, message, field) in its row. Columns are read and written in Rust with the
+//! GIL released; no Python object is made per row.
+//!
+//! Input columns are the project table of the core's CSV layout (`tcrules::io::csv`):
+//! `id`, `title`, `start`, `end`, `budget_amount`, `budget_currency`, and the optional
+//! ones. The requirements fast path needs only `start`, `end` and `budget_amount`
+//! (`budget_currency` defaults to USD when the column is absent) and calls
+//! [`tcrules::evaluation::classify`] on each row.
+
+use std::sync::Arc;
+
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Date32Array, ListArray, RecordBatch, StringArray, StructArray,
+    UInt32Array,
+};
+use arrow_buffer::{NullBuffer, OffsetBuffer, ScalarBuffer};
+use arrow_schema::{DataType, Field, Fields, Schema};
+use chrono::NaiveDate;
+use pyo3::prelude::*;
+use pyo3_arrow::{PyRecordBatch, PyTable};
+use rust_decimal::Decimal;
+use tcrules::evaluation::{self, Due, ProjectEvaluation, Requirements};
+use tcrules::io::csv::PROJECT_COLUMNS;
+use tcrules::money::{Currency, Money, Rates};
+use tcrules::{Error, ErrorInfo, Finding, Policy, Project};
+
+use crate::columns::{self, Dates, Decimals, Texts};
+use crate::error::detached;
+use crate::PyPolicy;
+
+/// A table's column names and its batches.
+struct Input {
+    names: Vec<String>,
+    batches: Vec<RecordBatch>,
+}
+
+impl Input {
+    fn new(table: PyTable) -> Self {
+        let (batches, schema) = table.into_inner();
+        Input {
+            names: schema.fields().iter().map(|f| f.name().clone()).collect(),
+            batches,
+        }
+    }
+
+    fn column<'a>(&self, batch: &'a RecordBatch, name: &str) -> Option<&'a ArrayRef> {
+        columns::find(&self.names, batch.columns(), name)
+    }
+
+    fn required<'a>(&self, batch: &'a RecordBatch, name: &str) -> tcrules::Result<&'a ArrayRef> {
+        self.column(batch, name).ok_or_else(|| Error::Invalid {
+            path: name.to_owned(),
+            message: format!("the table has no column {name:?}"),
+        })
+    }
+}
+
+fn read_rates(rates: &str) -> tcrules::Result<Rates> {
+    let rates: Rates = tcrules::io::json::from_str(rates).map_err(|e| e.at("rates"))?;
+    rates.validate("rates")?;
+    Ok(rates)
+}
+
+/// Requirements of one row from its columns (the fast path).
+fn classify_rows(input: &Input, policy: &Policy, rates: &Rates) -> tcrules::Result<Vec<Row>> {
+    let mut out = Vec::with_capacity(input.batches.iter().map(RecordBatch::num_rows).sum());
+    for batch in &input.batches {
+        let start = Dates::new("start", input.required(batch, "start")?)?;
+        let end = Dates::new("end", input.required(batch, "end")?)?;
+        let amount = Decimals::new("budget_amount", input.required(batch, "budget_amount")?)?;
+        let currency = input
+            .column(batch, "budget_currency")
+            .map(|a| Texts::new("budget_currency", a))
+            .transpose()?;
+        for i in 0..batch.num_rows() {
+            let row = || -> tcrules::Result<Requirements> {
+                let get = |d: &Dates, name| d.get(i, name)?.ok_or_else(|| columns::required(name));
+                let (start, end) = (get(&start, "start")?, get(&end, "end")?);
+                let amount = amount
+                    .get(i, "budget_amount")?
+                    .ok_or_else(|| columns::required("budget_amount"))?;
+                let currency = match &currency {
+                    None => Currency::USD,
+                    Some(c) => c
+                        .get(i)
+                        .ok_or_else(|| columns::required("budget_currency"))?
+                        .parse()
+                        .map_err(|e: Error| e.at("budget_currency"))?,
+                };
+                let money = Money { amount, currency };
+                // The core names the money's `amount`; here the cell is the column.
+                money.non_negative("").map_err(|e| match e {
+                    Error::Negative { value, .. } => Error::Negative {
+                        path: "budget_amount".into(),
+                        value,
+                    },
+                    other => other,
+                })?;
+                let usd = rates.to_usd(&money, "budget_currency")?;
+                evaluation::classify(start, end, usd, policy)
+            };
+            out.push(match row() {
+                Ok(req) => Row::requirements(req),
+                Err(e) => Row::error(e.info()),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// One cell of the project table as the core's CSV reader reads it.
+enum Cell {
+    Date(Dates),
+    Amount(Decimals),
+    Text(Texts),
+}
+
+impl Cell {
+    fn new(name: &str, array: &ArrayRef) -> tcrules::Result<Self> {
+        Ok(match name {
+            "start" | "end" => Cell::Date(Dates::new(name, array)?),
+            "budget_amount" => Cell::Amount(Decimals::new(name, array)?),
+            _ => Cell::Text(Texts::new(name, array)?),
+        })
+    }
+
+    fn get(&self, i: usize, name: &str) -> tcrules::Result<String> {
+        Ok(match self {
+            Cell::Date(d) => d.get(i, name)?.map(|d| d.to_string()),
+            Cell::Amount(d) => d.get(i, name)?.map(|d| d.to_string()),
+            Cell::Text(t) => t.get(i).map(str::to_owned),
+        }
+        .unwrap_or_default())
+    }
+}
+
+/// Every row as a project, through the core's CSV reader so a table means what the same
+/// CSV file means to the `tcrules` command.
+fn project_rows(input: &Input) -> tcrules::Result<Vec<tcrules::Result<Project>>> {
+    let present: Vec<&str> = PROJECT_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| input.names.iter().any(|n| n == c))
+        .collect();
+    let csv_error = |e: csv::Error| Error::Io {
+        path: "projects".into(),
+        message: e.to_string(),
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&present).map_err(csv_error)?;
+    let mut cell_errors: Vec<Option<Error>> = Vec::new();
+    for batch in &input.batches {
+        let cells = present
+            .iter()
+            .map(|name| Ok((*name, Cell::new(name, input.required(batch, name)?)?)))
+            .collect::<tcrules::Result<Vec<_>>>()?;
+        for i in 0..batch.num_rows() {
+            let mut first_error = None;
+            let record: Vec<String> = cells
+                .iter()
+                .map(|(name, c)| {
+                    c.get(i, name).unwrap_or_else(|e| {
+                        first_error.get_or_insert(e);
+                        String::new()
+                    })
+                })
+                .collect();
+            w.write_record(&record).map_err(csv_error)?;
+            cell_errors.push(first_error);
+        }
+    }
+    let bytes = w.into_inner().map_err(|e| Error::Io {
+        path: "projects".into(),
+        message: e.to_string(),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| Error::Io {
+        path: "projects".into(),
+        message: e.to_string(),
+    })?;
+    let rows = tcrules::io::csv::read_project_rows(&text)?;
+    Ok(rows
+        .into_iter()
+        .zip(cell_errors)
+        .map(|(row, cell_error)| cell_error.map_or(row, Err))
+        .collect())
+}
+
+/// The core's evaluation of every row (a row that is not a project keeps its error);
+/// with `findings` false, only the schedule ([`evaluation::schedule`]), which is much
+/// cheaper than every finding.
+fn evaluate_rows(
+    input: &Input,
+    policy: &Policy,
+    rates: &Rates,
+    findings: bool,
+) -> tcrules::Result<Vec<ProjectEvaluation>> {
+    let empty = |project: String, error: Option<ErrorInfo>| ProjectEvaluation {
+        project,
+        requirements: None,
+        schedule: Vec::new(),
+        findings: Vec::new(),
+        error,
+    };
+    Ok(project_rows(input)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| match row {
+            Ok(p) if findings => evaluation::evaluate(&p, policy, rates),
+            Ok(p) => match evaluation::schedule(&p, policy, rates) {
+                Ok(schedule) => ProjectEvaluation {
+                    schedule,
+                    ..empty(p.id, None)
+                },
+                Err(e) => empty(p.id, Some(e.info())),
+            },
+            Err(e) => empty(String::new(), Some(relative(e.info(), i))),
+        })
+        .collect())
+}
+
+/// The error with its path relative to the row: `projects[3].start` becomes `start`.
+fn relative(mut info: ErrorInfo, i: usize) -> ErrorInfo {
+    let prefix = format!("projects[{i}]");
+    if let Some(rest) = info.path.strip_prefix(&prefix) {
+        info.path = rest.trim_start_matches('.').to_owned();
+    }
+    info
+}
+
+/// One output row (kept small: a batch holds one per input row).
+struct Row {
+    requirements: Option<Requirements>,
+    error: Option<Box<ErrorInfo>>,
+    evaluated: Option<Box<Evaluated>>,
+}
+
+/// What a full evaluation adds to a row.
+struct Evaluated {
+    findings: Vec<Finding>,
+    schedule: Vec<Due>,
+}
+
+impl Row {
+    fn requirements(req: Requirements) -> Self {
+        Row {
+            requirements: Some(req),
+            error: None,
+            evaluated: None,
+        }
+    }
+
+    fn error(info: ErrorInfo) -> Self {
+        Row {
+            requirements: None,
+            error: Some(Box::new(info)),
+            evaluated: None,
+        }
+    }
+
+    fn evaluated(e: ProjectEvaluation) -> Self {
+        Row {
+            requirements: e.requirements,
+            evaluated: e.error.is_none().then(|| {
+                Box::new(Evaluated {
+                    findings: e.findings,
+                    schedule: e.schedule,
+                })
+            }),
+            error: e.error.map(Box::new),
+        }
+    }
+
+    fn findings(&self) -> Option<&[Finding]> {
+        self.evaluated.as_ref().map(|e| e.findings.as_slice())
+    }
+
+    fn schedule(&self) -> Option<&[Due]> {
+        self.evaluated.as_ref().map(|e| e.schedule.as_slice())
+    }
+}
+
+/// The output columns.
+struct Out {
+    fields: Vec<Field>,
+    columns: Vec<ArrayRef>,
+}
+
+impl Out {
+    fn push(&mut self, name: &str, column: ArrayRef) {
+        self.fields
+            .push(Field::new(name, column.data_type().clone(), true));
+        self.columns.push(column);
+    }
+
+    fn finish(self) -> tcrules::Result<RecordBatch> {
+        RecordBatch::try_new(Arc::new(Schema::new(self.fields)), self.columns).map_err(arrow_error)
+    }
+}
+
+fn arrow_error(e: arrow_schema::ArrowError) -> Error {
+    Error::Invalid {
+        path: String::new(),
+        message: e.to_string(),
+    }
+}
+
+fn strings<'a>(values: impl Iterator<Item = Option<&'a str>>) -> ArrayRef {
+    Arc::new(values.collect::<StringArray>())
+}
+
+/// A struct field of a list<struct> column: name, type, and the array of the items' values.
+type Child<'a, T> = (&'a str, DataType, &'a dyn Fn(&[&T]) -> ArrayRef);
+
+/// A list<struct> column from each row's items (null for a row without a list).
+fn list_of_structs<T>(
+    rows: &[Option<&[T]>],
+    children: Vec<Child<'_, T>>,
+) -> tcrules::Result<ArrayRef> {
+    let items: Vec<&T> = rows.iter().flatten().flat_map(|r| r.iter()).collect();
+    let mut offsets = Vec::with_capacity(rows.len() + 1);
+    offsets.push(0_i32);
+    let mut end = 0_i32;
+    for r in rows {
+        let n = i32::try_from(r.map_or(0, <[T]>::len)).unwrap_or(i32::MAX);
+        end = end.checked_add(n).ok_or_else(|| Error::TooLarge {
+            path: String::new(),
+            message: "more than 2^31 items in one column".into(),
+        })?;
+        offsets.push(end);
+    }
+    let (fields, arrays): (Vec<Field>, Vec<ArrayRef>) = children
+        .into_iter()
+        .map(|(name, t, f)| (Field::new(name, t, true), f(&items)))
+        .unzip();
+    let structs = StructArray::try_new(Fields::from(fields), arrays, None).map_err(arrow_error)?;
+    let item = Arc::new(Field::new("item", structs.data_type().clone(), true));
+    let valid = NullBuffer::from(rows.iter().map(Option::is_some).collect::<Vec<_>>());
+    let list = ListArray::try_new(
+        item,
+        OffsetBuffer::new(ScalarBuffer::from(offsets)),
+        Arc::new(structs),
+        Some(valid),
+    )
+    .map_err(arrow_error)?;
+    Ok(Arc::new(list))
+}
+
+fn dates<'a>(values: impl Iterator<Item = Option<&'a NaiveDate>>) -> ArrayRef {
+    Arc::new(
+        values
+            .map(|d| d.copied().map(columns::epoch_days))
+            .collect::<Date32Array>(),
+    )
+}
+
+/// Requirement columns (and `budget_usd` overflow moved into the error columns).
+fn requirement_columns(rows: &mut [Row], out: &mut Out) -> tcrules::Result<()> {
+    let req = |f: fn(&Requirements) -> u32| -> ArrayRef {
+        Arc::new(
+            rows.iter()
+                .map(|r| r.requirements.as_ref().map(f))
+                .collect::<UInt32Array>(),
+        )
+    };
+    let flag = |f: fn(&Requirements) -> bool| -> ArrayRef {
+        Arc::new(
+            rows.iter()
+                .map(|r| r.requirements.as_ref().map(f))
+                .collect::<BooleanArray>(),
+        )
+    };
+    out.push("duration_months", req(|r| r.duration.months));
+    out.push("duration_days", req(|r| r.duration.days));
+    out.push(
+        "duration_class",
+        strings(
+            rows.iter()
+                .map(|r| r.requirements.as_ref().map(|q| q.class.as_str())),
+        ),
+    );
+    let budgets: Vec<Option<Decimal>> = rows
+        .iter()
+        .map(|r| r.requirements.as_ref().map(|q| q.budget_usd))
+        .collect();
+    let (budget_usd, overflowed) = columns::decimal_column(&budgets)?;
+    out.push("budget_usd", budget_usd);
+    out.push("mid_term_evaluation", flag(|r| r.mid_term_evaluation));
+    out.push("annual_reviews", req(|r| r.annual_reviews));
+    out.push(
+        "mid_term_review_if_agreed",
+        flag(|r| r.mid_term_review_if_agreed),
+    );
+    out.push("independent_evaluation", flag(|r| r.independent_evaluation));
+    for i in overflowed {
+        if let Some(row) = rows.get_mut(i) {
+            row.error.get_or_insert_with(|| {
+                Box::new(
+                    Error::Overflow {
+                        path: "budget_usd".into(),
+                    }
+                    .info(),
+                )
+            });
+        }
+    }
+    Ok(())
+}
+
+fn finding_columns(rows: &[Row], out: &mut Out) -> tcrules::Result<()> {
+    out.push(
+        "actions",
+        Arc::new(
+            rows.iter()
+                .map(|r| {
+                    r.findings().map(|f| {
+                        u32::try_from(f.iter().filter(|x| x.needs_action()).count())
+                            .unwrap_or(u32::MAX)
+                    })
+                })
+                .collect::<UInt32Array>(),
+        ),
+    );
+    let lists: Vec<Option<&[Finding]>> = rows.iter().map(Row::findings).collect();
+    let text = |f: fn(&Finding) -> Option<&str>| {
+        move |items: &[&Finding]| strings(items.iter().map(|x| f(x)))
+    };
+    let rule = text(|f| Some(f.rule.as_str()));
+    let status = text(|f| Some(f.status.as_str()));
+    let severity = text(|f| Some(f.severity.as_str()));
+    let subject = text(|f| f.subject.as_deref());
+    let message = text(|f| Some(f.message.as_str()));
+    let help = text(|f| f.help.as_deref());
+    let citation = text(|f| Some(f.citation.as_str()));
+    out.push(
+        "findings",
+        list_of_structs(
+            &lists,
+            vec![
+                ("rule", DataType::Utf8, &rule),
+                ("status", DataType::Utf8, &status),
+                ("severity", DataType::Utf8, &severity),
+                ("subject", DataType::Utf8, &subject),
+                ("message", DataType::Utf8, &message),
+                ("help", DataType::Utf8, &help),
+                ("citation", DataType::Utf8, &citation),
+            ],
+        )?,
+    );
+    Ok(())
+}
+
+fn schedule_column(rows: &[Row], out: &mut Out) -> tcrules::Result<()> {
+    let lists: Vec<Option<&[Due]>> = rows.iter().map(Row::schedule).collect();
+    let kind = |items: &[&Due]| strings(items.iter().map(|d| Some(d.kind.as_str())));
+    let date = |items: &[&Due]| dates(items.iter().map(|d| Some(&d.date)));
+    out.push(
+        "schedule",
+        list_of_structs(
+            &lists,
+            vec![
+                ("kind", DataType::Utf8, &kind),
+                ("date", DataType::Date32, &date),
+            ],
+        )?,
+    );
+    Ok(())
+}
+
+fn error_columns(rows: &[Row], out: &mut Out) {
+    let err = |f: fn(&ErrorInfo) -> &str| strings(rows.iter().map(|r| r.error.as_deref().map(f)));
+    out.push("error_code", err(|e| e.code.as_str()));
+    out.push("error_message", err(|e| e.message.as_str()));
+    out.push("error_field", err(|e| e.path.as_str()));
+}
+
+/// What a project batch returns.
+#[derive(Clone, Copy)]
+enum Kind {
+    Requirements,
+    Evaluation,
+    Schedule,
+}
+
+fn run(input: &Input, kind: Kind, policy: &Policy, rates: &str) -> tcrules::Result<RecordBatch> {
+    let rates = read_rates(rates)?;
+    let mut rows = match kind {
+        Kind::Requirements => classify_rows(input, policy, &rates)?,
+        Kind::Evaluation | Kind::Schedule => {
+            evaluate_rows(input, policy, &rates, matches!(kind, Kind::Evaluation))?
+                .into_iter()
+                .map(Row::evaluated)
+                .collect()
+        }
+    };
+    let mut out = Out {
+        fields: Vec::new(),
+        columns: Vec::new(),
+    };
+    match kind {
+        Kind::Requirements => requirement_columns(&mut rows, &mut out)?,
+        Kind::Evaluation => {
+            requirement_columns(&mut rows, &mut out)?;
+            finding_columns(&rows, &mut out)?;
+            schedule_column(&rows, &mut out)?;
+        }
+        Kind::Schedule => schedule_column(&rows, &mut out)?,
+    }
+    error_columns(&rows, &mut out);
+    out.finish()
+}
+
+fn batch<'py>(
+    py: Python<'py>,
+    table: PyTable,
+    kind: Kind,
+    policy: &PyPolicy,
+    rates: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let input = Input::new(table);
+    let policy = &policy.0;
+    let batch = detached(py, || run(&input, kind, policy, rates))?;
+    PyRecordBatch::new(batch).into_pyarrow(py)
+}
+
+/// Evaluation requirements of every row (the `classify` fast path) as a pyarrow
+/// RecordBatch of result columns, one row per input row.
+#[pyfunction]
+pub(crate) fn requirements_table<'py>(
+    py: Python<'py>,
+    table: PyTable,
+    policy: PyRef<'py, PyPolicy>,
+    rates: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    batch(py, table, Kind::Requirements, &policy, rates)
+}
+
+/// Requirements, findings and schedule of every row.
+#[pyfunction]
+pub(crate) fn evaluation_table<'py>(
+    py: Python<'py>,
+    table: PyTable,
+    policy: PyRef<'py, PyPolicy>,
+    rates: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    batch(py, table, Kind::Evaluation, &policy, rates)
+}
+
+/// The evaluation schedule of every row.
+#[pyfunction]
+pub(crate) fn schedule_table<'py>(
+    py: Python<'py>,
+    table: PyTable,
+    policy: PyRef<'py, PyPolicy>,
+    rates: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    batch(py, table, Kind::Schedule, &policy, rates)
+}
+
+/// Evaluations falling due from `start` to `end` (inclusive) across the table's projects,
+/// in date order: a long table of `project`, `kind`, `date`.
+#[pyfunction]
+pub(crate) fn due_table<'py>(
+    py: Python<'py>,
+    table: PyTable,
+    policy: PyRef<'py, PyPolicy>,
+    rates: &str,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> PyResult<Bound<'py, PyAny>> {
+    let input = Input::new(table);
+    let policy = &policy.0;
+    let batch = detached(py, || {
+        let rows = evaluate_rows(&input, policy, &read_rates(rates)?, false)?;
+        let due = evaluation::due_between(&rows, start, end);
+        let mut out = Out {
+            fields: Vec::new(),
+            columns: Vec::new(),
+        };
+        out.push(
+            "project",
+            strings(due.iter().map(|(p, _)| Some(p.as_str()))),
+        );
+        out.push(
+            "kind",
+            strings(due.iter().map(|(_, d)| Some(d.kind.as_str()))),
+        );
+        out.push("date", dates(due.iter().map(|(_, d)| Some(&d.date))));
+        out.finish()
+    })?;
+    PyRecordBatch::new(batch).into_pyarrow(py)
+}

@@ -1,0 +1,350 @@
+//! Arrow columns read as the model's values — dates, exact decimals and text — one result
+//! per row, so a bad cell becomes that row's error and never the whole table's.
+//!
+//! | value | Arrow types accepted |
+//! |---|---|
+//! | date | date32, date64, timestamps at midnight (any unit; the stored UTC value), ISO text |
+//! | decimal | decimal128 (exact), integers, float64/float32 (from the shortest repr that round-trips; NaN and infinity rejected), text |
+//! | text | any string, dictionary or other type that casts to a string |
+
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Decimal128Type, Float32Type, Float64Type, Int64Type};
+use arrow_array::{Array, ArrayRef, Date32Array, PrimitiveArray, StringArray};
+use arrow_schema::{DataType, TimeUnit};
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use tcrules::Error;
+
+/// Days from 0001-01-01 (chrono's day 1) to 1970-01-01.
+const EPOCH_FROM_CE: i32 = 719_163;
+
+fn invalid(path: &str, message: impl Into<String>) -> Error {
+    Error::Invalid {
+        path: path.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// The error for an empty cell in a required column (the core's CSV reader says the same).
+pub(crate) fn required(path: &str) -> Error {
+    invalid(path, "required value is empty")
+}
+
+fn cast(name: &str, array: &ArrayRef, to: &DataType) -> Result<ArrayRef, Error> {
+    arrow_cast::cast(array, to).map_err(|e| {
+        invalid(
+            name,
+            format!(
+                "column of type {} cannot be read as {to}: {e}",
+                array.data_type()
+            ),
+        )
+    })
+}
+
+/// A date-valued column.
+pub(crate) enum Dates {
+    /// Days since 1970-01-01.
+    Days(Date32Array),
+    /// Timestamp ticks and the ticks in a day.
+    Ticks(PrimitiveArray<Int64Type>, i64),
+    Text(StringArray),
+}
+
+impl Dates {
+    /// Reads column `name`; a type that holds no dates is an error for the whole column.
+    pub(crate) fn new(name: &str, array: &ArrayRef) -> Result<Self, Error> {
+        Ok(match array.data_type() {
+            DataType::Date32 | DataType::Date64 => {
+                Dates::Days(cast(name, array, &DataType::Date32)?.as_primitive().clone())
+            }
+            DataType::Timestamp(unit, _) => {
+                let per_day = 86_400
+                    * match unit {
+                        TimeUnit::Second => 1,
+                        TimeUnit::Millisecond => 1_000,
+                        TimeUnit::Microsecond => 1_000_000,
+                        TimeUnit::Nanosecond => 1_000_000_000,
+                    };
+                Dates::Ticks(
+                    cast(name, array, &DataType::Int64)?.as_primitive().clone(),
+                    per_day,
+                )
+            }
+            DataType::Utf8
+            | DataType::LargeUtf8
+            | DataType::Utf8View
+            | DataType::Dictionary(..)
+            | DataType::Null => {
+                Dates::Text(cast(name, array, &DataType::Utf8)?.as_string().clone())
+            }
+            other => {
+                return Err(invalid(
+                    name,
+                    format!("column of type {other} holds no dates"),
+                ))
+            }
+        })
+    }
+
+    /// Row `i`'s date, `None` when empty; `path` names the cell in errors.
+    pub(crate) fn get(&self, i: usize, path: &str) -> Result<Option<NaiveDate>, Error> {
+        let from_days = |days: i64| {
+            i32::try_from(days)
+                .ok()
+                .and_then(|d| d.checked_add(EPOCH_FROM_CE))
+                .and_then(NaiveDate::from_num_days_from_ce_opt)
+                .ok_or_else(|| invalid(path, format!("day {days} is out of range")))
+        };
+        match self {
+            Dates::Days(a) => a
+                .is_valid(i)
+                .then(|| from_days(a.value(i).into()))
+                .transpose(),
+            Dates::Ticks(a, per_day) => a
+                .is_valid(i)
+                .then(|| {
+                    let t = a.value(i);
+                    if t.rem_euclid(*per_day) == 0 {
+                        from_days(t.div_euclid(*per_day))
+                    } else {
+                        Err(invalid(
+                            path,
+                            "a timestamp with a time of day is not a date",
+                        ))
+                    }
+                })
+                .transpose(),
+            Dates::Text(a) => match text(a, i) {
+                None => Ok(None),
+                Some(s) => s
+                    .parse()
+                    .map(Some)
+                    .map_err(|_| invalid(path, format!("{s:?} is not a date (YYYY-MM-DD)"))),
+            },
+        }
+    }
+}
+
+/// A decimal-valued column (money).
+pub(crate) enum Decimals {
+    /// Mantissas and the column's scale.
+    Exact(PrimitiveArray<Decimal128Type>, i8),
+    F64(PrimitiveArray<Float64Type>),
+    F32(PrimitiveArray<Float32Type>),
+    Text(StringArray),
+}
+
+impl Decimals {
+    /// Reads column `name`; a type that holds no numbers is an error for the whole column.
+    pub(crate) fn new(name: &str, array: &ArrayRef) -> Result<Self, Error> {
+        Ok(match array.data_type() {
+            DataType::Decimal128(_, scale) => Decimals::Exact(array.as_primitive().clone(), *scale),
+            DataType::Float64 => Decimals::F64(array.as_primitive().clone()),
+            DataType::Float32 | DataType::Float16 => Decimals::F32(
+                cast(name, array, &DataType::Float32)?
+                    .as_primitive()
+                    .clone(),
+            ),
+            t if t.is_integer() => Decimals::Exact(
+                cast(name, array, &DataType::Decimal128(38, 0))?
+                    .as_primitive()
+                    .clone(),
+                0,
+            ),
+            DataType::Utf8
+            | DataType::LargeUtf8
+            | DataType::Utf8View
+            | DataType::Dictionary(..)
+            | DataType::Null => {
+                Decimals::Text(cast(name, array, &DataType::Utf8)?.as_string().clone())
+            }
+            other => {
+                return Err(invalid(
+                    name,
+                    format!("column of type {other} holds no amounts"),
+                ))
+            }
+        })
+    }
+
+    /// Row `i`'s amount, `None` when empty; `path` names the cell in errors.
+    pub(crate) fn get(&self, i: usize, path: &str) -> Result<Option<Decimal>, Error> {
+        let parse = |s: &str| {
+            s.parse::<Decimal>()
+                .map_err(|_| invalid(path, format!("{s:?} is not a decimal number")))
+        };
+        let finite = |ok: bool, s: String| {
+            if ok {
+                parse(&s)
+            } else {
+                Err(invalid(path, format!("{s} is not a finite amount")))
+            }
+        };
+        match self {
+            Decimals::Exact(a, scale) => a
+                .is_valid(i)
+                .then(|| exact(a.value(i), *scale, path))
+                .transpose(),
+            // Display prints the shortest digits that round-trip, as Python's repr does.
+            Decimals::F64(a) => a
+                .is_valid(i)
+                .then(|| finite(a.value(i).is_finite(), a.value(i).to_string()))
+                .transpose(),
+            Decimals::F32(a) => a
+                .is_valid(i)
+                .then(|| finite(a.value(i).is_finite(), a.value(i).to_string()))
+                .transpose(),
+            Decimals::Text(a) => text(a, i).map(parse).transpose(),
+        }
+    }
+}
+
+/// A decimal128 mantissa at `scale` as an exact `Decimal` (at most 28 decimal places and
+/// 96 bits of mantissa; trailing zeros beyond 28 places are dropped, not rounded).
+fn exact(mut mantissa: i128, scale: i8, path: &str) -> Result<Decimal, Error> {
+    let overflow = || Error::Overflow {
+        path: path.to_owned(),
+    };
+    let mut scale = i32::from(scale);
+    while scale < 0 {
+        mantissa = mantissa.checked_mul(10).ok_or_else(overflow)?;
+        scale += 1;
+    }
+    while scale > 28 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    let scale = u32::try_from(scale).map_err(|_| overflow())?;
+    Decimal::try_from_i128_with_scale(mantissa, scale).map_err(|_| overflow())
+}
+
+/// A text column.
+pub(crate) struct Texts(StringArray);
+
+impl Texts {
+    /// Reads column `name` as strings (any type that casts to a string).
+    pub(crate) fn new(name: &str, array: &ArrayRef) -> Result<Self, Error> {
+        Ok(Texts(
+            cast(name, array, &DataType::Utf8)?.as_string().clone(),
+        ))
+    }
+
+    /// Row `i`'s text, trimmed; `None` when null or blank.
+    pub(crate) fn get(&self, i: usize) -> Option<&str> {
+        text(&self.0, i)
+    }
+}
+
+fn text(a: &StringArray, i: usize) -> Option<&str> {
+    a.is_valid(i)
+        .then(|| a.value(i).trim())
+        .filter(|s| !s.is_empty())
+}
+
+/// The column called `name` in `columns`, if the table has one.
+pub(crate) fn find<'a>(
+    names: &[String],
+    columns: &'a [ArrayRef],
+    name: &str,
+) -> Option<&'a ArrayRef> {
+    names
+        .iter()
+        .position(|n| n == name)
+        .and_then(|i| columns.get(i))
+}
+
+/// Days since 1970-01-01 of a date, for date32 output columns.
+pub(crate) fn epoch_days(d: NaiveDate) -> i32 {
+    d.num_days_from_ce() - EPOCH_FROM_CE
+}
+
+/// A decimal column at the largest scale its values need, exact, and the rows whose
+/// value does not fit 38 digits at that scale (null in the column).
+pub(crate) fn decimal_column(values: &[Option<Decimal>]) -> Result<(ArrayRef, Vec<usize>), Error> {
+    let scale = values
+        .iter()
+        .flatten()
+        .map(|d| d.normalize().scale())
+        .max()
+        .unwrap_or(0);
+    let limit = 10_i128.pow(38);
+    let mut overflowed = Vec::new();
+    let mut mantissas: Vec<Option<i128>> = Vec::with_capacity(values.len());
+    for (i, v) in values.iter().enumerate() {
+        let Some(d) = v.map(|d| d.normalize()) else {
+            mantissas.push(None);
+            continue;
+        };
+        let m = 10_i128
+            .checked_pow(scale - d.scale())
+            .and_then(|f| d.mantissa().checked_mul(f))
+            .filter(|m| m.abs() < limit);
+        if m.is_none() {
+            overflowed.push(i);
+        }
+        mantissas.push(m);
+    }
+    let array = PrimitiveArray::<Decimal128Type>::from(mantissas)
+        .with_precision_and_scale(38, i8::try_from(scale).unwrap_or(i8::MAX))
+        .map_err(|e| invalid("", e.to_string()))?;
+    Ok((Arc::new(array), overflowed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::{Float64Array, TimestampSecondArray};
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn decimal128_is_exact_at_any_scale() {
+        assert_eq!(exact(35_000_001, 2, "x").unwrap(), d("350000.01"));
+        assert_eq!(exact(35, -4, "x").unwrap(), d("350000"));
+        assert_eq!(exact(15 * 10_i128.pow(30), 31, "x").unwrap(), d("1.5"));
+        assert_eq!(exact(i128::MAX, 0, "x").unwrap_err().code(), "overflow");
+    }
+
+    #[test]
+    fn floats_read_their_shortest_repr_and_reject_nan() {
+        let a: ArrayRef = Arc::new(Float64Array::from(vec![350000.01, 0.1 + 0.2, f64::NAN]));
+        let col = Decimals::new("budget_amount", &a).unwrap();
+        assert_eq!(col.get(0, "b").unwrap(), Some(d("350000.01")));
+        assert_eq!(col.get(1, "b").unwrap(), Some(d("0.30000000000000004")));
+        let e = col.get(2, "b").unwrap_err();
+        assert_eq!((e.code(), e.path()), ("invalid_value", "b"));
+    }
+
+    #[test]
+    fn timestamps_are_dates_only_at_midnight() {
+        let a: ArrayRef = Arc::new(TimestampSecondArray::from(vec![
+            Some(86_400 * 19_723),
+            Some(86_400 * 19_723 + 1),
+            None,
+        ]));
+        let col = Dates::new("start", &a).unwrap();
+        assert_eq!(col.get(0, "start").unwrap(), "2024-01-01".parse().ok());
+        assert_eq!(col.get(1, "start").unwrap_err().code(), "invalid_value");
+        assert_eq!(col.get(2, "start").unwrap(), None);
+        assert_eq!(epoch_days("2024-01-01".parse().unwrap()), 19_723);
+    }
+
+    #[test]
+    fn decimal_columns_take_the_largest_scale_and_report_what_does_not_fit() {
+        let (col, overflowed) =
+            decimal_column(&[Some(d("350000.00")), Some(d("0.004")), None]).unwrap();
+        assert_eq!(col.data_type(), &DataType::Decimal128(38, 3));
+        assert!(overflowed.is_empty());
+        let (_, overflowed) = decimal_column(&[
+            Some(Decimal::MAX),
+            Some(d("0.0000000000000000000000000001")),
+        ])
+        .unwrap();
+        assert_eq!(overflowed, [0]);
+    }
+}
