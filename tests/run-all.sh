@@ -9,10 +9,12 @@ bash tests/setup.sh
 echo "== Rust: format, lints, tests"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p tcrules-wasm --target wasm32-unknown-unknown -- -D warnings
 cargo test --workspace
 
-echo "== Python"
-bash bindings-python/test.sh
+echo "== Python: build and install the package, then pytest (vectors, batches, stubtest, notebook)"
+.venv/bin/pip install -q --disable-pip-version-check "./bindings-python[test]"
+.venv/bin/python -m pytest -q bindings-python/tests
 
 echo "== WASM (Node and headless Chromium)"
 bash bindings-wasm/test.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suites need, skipping whatever is already present at the right
 # version: the Rust wasm target, wasm-bindgen-cli, Debian's Chromium, a Python virtual
-# environment with the package's test dependencies, and the WASM package's npm modules.
+# environment, and the WASM package's npm modules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +26,8 @@ fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-.venv/bin/pip install -q --disable-pip-version-check -r bindings-python/requirements-test.txt
+.venv/bin/pip install -q --disable-pip-version-check --upgrade pip maturin
 
-(cd bindings-wasm && npm ci --no-audit --no-fund --loglevel=error)
+if [ ! -d bindings-wasm/node_modules ]; then
+  (cd bindings-wasm && npm ci --no-audit --no-fund --loglevel=error)
+fi

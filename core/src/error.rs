@@ -68,6 +68,24 @@ pub enum Error {
 }
 
 impl Error {
+    /// Every code [`Error::code`] can return, for bindings that map codes to their own
+    /// error types.
+    pub const CODES: &'static [&'static str] = &[
+        "invalid_json",
+        "invalid_csv",
+        "missing_rate",
+        "unknown_currency",
+        "end_before_start",
+        "negative_amount",
+        "overflow",
+        "duplicate_id",
+        "unknown_project",
+        "invalid_value",
+        "invalid_policy",
+        "too_large",
+        "io",
+    ];
+
     /// The stable, machine-readable code (`missing_rate`, `end_before_start`, ...).
     pub fn code(&self) -> &'static str {
         match self {
@@ -160,6 +178,74 @@ fn at(path: &str) -> String {
         String::new()
     } else {
         format!("{path}: ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_list_every_variant() {
+        let p = || String::from("p");
+        let all = [
+            Error::Json {
+                path: p(),
+                message: p(),
+            },
+            Error::Csv {
+                path: p(),
+                message: p(),
+            },
+            Error::MissingRate {
+                path: p(),
+                currency: p(),
+            },
+            Error::UnknownCurrency {
+                path: p(),
+                code: p(),
+            },
+            Error::EndBeforeStart {
+                path: p(),
+                start: p(),
+                end: p(),
+            },
+            Error::Negative {
+                path: p(),
+                value: p(),
+            },
+            Error::Overflow { path: p() },
+            Error::DuplicateId { path: p(), id: p() },
+            Error::UnknownProject { path: p(), id: p() },
+            Error::Invalid {
+                path: p(),
+                message: p(),
+            },
+            Error::Policy {
+                path: p(),
+                message: p(),
+            },
+            Error::TooLarge {
+                path: p(),
+                message: p(),
+            },
+            Error::Io {
+                path: p(),
+                message: p(),
+            },
+        ];
+        let codes: Vec<&str> = all.iter().map(Error::code).collect();
+        assert_eq!(codes, Error::CODES);
+    }
+
+    #[test]
+    fn whole_input_errors_have_no_path_prefix() {
+        let e = Error::Json {
+            path: String::new(),
+            message: "EOF".into(),
+        };
+        assert_eq!(e.to_string(), "EOF");
+        assert_eq!(e.at("project").to_string(), "project: EOF");
     }
 }
 
