@@ -181,6 +181,38 @@ fn at(path: &str) -> String {
     }
 }
 
+/// Joins a prefix and a relative path: `projects[3]` + `budget` = `projects[3].budget`,
+/// `projects` + `[3]` = `projects[3]`.
+pub(crate) fn join_path(prefix: &str, rest: &str) -> String {
+    if prefix.is_empty() {
+        rest.to_owned()
+    } else if rest.is_empty() {
+        prefix.to_owned()
+    } else if rest.starts_with('[') {
+        format!("{prefix}{rest}")
+    } else {
+        format!("{prefix}.{rest}")
+    }
+}
+
+/// An error as data: what reports, batch rows and bindings carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ErrorInfo {
+    /// Stable code, see [`Error::code`].
+    pub code: String,
+    /// Path of the offending field.
+    pub path: String,
+    /// Human-readable message, including the path.
+    pub message: String,
+}
+
+impl From<&Error> for ErrorInfo {
+    fn from(e: &Error) -> Self {
+        e.info()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,37 +278,5 @@ mod tests {
         };
         assert_eq!(e.to_string(), "EOF");
         assert_eq!(e.at("project").to_string(), "project: EOF");
-    }
-}
-
-/// Joins a prefix and a relative path: `projects[3]` + `budget` = `projects[3].budget`,
-/// `projects` + `[3]` = `projects[3]`.
-pub(crate) fn join_path(prefix: &str, rest: &str) -> String {
-    if prefix.is_empty() {
-        rest.to_owned()
-    } else if rest.is_empty() {
-        prefix.to_owned()
-    } else if rest.starts_with('[') {
-        format!("{prefix}{rest}")
-    } else {
-        format!("{prefix}.{rest}")
-    }
-}
-
-/// An error as data: what reports, batch rows and bindings carry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct ErrorInfo {
-    /// Stable code, see [`Error::code`].
-    pub code: String,
-    /// Path of the offending field.
-    pub path: String,
-    /// Human-readable message, including the path.
-    pub message: String,
-}
-
-impl From<&Error> for ErrorInfo {
-    fn from(e: &Error) -> Self {
-        e.info()
     }
 }
