@@ -99,14 +99,46 @@ enum Command {
     Policy,
 }
 
+/// Prints a line; a closed pipe (`tcrules report | head`) ends the program quietly
+/// instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout().lock(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("tcrules: error [{}] {e}", e.code());
+        Err(Failure { file, error }) => {
+            let file = file.map(|f| format!("{f}: ")).unwrap_or_default();
+            eprintln!("tcrules: {file}error [{}] {error}", error.code());
             ExitCode::FAILURE
         }
+    }
+}
+
+/// An error, and the file it was found in.
+struct Failure {
+    file: Option<String>,
+    error: Error,
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Failure { file: None, error }
+    }
+}
+
+/// Names the file an error came from, keeping the field path inside it intact.
+fn in_file(file: &Path) -> impl Fn(Error) -> Failure + '_ {
+    move |error| Failure {
+        file: Some(file.display().to_string()),
+        error,
     }
 }
 
@@ -119,7 +151,7 @@ fn read(path: &Path) -> Result<String, Error> {
 
 /// Reads the inputs into one portfolio: JSON portfolios merge, CSV tables are recognized
 /// by their header.
-fn load(cli: &Cli, inputs: &[PathBuf]) -> Result<Portfolio, Error> {
+fn load(cli: &Cli, inputs: &[PathBuf]) -> Result<Portfolio, Failure> {
     let mut portfolio = if inputs.is_empty() {
         json::read_portfolio(EXAMPLE)?
     } else {
@@ -127,8 +159,7 @@ fn load(cli: &Cli, inputs: &[PathBuf]) -> Result<Portfolio, Error> {
     };
     for path in inputs {
         let text = read(path)?;
-        let file = path.display().to_string();
-        let in_file = |e: Error| e.at(&file);
+        let in_file = in_file(path);
         let is_csv = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
@@ -137,36 +168,35 @@ fn load(cli: &Cli, inputs: &[PathBuf]) -> Result<Portfolio, Error> {
             if header.contains("budget_amount") {
                 portfolio
                     .projects
-                    .extend(csv::read_projects(&text).map_err(in_file)?);
+                    .extend(csv::read_projects(&text).map_err(&in_file)?);
             } else if header.contains("expenditure") {
                 portfolio
                     .records
-                    .extend(csv::read_records(&text).map_err(in_file)?);
+                    .extend(csv::read_records(&text).map_err(&in_file)?);
             } else if header.contains("donor") {
                 portfolio
                     .approvals
-                    .extend(csv::read_approvals(&text).map_err(in_file)?);
+                    .extend(csv::read_approvals(&text).map_err(&in_file)?);
             } else {
-                return Err(Error::Csv {
-                    path: file,
+                return Err(in_file(Error::Csv {
+                    path: String::new(),
                     message: "not a table of projects, records or approvals (see the header columns in the README)".into(),
-                });
+                }));
             }
         } else {
-            let p: Portfolio = json::from_str(&text).map_err(in_file)?;
+            let p: Portfolio = json::from_str(&text).map_err(&in_file)?;
             portfolio.name = portfolio.name.or(p.name);
             portfolio.notes = portfolio.notes.or(p.notes);
             portfolio.projects.extend(p.projects);
             portfolio.records.extend(p.records);
             portfolio.approvals.extend(p.approvals);
             portfolio.seed_funding.extend(p.seed_funding);
-            merge_rates(&mut portfolio.rates, &p.rates)?;
+            merge_rates(&mut portfolio.rates, &p.rates).map_err(&in_file)?;
         }
     }
     if let Some(path) = &cli.rates {
-        let rates: Rates =
-            json::from_str(&read(path)?).map_err(|e| e.at(&path.display().to_string()))?;
-        merge_rates(&mut portfolio.rates, &rates)?;
+        let rates: Rates = json::from_str(&read(path)?).map_err(in_file(path))?;
+        merge_rates(&mut portfolio.rates, &rates).map_err(in_file(path))?;
     }
     Ok(portfolio)
 }
@@ -193,35 +223,35 @@ fn merge_rates(into: &mut Rates, from: &Rates) -> Result<(), Error> {
     Ok(())
 }
 
-fn policy(cli: &Cli) -> Result<Policy, Error> {
+fn policy(cli: &Cli) -> Result<Policy, Failure> {
     match &cli.policy {
         None => Ok(Policy::default()),
-        Some(path) => {
-            Policy::from_json(&read(path)?).map_err(|e| e.at(&path.display().to_string()))
-        }
+        Some(path) => Policy::from_json(&read(path)?).map_err(in_file(path)),
     }
 }
 
-fn run(cli: &Cli) -> Result<(), Error> {
+fn run(cli: &Cli) -> Result<(), Failure> {
     let policy = policy(cli)?;
     match &cli.command {
         Command::Policy => {
             if cli.format == Format::Json {
-                println!("{}", policy.to_json_pretty());
+                say!("{}", policy.to_json_pretty());
             } else {
                 let s = policy.stamp();
-                println!("{} {} ({})", s.name, s.version, s.hash);
+                say!("{} {} ({})", s.name, s.version, s.hash);
                 let e = &policy.spec().evaluation;
-                println!(
+                say!(
                     "evaluation: final only under {} months; mid-term up to {} months; independent over US${}",
                     e.final_only_below_months,
                     e.mid_term_up_to_months,
                     group_thousands(&e.independent_threshold_usd)
                 );
                 let d = &policy.spec().delivery;
-                println!(
+                say!(
                     "delivery: warning below {} %; band {}–{} %",
-                    d.warning_below_percent, d.band_low_percent, d.band_high_percent
+                    d.warning_below_percent,
+                    d.band_low_percent,
+                    d.band_high_percent
                 );
                 let rows: Vec<Vec<String>> = policy
                     .spec()
@@ -245,15 +275,17 @@ fn run(cli: &Cli) -> Result<(), Error> {
             if cli.format == Format::Json {
                 return print_json(&r);
             }
-            println!("{}", p.name.as_deref().unwrap_or("portfolio"));
-            println!(
+            say!("{}", p.name.as_deref().unwrap_or("portfolio"));
+            say!(
                 "policy {} {} ({})\n",
-                r.policy.name, r.policy.version, r.policy.hash
+                r.policy.name,
+                r.policy.version,
+                r.policy.hash
             );
-            println!("== Evaluation requirements (R6 §143)");
+            say!("== Evaluation requirements (R6 §143)");
             print_evaluations(&r.evaluations);
             if let Some(d) = &r.delivery {
-                println!(
+                say!(
                     "\n== Delivery {} by {} (R6 §140)",
                     d.period,
                     d.group_by.as_str()
@@ -261,13 +293,13 @@ fn run(cli: &Cli) -> Result<(), Error> {
                 print_delivery(d);
             }
             if let Some(b) = &r.balance {
-                println!("\n== Approvals by source (R6 Table V.1)");
+                say!("\n== Approvals by source (R6 Table V.1)");
                 print_approvals(&b.approvals_by_group);
             }
-            println!("\n== Findings that need action");
+            say!("\n== Findings that need action");
             print_findings(r.findings().filter(|f| f.needs_action()));
             for e in &r.errors {
-                println!("error [{}] {}", e.code, e.message);
+                say!("error [{}] {}", e.code, e.message);
             }
             let counts: Vec<String> = r
                 .summary
@@ -275,7 +307,7 @@ fn run(cli: &Cli) -> Result<(), Error> {
                 .iter()
                 .map(|(s, n)| format!("{n} {s}"))
                 .collect();
-            println!(
+            say!(
                 "\n{} projects; findings: {}; {} errors",
                 r.summary.projects,
                 counts.join(", "),
@@ -289,7 +321,7 @@ fn run(cli: &Cli) -> Result<(), Error> {
                 return print_json(&rows);
             }
             print_evaluations(&rows);
-            println!();
+            say!();
             print_findings(
                 rows.iter()
                     .flat_map(|r| r.findings.iter())
@@ -331,7 +363,8 @@ fn run(cli: &Cli) -> Result<(), Error> {
                 return Err(Error::Invalid {
                     path: "records".into(),
                     message: "no delivery records in the input".into(),
-                });
+                }
+                .into());
             };
             if *series {
                 let s = delivery::ytd_series(&p.projects, &p.records, by, year, &p.rates)?;
@@ -375,7 +408,7 @@ fn run(cli: &Cli) -> Result<(), Error> {
             if cli.format == Format::Json {
                 return print_json(&d);
             }
-            println!(
+            say!(
                 "delivery {} by {}; policy band {}–{} %",
                 d.period,
                 by.as_str(),
@@ -383,7 +416,7 @@ fn run(cli: &Cli) -> Result<(), Error> {
                 d.band_percent[1]
             );
             print_delivery(&d);
-            println!();
+            say!();
             print_findings(d.findings.iter().filter(|f| f.needs_action()));
         }
         Command::Integration { inputs } => {
@@ -413,7 +446,7 @@ fn run(cli: &Cli) -> Result<(), Error> {
                 })
                 .collect();
             print_table(&["framework", "outcome", "total US$", "by source"], &rows);
-            println!();
+            say!();
             print_findings(r.findings.iter());
         }
         Command::Portfolio { inputs, periods } => {
@@ -423,17 +456,16 @@ fn run(cli: &Cli) -> Result<(), Error> {
             if cli.format == Format::Json {
                 return print_json(&r);
             }
-            println!("Approvals of extra-budgetary funding by source (R6 Table V.1)");
+            say!("Approvals of extra-budgetary funding by source (R6 Table V.1)");
             print_approvals(&r.approvals_by_group);
-            println!("\nBy donor category");
+            say!("\nBy donor category");
             print_approvals(&r.approvals_by_category);
-            println!();
+            say!();
             print_findings(r.findings.iter());
         }
         Command::Appraise { proposal } => {
             let text = read(proposal)?;
-            let file = proposal.display().to_string();
-            let prop: Proposal = json::from_str(&text).map_err(|e| e.at(&file))?;
+            let prop: Proposal = json::from_str(&text).map_err(in_file(proposal))?;
             let rates = match &cli.rates {
                 Some(path) => json::from_str(&read(path)?)?,
                 None => Rates::usd_only(),
@@ -442,7 +474,7 @@ fn run(cli: &Cli) -> Result<(), Error> {
             if cli.format == Format::Json {
                 return print_json(&a);
             }
-            println!(
+            say!(
                 "{}: {} — verdict {}, score {}/100",
                 prop.id,
                 prop.title,
@@ -455,12 +487,12 @@ fn run(cli: &Cli) -> Result<(), Error> {
     Ok(())
 }
 
-fn print_json<T: Serialize>(value: &T) -> Result<(), Error> {
+fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::Io {
         path: "stdout".into(),
         message: e.to_string(),
     })?;
-    println!("{text}");
+    say!("{text}");
     Ok(())
 }
 
@@ -595,7 +627,7 @@ fn print_findings<'a>(findings: impl Iterator<Item = &'a Finding>) {
         })
         .collect();
     if rows.is_empty() {
-        println!("(no findings)");
+        say!("(no findings)");
     } else {
         print_table(&["status", "rule", "subject", "message", "citation"], &rows);
     }
@@ -618,7 +650,7 @@ fn print_table(header: &[&str], rows: &[Vec<String>]) {
             .zip(&widths)
             .map(|(c, w)| format!("{c:<w$}", w = *w))
             .collect();
-        println!("{}", padded.join("  ").trim_end());
+        say!("{}", padded.join("  ").trim_end());
     };
     line(header.to_vec());
     line(
