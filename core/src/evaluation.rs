@@ -239,6 +239,15 @@ pub fn check(project: &Project, policy: &Policy, rates: &Rates) -> Result<Vec<Fi
 /// The EVAL findings for given requirements and plan; `plan_path` names the plan's field
 /// (`evaluation_plan`) in findings that report it missing. Appraisal reuses this for a
 /// proposal's M&E plan.
+///
+/// ```
+/// use tcrules::{evaluation, Policy, RuleId, Status, money::Rates};
+/// let d = |s: &str| s.parse().unwrap();
+/// let req = evaluation::classify(d("2024-01-01"), d("2026-07-01"), 0.into(), &Policy::default()).unwrap();
+/// let f = evaluation::check_plan(&req, None, "me_plan", &Policy::default(), &Rates::usd_only()).unwrap();
+/// let plan = f.iter().find(|f| f.rule == RuleId::EvalPlan).unwrap();
+/// assert_eq!((plan.status, plan.missing.as_slice()), (Status::Fail, ["me_plan".to_owned()].as_slice()));
+/// ```
 pub fn check_plan(
     req: &Requirements,
     plan: Option<&EvaluationPlan>,

@@ -370,6 +370,12 @@ fn with_scale(mut d: Decimal, scale: u32) -> Decimal {
 }
 
 /// The INT-SEED finding for one seed allocation.
+///
+/// ```
+/// use tcrules::{integration::{self, SeedLeverage}, Policy};
+/// let s = SeedLeverage { seed: "S1".into(), rbtc_usd: 0.into(), xb_approved_usd: 1000.into(), leverage: None };
+/// assert_eq!(integration::seed_finding(&s, &Policy::default()).facts["leverage"].to_string(), "undefined");
+/// ```
 pub fn seed_finding(s: &SeedLeverage, policy: &Policy) -> Finding {
     let f = match s.leverage {
         None => Finding::new(
@@ -543,6 +549,16 @@ pub struct IntegrationReport {
 
 /// INT-COMPOSITE, INT-BALANCE and INT-LINK on the projects, INT-SEED on the seed money,
 /// INT-PHASING and INT-PSI (all records) on the monthly records.
+///
+/// ```
+/// use tcrules::{integration, Policy, Portfolio, RuleId, Status};
+/// let p: Portfolio = serde_json::from_str(r#"{"projects": [{"id": "A", "title": "A",
+///   "start": "2010-03-01", "end": "2012-02-29", "budget": {"amount": "350000", "currency": "USD"},
+///   "donors": [{"name": "Norway", "category": "multi_bilateral"}], "links": {"pb_outcome": "18"}}]}"#).unwrap();
+/// let r = integration::report(&p, &Policy::default()).unwrap();
+/// let balance = r.findings.iter().find(|f| f.rule == RuleId::IntBalance).unwrap();
+/// assert_eq!(balance.status, Status::Fail); // all XB, no RB or RBTC: not integrated
+/// ```
 pub fn report(portfolio: &Portfolio, policy: &Policy) -> Result<IntegrationReport> {
     let rates = &portfolio.rates;
     let decimals = policy.spec().portfolio.share_decimals;

@@ -292,6 +292,12 @@ pub(crate) fn percent(part: Decimal, whole: Decimal) -> Option<Decimal> {
 /// Compares the share `part / whole` with `percent` exactly, by cross-multiplication
 /// (falling back to the 28-digit quotient only where the products overflow); `None` when
 /// the whole is zero.
+///
+/// ```
+/// use std::cmp::Ordering;
+/// // 54 of 90 is exactly 60 %, though 54 / 90 has no finite decimal expansion
+/// assert_eq!(tcrules::money::cmp_percent(54.into(), 90.into(), 60.into()), Some(Ordering::Equal));
+/// ```
 pub fn cmp_percent(
     part: Decimal,
     whole: Decimal,
@@ -361,6 +367,12 @@ pub fn round_shares(parts: &[Decimal], decimals: u32) -> Vec<Decimal> {
 
 /// Rounds half away from zero to exactly `decimals` places (`75` → `75.0`), as published
 /// tables print figures.
+///
+/// ```
+/// let d = |s: &str| s.parse().unwrap();
+/// assert_eq!(tcrules::money::fixed(d("75"), 1).to_string(), "75.0");
+/// assert_eq!(tcrules::money::fixed(d("-69.45"), 1).to_string(), "-69.5");
+/// ```
 pub fn fixed(d: Decimal, decimals: u32) -> Decimal {
     let mut r = d.round_dp_with_strategy(
         decimals,

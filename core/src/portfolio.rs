@@ -402,6 +402,18 @@ pub fn concentration(
 /// The PF-CONCENTRATION finding: a warning when the top-N share is above the policy's
 /// threshold (R6 §158: three donors with 53 per cent "clearly points to the need ... to
 /// diversify").
+///
+/// ```
+/// use tcrules::{portfolio::{self, YearRange}, Policy, Portfolio, Status};
+/// let p: Portfolio = serde_json::from_str(r#"{"approvals": [
+///   {"donor": "A", "category": "multi_bilateral", "year": 2000, "amount": {"amount": "60", "currency": "USD"}},
+///   {"donor": "B", "category": "multi_bilateral", "year": 2000, "amount": {"amount": "40", "currency": "USD"}}]}"#).unwrap();
+/// let mut policy = Policy::default().spec().clone();
+/// policy.portfolio.top_n = 1;
+/// let policy = Policy::from_spec(policy).unwrap();
+/// let c = portfolio::concentration(&p.approvals, YearRange::new(2000, 2004).unwrap(), &policy, &p.rates).unwrap();
+/// assert_eq!(portfolio::concentration_finding(&c, &policy).status, Status::Warning); // 60 % > 50 %
+/// ```
 pub fn concentration_finding(c: &Concentration, policy: &Policy) -> Finding {
     let p = &policy.spec().portfolio;
     let names: Vec<&str> = c.top.iter().map(|d| d.donor.as_str()).collect();
@@ -580,6 +592,14 @@ pub struct PortfolioReport {
 /// The PF report: approvals tables for `periods` (default: the five-year blocks the
 /// approvals fall in, as in R6), concentration in the last period, expenditure shares
 /// over all records, and local mobilization.
+///
+/// ```
+/// use tcrules::{portfolio, Policy, Portfolio};
+/// let p: Portfolio = serde_json::from_str(r#"{"approvals": [
+///   {"donor": "Norway", "category": "multi_bilateral", "year": 2001, "amount": {"amount": "8437000", "currency": "USD"}}]}"#).unwrap();
+/// let r = portfolio::report(&p, None, &Policy::default()).unwrap();
+/// assert_eq!(r.approvals_by_group.periods[0].to_string(), "2000-2004");
+/// ```
 pub fn report(
     portfolio: &Portfolio,
     periods: Option<&[YearRange]>,

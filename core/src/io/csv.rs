@@ -398,6 +398,12 @@ fn record_row(r: &Row<'_>) -> Result<FinancialRecord> {
 
 /// Reads a table of monthly records
 /// (`project,month,source,currency,allocation,expenditure[,illustrative]`).
+///
+/// ```
+/// let r = tcrules::io::csv::read_records("project,month,source,currency,allocation,expenditure\n\
+///     P1,2008-03,xbtc,USD,45000,32000\n").unwrap();
+/// assert_eq!(r[0].expenditure.amount.to_string(), "32000");
+/// ```
 pub fn read_records(text: &str) -> Result<Vec<FinancialRecord>> {
     all_ok(read_rows(text, "records", RECORD_COLUMNS, record_row)?)
 }
@@ -416,6 +422,12 @@ fn approval_row(r: &Row<'_>) -> Result<Approval> {
 }
 
 /// Reads a table of approvals (`donor,category,year,currency,amount[,locally_mobilized,project,source]`).
+///
+/// ```
+/// let a = tcrules::io::csv::read_approvals("donor,category,year,currency,amount\n\
+///     Norway,multi_bilateral,2000,USD,8437000\n").unwrap();
+/// assert_eq!((a[0].donor.as_str(), a[0].year), ("Norway", 2000));
+/// ```
 pub fn read_approvals(text: &str) -> Result<Vec<Approval>> {
     all_ok(read_rows(
         text,
@@ -431,6 +443,14 @@ fn join<T>(items: &[T], f: impl Fn(&T) -> String) -> String {
 
 /// Writes projects as a CSV table in [`PROJECT_COLUMNS`] order; reading it back gives the
 /// same projects.
+///
+/// ```
+/// use tcrules::{io::csv, Project};
+/// let p: Project = serde_json::from_str(r#"{"id": "P1", "title": "T", "start": "2024-01-01",
+///     "end": "2025-06-30", "budget": {"amount": "350000.01", "currency": "USD"}}"#).unwrap();
+/// let text = csv::write_projects(std::slice::from_ref(&p)).unwrap();
+/// assert_eq!(csv::read_projects(&text).unwrap(), [p]);
+/// ```
 pub fn write_projects(projects: &[Project]) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let io = |e: csv::Error| Error::Io {

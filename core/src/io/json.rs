@@ -34,6 +34,11 @@ fn json_error(path: String, e: &serde_json::Error) -> Error {
 }
 
 /// Parses JSON text into a value (nesting deeper than 128 levels is an error).
+///
+/// ```
+/// let deep = "[".repeat(200) + &"]".repeat(200);
+/// assert_eq!(tcrules::io::json::parse_value(&deep).unwrap_err().code(), "invalid_json");
+/// ```
 pub fn parse_value(text: &str) -> Result<serde_json::Value> {
     too_large(text.len())?;
     serde_json::from_str(text).map_err(|e| json_error(String::new(), &e))
@@ -58,6 +63,13 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T> {
 }
 
 /// Reads a model type from an already-parsed value (one row of a batch).
+///
+/// ```
+/// let row = serde_json::json!({"project": "P1", "month": "2008-13", "source": "xbtc",
+///     "allocation": {"amount": "1", "currency": "USD"}, "expenditure": {"amount": "1", "currency": "USD"}});
+/// let e = tcrules::io::json::from_value::<tcrules::model::FinancialRecord>(row).unwrap_err();
+/// assert_eq!(e.path(), "month");
+/// ```
 pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T> {
     serde_path_to_error::deserialize(value).map_err(|e| Error::Json {
         path: clean_path(&e.path().to_string()),
@@ -74,6 +86,13 @@ fn clean_path(p: &str) -> String {
 }
 
 /// Reads a portfolio and checks it (see [`Portfolio::validate`]).
+///
+/// ```
+/// let e = tcrules::io::json::read_portfolio(r#"{"projects": [
+///   {"id": "A", "title": "A", "start": "2024-01-01", "end": "2024-12-31", "budget": {"amount": "1", "currency": "USD"}},
+///   {"id": "A", "title": "B", "start": "2024-01-01", "end": "2024-12-31", "budget": {"amount": "1", "currency": "USD"}}]}"#).unwrap_err();
+/// assert_eq!((e.code(), e.path()), ("duplicate_id", "projects[1].id"));
+/// ```
 pub fn read_portfolio(text: &str) -> Result<Portfolio> {
     let p: Portfolio = from_str(text)?;
     p.validate()?;
