@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 
 bash tests/setup.sh
 
+echo "== Example data: the Annex 2 transcription adds up to the report's printed totals"
+python3 core/data/source/check_annex2.py > /dev/null
+
 echo "== Rust: format, lints, tests"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings

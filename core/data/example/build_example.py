@@ -4,8 +4,8 @@
 Real facts come from the seed documents (see `provenance.source` of each item):
 - projects on labour migration with their real start and end dates (seed 002), and
   projects on rights at work, equality and forced labour (seed 000);
-- R6 Annex 2: approvals by donor and year, 2000-04 (annex2_approvals.csv beside this
-  script, transcribed from the report), and R6 Table V.1's 1995-99 averages by source.
+- R6 Annex 2: approvals by donor and year, 2000-04 (core/data/source/annex2_approvals.csv, transcribed from
+  the report and checked by check_annex2.py there), and R6 Table V.1's 1995-99 averages by source.
 Every figure the seeds do not give — budgets, funding splits, evaluation plans, links,
 monthly records, exchange rates, seed money — is illustrative and marked as such
 (`provenance.illustrative` names the fields; records and seed money carry
@@ -337,7 +337,7 @@ def approvals():
             out.append({"donor": f"{donor} (1995-99 total)", "category": category, "year": year,
                         "amount": usd(f"{avg * 1000}.00"),
                         "source": "R6 Table V.1: 1995-99 average by source; yearly split illustrative (equal years)"})
-    path = HERE / "annex2_approvals.csv"
+    path = HERE.parent / "source" / "annex2_approvals.csv"
     with path.open(newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             note = "R6 Annex 2 (US$'000)" + (f"; {row['note']}" if row.get("note") else "")
