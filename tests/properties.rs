@@ -17,7 +17,9 @@ use tcrules::model::{
     EvaluationKind, EvaluationPlan, FinancialRecord, Independence, PlannedEvaluation, SourceOfFunds,
 };
 use tcrules::money::{round_shares, Money, Rates};
-use tcrules::period::{add_months, Duration, ReportingPeriod, YearMonth};
+use tcrules::period::{
+    add_months, anniversaries, anniversary_count, Duration, ReportingPeriod, YearMonth,
+};
 use tcrules::{Policy, Project};
 
 fn date() -> impl Strategy<Value = NaiveDate> {
@@ -27,6 +29,19 @@ fn date() -> impl Strategy<Value = NaiveDate> {
 
 fn cents() -> impl Strategy<Value = Decimal> {
     (0i64..10_000_000_000).prop_map(|c| Decimal::new(c, 2))
+}
+
+/// Non-negative amounts at any scale: zeros (negative zero too), cents, and mantissas
+/// near `Decimal`'s 96 bits.
+fn amount() -> impl Strategy<Value = Decimal> {
+    let mantissa = prop_oneof![Just(0u128), 0u128..10_000_000, (1u128 << 90)..(1u128 << 96)];
+    (mantissa, 0u32..12, any::<bool>()).prop_map(|(m, scale, negative)| {
+        let mut d = Decimal::from_i128_with_scale(i128::try_from(m).unwrap(), scale);
+        if m == 0 {
+            d.set_sign_negative(negative);
+        }
+        d
+    })
 }
 
 fn project(
@@ -76,6 +91,8 @@ proptest! {
         prop_assert!(add_months(start, d.months + 1).unwrap() > limit);
         // ... and days is what remains.
         prop_assert_eq!(add_months(start, d.months).unwrap() + Days::new(u64::from(d.days)), limit);
+        // Annual reviews are counted without listing them.
+        prop_assert_eq!(anniversary_count(start, end) as usize, anniversaries(start, end).len());
     }
 
     #[test]
@@ -122,6 +139,53 @@ proptest! {
         }
         prop_assert_eq!(r.total.totals.allocation_usd, alloc);
         prop_assert_eq!(r.total.totals.expenditure_usd, exp);
+    }
+
+    #[test]
+    fn delivery_sums_are_decimal_sums_digit_for_digit(
+        rows in prop::collection::vec((0u8..3, any::<bool>(), amount(), amount()), 1..40),
+    ) {
+        // Delivery sums as `Decimal` adds record by record: same digits, same scale, the
+        // same rounding past 96 bits, and the same error where even that fails.
+        let start = NaiveDate::from_ymd_opt(2005, 1, 1).unwrap();
+        let projects: Vec<Project> = (0u8..3)
+            .map(|i| project(format!("P{i}"), start, 365, Decimal::ONE, i, false))
+            .collect();
+        let rates = Rates::from_pairs([("EUR", "1.0842")]).unwrap();
+        let money = |amount: Decimal, eur: bool| Money { amount, currency: if eur { "EUR".parse().unwrap() } else { tcrules::money::Currency::USD } };
+        let records: Vec<FinancialRecord> = rows
+            .iter()
+            .map(|(p, eur, a, e)| FinancialRecord {
+                project: format!("P{p}"),
+                month: YearMonth::new(2005, 1).unwrap(),
+                source: SourceOfFunds::Xbtc,
+                allocation: money(*a, *eur),
+                expenditure: money(*e, *eur),
+                illustrative: false,
+            })
+            .collect();
+        let report = delivery::delivery(&projects, &records, GroupBy::Project, ReportingPeriod::All, &Policy::default(), &rates);
+        let mut expected: std::collections::BTreeMap<String, (Decimal, Decimal)> = Default::default();
+        let mut total = (Decimal::ZERO, Decimal::ZERO);
+        for (i, r) in records.iter().enumerate() {
+            let group = expected.entry(r.project.clone()).or_default();
+            let sums = rates.to_usd(&r.allocation, "").ok().zip(rates.to_usd(&r.expenditure, "").ok()).map(|(a, e)| {
+                [group.0.checked_add(a), group.1.checked_add(e), total.0.checked_add(a), total.1.checked_add(e)]
+            });
+            let Some([Some(ga), Some(ge), Some(ta), Some(te)]) = sums else {
+                let error = report.unwrap_err();
+                prop_assert!(error.path().starts_with(&format!("records[{i}]")), "{}", error.path());
+                return Ok(());
+            };
+            *group = (ga, ge);
+            total = (ta, te);
+        }
+        let report = report.unwrap();
+        let shown = |(a, e): (Decimal, Decimal)| (a.to_string(), e.to_string());
+        let groups: Vec<(String, (String, String))> = expected.into_iter().map(|(k, v)| (k, shown(v))).collect();
+        let got: Vec<(String, (String, String))> = report.groups.iter().map(|g| (g.group.clone(), shown((g.totals.allocation_usd, g.totals.expenditure_usd)))).collect();
+        prop_assert_eq!(got, groups);
+        prop_assert_eq!(shown((report.total.totals.allocation_usd, report.total.totals.expenditure_usd)), shown(total));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every test: Rust (unit, property, conformance, doc), Python, WASM under Node, and the
-# browser test. Installs what is missing first (tests/setup.sh).
+# Every test: Rust (unit, property, conformance, bad inputs, doc), a short run of every
+# fuzz target, Python, WASM under Node, and the browser test. Installs what is missing first (tests/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,13 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p tcrules-wasm --target wasm32-unknown-unknown -- -D warnings
 cargo test --workspace
+
+echo "== Fuzzing: every parser and rule entry point for 10 s each (bash core/fuzz/run.sh SECONDS)"
+if cargo +nightly --version >/dev/null 2>&1; then
+  bash core/fuzz/run.sh 10
+else
+  echo "fuzzing skipped: no nightly toolchain" >&2
+fi
 
 echo "== Python: build and install the package, then pytest (vectors, batches, stubtest, notebook)"
 .venv/bin/pip install -q --disable-pip-version-check "./bindings-python[test]"

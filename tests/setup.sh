@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the test suites need, skipping whatever is already present at the right
-# version: the Rust wasm target, wasm-bindgen-cli, Debian's Chromium, a Python virtual
-# environment, and the WASM package's npm modules.
+# version: the Rust wasm target, wasm-bindgen-cli, a nightly toolchain and cargo-fuzz for
+# the fuzz targets, Debian's Chromium, a Python virtual environment, and the WASM
+# package's npm modules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=0.2.130
+CARGO_FUZZ_VERSION=0.13.2
 
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
@@ -13,6 +15,14 @@ fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if ! cargo +nightly --version >/dev/null 2>&1; then
+  rustup toolchain install nightly --profile minimal ||
+    echo "setup: no nightly toolchain could be installed; the fuzz targets will not run" >&2
+fi
+if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+  cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION"
 fi
 
 if ! command -v chromium >/dev/null 2>&1; then

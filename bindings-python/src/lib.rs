@@ -104,6 +104,32 @@ fn to_json<T: serde::Serialize>(value: &T) -> tcrules::Result<String> {
     })
 }
 
+/// Reads a file's bytes in `format` (`json`, `csv`, `iati` or `policy`) as
+/// `tcrules::api::read` does; returns the canonical JSON answer.
+#[pyfunction]
+fn read(
+    py: Python<'_>,
+    format: &str,
+    data: &[u8],
+    rates: &str,
+    policy: PyRef<'_, PyPolicy>,
+) -> PyResult<String> {
+    let policy = &policy.0;
+    detached(py, || {
+        let rates = io::json::from_str(rates).map_err(|e| e.at("rates"))?;
+        Ok(api::read(format, data, &rates, policy)?.to_string())
+    })
+}
+
+/// The text of a file's bytes in `format`: UTF-8, a byte-order mark skipped; other bytes
+/// raise the format's error.
+#[pyfunction]
+fn text(py: Python<'_>, format: &str, data: &[u8]) -> PyResult<String> {
+    detached(py, || {
+        Ok(format.parse::<io::Format>()?.text(data)?.to_owned())
+    })
+}
+
 /// Reads and validates a portfolio from JSON text; returns its canonical JSON.
 #[pyfunction]
 fn read_portfolio(py: Python<'_>, text: &str) -> PyResult<String> {
@@ -152,6 +178,8 @@ fn _tcrules(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyPolicy>()?;
     m.add_function(wrap_pyfunction!(call, m)?)?;
     m.add_function(wrap_pyfunction!(call_many, m)?)?;
+    m.add_function(wrap_pyfunction!(read, m)?)?;
+    m.add_function(wrap_pyfunction!(text, m)?)?;
     m.add_function(wrap_pyfunction!(read_portfolio, m)?)?;
     m.add_function(wrap_pyfunction!(read_csv, m)?)?;
     m.add_function(wrap_pyfunction!(example_portfolio, m)?)?;

@@ -51,6 +51,7 @@ def typed(kind: str, i: dict[str, Any], p: tcrules.Policy | None) -> Any:
         "appraisal": lambda: tcrules.appraise_proposal(i["proposal"], rates=rates, policy=p).raw,
         "policy": lambda: tcrules.Policy.from_json(i["text"]).stamp.raw,
         "read_portfolio": lambda: tcrules.read_portfolio(i["text"]) and {"ok": True},
+        "iati": lambda: tcrules.read_iati(i["text"], rates=rates, policy=p).raw,
         **_portfolio_kinds(i, p),
     }
     try:
@@ -80,7 +81,7 @@ def _shape_ok(kind: str, i: Any) -> bool:
     need = {"evaluation": ["project"], "schedule": ["project"], "appraisal": ["proposal"], "policy": ["text"],
             "read_portfolio": ["text"], "delivery": ["portfolio", "group_by", "period"],
             "delivery_series": ["portfolio", "group_by", "year"], "integration": ["portfolio"],
-            "portfolio": ["portfolio"], "report": ["portfolio"]}
+            "portfolio": ["portfolio"], "report": ["portfolio"], "iati": ["text"]}
     return isinstance(i, dict) and kind in need and all(k in i for k in need[kind])
 
 

@@ -5,27 +5,31 @@
 //! JSON text) shaped like the core's inputs and answer with a tagged union,
 //! `{type: "ok", value}` or `{type: "error", errors: [{code, path, message}]}`. Bad data
 //! never throws and never panics. Money travels as decimal strings, both ways. An input
-//! longer than [`MAX_INPUT_LENGTH`] is refused with a `too_large` error before it is
-//! copied into the module.
+//! longer than [`MAX_INPUT_LENGTH`] (characters of text, or bytes of a file) is refused
+//! with a `too_large` error before it is copied into the module.
 
-use js_sys::{JsString, Object, Reflect, JSON};
+use js_sys::{JsString, Object, Reflect, Uint8Array, JSON};
 use serde_json::{json, Value};
-use tcrules::{api, io, Error, ErrorInfo};
+use tcrules::{api, io, money::Rates, Error, ErrorInfo};
 use wasm_bindgen::prelude::*;
 
-/// Longest input accepted, as JSON text, in UTF-16 code units (JavaScript's `length`).
+/// Longest input accepted: JSON or file text in UTF-16 code units (JavaScript's
+/// `length`), or a file's bytes.
 pub const MAX_INPUT_LENGTH: u32 = 16 << 20;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
-import type { Appraisal, DeliveryReport, ErrorInfo, GroupBy, Portfolio, PolicySpec, PolicyStamp, Project, ProjectEvaluation, Proposal, Rates, ReportingPeriod } from "./types.js";
+import type { Appraisal, DeliveryReport, ErrorInfo, GroupBy, IatiReport, Portfolio, PolicySpec, PolicyStamp, Project, ProjectEvaluation, Proposal, Rates, ReportingPeriod } from "./types.js";
 export type * from "./types.js";
 
 /** An answer: the value, or the errors that kept the call from giving one. Bad data never throws. */
 export type Answer<T> = { type: "ok"; value: T } | { type: "error"; errors: ErrorInfo[] };
 
 /** The kinds of the core's JSON boundary, for `Policy.call`. */
-export type Kind = "evaluation" | "schedule" | "appraisal" | "delivery" | "delivery_series" | "integration" | "portfolio" | "report" | "policy" | "read_portfolio";
+export type Kind = "evaluation" | "schedule" | "appraisal" | "delivery" | "delivery_series" | "integration" | "portfolio" | "report" | "policy" | "read_portfolio" | "iati";
+
+/** The file formats of `Policy.read`: a portfolio (JSON), a CSV table, an IATI activity file, a policy edition. */
+export type Format = "json" | "csv" | "iati" | "policy";
 
 /** What `Policy.appraise` reads; `rates` (US dollars per unit) for budget lines in other currencies. */
 export interface AppraisalInput { proposal: Proposal; rates?: Rates }
@@ -107,6 +111,36 @@ impl Policy {
         to_js(&answer(self.run("delivery", input)))
     }
 
+    /// Reads an IATI activity file (XML 2.03 or 1.0x; its text, or its bytes as a
+    /// `Uint8Array`) and applies the rules to every activity: one row each, in file order,
+    /// with duration class, required evaluations, independent evaluation, delivery by year
+    /// and the gender marker finding, or the error that kept it from being read. `rates`
+    /// (US dollars per unit) convert other currencies.
+    #[wasm_bindgen(unchecked_return_type = "Answer<IatiReport>")]
+    pub fn iati(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] data: &JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Rates | string")] rates: Option<JsValue>,
+    ) -> JsValue {
+        to_js(&answer(self.read_file("iati", data, rates)))
+    }
+
+    /// Reads a file (its text, or its bytes as a `Uint8Array`) in `format`, as the command
+    /// line reads files: `json` a portfolio, `csv` a table of projects, records or
+    /// approvals (the canonical portfolio either way), `policy` an edition (its stamp),
+    /// `iati` an IATI activity file (as `iati` reads it). Bytes that are not UTF-8 are the
+    /// format's own error.
+    #[wasm_bindgen(unchecked_return_type = "Answer<Portfolio | PolicyStamp | IatiReport>")]
+    pub fn read(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Format")] format: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] data: &JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Rates | string")] rates: Option<JsValue>,
+    ) -> JsValue {
+        let format = format.as_string().unwrap_or_default();
+        to_js(&answer(self.read_file(&format, data, rates)))
+    }
+
     /// Any kind of the core's JSON boundary, answered as JSON text: byte for byte what
     /// `tcrules::api::call` gives, wrapped in the tagged union.
     pub fn call(
@@ -123,6 +157,23 @@ impl Policy {
         json_text(input)
             .and_then(|text| io::json::parse_value(&text))
             .and_then(|value| api::call(kind, &value, &self.0))
+            .map_err(|e| e.info())
+    }
+
+    fn read_file(
+        &self,
+        format: &str,
+        data: &JsValue,
+        rates: Option<JsValue>,
+    ) -> Result<Value, ErrorInfo> {
+        let rates = match rates.filter(|r| !r.is_undefined() && !r.is_null()) {
+            Some(r) => json_text(&r)
+                .and_then(|text| io::json::from_str::<Rates>(&text))
+                .map_err(|e| e.at("rates")),
+            None => Ok(Rates::usd_only()),
+        };
+        rates
+            .and_then(|rates| api::read(format, &file_bytes(data)?, &rates, &self.0))
             .map_err(|e| e.info())
     }
 }
@@ -166,6 +217,31 @@ fn json_text(input: &JsValue) -> Result<String, Error> {
         });
     }
     Ok(text.into())
+}
+
+/// A file's bytes: its text as UTF-8, or the bytes of a `Uint8Array`. Inputs over
+/// [`MAX_INPUT_LENGTH`] are refused before they are copied.
+fn file_bytes(data: &JsValue) -> Result<Vec<u8>, Error> {
+    let too_large = |length: u32, unit: &str| Error::TooLarge {
+        path: "data".into(),
+        message: format!("input of {length} {unit} is over the limit of {MAX_INPUT_LENGTH} {unit}"),
+    };
+    if let Some(text) = data.dyn_ref::<JsString>() {
+        if text.length() > MAX_INPUT_LENGTH {
+            return Err(too_large(text.length(), "characters"));
+        }
+        return Ok(String::from(text).into_bytes());
+    }
+    if let Some(bytes) = data.dyn_ref::<Uint8Array>() {
+        if bytes.length() > MAX_INPUT_LENGTH {
+            return Err(too_large(bytes.length(), "bytes"));
+        }
+        return Ok(bytes.to_vec());
+    }
+    Err(Error::Json {
+        path: "data".into(),
+        message: "expected the file's text or its bytes (a Uint8Array)".into(),
+    })
 }
 
 /// A result row that carries an `error` (a project that could not be evaluated) is an

@@ -1,6 +1,6 @@
 // Compiled by `tsc` (never run): the generated declarations describe the API, and money
 // is a branded decimal string that a number or a plain string cannot pass for.
-import { Policy, maxInputLength, type Answer, type Appraisal, type BudgetLine, type Decimal, type Proposal } from "tcrules-wasm";
+import { Policy, maxInputLength, type Answer, type Appraisal, type BudgetLine, type Decimal, type IatiReport, type Proposal } from "tcrules-wasm";
 import init, { Policy as WebPolicy } from "../pkg/tcrules_wasm.js";
 
 const amount = (s: string) => s as Decimal;
@@ -32,8 +32,13 @@ if (edition.type === "ok") {
 }
 const delivery = policy.delivery({ portfolio: { projects: [], records: [] }, group_by: "unit", period: { kind: "year", year: 2024 } });
 const text: string = policy.call("report", { portfolio: {} });
+const iati: Answer<IatiReport> = policy.iati("<iati-activities/>", { EUR: amount("1.2") });
+if (iati.type === "ok") console.log(iati.value.activities.map((a) => `${a.identifier} ${a.duration_class} ${a.error?.path}`));
+const file = policy.read("csv", new Uint8Array(), undefined);
+// @ts-expect-error not a file format of the core
+policy.read("xml", "<a/>");
 const limit: number = maxInputLength();
-console.log(delivery.type, text, limit);
+console.log(delivery.type, text, limit, file.type);
 
 // @ts-expect-error money is a decimal string, never a JavaScript number
 const asNumber: BudgetLine = { label: "x", purpose: "general", amount: { amount: 30000, currency: "USD" } };

@@ -16,6 +16,9 @@
 //! | `report` | `portfolio`, `options` (optional) | [`report::report`] |
 //! | `policy` | `text` (a policy file's text) | the edition's stamp |
 //! | `read_portfolio` | `text` (JSON text) | `{"ok": true}` once validated |
+//! | `iati` | `text` (an IATI activity file), `rates` | [`io::iati::read`] |
+//!
+//! [`read`] is the same boundary for a file's bytes, in any [`io::Format`].
 //!
 //! `rates` and `periods` may be absent. Error paths are relative to the object the error
 //! is in (`budget.amount` of the project), as the rule functions report them; an absent
@@ -23,6 +26,8 @@
 
 use serde_json::{json, Value};
 
+use crate::io::Format;
+use crate::money::Rates;
 use crate::{
     appraisal, delivery, evaluation, integration, io, portfolio, report, Error, Policy, Portfolio,
 };
@@ -39,6 +44,7 @@ pub const KINDS: &[&str] = &[
     "report",
     "policy",
     "read_portfolio",
+    "iati",
 ];
 
 /// Reads one input field. Paths stay relative to the object read (`budget.amount`), as
@@ -153,9 +159,46 @@ pub fn call(kind: &str, input: &Value, policy: &Policy) -> Result<Value, Error> 
             io::json::read_portfolio(&text)?;
             Ok(json!({"ok": true}))
         }
+        "iati" => {
+            let text: String = field(input, "text")?;
+            let rates = opt_field(input, "rates")?;
+            read("iati", text.as_bytes(), &rates, policy)
+        }
         other => Err(Error::Invalid {
             path: "kind".into(),
             message: format!("unknown kind {other:?}; one of {}", KINDS.join(", ")),
         }),
+    }
+}
+
+/// Reads a file's bytes in `format` (`json`, `csv`, `iati` or `policy`, see
+/// [`io::Format`]), as the command line reads files: a JSON portfolio, validated, or a CSV
+/// table (recognized by its header) gives the canonical portfolio; a policy edition its
+/// stamp; an IATI file the rules applied to every activity ([`io::iati::read`], with
+/// `rates`). Bytes that are not UTF-8 are the format's own error.
+///
+/// ```
+/// use tcrules::{api, money::Rates, Policy};
+/// let csv = b"id,title,start,end,budget_amount,budget_currency\nP1,T,2024-01-01,2025-06-30,1,USD\n";
+/// let out = api::read("csv", csv, &Rates::usd_only(), &Policy::default()).unwrap();
+/// assert_eq!(out["projects"][0]["id"], "P1");
+/// let e = api::read("json", b"{\"projects\": [\xFF]}", &Rates::usd_only(), &Policy::default()).unwrap_err();
+/// assert_eq!((e.code(), e.path()), ("invalid_json", ""));
+/// ```
+pub fn read(format: &str, bytes: &[u8], rates: &Rates, policy: &Policy) -> Result<Value, Error> {
+    match format.parse::<Format>()? {
+        Format::Json => to_value(&io::json::read_portfolio(Format::Json.text(bytes)?)?),
+        #[cfg(feature = "csv")]
+        Format::Csv => to_value(&io::csv::read_table(Format::Csv.text(bytes)?)?),
+        #[cfg(not(feature = "csv"))]
+        Format::Csv => Err(Error::invalid(
+            "format",
+            "this build reads no CSV (the `csv` feature is off)",
+        )),
+        Format::Policy => to_value(Policy::from_json(Format::Policy.text(bytes)?)?.stamp()),
+        Format::Iati => {
+            rates.validate("rates")?;
+            to_value(&io::iati::read(bytes, rates, policy))
+        }
     }
 }

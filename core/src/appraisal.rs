@@ -469,7 +469,7 @@ fn monitoring_evaluation(
     let evaluation_lines = budget_usd(lines, Some(BudgetPurpose::Evaluation), rates)?;
     let mut summary = String::new();
     let mut helps: Vec<String> = Vec::new();
-    for f in evaluation::check_plan(req, plan, "evaluation_plan", policy, rates)? {
+    for f in evaluation::plan_checks(req, plan, "evaluation_plan", policy, rates)? {
         if f.rule == RuleId::EvalDuration {
             summary = f.message;
             continue;
@@ -515,29 +515,41 @@ fn monitoring_evaluation(
     .fact("evaluation_budget_lines_usd", evaluation_lines))
 }
 
-/// A stage of the project cycle: its field name and how to read it.
-type Stage = (&'static str, fn(&Stages) -> bool);
+/// A stage of the project cycle: its field name, the names of its facts for each
+/// constituent (`government.design`, in [`Constituent::ALL`] order), and how to read it.
+type Stage = (&'static str, [&'static str; 3], fn(&Stages) -> bool);
+
+macro_rules! stage {
+    ($field:ident) => {
+        (
+            stringify!($field),
+            [
+                concat!("government.", stringify!($field)),
+                concat!("employers.", stringify!($field)),
+                concat!("workers.", stringify!($field)),
+            ],
+            |s| s.$field,
+        )
+    };
+}
 
 /// R6 §305, Appendix I (d): constituents in the needs assessment and the design ...
-const CONSULT_STAGES: [Stage; 2] = [
-    ("needs_assessment", |s| s.needs_assessment),
-    ("design", |s| s.design),
-];
+const CONSULT_STAGES: [Stage; 2] = [stage!(needs_assessment), stage!(design)];
 /// ... and not only there: in implementation, monitoring and evaluation too.
 const ROLE_STAGES: [Stage; 3] = [
-    ("implementation", |s| s.implementation),
-    ("monitoring", |s| s.monitoring),
-    ("evaluation", |s| s.evaluation),
+    stage!(implementation),
+    stage!(monitoring),
+    stage!(evaluation),
 ];
 
 /// Records whether each constituent took part in each of `stages`, as facts.
 fn stage_facts(f: Finding, ci: &ConstituentInvolvement, stages: &[Stage]) -> Finding {
-    Constituent::ALL
-        .iter()
-        .flat_map(|who| stages.iter().map(move |stage| (*who, stage)))
-        .fold(f, |f, (who, (name, took_part))| {
-            f.fact(&format!("{who}.{name}"), took_part(ci.of(who)))
-        })
+    stages.iter().fold(f, |f, (_, names, took_part)| {
+        Constituent::ALL
+            .iter()
+            .zip(names)
+            .fold(f, |f, (who, name)| f.fact(name, took_part(ci.of(*who))))
+    })
 }
 
 fn tri_consult(p: &Proposal, policy: &Policy) -> Finding {
@@ -549,8 +561,8 @@ fn tri_consult(p: &Proposal, policy: &Policy) -> Finding {
     for who in Constituent::ALL {
         let lacking: Vec<String> = CONSULT_STAGES
             .iter()
-            .filter(|(_, took_part)| !took_part(ci.of(*who)))
-            .map(|(name, _)| name.replace('_', " "))
+            .filter(|(_, _, took_part)| !took_part(ci.of(*who)))
+            .map(|(name, _, _)| name.replace('_', " "))
             .collect();
         if !lacking.is_empty() {
             c.problem(format!(
@@ -612,7 +624,7 @@ fn tri_roles(p: &Proposal, policy: &Policy) -> Finding {
     for who in Constituent::ALL {
         if ROLE_STAGES
             .iter()
-            .all(|(_, took_part)| !took_part(ci.of(*who)))
+            .all(|(_, _, took_part)| !took_part(ci.of(*who)))
         {
             c.problem(format!(
                 "{}: no role in implementation, monitoring or evaluation",
@@ -620,7 +632,7 @@ fn tri_roles(p: &Proposal, policy: &Policy) -> Finding {
             ));
         }
     }
-    for (stage, took_part) in ROLE_STAGES {
+    for (stage, _, took_part) in ROLE_STAGES {
         if Constituent::ALL.iter().all(|who| !took_part(ci.of(*who))) {
             c.problem(format!("no constituent takes part in {stage}"));
         }
@@ -893,6 +905,15 @@ mod tests {
     use super::*;
     use crate::model::{AutonomyExemption, EvaluationKind, Partnership};
     use serde_json::json;
+
+    #[test]
+    fn stage_fact_names_are_constituent_dot_stage() {
+        for (stage, names, _) in CONSULT_STAGES.iter().chain(&ROLE_STAGES) {
+            for (who, name) in Constituent::ALL.iter().zip(names) {
+                assert_eq!(*name, format!("{who}.{stage}"));
+            }
+        }
+    }
 
     fn complete() -> Proposal {
         let stages = json!({"needs_assessment": true, "design": true, "implementation": true,

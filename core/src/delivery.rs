@@ -177,21 +177,22 @@ impl<'a> Grouper<'a> {
         }
     }
 
-    fn key(&self, r: &FinancialRecord, path: &str) -> Result<String> {
+    /// The group of a record; `path` locates it for errors. Keys borrow from the inputs.
+    fn key<'r>(&'r self, r: &'r FinancialRecord, path: impl Fn() -> String) -> Result<&'r str> {
         let project = || {
             self.by_id
                 .get(r.project.as_str())
                 .copied()
                 .ok_or_else(|| Error::UnknownProject {
-                    path: format!("{path}.project"),
+                    path: format!("{}.project", path()),
                     id: r.project.clone(),
                 })
         };
-        let or_unassigned = |s: Option<&str>| s.unwrap_or(UNASSIGNED).to_owned();
+        let or_unassigned = |s: Option<&'r str>| s.unwrap_or(UNASSIGNED);
         Ok(match self.group_by {
-            GroupBy::Project => r.project.clone(),
-            GroupBy::SourceOfFunds => r.source.as_str().to_owned(),
-            GroupBy::Portfolio => "portfolio".to_owned(),
+            GroupBy::Project => &r.project,
+            GroupBy::SourceOfFunds => r.source.as_str(),
+            GroupBy::Portfolio => "portfolio",
             GroupBy::Unit => or_unassigned(project()?.unit.as_deref()),
             GroupBy::FieldOffice => or_unassigned(project()?.field_office.as_deref()),
             GroupBy::Country => or_unassigned(project()?.country.as_deref()),
@@ -207,14 +208,168 @@ impl<'a> Grouper<'a> {
     }
 }
 
-/// One record's amounts in US dollars, checked.
-fn record_usd(r: &FinancialRecord, rates: &Rates, path: &str) -> Result<(Decimal, Decimal)> {
-    r.allocation.non_negative(&format!("{path}.allocation"))?;
-    r.expenditure.non_negative(&format!("{path}.expenditure"))?;
+/// One record's amounts in US dollars, checked; error paths are relative to the record.
+fn record_usd(r: &FinancialRecord, rates: &Rates) -> Result<(Decimal, Decimal)> {
+    r.allocation.non_negative("allocation")?;
+    r.expenditure.non_negative("expenditure")?;
     Ok((
-        rates.to_usd(&r.allocation, &format!("{path}.allocation.amount"))?,
-        rates.to_usd(&r.expenditure, &format!("{path}.expenditure.amount"))?,
+        rates.to_usd(&r.allocation, "allocation.amount")?,
+        rates.to_usd(&r.expenditure, "expenditure.amount")?,
     ))
+}
+
+/// The path of record `i`, built only for an error.
+fn record_path(i: usize) -> impl Fn() -> String {
+    move || format!("records[{i}]")
+}
+
+/// Allocation and expenditure summed record by record.
+trait Sums: Default + Copy {
+    /// Adds one record's US-dollar amounts; `Ok(false)` when these sums cannot hold them
+    /// exactly.
+    fn add(&mut self, allocation: Decimal, expenditure: Decimal) -> Result<bool>;
+    fn totals(&self) -> Totals;
+}
+
+impl Sums for Totals {
+    fn add(&mut self, allocation: Decimal, expenditure: Decimal) -> Result<bool> {
+        Totals::add(self, allocation, expenditure, "").map(|()| true)
+    }
+
+    fn totals(&self) -> Totals {
+        *self
+    }
+}
+
+/// A sum of non-negative decimals equal, digit for digit and scale for scale, to adding
+/// them one by one with `Decimal`: the exact sum at the largest scale of its non-zero
+/// terms, or the last zero term while there is no other. Kept as an integer; it gives up
+/// on a negative term or a sum past `Decimal`'s 96 bits, where `Decimal` would round.
+#[derive(Clone, Copy, Default)]
+struct ExactSum {
+    mantissa: u128,
+    scale: u32,
+    zero: Decimal,
+}
+
+impl ExactSum {
+    const LIMIT: u128 = 1 << 96;
+
+    fn add(&mut self, d: Decimal) -> bool {
+        if d.is_zero() {
+            if self.mantissa == 0 {
+                self.zero = d;
+            }
+            return true;
+        }
+        if d.is_sign_negative() {
+            return false;
+        }
+        let (m, s) = (d.mantissa().unsigned_abs(), d.scale());
+        if self.mantissa == 0 {
+            (self.mantissa, self.scale) = (m, s);
+            return true;
+        }
+        let up = |m: u128, by: u32| match by {
+            0 => Some(m),
+            _ => 10u128.checked_pow(by).and_then(|p| m.checked_mul(p)),
+        };
+        if s > self.scale {
+            match up(self.mantissa, s - self.scale) {
+                Some(m) => (self.mantissa, self.scale) = (m, s),
+                None => return false,
+            }
+        }
+        match up(m, self.scale - s).and_then(|m| m.checked_add(self.mantissa)) {
+            Some(sum) if sum < Self::LIMIT => {
+                self.mantissa = sum;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn decimal(&self) -> Decimal {
+        if self.mantissa == 0 {
+            return self.zero;
+        }
+        i128::try_from(self.mantissa)
+            .ok()
+            .and_then(|m| Decimal::try_from_i128_with_scale(m, self.scale).ok())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Clone, Copy, Default)]
+struct ExactTotals(ExactSum, ExactSum);
+
+impl Sums for ExactTotals {
+    fn add(&mut self, allocation: Decimal, expenditure: Decimal) -> Result<bool> {
+        Ok(self.0.add(allocation) && self.1.add(expenditure))
+    }
+
+    fn totals(&self) -> Totals {
+        Totals {
+            allocation_usd: self.0.decimal(),
+            expenditure_usd: self.1.decimal(),
+        }
+    }
+}
+
+/// Each group's totals and record count in key order, and the whole's, over the records in
+/// `period`; `None` when `S` cannot hold the sums exactly.
+#[allow(clippy::type_complexity)]
+fn sum_groups<'a, S: Sums>(
+    records: &'a [FinancialRecord],
+    grouper: &'a Grouper<'a>,
+    period: ReportingPeriod,
+    rates: &Rates,
+) -> Result<Option<(Vec<(&'a str, (Totals, usize))>, (Totals, usize))>> {
+    // Each group's sums sit in a slot; groups are put in key order at the end.
+    let mut slots: HashMap<&str, usize> = HashMap::new();
+    let mut sums: Vec<(S, usize)> = Vec::new();
+    let mut total = (S::default(), 0usize);
+    // Records come project by project: the slot of the last project is reused, except
+    // by source of funds, which is not a project's attribute.
+    let by_project = grouper.group_by != GroupBy::SourceOfFunds;
+    let mut last: Option<(&str, usize)> = None;
+    for (i, r) in records.iter().enumerate() {
+        if !period.contains(r.month) {
+            continue;
+        }
+        let path = record_path(i);
+        let (alloc, exp) = record_usd(r, rates).map_err(|e| e.at(&path()))?;
+        let slot = match last {
+            Some((id, slot)) if by_project && id == r.project => slot,
+            _ => {
+                let next = sums.len();
+                let slot = *slots.entry(grouper.key(r, &path)?).or_insert(next);
+                if slot == next {
+                    sums.push(Default::default());
+                }
+                last = Some((&r.project, slot));
+                slot
+            }
+        };
+        let mut add = |(s, n): &mut (S, usize)| {
+            *n += 1;
+            s.add(alloc, exp).map_err(|e| e.at(&path()))
+        };
+        let in_group = sums.get_mut(slot).map_or(Ok(true), &mut add)?;
+        if !(in_group && add(&mut total)?) {
+            return Ok(None);
+        }
+    }
+    let mut keys: Vec<(&str, usize)> = slots.into_iter().collect();
+    keys.sort_unstable();
+    let groups = keys
+        .into_iter()
+        .map(|(k, slot)| {
+            let (s, n) = sums.get(slot).copied().unwrap_or_default();
+            (k, (s.totals(), n))
+        })
+        .collect();
+    Ok(Some((groups, (total.0.totals(), total.1))))
 }
 
 /// Delivery by `group_by` over `period`, with DLV findings for every group and the total.
@@ -248,27 +403,21 @@ pub fn delivery(
     rates: &Rates,
 ) -> Result<DeliveryReport> {
     let grouper = Grouper::new(projects, group_by);
-    let mut groups: BTreeMap<String, (Totals, usize)> = BTreeMap::new();
-    let mut total = (Totals::default(), 0usize);
-    for (i, r) in records.iter().enumerate() {
-        if !period.contains(r.month) {
-            continue;
-        }
-        let path = format!("records[{i}]");
-        let (alloc, exp) = record_usd(r, rates, &path)?;
-        let entry = groups.entry(grouper.key(r, &path)?).or_default();
-        entry.0.add(alloc, exp, &path)?;
-        entry.1 += 1;
-        total.0.add(alloc, exp, &path)?;
-        total.1 += 1;
-    }
+    // Integer sums give the same totals faster; where they cannot, `Decimal` adds again.
+    let (groups, total) = match sum_groups::<ExactTotals>(records, &grouper, period, rates)? {
+        Some(sums) => sums,
+        None => sum_groups::<Totals>(records, &grouper, period, rates)?.unwrap_or_default(),
+    };
     let row = |group: String, (totals, n): (Totals, usize)| GroupDelivery {
         group,
         rate_percent: totals.rate_percent(),
         totals,
         records: n,
     };
-    let groups: Vec<GroupDelivery> = groups.into_iter().map(|(k, v)| row(k, v)).collect();
+    let groups: Vec<GroupDelivery> = groups
+        .into_iter()
+        .map(|(k, sums)| row(k.to_owned(), sums))
+        .collect();
     let total = row("total".to_owned(), total);
     let mut findings = Vec::new();
     for g in &groups {
@@ -425,12 +574,14 @@ pub fn ytd_series(
         if r.month.year() != year {
             continue;
         }
-        let path = format!("records[{i}]");
-        let (alloc, exp) = record_usd(r, rates, &path)?;
-        let months = monthly.entry(grouper.key(r, &path)?).or_default();
+        let path = record_path(i);
+        let (alloc, exp) = record_usd(r, rates).map_err(|e| e.at(&path()))?;
+        let months = monthly
+            .entry(grouper.key(r, &path)?.to_owned())
+            .or_default();
         let idx = r.month.month().saturating_sub(1) as usize;
         if let Some(t) = months.get_mut(idx) {
-            t.add(alloc, exp, &path)?;
+            t.add(alloc, exp, "").map_err(|e| e.at(&path()))?;
         }
         last_month = last_month.max(r.month.month());
     }

@@ -28,6 +28,10 @@ pub enum Error {
     /// A CSV table could not be read.
     #[error("{}{}", at(.path), .message)]
     Csv { path: String, message: String },
+    /// An XML file is not well-formed, or uses what the importer refuses (a DOCTYPE,
+    /// entities, an encoding other than UTF-8).
+    #[error("{}{}", at(.path), .message)]
+    Xml { path: String, message: String },
     /// A money amount's currency has no rate in the caller's rate table.
     #[error("{}no exchange rate from {} to USD", at(.path), .currency)]
     MissingRate { path: String, currency: String },
@@ -73,6 +77,7 @@ impl Error {
     pub const CODES: &'static [&'static str] = &[
         "invalid_json",
         "invalid_csv",
+        "invalid_xml",
         "missing_rate",
         "unknown_currency",
         "end_before_start",
@@ -91,6 +96,7 @@ impl Error {
         match self {
             Error::Json { .. } => "invalid_json",
             Error::Csv { .. } => "invalid_csv",
+            Error::Xml { .. } => "invalid_xml",
             Error::MissingRate { .. } => "missing_rate",
             Error::UnknownCurrency { .. } => "unknown_currency",
             Error::EndBeforeStart { .. } => "end_before_start",
@@ -110,6 +116,7 @@ impl Error {
         match self {
             Error::Json { path, .. }
             | Error::Csv { path, .. }
+            | Error::Xml { path, .. }
             | Error::MissingRate { path, .. }
             | Error::UnknownCurrency { path, .. }
             | Error::EndBeforeStart { path, .. }
@@ -128,6 +135,7 @@ impl Error {
         match self {
             Error::Json { path, .. }
             | Error::Csv { path, .. }
+            | Error::Xml { path, .. }
             | Error::MissingRate { path, .. }
             | Error::UnknownCurrency { path, .. }
             | Error::EndBeforeStart { path, .. }
@@ -148,6 +156,19 @@ impl Error {
     pub fn at(mut self, prefix: &str) -> Self {
         let path = self.path_mut();
         *path = join_path(prefix, path);
+        self
+    }
+
+    /// Prefixes the path with the XML element it arose in, XPath-style:
+    /// `iati-activity[3]` + `budget[1]/value` = `iati-activity[3]/budget[1]/value`.
+    #[must_use]
+    pub(crate) fn in_element(mut self, element: &str) -> Self {
+        let path = self.path_mut();
+        *path = match (element.is_empty(), path.is_empty()) {
+            (true, _) => std::mem::take(path),
+            (false, true) => element.to_owned(),
+            (false, false) => format!("{element}/{path}"),
+        };
         self
     }
 
@@ -226,6 +247,10 @@ mod tests {
                 message: p(),
             },
             Error::Csv {
+                path: p(),
+                message: p(),
+            },
+            Error::Xml {
                 path: p(),
                 message: p(),
             },

@@ -17,7 +17,7 @@ use crate::error::Result;
 use crate::finding::{Finding, RuleId, Status};
 use crate::model::{EvaluationKind, EvaluationPlan, Project};
 use crate::money::Rates;
-use crate::period::{anniversaries, midpoint, Duration};
+use crate::period::{anniversaries, anniversary_count, midpoint, Duration};
 use crate::policy::Policy;
 
 /// Which duration band of R6 §143 a project falls in.
@@ -106,7 +106,7 @@ pub fn classify(
         DurationClass::Medium
     };
     let annual_reviews = if class == DurationClass::Long {
-        u32::try_from(anniversaries(start, end).len()).unwrap_or(u32::MAX)
+        anniversary_count(start, end)
     } else {
         0
     };
@@ -256,30 +256,46 @@ pub fn check_plan(
     rates: &Rates,
 ) -> Result<Vec<Finding>> {
     let e = &policy.spec().evaluation;
+    let findings = plan_checks(req, plan, plan_path, policy, rates)?;
+    Ok(findings
+        .into_iter()
+        .map(|f| match f.rule {
+            RuleId::EvalDuration => f
+                .fact("start", req.start)
+                .fact("end", req.end)
+                .fact("duration_months", req.duration.months)
+                .fact("duration_days", req.duration.days)
+                .fact("class", req.class.as_str())
+                .fact("final_only_below_months", e.final_only_below_months)
+                .fact("mid_term_up_to_months", e.mid_term_up_to_months),
+            RuleId::EvalIndependent => f
+                .fact("budget_usd", req.budget_usd)
+                .fact("threshold_usd", e.independent_threshold_usd),
+            _ => f,
+        })
+        .collect())
+}
+
+/// The findings of [`check_plan`] without the facts of EVAL-DURATION and
+/// EVAL-INDEPENDENT, which an appraisal does not read.
+pub(crate) fn plan_checks(
+    req: &Requirements,
+    plan: Option<&EvaluationPlan>,
+    plan_path: &str,
+    policy: &Policy,
+    rates: &Rates,
+) -> Result<Vec<Finding>> {
     let mut out = Vec::with_capacity(6);
-    out.push(
-        Finding::new(
-            policy,
-            RuleId::EvalDuration,
-            Status::Pass,
-            format!("{} project: {} required", req.duration, req.summary()),
-        )
-        .fact("start", req.start)
-        .fact("end", req.end)
-        .fact("duration_months", req.duration.months)
-        .fact("duration_days", req.duration.days)
-        .fact("class", req.class.as_str())
-        .fact("final_only_below_months", e.final_only_below_months)
-        .fact("mid_term_up_to_months", e.mid_term_up_to_months),
-    );
+    out.push(Finding::new(
+        policy,
+        RuleId::EvalDuration,
+        Status::Pass,
+        format!("{} project: {} required", req.duration, req.summary()),
+    ));
 
     let independent_planned =
         plan.is_some_and(|p| p.planned.iter().any(|pe| pe.independence.is_independent()));
-    let budget_facts = |f: Finding| {
-        f.fact("budget_usd", req.budget_usd)
-            .fact("threshold_usd", e.independent_threshold_usd)
-    };
-    out.push(budget_facts(match (req.independent_evaluation, plan) {
+    out.push(match (req.independent_evaluation, plan) {
         (false, _) => Finding::new(
             policy,
             RuleId::EvalIndependent,
@@ -307,7 +323,7 @@ pub fn check_plan(
             "budget is over the threshold but no planned evaluation is independent",
         )
         .help("make at least one planned evaluation internal-independent or external"),
-    }));
+    });
 
     out.push(evaluation_budget(req, plan, plan_path, policy, rates)?);
 

@@ -78,6 +78,8 @@ rule_ids! {
     AprGenBudget = "APR-GEN-BUDGET": "Resources for gender-specific outputs",
     AprSus = "APR-SUS": "Sustainability and ownership",
     AprPpp = "APR-PPP": "Public-private partnership screening",
+    IatiGenMarker = "IATI-GEN-MARKER": "Gender equality policy marker published",
+    IatiBudgetPeriod = "IATI-BUDGET-PERIOD": "Budget periods of at most one year",
 }
 
 impl fmt::Display for RuleId {

@@ -16,6 +16,10 @@
 //! Every rule returns [`Finding`]s that name the rule, status, severity, the facts
 //! compared, the citation and the [`Policy`] edition that produced them.
 //!
+//! Inputs come as canonical JSON ([`io::json`]), flat CSV tables ([`io::csv`]) or IATI
+//! activity files, the open standard donors and agencies publish in ([`io::iati`]);
+//! [`api`] is the JSON boundary every binding calls.
+//!
 //! ```
 //! use tcrules::{evaluation, Policy, Project, money::Rates};
 //! let project: Project = serde_json::from_str(r#"{

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use tcrules::delivery::{self, GroupBy};
 use tcrules::evaluation;
-use tcrules::io::{csv, json};
+use tcrules::io::{csv, iati, json, Format};
 use tcrules::money::{group_thousands, Rates};
 use tcrules::period::ReportingPeriod;
 use tcrules::portfolio::{self, YearRange};
@@ -36,14 +36,14 @@ struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     rates: Option<PathBuf>,
     /// Output format.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    #[arg(long, global = true, value_enum, default_value_t = Output::Table)]
+    format: Output,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
+enum Output {
     Table,
     Json,
 }
@@ -95,6 +95,9 @@ enum Command {
     },
     /// Appraise a proposal (JSON).
     Appraise { proposal: PathBuf },
+    /// Evaluation requirements, delivery by year and the gender marker of every activity
+    /// of an IATI activity file (XML, version 2.03 or 1.0x).
+    Iati { file: PathBuf },
     /// Show the policy edition in force.
     Policy,
 }
@@ -142,11 +145,26 @@ fn in_file(file: &Path) -> impl Fn(Error) -> Failure + '_ {
     }
 }
 
-fn read(path: &Path) -> Result<String, Error> {
-    std::fs::read_to_string(path).map_err(|e| Error::Io {
+fn io_error(path: &Path, e: &std::io::Error) -> Error {
+    Error::Io {
         path: path.display().to_string(),
         message: e.to_string(),
-    })
+    }
+}
+
+/// The text of a file in `format`; bytes that are not UTF-8 are the format's error.
+fn read(path: &Path, format: Format) -> Result<String, Failure> {
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
+    let text = format.text(&bytes).map_err(in_file(path))?;
+    Ok(text.to_owned())
+}
+
+/// The exchange rates of `--rates`, or US dollars only.
+fn rates(cli: &Cli) -> Result<Rates, Failure> {
+    match &cli.rates {
+        Some(path) => json::from_str(&read(path, Format::Json)?).map_err(in_file(path)),
+        None => Ok(Rates::usd_only()),
+    }
 }
 
 /// Reads the inputs into one portfolio: JSON portfolios merge, CSV tables are recognized
@@ -158,44 +176,26 @@ fn load(cli: &Cli, inputs: &[PathBuf]) -> Result<Portfolio, Failure> {
         Portfolio::default()
     };
     for path in inputs {
-        let text = read(path)?;
-        let in_file = in_file(path);
         let is_csv = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        if is_csv {
-            let header = text.lines().next().unwrap_or_default();
-            if header.contains("budget_amount") {
-                portfolio
-                    .projects
-                    .extend(csv::read_projects(&text).map_err(&in_file)?);
-            } else if header.contains("expenditure") {
-                portfolio
-                    .records
-                    .extend(csv::read_records(&text).map_err(&in_file)?);
-            } else if header.contains("donor") {
-                portfolio
-                    .approvals
-                    .extend(csv::read_approvals(&text).map_err(&in_file)?);
-            } else {
-                return Err(in_file(Error::Csv {
-                    path: String::new(),
-                    message: "not a table of projects, records or approvals (see the header columns in the README)".into(),
-                }));
-            }
+        let text = read(path, if is_csv { Format::Csv } else { Format::Json })?;
+        let p = if is_csv {
+            csv::read_table(&text)
         } else {
-            let p: Portfolio = json::from_str(&text).map_err(&in_file)?;
-            portfolio.name = portfolio.name.or(p.name);
-            portfolio.notes = portfolio.notes.or(p.notes);
-            portfolio.projects.extend(p.projects);
-            portfolio.records.extend(p.records);
-            portfolio.approvals.extend(p.approvals);
-            portfolio.seed_funding.extend(p.seed_funding);
-            merge_rates(&mut portfolio.rates, &p.rates).map_err(&in_file)?;
+            json::from_str::<Portfolio>(&text)
         }
+        .map_err(in_file(path))?;
+        portfolio.name = portfolio.name.or(p.name);
+        portfolio.notes = portfolio.notes.or(p.notes);
+        portfolio.projects.extend(p.projects);
+        portfolio.records.extend(p.records);
+        portfolio.approvals.extend(p.approvals);
+        portfolio.seed_funding.extend(p.seed_funding);
+        merge_rates(&mut portfolio.rates, &p.rates)?;
     }
     if let Some(path) = &cli.rates {
-        let rates: Rates = json::from_str(&read(path)?).map_err(in_file(path))?;
+        let rates: Rates = json::from_str(&read(path, Format::Json)?).map_err(in_file(path))?;
         merge_rates(&mut portfolio.rates, &rates).map_err(in_file(path))?;
     }
     Ok(portfolio)
@@ -226,7 +226,7 @@ fn merge_rates(into: &mut Rates, from: &Rates) -> Result<(), Error> {
 fn policy(cli: &Cli) -> Result<Policy, Failure> {
     match &cli.policy {
         None => Ok(Policy::default()),
-        Some(path) => Policy::from_json(&read(path)?).map_err(in_file(path)),
+        Some(path) => Policy::from_json(&read(path, Format::Policy)?).map_err(in_file(path)),
     }
 }
 
@@ -234,7 +234,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     let policy = policy(cli)?;
     match &cli.command {
         Command::Policy => {
-            if cli.format == Format::Json {
+            if cli.format == Output::Json {
                 say!("{}", policy.to_json_pretty());
             } else {
                 let s = policy.stamp();
@@ -272,7 +272,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Report { inputs } => {
             let p = load(cli, inputs)?;
             let r = report::report(&p, &policy, &ReportOptions::default());
-            if cli.format == Format::Json {
+            if cli.format == Output::Json {
                 return print_json(&r);
             }
             say!("{}", p.name.as_deref().unwrap_or("portfolio"));
@@ -317,7 +317,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Evaluation { inputs } => {
             let p = load(cli, inputs)?;
             let rows = evaluation::evaluate_all(&p.projects, &policy, &p.rates);
-            if cli.format == Format::Json {
+            if cli.format == Output::Json {
                 return print_json(&rows);
             }
             print_evaluations(&rows);
@@ -336,7 +336,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 from.unwrap_or(NaiveDate::MIN),
                 to.unwrap_or(NaiveDate::MAX),
             );
-            if cli.format == Format::Json {
+            if cli.format == Output::Json {
                 let items: Vec<_> = due
                     .iter()
                     .map(|(p, d)| serde_json::json!({"project": p, "kind": d.kind, "date": d.date}))
@@ -368,7 +368,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             };
             if *series {
                 let s = delivery::ytd_series(&p.projects, &p.records, by, year, &p.rates)?;
-                if cli.format == Format::Json {
+                if cli.format == Output::Json {
                     return print_json(&s);
                 }
                 let rows: Vec<Vec<String>> = s
@@ -405,7 +405,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 None => ReportingPeriod::Year { year },
             };
             let d = delivery::delivery(&p.projects, &p.records, by, period, &policy, &p.rates)?;
-            if cli.format == Format::Json {
+            if cli.format == Output::Json {
                 return print_json(&d);
             }
             say!(
@@ -422,7 +422,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Integration { inputs } => {
             let p = load(cli, inputs)?;
             let r = integration::report(&p, &policy)?;
-            if cli.format == Format::Json {
+            if cli.format == Output::Json {
                 return print_json(&r);
             }
             let rows: Vec<Vec<String>> = r
@@ -453,7 +453,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             let p = load(cli, inputs)?;
             let periods = (!periods.is_empty()).then_some(periods.as_slice());
             let r = portfolio::report(&p, periods, &policy)?;
-            if cli.format == Format::Json {
+            if cli.format == Output::Json {
                 return print_json(&r);
             }
             say!("Approvals of extra-budgetary funding by source (R6 Table V.1)");
@@ -464,14 +464,10 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             print_findings(r.findings.iter());
         }
         Command::Appraise { proposal } => {
-            let text = read(proposal)?;
+            let text = read(proposal, Format::Json)?;
             let prop: Proposal = json::from_str(&text).map_err(in_file(proposal))?;
-            let rates = match &cli.rates {
-                Some(path) => json::from_str(&read(path)?)?,
-                None => Rates::usd_only(),
-            };
-            let a = appraisal::appraise(&prop, &policy, &rates)?;
-            if cli.format == Format::Json {
+            let a = appraisal::appraise(&prop, &policy, &rates(cli)?)?;
+            if cli.format == Output::Json {
                 return print_json(&a);
             }
             say!(
@@ -482,6 +478,24 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 a.score
             );
             print_findings(a.findings.iter());
+        }
+        Command::Iati { file } => {
+            let input = std::fs::File::open(file).map_err(|e| io_error(file, &e))?;
+            let r = iati::read(std::io::BufReader::new(input), &rates(cli)?, &policy);
+            if cli.format == Output::Json {
+                return print_json(&r);
+            }
+            print_iati(&r);
+            say!();
+            print_findings(
+                r.activities
+                    .iter()
+                    .flat_map(|a| a.findings.iter())
+                    .filter(|f| f.needs_action()),
+            );
+            for e in &r.errors {
+                say!("error [{}] {}", e.code, e.message);
+            }
         }
     }
     Ok(())
@@ -556,6 +570,66 @@ fn print_evaluations(rows: &[evaluation::ProjectEvaluation]) {
             "schedule",
             "independent",
             "plan",
+        ],
+        &table,
+    );
+}
+
+fn print_iati(r: &iati::IatiReport) {
+    let table: Vec<Vec<String>> = r
+        .activities
+        .iter()
+        .map(|a| {
+            let name = a.identifier.clone().unwrap_or_else(|| a.activity.clone());
+            let error = a
+                .error
+                .as_ref()
+                .map(|e| format!("error [{}] {}", e.code, e.message))
+                .unwrap_or_default();
+            let Some(class) = a.duration_class else {
+                let mut row = vec![name];
+                row.resize(7, String::new());
+                row.push(error);
+                return row;
+            };
+            let delivery: Vec<String> = a
+                .delivery
+                .iter()
+                .map(|g| format!("{} {}", g.group, rate(g.rate_percent)))
+                .collect();
+            let known = |b: Option<bool>| match b {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "?",
+            };
+            vec![
+                name,
+                class.as_str().to_owned(),
+                a.evaluations
+                    .iter()
+                    .map(|d| d.kind.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                a.budget_usd.as_ref().map_or_else(|| "?".to_owned(), usd),
+                known(a.independent_evaluation).to_owned(),
+                delivery.join(", "),
+                a.gender_marker
+                    .map_or_else(|| "none".to_owned(), |m| m.to_string()),
+                error,
+            ]
+        })
+        .collect();
+    say!("IATI {}", r.version.as_deref().unwrap_or("(no version)"));
+    print_table(
+        &[
+            "activity",
+            "class",
+            "evaluations",
+            "budget US$",
+            "independent",
+            "delivery % by year",
+            "gender marker",
+            "error",
         ],
         &table,
     );

@@ -825,10 +825,13 @@ pub(crate) fn sum_usd<'a>(
 ) -> crate::error::Result<Decimal> {
     let mut total = Decimal::ZERO;
     for (i, m) in amounts {
-        let at = format!("{path}[{i}].amount");
-        m.non_negative(&format!("{path}[{i}]"))?;
-        let usd = rates.to_usd(m, &at)?;
-        total = crate::money::checked_add(total, usd, &at)?;
+        // Paths are built only for an error.
+        m.non_negative("")
+            .map_err(|e| e.at(&format!("{path}[{i}]")))?;
+        total = rates
+            .to_usd(m, "")
+            .and_then(|usd| crate::money::checked_add(total, usd, ""))
+            .map_err(|e| e.at(&format!("{path}[{i}].amount")))?;
     }
     Ok(total)
 }

@@ -31,6 +31,25 @@ const ISO_4217: &[&str] = &[
     "VND", "VUV", "WST", "XAF", "XCD", "XCG", "XDR", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG",
 ];
 
+/// A three-letter code as a number that sorts as the code does.
+const fn code_number([a, b, c]: [u8; 3]) -> u32 {
+    (a as u32) << 16 | (b as u32) << 8 | c as u32
+}
+
+/// [`ISO_4217`] as numbers, for a lookup without string comparisons.
+#[allow(clippy::indexing_slicing)] // evaluated at compile time: a bad index fails the build
+const CODES: [u32; ISO_4217.len()] = {
+    let mut out = [0; ISO_4217.len()];
+    let mut i = 0;
+    while i < out.len() {
+        if let Some(code) = ISO_4217[i].as_bytes().first_chunk::<3>() {
+            out[i] = code_number(*code);
+        }
+        i += 1;
+    }
+    out
+};
+
 /// An ISO 4217 currency code such as `USD` or `EUR`.
 ///
 /// ```
@@ -39,8 +58,21 @@ const ISO_4217: &[&str] = &[
 /// assert_eq!(eur.as_str(), "EUR");
 /// assert_eq!("XYZ".parse::<Currency>().unwrap_err().code(), "unknown_currency");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Currency([u8; 3]);
+
+/// Alphabetical, as the codes read.
+impl Ord for Currency {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        code_number(self.0).cmp(&code_number(other.0))
+    }
+}
+
+impl PartialOrd for Currency {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 impl Currency {
     /// The US dollar, the currency of every threshold.
@@ -60,10 +92,10 @@ impl FromStr for Currency {
             path: String::new(),
             code: s.chars().take(16).collect(),
         };
-        if ISO_4217.binary_search(&s).is_err() {
+        let bytes: [u8; 3] = s.as_bytes().try_into().map_err(|_| unknown())?;
+        if CODES.binary_search(&code_number(bytes)).is_err() {
             return Err(unknown());
         }
-        let bytes: [u8; 3] = s.as_bytes().try_into().map_err(|_| unknown())?;
         Ok(Currency(bytes))
     }
 }
@@ -254,6 +286,9 @@ impl Rates {
 
     /// The exact US-dollar equivalent of `money`; `path` names the field for errors.
     pub fn to_usd(&self, money: &Money, path: &str) -> Result<Decimal> {
+        if money.currency == Currency::USD {
+            return Ok(money.amount);
+        }
         let rate = self
             .rate(money.currency)
             .ok_or_else(|| Error::MissingRate {
@@ -389,6 +424,8 @@ mod tests {
     #[test]
     fn currency_list_is_sorted_for_binary_search() {
         assert!(ISO_4217.windows(2).all(|w| w[0] < w[1]));
+        assert!(ISO_4217.iter().all(|c| c.len() == 3));
+        assert!(CODES.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

@@ -50,16 +50,19 @@ impl Duration {
                 format!("{end} is at the end of the supported calendar"),
             )
         })?;
-        // Estimate from the calendar fields, then correct by at most one month either way.
-        let estimate =
+        // `start + m months` for the m that reaches the month of `limit` lands in that
+        // month, its day clamped; when that day is past `limit`'s, one month fewer.
+        let months =
             (limit.year() - start.year()) * 12 + limit.month() as i32 - start.month() as i32;
-        let mut months = u32::try_from(estimate.max(0)).unwrap_or(0);
-        while months > 0 && add_months(start, months).is_none_or(|d| d > limit) {
-            months -= 1;
+        let months = u32::try_from(months).unwrap_or(0);
+        let day = start.day().min(u32::from(limit.num_days_in_month()));
+        if day <= limit.day() {
+            return Ok(Duration {
+                months,
+                days: limit.day() - day,
+            });
         }
-        while add_months(start, months + 1).is_some_and(|d| d <= limit) {
-            months += 1;
-        }
+        let months = months.saturating_sub(1);
         let anchor = add_months(start, months).unwrap_or(start);
         let days = u32::try_from((limit - anchor).num_days()).unwrap_or(0);
         Ok(Duration { months, days })
@@ -101,6 +104,26 @@ pub fn anniversaries(start: NaiveDate, end: NaiveDate) -> Vec<NaiveDate> {
         .map_while(|k| k.checked_mul(12).and_then(|m| add_months(start, m)))
         .take_while(|d| *d < end)
         .collect()
+}
+
+/// How many anniversaries of `start` fall strictly before `end`: the length of
+/// [`anniversaries`], without the list.
+///
+/// ```
+/// use tcrules::period::anniversary_count;
+/// let d = |s: &str| s.parse().unwrap();
+/// assert_eq!(anniversary_count(d("2020-03-01"), d("2025-03-01")), 4);
+/// assert_eq!(anniversary_count(d("2020-02-29"), d("2022-12-31")), 2);
+/// ```
+pub fn anniversary_count(start: NaiveDate, end: NaiveDate) -> u32 {
+    // The last candidate falls in `end`'s year; the one before it, in the year before.
+    let Ok(years) = u32::try_from(end.year() - start.year()) else {
+        return 0;
+    };
+    match years.checked_mul(12).and_then(|m| add_months(start, m)) {
+        Some(last) if last < end => years,
+        _ => years.saturating_sub(1),
+    }
 }
 
 /// The midpoint of a period: `start` plus half the days to `end`, rounded down.

@@ -424,6 +424,16 @@ fn ilo_2006_spec() -> PolicySpec {
         (AprGenBudget, Minor, "Appendix I (e); R6 §316"),
         (AprSus, Major, "R6 §138–139"),
         (AprPpp, Major, "R6 §106, §113, §116"),
+        (
+            IatiGenMarker,
+            Minor,
+            "Appendix I (e); OECD DAC gender equality policy marker (2016); IATI policy-marker code 1",
+        ),
+        (
+            IatiBudgetPeriod,
+            Minor,
+            "IATI Standard 2.03, iati-activity/budget: each period at most one year",
+        ),
     ];
     let groups = [
         (DonorCategory::MultiBilateral, "Multi-bilateral donors"),
@@ -445,6 +455,7 @@ fn ilo_2006_spec() -> PolicySpec {
         ("integration.rbtc_second_year_min_percent", "R6 §162: greater RBTC expenditure in the second year of each biennium; tcrules expects at least half of it there"),
         ("portfolio", "R6 §158: the top three donors (53 per cent) show the need to diversify; tcrules warns above 50 per cent. Shares to one decimal as in R6 tables, by the largest-remainder rule so they sum to 100"),
         ("appraisal.gender_marker", "OECD DAC gender equality policy marker, 2016 definition and minimum criteria: 0 not targeted, 1 significant, 2 principal"),
+        ("iati", "IATI Standard 2.03 (and 1.0x): the gender equality marker is policy-marker code 1 of vocabulary 1 (OECD DAC CRS); each budget period is at most one year"),
     ];
     PolicySpec {
         name: "ilo-2006".into(),

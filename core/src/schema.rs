@@ -9,7 +9,7 @@ fn generate<T: schemars::JsonSchema>() -> Value {
 }
 
 /// The schemas by file stem: `portfolio`, `project`, `proposal`, `policy`, `finding`,
-/// `appraisal`, `report`.
+/// `appraisal`, `report`, `iati`.
 ///
 /// ```
 /// let schemas = tcrules::schema::all();
@@ -24,5 +24,6 @@ pub fn all() -> Vec<(&'static str, Value)> {
         ("finding", generate::<crate::Finding>()),
         ("appraisal", generate::<crate::appraisal::Appraisal>()),
         ("report", generate::<crate::report::Report>()),
+        ("iati", generate::<crate::io::iati::IatiReport>()),
     ]
 }

@@ -24,6 +24,7 @@ from ._types import (
     Due,
     Finding,
     GroupSeries,
+    IatiReport,
     IntegrationReport,
     PolicyStamp,
     PortfolioReport,
@@ -92,7 +93,9 @@ def _plain(v: Any, path: str) -> Any:
 
 
 def _dumps(v: Any) -> str:
-    return json.dumps(_plain(v, ""), ensure_ascii=False, allow_nan=False)
+    # ASCII escapes carry every string, lone surrogates included, to the core's JSON reader,
+    # which then answers with its own error rather than the boundary raising.
+    return json.dumps(_plain(v, ""), allow_nan=False)
 
 
 def _field(name: str, v: Any) -> Any:
@@ -107,7 +110,7 @@ def _field(name: str, v: Any) -> Any:
 
 
 def _dumps_input(input: Mapping[str, Any]) -> str:
-    return json.dumps({str(k): _field(str(k), v) for k, v in input.items()}, ensure_ascii=False, allow_nan=False)
+    return json.dumps({str(k): _field(str(k), v) for k, v in input.items()}, allow_nan=False)
 
 
 def _with(input: Mapping[str, Any], **optional: Any) -> dict[str, Any]:
@@ -170,13 +173,12 @@ class Policy:
         """Reads an edition: JSON text or a dict, complete or ``"extends": "ilo-2006"`` with
         the fields it changes. Raises :class:`~tcrules.PolicyError` naming the field."""
         text = source if isinstance(source, str) else _dumps(source)
-        return cls._of(_native.Policy.from_json(text))
+        return cls._of(_native.Policy.from_json(_valid_text(text, "policy")))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Policy:
         """Reads an edition from a JSON file."""
-        with open(path, encoding="utf-8") as f:
-            return cls.from_json(f.read())
+        return cls.from_json(_native.text("policy", _read_file(path)))
 
     @property
     def name(self) -> str:
@@ -281,7 +283,7 @@ class Portfolio:
     @classmethod
     def from_json(cls, text: str) -> Portfolio:
         """Reads and validates portfolio JSON text."""
-        return cls(json.loads(_native.read_portfolio(text)))
+        return cls(json.loads(_native.read_portfolio(_valid_text(text, "json"))))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Portfolio:
@@ -299,7 +301,7 @@ class Portfolio:
         name: str | None = None,
     ) -> Portfolio:
         """Reads CSV tables in the core's layout (each a path or the CSV text itself)."""
-        texts = {k: _read_text(v) for k, v in (("projects", projects), ("records", records), ("approvals", approvals))}
+        texts = {k: _read_text(v, "csv") for k, v in (("projects", projects), ("records", records), ("approvals", approvals))}
         return cls._from_csv_texts(texts, rates, name, [])
 
     @classmethod
@@ -372,18 +374,47 @@ class Portfolio:
         return f"<code>{escape(repr(self))}</code>"
 
 
-def _read_text(source: str | os.PathLike[str] | None) -> str | None:
-    """The text of a file path, or the text itself (JSON or CSV, told apart from a path by
-    its brackets, commas or line breaks)."""
-    if source is None:
-        return None
-    if isinstance(source, str) and (source.lstrip().startswith(("{", "[")) or any(c in source for c in ",\n")):
-        return source
+def _valid_text(text: str, format: str) -> str:
+    """``text``, unless it holds lone surrogates (which no UTF-8 can carry): then the
+    format's error, as the core gives it for bytes that are not UTF-8."""
     try:
-        with open(source, encoding="utf-8-sig") as f:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        _native.text(format, text.encode("utf-8", "surrogatepass"))
+    return text
+
+
+def _is_content(source: str) -> bool:
+    """Whether a string is a file's content (JSON, CSV or XML) rather than its path: told
+    apart by its first character, commas or line breaks."""
+    return source.lstrip().startswith(("{", "[", "<")) or any(c in source for c in ",\n")
+
+
+def _read_file(path: str | os.PathLike[str]) -> bytes:
+    try:
+        with open(path, "rb") as f:
             return f.read()
     except OSError as e:
-        raise ReadError(f"{source}: {e.strerror}", code="io", path=str(source)) from e
+        raise ReadError(f"{path}: {e.strerror}", code="io", path=str(path)) from e
+
+
+def _read_bytes(source: str | bytes | os.PathLike[str]) -> bytes:
+    """The bytes of a file path, or the content itself (bytes, or text)."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source)
+    if isinstance(source, str) and _is_content(source):
+        return source.encode("utf-8", "surrogatepass")
+    return _read_file(source)
+
+
+def _read_text(source: str | os.PathLike[str] | None, format: str) -> str | None:
+    """The text of a file path, or the text itself; a file that is not UTF-8 raises the
+    ``format``'s error (``invalid_json``, ``invalid_csv``)."""
+    if source is None:
+        return None
+    if isinstance(source, str) and _is_content(source):
+        return _valid_text(source, format)
+    return _native.text(format, _read_file(source))
 
 
 def _csv_text(table: Any) -> str:
@@ -402,14 +433,54 @@ PortfolioLike = Union[Portfolio, Mapping[str, Any]]
 
 def read_portfolio(source: str | os.PathLike[str]) -> Portfolio:
     """Reads and validates a portfolio from a JSON file path or JSON text."""
-    text = _read_text(source)
+    text = _read_text(source, "json")
     return Portfolio.from_json(text or "")
 
 
 def read_csv(table: str, source: str | os.PathLike[str]) -> list[dict[str, Any]]:
     """Reads one CSV table (``"projects"``, ``"records"`` or ``"approvals"``) in the
     core's layout, from a path or CSV text; returns its rows as canonical JSON objects."""
-    return json.loads(_native.read_csv(table, _read_text(source) or ""))  # type: ignore[no-any-return]
+    return json.loads(_native.read_csv(table, _read_text(source, "csv") or ""))  # type: ignore[no-any-return]
+
+
+def read(
+    format: str, source: str | bytes | os.PathLike[str], *, rates: Rates | None = None, policy: Policy | None = None
+) -> Any:
+    r"""The core's entry point for files: reads a file path, or its content (bytes or text),
+    in ``format`` and returns the canonical JSON answer, as every binding does. Formats:
+    ``"json"`` (a portfolio, validated), ``"csv"`` (a table of projects, records or
+    approvals, recognized by its header), ``"policy"`` (an edition: its stamp) and
+    ``"iati"`` (an IATI activity file: :func:`read_iati`'s report). Bytes that are not
+    UTF-8 raise the format's error.
+
+    >>> import tcrules
+    >>> tcrules.read("csv", b"id,title,start,end,budget_amount,budget_currency\nP1,T,2024-01-01,2025-06-30,1,USD\n")["projects"][0]["id"]
+    'P1'
+    """
+    return json.loads(_native.read(format, _read_bytes(source), _rates_json(rates), _policy(policy)))
+
+
+def read_iati(
+    source: str | bytes | os.PathLike[str], *, rates: Rates | None = None, policy: Policy | None = None
+) -> IatiReport:
+    """Reads an IATI activity file (XML, version 2.03 or 1.0x: a path, or its content as
+    bytes or text) and applies the rules to every activity: one row each, in file order,
+    with duration class, required evaluations, independent evaluation, delivery by year
+    and the gender marker finding, or the error (with its XPath-style path) that kept the
+    activity from being read. The rest of the file still imports. ``rates`` convert
+    other currencies to US dollars.
+
+    >>> import tcrules
+    >>> xml = '''<iati-activities version="2.03"><iati-activity default-currency="EUR">
+    ...   <iati-identifier>XM-DAC-41302-1</iati-identifier>
+    ...   <activity-date type="2" iso-date="2024-01-01"/><activity-date type="3" iso-date="2025-06-30"/>
+    ...   <budget><period-start iso-date="2024-01-01"/><period-end iso-date="2024-12-31"/><value>291666.67</value></budget>
+    ... </iati-activity></iati-activities>'''
+    >>> a = tcrules.read_iati(xml, rates={"EUR": Decimal("1.2")}).activities[0]
+    >>> a.duration_class, a.budget_usd, a.independent_evaluation
+    ('medium', Decimal('350000.004'), True)
+    """
+    return IatiReport.from_json(read("iati", source, rates=rates, policy=policy))
 
 
 def example_portfolio() -> Portfolio:

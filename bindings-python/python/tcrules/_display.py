@@ -12,6 +12,7 @@ if TYPE_CHECKING:
         DeliveryReport,
         DeliverySeries,
         Finding,
+        IatiReport,
         PolicyStamp,
         ProjectEvaluation,
         Report,
@@ -179,5 +180,34 @@ def report(r: Report) -> str:
         f"{r.summary.projects} projects, {_counts(r.findings)}, {r.summary.errors} errors"
         + (f"<ul>{errors}</ul>" if errors else "")
         + "".join(sections)
+        + "</div>"
+    )
+
+
+def iati(r: IatiReport) -> str:
+    """One row per activity of an IATI file, then the findings that need action."""
+    rows = []
+    for a in r.activities:
+        name = escape(a.identifier or a.activity)
+        if a.error is not None and a.duration_class is None:
+            rows.append([name, f"{badge('error')} <code>{escape(a.error.code)}</code> {escape(a.error.message)}", "", "", "", ""])
+            continue
+        known = {True: "yes", False: "no", None: "?"}
+        rows.append([
+            name,
+            escape(a.duration_class or "?"),
+            escape(" ".join(d.kind for d in a.evaluations)),
+            known[a.independent_evaluation],
+            ", ".join(f"{escape(g.group)} {_rate(g.rate_percent)}" for g in a.delivery),
+            "none" if a.gender_marker is None else str(a.gender_marker),
+        ])
+    errors = "".join(f"<li>{badge('error')} <code>{escape(e.code)}</code> {escape(e.message)}</li>" for e in r.errors)
+    action = r.findings.with_status("fail", "warning")
+    return (
+        f"<div><strong>IATI {escape(r.version or '')}</strong>: {len(r.activities)} activities "
+        f"{_counts(r.findings)}<br>{stamp(r.policy)}"
+        + table(["activity", "class", "evaluations", "independent", "delivery by year", "gender marker"], rows)
+        + (f"<ul>{errors}</ul>" if errors else "")
+        + findings_table(action)
         + "</div>"
     )

@@ -49,6 +49,8 @@ __all__ = [
     "PortfolioReport",
     "Summary",
     "Report",
+    "IatiRow",
+    "IatiReport",
 ]
 
 FactValue = Union[bool, int, Decimal, date, str]
@@ -672,3 +674,90 @@ class Report(Result):
 
     def _repr_html_(self) -> str:
         return _display.report(self)
+
+
+@dataclass(frozen=True)
+class IatiRow(_WithFindings):
+    """What the rules say of one activity of an IATI file: duration class, required
+    evaluations, independent evaluation, delivery by year (``group`` is the year), the
+    gender marker, findings, and what the file does not publish; or, for an activity
+    that could not be read, its ``error`` (``code``, ``path`` such as
+    ``iati-activity[3]/budget[1]/value``, ``message``)."""
+
+    activity: str
+    identifier: Optional[str] = None
+    title: Optional[str] = None
+    start: Optional[date] = None
+    end: Optional[date] = None
+    duration: Optional[Duration] = None
+    duration_class: Optional[str] = None
+    evaluations: list[Due] = field(default_factory=list)
+    budget_usd: Optional[Decimal] = None
+    independent_evaluation: Optional[bool] = None
+    delivery: list[GroupDelivery] = field(default_factory=list)
+    donors: list[str] = field(default_factory=list)
+    gender_marker: Optional[int] = None
+    findings: Findings = field(default_factory=Findings)
+    missing: list[str] = field(default_factory=list)
+    error: Optional[ErrorInfo] = None
+    raw: Any = _raw()
+
+
+@dataclass(frozen=True)
+class IatiReport(Result):
+    """Every activity of an IATI activity file with the rules applied, one row each in file
+    order; ``errors`` holds a problem outside any activity, after which the file was not
+    read further. ``to_pandas()`` and friends give one table row per activity."""
+
+    activities: list[IatiRow]
+    errors: list[ErrorInfo]
+    policy: PolicyStamp
+    version: Optional[str] = None
+    raw: Any = _raw()
+
+    @property
+    def findings(self) -> Findings:
+        """Every activity's findings, in file order."""
+        return Findings([f for a in self.activities for f in a.findings])
+
+    _COLUMNS: ClassVar[tuple[str, ...]] = (
+        "activity", "identifier", "title", "start", "end", "duration_class", "evaluations", "budget_usd",
+        "independent_evaluation", "delivery", "gender_marker", "error_code", "error_message", "error_field",
+    )
+
+    def _rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "activity": a.activity,
+                "identifier": a.identifier,
+                "title": a.title,
+                "start": a.start,
+                "end": a.end,
+                "duration_class": a.duration_class,
+                "evaluations": [d.kind for d in a.evaluations],
+                "budget_usd": a.budget_usd,
+                "independent_evaluation": a.independent_evaluation,
+                "delivery": {g.group: g.rate_percent for g in a.delivery},
+                "gender_marker": a.gender_marker,
+                "error_code": a.error and a.error.code,
+                "error_message": a.error and a.error.message,
+                "error_field": a.error and a.error.path,
+            }
+            for a in self.activities
+        ]
+
+    def to_pandas(self) -> Any:
+        """One row per activity as a ``pandas.DataFrame`` (``delivery`` maps each year to its
+        rate in per cent; Decimal columns stay exact)."""
+        return _frame(self._rows(), self._COLUMNS, "pandas")
+
+    def to_polars(self) -> Any:
+        """One row per activity as a ``polars.DataFrame``."""
+        return _frame(self._rows(), self._COLUMNS, "polars")
+
+    def to_arrow(self) -> Any:
+        """One row per activity as a ``pyarrow.Table``."""
+        return _frame(self._rows(), self._COLUMNS, "arrow")
+
+    def _repr_html_(self) -> str:
+        return _display.iati(self)

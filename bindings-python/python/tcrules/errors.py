@@ -13,7 +13,7 @@ JavaScript), the ``path`` of the offending field and the ``message``::
 
 | class | codes |
 |---|---|
-| :class:`ValidationError` | ``invalid_json``, ``invalid_csv``, ``invalid_value``, ``end_before_start``, ``negative_amount``, ``duplicate_id``, ``unknown_project``, ``too_large`` |
+| :class:`ValidationError` | ``invalid_json``, ``invalid_csv``, ``invalid_xml``, ``invalid_value``, ``end_before_start``, ``negative_amount``, ``duplicate_id``, ``unknown_project``, ``too_large`` |
 | :class:`CurrencyError` (a ValidationError) | ``missing_rate``, ``unknown_currency`` |
 | :class:`PolicyError` | ``invalid_policy`` |
 | :class:`AmountOverflowError` | ``overflow`` |
@@ -73,6 +73,7 @@ class ReadError(TcrulesError, OSError):
 CODES: dict[str, type[TcrulesError]] = {
     "invalid_json": ValidationError,
     "invalid_csv": ValidationError,
+    "invalid_xml": ValidationError,
     "invalid_value": ValidationError,
     "end_before_start": ValidationError,
     "negative_amount": ValidationError,

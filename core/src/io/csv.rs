@@ -21,7 +21,7 @@ use rust_decimal::Decimal;
 use crate::error::{Error, Result};
 use crate::model::{
     Approval, Donor, EvaluationPlan, FinancialRecord, FundingLine, Links, PlannedEvaluation,
-    Project, Provenance,
+    Portfolio, Project, Provenance,
 };
 use crate::money::Money;
 
@@ -121,9 +121,10 @@ impl Row<'_> {
         Ok(d)
     }
 
-    fn money(&self, amount_col: &str, currency: &str) -> Result<Money> {
+    /// The amount of `amount_col` in the currency of `currency_col`.
+    fn money(&self, amount_col: &str, currency_col: &str) -> Result<Money> {
         let amount = self.decimal(amount_col, self.req(amount_col)?)?;
-        let currency = self.enum_value("currency", currency)?;
+        let currency = self.enum_value(currency_col, self.req(currency_col)?)?;
         let m = Money { amount, currency };
         m.non_negative(&self.path(amount_col))
             .map_err(|_| Error::Negative {
@@ -213,7 +214,6 @@ fn all_ok<T>(rows: Vec<Result<T>>) -> Result<Vec<T>> {
 }
 
 fn project_row(r: &Row<'_>) -> Result<Project> {
-    let currency = r.req("budget_currency")?;
     let donors = r
         .list("donors")
         .map(|d| {
@@ -325,7 +325,7 @@ fn project_row(r: &Row<'_>) -> Result<Project> {
         donors,
         start: r.date("start", r.req("start")?)?,
         end: r.date("end", r.req("end")?)?,
-        budget: r.money("budget_amount", currency)?,
+        budget: r.money("budget_amount", "budget_currency")?,
         funding,
         links: Links {
             pb_outcome: r.text("pb_outcome"),
@@ -349,8 +349,9 @@ fn project_row(r: &Row<'_>) -> Result<Project> {
     Ok(project)
 }
 
-/// Reads a project table, one result per data row (a bad row does not stop the others).
-/// The outer error is for a table that cannot be read at all (missing required column).
+/// Reads a project table, one result per data row (a bad row does not stop the others;
+/// a row repeating an earlier row's id is a `duplicate_id` error). The outer error is for
+/// a table that cannot be read at all (missing required column).
 ///
 /// ```
 /// use tcrules::io::csv;
@@ -361,7 +362,7 @@ fn project_row(r: &Row<'_>) -> Result<Project> {
 /// assert_eq!(rows[1].as_ref().unwrap_err().path(), "projects[1].end");
 /// ```
 pub fn read_project_rows(text: &str) -> Result<Vec<Result<Project>>> {
-    read_rows(
+    let mut rows = read_rows(
         text,
         "projects",
         &[
@@ -373,7 +374,19 @@ pub fn read_project_rows(text: &str) -> Result<Vec<Result<Project>>> {
             "budget_currency",
         ],
         project_row,
-    )
+    )?;
+    let mut seen = std::collections::HashSet::new();
+    for (i, row) in rows.iter_mut().enumerate() {
+        if let Ok(p) = row {
+            if !seen.insert(p.id.clone()) {
+                *row = Err(Error::DuplicateId {
+                    path: format!("projects[{i}].id"),
+                    id: p.id.clone(),
+                });
+            }
+        }
+    }
+    Ok(rows)
 }
 
 /// Reads a project table; the first bad row is the error.
@@ -382,7 +395,6 @@ pub fn read_projects(text: &str) -> Result<Vec<Project>> {
 }
 
 fn record_row(r: &Row<'_>) -> Result<FinancialRecord> {
-    let currency = r.req("currency")?;
     Ok(FinancialRecord {
         project: r.req("project")?.to_owned(),
         month: r
@@ -390,8 +402,8 @@ fn record_row(r: &Row<'_>) -> Result<FinancialRecord> {
             .parse()
             .map_err(|e: Error| e.at(&r.path("month")))?,
         source: r.enum_value("source", r.req("source")?)?,
-        allocation: r.money("allocation", currency)?,
-        expenditure: r.money("expenditure", currency)?,
+        allocation: r.money("allocation", "currency")?,
+        expenditure: r.money("expenditure", "currency")?,
         illustrative: r.flag("illustrative")?.unwrap_or(false),
     })
 }
@@ -409,12 +421,11 @@ pub fn read_records(text: &str) -> Result<Vec<FinancialRecord>> {
 }
 
 fn approval_row(r: &Row<'_>) -> Result<Approval> {
-    let currency = r.req("currency")?;
     Ok(Approval {
         donor: r.req("donor")?.to_owned(),
         category: r.enum_value("category", r.req("category")?)?,
         year: r.parse("year", r.req("year")?, "a year")?,
-        amount: r.money("amount", currency)?,
+        amount: r.money("amount", "currency")?,
         locally_mobilized: r.flag("locally_mobilized")?.unwrap_or(false),
         project: r.text("project"),
         source: r.text("source"),
@@ -435,6 +446,34 @@ pub fn read_approvals(text: &str) -> Result<Vec<Approval>> {
         &["donor", "category", "year", "currency", "amount"],
         approval_row,
     )?)
+}
+
+/// Reads one CSV table, recognized by its header as a table of projects (it has
+/// `budget_amount`), monthly records (`expenditure`) or approvals (`donor`), into a
+/// portfolio holding just that table; the first bad row is the error.
+///
+/// ```
+/// use tcrules::io::csv;
+/// let p = csv::read_table("donor,category,year,currency,amount\nNorway,multi_bilateral,2000,USD,8437000\n").unwrap();
+/// assert_eq!(p.approvals[0].donor, "Norway");
+/// assert_eq!(csv::read_table("a,b\n1,2\n").unwrap_err().code(), "invalid_csv");
+/// ```
+pub fn read_table(text: &str) -> Result<Portfolio> {
+    let header = text.lines().next().unwrap_or_default();
+    let mut portfolio = Portfolio::default();
+    if header.contains("budget_amount") {
+        portfolio.projects = read_projects(text)?;
+    } else if header.contains("expenditure") {
+        portfolio.records = read_records(text)?;
+    } else if header.contains("donor") {
+        portfolio.approvals = read_approvals(text)?;
+    } else {
+        return Err(Error::Csv {
+            path: String::new(),
+            message: "not a table of projects (budget_amount), records (expenditure) or approvals (donor)".into(),
+        });
+    }
+    Ok(portfolio)
 }
 
 fn join<T>(items: &[T], f: impl Fn(&T) -> String) -> String {
@@ -562,7 +601,7 @@ mod tests {
             ),
             (
                 "P1,T,2024-01-01,2025-06-30,1,XXX,,,,",
-                "projects[0].currency",
+                "projects[0].budget_currency",
                 "unknown_currency",
             ),
             (

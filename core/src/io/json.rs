@@ -77,12 +77,11 @@ pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T> {
     })
 }
 
+/// The path as the crate writes paths: no leading dot, and no `?` for a map key the
+/// input broke off in (`projects[0].?` is `projects[0]`).
 fn clean_path(p: &str) -> String {
-    if p == "." {
-        String::new()
-    } else {
-        p.trim_start_matches('.').to_owned()
-    }
+    let p = p.trim_end_matches(".?").trim_end_matches('?');
+    p.trim_start_matches('.').to_owned()
 }
 
 /// Reads a portfolio and checks it (see [`Portfolio::validate`]).

@@ -1,8 +1,95 @@
-//! Reading and writing portfolios: canonical JSON and flat CSV tables.
+//! Reading and writing portfolios: canonical JSON, flat CSV tables and IATI activity files.
+
+use crate::error::{Error, Result};
 
 #[cfg(feature = "csv")]
 pub mod csv;
+pub mod iati;
 pub mod json;
 
-/// Largest input accepted by the readers, in bytes.
+/// Largest input accepted by the readers that take the whole text at once (JSON, CSV),
+/// in bytes. The IATI reader streams and has per-token limits instead
+/// ([`iati::MAX_TOKEN_BYTES`]).
 pub const MAX_INPUT_BYTES: usize = 512 << 20;
+
+/// The kinds of input file the library reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// A portfolio as JSON (`core/schema/portfolio.schema.json`).
+    Json,
+    /// A CSV table of projects, records or approvals, recognized by its header.
+    Csv,
+    /// An IATI activity file (XML, versions 1.0x to 2.03).
+    Iati,
+    /// A policy edition (JSON).
+    Policy,
+}
+
+impl Format {
+    /// Every format, by its name.
+    pub const ALL: &'static [Format] = &[Format::Json, Format::Csv, Format::Iati, Format::Policy];
+
+    /// The name: `json`, `csv`, `iati` or `policy`; [`str::parse`] reads it back.
+    ///
+    /// ```
+    /// use tcrules::io::Format;
+    /// assert_eq!("iati".parse::<Format>().unwrap().as_str(), "iati");
+    /// assert_eq!("xml".parse::<Format>().unwrap_err().path(), "format");
+    /// ```
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Iati => "iati",
+            Format::Policy => "policy",
+        }
+    }
+
+    /// The text of a file in this format: UTF-8, a byte-order mark skipped. Bytes that are
+    /// not UTF-8 are the format's own error (`invalid_json`, `invalid_csv`,
+    /// `invalid_xml`), naming the offset of the first bad byte.
+    ///
+    /// ```
+    /// use tcrules::io::Format;
+    /// assert_eq!(Format::Json.text(b"\xEF\xBB\xBF{}").unwrap(), "{}");
+    /// let e = Format::Csv.text(b"id\n\xFF").unwrap_err();
+    /// assert_eq!((e.code(), e.to_string().as_str()), ("invalid_csv", "not UTF-8: invalid byte at offset 3"));
+    /// ```
+    pub fn text(self, bytes: &[u8]) -> Result<&str> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        std::str::from_utf8(bytes).map_err(|e| {
+            let message = format!("not UTF-8: invalid byte at offset {}", e.valid_up_to());
+            match self {
+                Format::Json | Format::Policy => Error::Json {
+                    path: String::new(),
+                    message,
+                },
+                Format::Csv => Error::Csv {
+                    path: String::new(),
+                    message,
+                },
+                Format::Iati => Error::Xml {
+                    path: String::new(),
+                    message,
+                },
+            }
+        })
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Format::ALL
+            .iter()
+            .copied()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Format::ALL.iter().map(Format::as_str).collect();
+                Error::invalid(
+                    "format",
+                    format!("{s:?} is not one of {}", names.join(", ")),
+                )
+            })
+    }
+}

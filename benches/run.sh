@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The whole comparison in one run (about ten minutes on 2 cores): builds and installs what
+# it measures, generates the data, runs the core's criterion benchmarks, the Python peers
+# (pandas, polars, zen-engine, the tcrules package) each in a process of its own, the
+# WebAssembly module in Node and headless Chromium, and writes benches/RESULTS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+
+echo "== tools: wasm target and wasm-bindgen, Chromium, .venv, npm modules"
+bash tests/setup.sh
+.venv/bin/python -c "import pandas, polars, pyarrow, zen" 2>/dev/null ||
+  .venv/bin/pip install -q --disable-pip-version-check pandas polars pyarrow zen-engine
+
+echo "== build: the Python package and the WebAssembly module"
+.venv/bin/pip install -q --disable-pip-version-check ./bindings-python
+bash bindings-wasm/build.sh
+
+echo "== data"
+.venv/bin/python benches/generate.py
+rm -rf benches/out && mkdir -p benches/out
+
+echo "== core (criterion)"
+TCRULES_BENCH_PEAK=benches/out/core-peak-kib.txt cargo bench --bench core
+
+echo "== Python peers, 1M rows (answers checked against tcrules' before timing)"
+for tool in tcrules-arrow tcrules-pandas tcrules-polars pandas polars zen-one zen-batch; do
+  .venv/bin/python benches/peers/bench.py requirements "$tool"
+done
+for tool in tcrules-arrow pandas polars; do
+  .venv/bin/python benches/peers/bench.py delivery "$tool"
+done
+
+echo "== WebAssembly: Node and headless Chromium"
+node benches/wasm/node.mjs > benches/out/wasm-node.json
+node benches/wasm/browser.mjs > benches/out/wasm-browser.json
+
+.venv/bin/python benches/report.py --since "$start" --seconds "$(($(date +%s) - start))" > /dev/null
+echo "== benches/RESULTS.md written in $(($(date +%s) - start)) s"

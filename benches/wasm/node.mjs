@@ -1,0 +1,44 @@
+// Appraisal latency of the WebAssembly module in Node, after load, and the module's size.
+// Prints one JSON object. Run after bindings-wasm/build.sh.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { gzipSync } from "node:zlib";
+
+const wasm = new URL("../../bindings-wasm/pkg/tcrules_wasm_bg.wasm", import.meta.url);
+const proposals = new URL("../../core/data/example/proposals/", import.meta.url);
+const EXAMPLES = ["ready", "fails-tripartism", "fails-gender"];
+
+/** Median microseconds per call of `f`, over samples of `batch` calls each, after a
+ * second of calls (so V8 has moved the module from its baseline to its optimizing tier). */
+function latency(f, { samples = 40, batch = 50 } = {}) {
+  for (const until = performance.now() + 1000; performance.now() < until; ) f();
+  const times = [];
+  for (let s = 0; s < samples; s++) {
+    const start = performance.now();
+    for (let i = 0; i < batch; i++) f();
+    times.push(((performance.now() - start) * 1000) / batch);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+const loadStart = performance.now();
+const { Policy } = createRequire(import.meta.url)("../../bindings-wasm/pkg-node/tcrules_wasm.js");
+const policy = new Policy();
+const loadMs = performance.now() - loadStart;
+
+const appraisal_us = {};
+for (const name of EXAMPLES) {
+  const text = readFileSync(new URL(`${name}.json`, proposals), "utf8");
+  const input = { proposal: JSON.parse(text) };
+  if (policy.appraise(input).type !== "ok") throw new Error(`${name}: no appraisal`);
+  appraisal_us[name] = latency(() => policy.appraise(input));
+}
+const bytes = readFileSync(wasm);
+console.log(JSON.stringify({
+  node: process.version,
+  load_ms: loadMs,
+  appraisal_us,
+  wasm_bytes: bytes.length,
+  wasm_gzip_bytes: gzipSync(bytes, { level: 9 }).length,
+}));
