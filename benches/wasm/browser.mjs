@@ -2,33 +2,12 @@
 // page load to first verdict (fresh browser context each time, nothing cached), and the
 // latency of one appraisal in the page after load. Prints one JSON object. Run after
 // bindings-wasm/build.sh; Chromium from Debian (/usr/bin/chromium, or CHROMIUM).
-import { readFile } from "node:fs/promises";
-import { createServer } from "node:http";
-import { createRequire } from "node:module";
-import { extname } from "node:path";
+import { CHROMIUM_OPTIONS, chromium, servePage } from "../../bindings-wasm/tests/harness.mjs";
 
-const { chromium } = createRequire(new URL("../../bindings-wasm/package.json", import.meta.url))("playwright-core");
-const www = new URL("../../bindings-wasm/www/", import.meta.url);
-const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".wasm": "application/wasm" };
 const LOADS = 7;
 
-const server = createServer(async (req, res) => {
-  const path = new URL(req.url, "http://x").pathname.replace(/\/$/, "/index.html");
-  try {
-    const body = await readFile(new URL(`.${decodeURIComponent(path)}`, www));
-    res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream" }).end(body);
-  } catch {
-    res.writeHead(404).end();
-  }
-});
-await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-const origin = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
-});
+const { server, origin } = await servePage();
+const browser = await chromium.launch(CHROMIUM_OPTIONS);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 try {

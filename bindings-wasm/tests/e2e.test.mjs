@@ -3,41 +3,23 @@
 // evaluation schedule change. Fails on any console error or any request that leaves
 // 127.0.0.1. Saves tests/screenshot.png.
 import assert from "node:assert/strict";
-import { readFile, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:http";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { extname, join } from "node:path";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 
-import { chromium } from "playwright-core";
-
-const www = new URL("../www/", import.meta.url);
-const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".wasm": "application/wasm" };
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+import { CHROMIUM_OPTIONS, chromium, servePage } from "./harness.mjs";
 
 let server, context, page, origin, profile;
 const problems = [];
 
 before(async () => {
-  server = createServer(async (req, res) => {
-    const path = new URL(req.url, "http://x").pathname.replace(/\/$/, "/index.html");
-    try {
-      const body = await readFile(new URL(`.${decodeURIComponent(path)}`, www));
-      res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream" }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${server.address().port}`;
+  ({ server, origin } = await servePage());
   profile = await mkdtemp(join(tmpdir(), "tcrules-e2e-"));
   context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
+    ...CHROMIUM_OPTIONS,
     viewport: { width: 1440, height: 1000 },
     acceptDownloads: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
   });
   // The page must work offline: anything not served here is refused and reported.
   await context.route("**/*", (route) => {
