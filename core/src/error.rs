@@ -71,6 +71,28 @@ pub enum Error {
     Io { path: String, message: String },
 }
 
+/// Every variant's `path` field, by shared or mutable reference alike.
+macro_rules! path_of {
+    ($error:expr) => {
+        match $error {
+            Error::Json { path, .. }
+            | Error::Csv { path, .. }
+            | Error::Xml { path, .. }
+            | Error::MissingRate { path, .. }
+            | Error::UnknownCurrency { path, .. }
+            | Error::EndBeforeStart { path, .. }
+            | Error::Negative { path, .. }
+            | Error::Overflow { path }
+            | Error::DuplicateId { path, .. }
+            | Error::UnknownProject { path, .. }
+            | Error::Invalid { path, .. }
+            | Error::Policy { path, .. }
+            | Error::TooLarge { path, .. }
+            | Error::Io { path, .. } => path,
+        }
+    };
+}
+
 impl Error {
     /// Every code [`Error::code`] can return, for bindings that map codes to their own
     /// error types.
@@ -113,41 +135,11 @@ impl Error {
 
     /// The path of the offending field, e.g. `projects[12].budget.amount`.
     pub fn path(&self) -> &str {
-        match self {
-            Error::Json { path, .. }
-            | Error::Csv { path, .. }
-            | Error::Xml { path, .. }
-            | Error::MissingRate { path, .. }
-            | Error::UnknownCurrency { path, .. }
-            | Error::EndBeforeStart { path, .. }
-            | Error::Negative { path, .. }
-            | Error::Overflow { path }
-            | Error::DuplicateId { path, .. }
-            | Error::UnknownProject { path, .. }
-            | Error::Invalid { path, .. }
-            | Error::Policy { path, .. }
-            | Error::TooLarge { path, .. }
-            | Error::Io { path, .. } => path,
-        }
+        path_of!(self)
     }
 
     fn path_mut(&mut self) -> &mut String {
-        match self {
-            Error::Json { path, .. }
-            | Error::Csv { path, .. }
-            | Error::Xml { path, .. }
-            | Error::MissingRate { path, .. }
-            | Error::UnknownCurrency { path, .. }
-            | Error::EndBeforeStart { path, .. }
-            | Error::Negative { path, .. }
-            | Error::Overflow { path }
-            | Error::DuplicateId { path, .. }
-            | Error::UnknownProject { path, .. }
-            | Error::Invalid { path, .. }
-            | Error::Policy { path, .. }
-            | Error::TooLarge { path, .. }
-            | Error::Io { path, .. } => path,
-        }
+        path_of!(self)
     }
 
     /// Prefixes the path with the location of the enclosing item, so an error raised on
