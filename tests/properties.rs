@@ -189,6 +189,54 @@ proptest! {
     }
 
     #[test]
+    fn sums_of_runs_joined_are_the_sums_of_the_whole(
+        rows in prop::collection::vec((0u8..3, any::<bool>(), amount(), amount()), 1..40),
+        cut in any::<prop::sample::Index>(),
+        by in prop::sample::select(vec![GroupBy::Project, GroupBy::Unit, GroupBy::Portfolio]),
+    ) {
+        // What a reader summing a table's rows on several threads relies on: joined runs
+        // give the report of one run, or say they cannot.
+        let start = NaiveDate::from_ymd_opt(2005, 1, 1).unwrap();
+        let projects: Vec<Project> = (0u8..3)
+            .map(|i| project(format!("P{i}"), start, 365, Decimal::ONE, i, false))
+            .collect();
+        let rates = Rates::from_pairs([("EUR", "1.0842")]).unwrap();
+        let money = |amount: Decimal, eur: bool| Money { amount, currency: if eur { "EUR".parse().unwrap() } else { tcrules::money::Currency::USD } };
+        let records: Vec<FinancialRecord> = rows
+            .iter()
+            .map(|(p, eur, a, e)| FinancialRecord {
+                project: format!("P{p}"),
+                month: YearMonth::new(2005, 1).unwrap(),
+                source: SourceOfFunds::Xbtc,
+                allocation: money(*a, *eur),
+                expenditure: money(*e, *eur),
+                illustrative: false,
+            })
+            .collect();
+        let policy = Policy::default();
+        let Ok(whole) = delivery::delivery(&projects, &records, by, ReportingPeriod::All, &policy, &rates) else {
+            return Ok(());
+        };
+        let groups = delivery::Groups::of_projects(&projects, by);
+        let run = |range: std::ops::Range<usize>| {
+            let mut sums = delivery::DeliverySums::new(&groups, ReportingPeriod::All);
+            for i in range {
+                sums.add(i, &(&records[i]).into(), &rates).unwrap();
+            }
+            sums
+        };
+        let k = cut.index(records.len() + 1);
+        let mut first = run(0..k);
+        if first.join(run(k..records.len())) {
+            prop_assert_eq!(first.report(&policy), whole);
+        } else {
+            // Only past Decimal's 96 bits, where rounding depends on the order of adds.
+            let big = Decimal::from_i128_with_scale(1 << 80, 12);
+            prop_assert!(rows.iter().any(|(_, _, a, e)| *a > big || *e > big));
+        }
+    }
+
+    #[test]
     fn shares_sum_to_exactly_100(parts in prop::collection::vec(cents(), 1..30), decimals in 0u32..4) {
         prop_assume!(parts.iter().any(|p| !p.is_zero()));
         let shares = round_shares(&parts, decimals);

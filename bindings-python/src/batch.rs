@@ -11,7 +11,7 @@
 use std::sync::Arc;
 
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, Date32Array, ListArray, RecordBatch, StringArray, StructArray,
+    new_null_array, Array, ArrayRef, Date32Array, ListArray, RecordBatch, StringArray, StructArray,
     UInt32Array,
 };
 use arrow_buffer::{NullBuffer, OffsetBuffer, ScalarBuffer};
@@ -19,20 +19,20 @@ use arrow_schema::{DataType, Field, Fields, Schema};
 use chrono::NaiveDate;
 use pyo3::prelude::*;
 use pyo3_arrow::{PyRecordBatch, PyTable};
-use rust_decimal::Decimal;
-use tcrules::evaluation::{self, Due, ProjectEvaluation, Requirements};
+use tcrules::evaluation::{self, Due, ProjectEvaluation};
 use tcrules::io::csv::PROJECT_COLUMNS;
-use tcrules::money::{Currency, Money, Rates};
+use tcrules::money::Rates;
 use tcrules::{Error, ErrorInfo, Finding, Policy, Project};
 
 use crate::columns::{self, Dates, Decimals, Texts};
 use crate::error::detached;
+use crate::requirements;
 use crate::PyPolicy;
 
 /// A table's column names and its batches.
-struct Input {
+pub(crate) struct Input {
     names: Vec<String>,
-    batches: Vec<RecordBatch>,
+    pub(crate) batches: Vec<RecordBatch>,
 }
 
 impl Input {
@@ -44,11 +44,15 @@ impl Input {
         }
     }
 
-    fn column<'a>(&self, batch: &'a RecordBatch, name: &str) -> Option<&'a ArrayRef> {
+    pub(crate) fn column<'a>(&self, batch: &'a RecordBatch, name: &str) -> Option<&'a ArrayRef> {
         columns::find(&self.names, batch.columns(), name)
     }
 
-    fn required<'a>(&self, batch: &'a RecordBatch, name: &str) -> tcrules::Result<&'a ArrayRef> {
+    pub(crate) fn required<'a>(
+        &self,
+        batch: &'a RecordBatch,
+        name: &str,
+    ) -> tcrules::Result<&'a ArrayRef> {
         self.column(batch, name).ok_or_else(|| Error::Invalid {
             path: name.to_owned(),
             message: format!("the table has no column {name:?}"),
@@ -60,53 +64,6 @@ fn read_rates(rates: &str) -> tcrules::Result<Rates> {
     let rates: Rates = tcrules::io::json::from_str(rates).map_err(|e| e.at("rates"))?;
     rates.validate("rates")?;
     Ok(rates)
-}
-
-/// Requirements of one row from its columns (the fast path).
-fn classify_rows(input: &Input, policy: &Policy, rates: &Rates) -> tcrules::Result<Vec<Row>> {
-    let mut out = Vec::with_capacity(input.batches.iter().map(RecordBatch::num_rows).sum());
-    for batch in &input.batches {
-        let start = Dates::new("start", input.required(batch, "start")?)?;
-        let end = Dates::new("end", input.required(batch, "end")?)?;
-        let amount = Decimals::new("budget_amount", input.required(batch, "budget_amount")?)?;
-        let currency = input
-            .column(batch, "budget_currency")
-            .map(|a| Texts::new("budget_currency", a))
-            .transpose()?;
-        for i in 0..batch.num_rows() {
-            let row = || -> tcrules::Result<Requirements> {
-                let get = |d: &Dates, name| d.get(i, name)?.ok_or_else(|| columns::required(name));
-                let (start, end) = (get(&start, "start")?, get(&end, "end")?);
-                let amount = amount
-                    .get(i, "budget_amount")?
-                    .ok_or_else(|| columns::required("budget_amount"))?;
-                let currency = match &currency {
-                    None => Currency::USD,
-                    Some(c) => c
-                        .get(i)
-                        .ok_or_else(|| columns::required("budget_currency"))?
-                        .parse()
-                        .map_err(|e: Error| e.at("budget_currency"))?,
-                };
-                let money = Money { amount, currency };
-                // The core names the money's `amount`; here the cell is the column.
-                money.non_negative("").map_err(|e| match e {
-                    Error::Negative { value, .. } => Error::Negative {
-                        path: "budget_amount".into(),
-                        value,
-                    },
-                    other => other,
-                })?;
-                let usd = rates.to_usd(&money, "budget_currency")?;
-                evaluation::classify(start, end, usd, policy)
-            };
-            out.push(match row() {
-                Ok(req) => Row::requirements(req),
-                Err(e) => Row::error(e.info()),
-            });
-        }
-    }
-    Ok(out)
 }
 
 /// One cell of the project table as the core's CSV reader reads it.
@@ -228,11 +185,13 @@ fn relative(mut info: ErrorInfo, i: usize) -> ErrorInfo {
     info
 }
 
-/// One output row (kept small: a batch holds one per input row).
-struct Row {
-    requirements: Option<Requirements>,
-    error: Option<Box<ErrorInfo>>,
-    evaluated: Option<Box<Evaluated>>,
+/// The output rows, column by column: the requirement columns, each bad row's error
+/// (sparse, in row order) and, for a full evaluation, each row's findings and schedule.
+struct Rows {
+    len: usize,
+    requirements: requirements::Columns,
+    errors: Vec<(usize, ErrorInfo)>,
+    evaluated: Vec<Option<Evaluated>>,
 }
 
 /// What a full evaluation adds to a row.
@@ -241,53 +200,66 @@ struct Evaluated {
     schedule: Vec<Due>,
 }
 
-impl Row {
-    fn requirements(req: Requirements) -> Self {
-        Row {
-            requirements: Some(req),
-            error: None,
-            evaluated: None,
+impl Rows {
+    fn evaluated(evaluations: Vec<ProjectEvaluation>) -> Self {
+        let len = evaluations.len();
+        let mut requirements = requirements::Columns::new(len);
+        let mut slots = requirements.slots();
+        let mut errors = Vec::new();
+        let mut evaluated = Vec::with_capacity(len);
+        for (i, e) in evaluations.into_iter().enumerate() {
+            if let Some(r) = &e.requirements {
+                slots.set(i, r);
+            }
+            evaluated.push(e.error.is_none().then_some(Evaluated {
+                findings: e.findings,
+                schedule: e.schedule,
+            }));
+            errors.extend(e.error.map(|info| (i, info)));
+        }
+        Rows {
+            len,
+            requirements,
+            errors,
+            evaluated,
         }
     }
 
-    fn error(info: ErrorInfo) -> Self {
-        Row {
-            requirements: None,
-            error: Some(Box::new(info)),
-            evaluated: None,
-        }
+    fn findings(&self) -> Vec<Option<&[Finding]>> {
+        let all = self.evaluated.iter();
+        all.map(|e| e.as_ref().map(|e| e.findings.as_slice()))
+            .collect()
     }
 
-    fn evaluated(e: ProjectEvaluation) -> Self {
-        Row {
-            requirements: e.requirements,
-            evaluated: e.error.is_none().then(|| {
-                Box::new(Evaluated {
-                    findings: e.findings,
-                    schedule: e.schedule,
-                })
-            }),
-            error: e.error.map(Box::new),
-        }
-    }
-
-    fn findings(&self) -> Option<&[Finding]> {
-        self.evaluated.as_ref().map(|e| e.findings.as_slice())
-    }
-
-    fn schedule(&self) -> Option<&[Due]> {
-        self.evaluated.as_ref().map(|e| e.schedule.as_slice())
+    fn schedules(&self) -> Vec<Option<&[Due]>> {
+        let all = self.evaluated.iter();
+        all.map(|e| e.as_ref().map(|e| e.schedule.as_slice()))
+            .collect()
     }
 }
 
 /// The output columns.
-struct Out {
+#[derive(Default)]
+pub(crate) struct Out {
     fields: Vec<Field>,
     columns: Vec<ArrayRef>,
 }
 
 impl Out {
-    fn push(&mut self, name: &str, column: ArrayRef) {
+    #[cfg(test)]
+    pub(crate) fn column(&self, name: &str) -> Option<&ArrayRef> {
+        columns::find(
+            &self
+                .fields
+                .iter()
+                .map(|f| f.name().clone())
+                .collect::<Vec<_>>(),
+            &self.columns,
+            name,
+        )
+    }
+
+    pub(crate) fn push(&mut self, name: &str, column: ArrayRef) {
         self.fields
             .push(Field::new(name, column.data_type().clone(), true));
         self.columns.push(column);
@@ -298,7 +270,7 @@ impl Out {
     }
 }
 
-fn arrow_error(e: arrow_schema::ArrowError) -> Error {
+pub(crate) fn arrow_error(e: arrow_schema::ArrowError) -> Error {
     Error::Invalid {
         path: String::new(),
         message: e.to_string(),
@@ -355,65 +327,32 @@ fn dates<'a>(values: impl Iterator<Item = Option<&'a NaiveDate>>) -> ArrayRef {
 }
 
 /// Requirement columns (and `budget_usd` overflow moved into the error columns).
-fn requirement_columns(rows: &mut [Row], out: &mut Out) -> tcrules::Result<()> {
-    let req = |f: fn(&Requirements) -> u32| -> ArrayRef {
-        Arc::new(
-            rows.iter()
-                .map(|r| r.requirements.as_ref().map(f))
-                .collect::<UInt32Array>(),
-        )
-    };
-    let flag = |f: fn(&Requirements) -> bool| -> ArrayRef {
-        Arc::new(
-            rows.iter()
-                .map(|r| r.requirements.as_ref().map(f))
-                .collect::<BooleanArray>(),
-        )
-    };
-    out.push("duration_months", req(|r| r.duration.months));
-    out.push("duration_days", req(|r| r.duration.days));
-    out.push(
-        "duration_class",
-        strings(
-            rows.iter()
-                .map(|r| r.requirements.as_ref().map(|q| q.class.as_str())),
-        ),
-    );
-    let budgets: Vec<Option<Decimal>> = rows
-        .iter()
-        .map(|r| r.requirements.as_ref().map(|q| q.budget_usd))
-        .collect();
-    let (budget_usd, overflowed) = columns::decimal_column(&budgets)?;
-    out.push("budget_usd", budget_usd);
-    out.push("mid_term_evaluation", flag(|r| r.mid_term_evaluation));
-    out.push("annual_reviews", req(|r| r.annual_reviews));
-    out.push(
-        "mid_term_review_if_agreed",
-        flag(|r| r.mid_term_review_if_agreed),
-    );
-    out.push("independent_evaluation", flag(|r| r.independent_evaluation));
-    for i in overflowed {
-        if let Some(row) = rows.get_mut(i) {
-            row.error.get_or_insert_with(|| {
-                Box::new(
-                    Error::Overflow {
-                        path: "budget_usd".into(),
-                    }
-                    .info(),
-                )
-            });
+fn requirement_columns(rows: &mut Rows, out: &mut Out) -> tcrules::Result<()> {
+    let columns = std::mem::replace(&mut rows.requirements, requirements::Columns::new(0));
+    let overflowed = columns.finish(out)?;
+    if !overflowed.is_empty() {
+        let info = Error::Overflow {
+            path: "budget_usd".into(),
         }
+        .info();
+        rows.errors
+            .extend(overflowed.into_iter().map(|i| (i, info.clone())));
+        // A row keeps its first error.
+        rows.errors.sort_by_key(|(i, _)| *i);
+        rows.errors.dedup_by_key(|(i, _)| *i);
     }
     Ok(())
 }
 
-fn finding_columns(rows: &[Row], out: &mut Out) -> tcrules::Result<()> {
+fn finding_columns(rows: &Rows, out: &mut Out) -> tcrules::Result<()> {
+    let lists = rows.findings();
     out.push(
         "actions",
         Arc::new(
-            rows.iter()
-                .map(|r| {
-                    r.findings().map(|f| {
+            lists
+                .iter()
+                .map(|f| {
+                    f.map(|f| {
                         u32::try_from(f.iter().filter(|x| x.needs_action()).count())
                             .unwrap_or(u32::MAX)
                     })
@@ -421,7 +360,6 @@ fn finding_columns(rows: &[Row], out: &mut Out) -> tcrules::Result<()> {
                 .collect::<UInt32Array>(),
         ),
     );
-    let lists: Vec<Option<&[Finding]>> = rows.iter().map(Row::findings).collect();
     let text = |f: fn(&Finding) -> Option<&str>| {
         move |items: &[&Finding]| strings(items.iter().map(|x| f(x)))
     };
@@ -450,8 +388,8 @@ fn finding_columns(rows: &[Row], out: &mut Out) -> tcrules::Result<()> {
     Ok(())
 }
 
-fn schedule_column(rows: &[Row], out: &mut Out) -> tcrules::Result<()> {
-    let lists: Vec<Option<&[Due]>> = rows.iter().map(Row::schedule).collect();
+fn schedule_column(rows: &Rows, out: &mut Out) -> tcrules::Result<()> {
+    let lists = rows.schedules();
     let kind = |items: &[&Due]| strings(items.iter().map(|d| Some(d.kind.as_str())));
     let date = |items: &[&Due]| dates(items.iter().map(|d| Some(&d.date)));
     out.push(
@@ -467,11 +405,24 @@ fn schedule_column(rows: &[Row], out: &mut Out) -> tcrules::Result<()> {
     Ok(())
 }
 
-fn error_columns(rows: &[Row], out: &mut Out) {
-    let err = |f: fn(&ErrorInfo) -> &str| strings(rows.iter().map(|r| r.error.as_deref().map(f)));
-    out.push("error_code", err(|e| e.code.as_str()));
-    out.push("error_message", err(|e| e.message.as_str()));
-    out.push("error_field", err(|e| e.path.as_str()));
+fn error_columns(rows: &Rows, out: &mut Out) {
+    let names = ["error_code", "error_message", "error_field"];
+    if rows.errors.is_empty() {
+        for name in names {
+            out.push(name, new_null_array(&DataType::Utf8, rows.len));
+        }
+        return;
+    }
+    let mut by_row: Vec<Option<&ErrorInfo>> = vec![None; rows.len];
+    for (i, info) in &rows.errors {
+        if let Some(slot) = by_row.get_mut(*i) {
+            *slot = Some(info);
+        }
+    }
+    let fields: [fn(&ErrorInfo) -> &str; 3] = [|e| &e.code, |e| &e.message, |e| &e.path];
+    for (name, field) in names.into_iter().zip(fields) {
+        out.push(name, strings(by_row.iter().map(|e| e.map(field))));
+    }
 }
 
 /// What a project batch returns.
@@ -485,18 +436,23 @@ enum Kind {
 fn run(input: &Input, kind: Kind, policy: &Policy, rates: &str) -> tcrules::Result<RecordBatch> {
     let rates = read_rates(rates)?;
     let mut rows = match kind {
-        Kind::Requirements => classify_rows(input, policy, &rates)?,
-        Kind::Evaluation | Kind::Schedule => {
-            evaluate_rows(input, policy, &rates, matches!(kind, Kind::Evaluation))?
-                .into_iter()
-                .map(Row::evaluated)
-                .collect()
+        Kind::Requirements => {
+            let (requirements, errors) = requirements::classify(input, policy, &rates)?;
+            Rows {
+                len: requirements.len(),
+                requirements,
+                errors,
+                evaluated: Vec::new(),
+            }
         }
+        Kind::Evaluation | Kind::Schedule => Rows::evaluated(evaluate_rows(
+            input,
+            policy,
+            &rates,
+            matches!(kind, Kind::Evaluation),
+        )?),
     };
-    let mut out = Out {
-        fields: Vec::new(),
-        columns: Vec::new(),
-    };
+    let mut out = Out::default();
     match kind {
         Kind::Requirements => requirement_columns(&mut rows, &mut out)?,
         Kind::Evaluation => {
@@ -573,10 +529,7 @@ pub(crate) fn due_table<'py>(
     let batch = detached(py, || {
         let rows = evaluate_rows(&input, policy, &read_rates(rates)?, false)?;
         let due = evaluation::due_between(&rows, start, end);
-        let mut out = Out {
-            fields: Vec::new(),
-            columns: Vec::new(),
-        };
+        let mut out = Out::default();
         out.push(
             "project",
             strings(due.iter().map(|(p, _)| Some(p.as_str()))),

@@ -191,7 +191,10 @@ impl Decimals {
             // Display prints the shortest digits that round-trip, as Python's repr does.
             Decimals::F64(a) => a
                 .is_valid(i)
-                .then(|| finite(a.value(i).is_finite(), a.value(i).to_string()))
+                .then(|| {
+                    let x = a.value(i);
+                    shortest(x).map_or_else(|| finite(x.is_finite(), x.to_string()), Ok)
+                })
                 .transpose(),
             Decimals::F32(a) => a
                 .is_valid(i)
@@ -200,6 +203,36 @@ impl Decimals {
             Decimals::Text(a) => text(a, i).map(parse).transpose(),
         }
     }
+}
+
+/// The decimal a float's shortest round-tripping digits spell (what `Display` and
+/// Python's `repr` print), without formatting text, for the common case of a
+/// non-negative amount with at most four decimal places under 2^50; `None` otherwise.
+///
+/// `m / 10^k` in IEEE arithmetic is the correctly rounded value of the decimal `m·10^-k`
+/// (both operands are exact), so equality with `x` means those digits read back as `x`.
+/// The first `k` that works gives the fewest digits, and `|x·10^k| < 2^50` puts such an
+/// `m` within 1/8 of `x·10^k`, so rounding finds it and no other `m` of that length reads
+/// back as `x`.
+fn shortest(x: f64) -> Option<Decimal> {
+    const LIMIT: f64 = (1_u64 << 50) as f64;
+    if !(x >= 0.0) || x.is_sign_negative() {
+        return None; // NaN, negatives and -0.0 take the text path
+    }
+    let mut scale = 1.0;
+    for k in 0..=4 {
+        let scaled = x * scale;
+        if scaled >= LIMIT {
+            return None;
+        }
+        // The nearest integer (x ≥ 0; the check below catches any miss).
+        let m = (scaled + 0.5) as i64;
+        if m as f64 / scale == x {
+            return Decimal::try_new(m, k).ok();
+        }
+        scale *= 10.0;
+    }
+    None
 }
 
 /// A decimal128 mantissa at `scale` as an exact `Decimal` (at most 28 decimal places and
@@ -261,38 +294,6 @@ pub(crate) fn epoch_days(d: NaiveDate) -> i32 {
     d.num_days_from_ce() - EPOCH_FROM_CE
 }
 
-/// A decimal column at the largest scale its values need, exact, and the rows whose
-/// value does not fit 38 digits at that scale (null in the column).
-pub(crate) fn decimal_column(values: &[Option<Decimal>]) -> Result<(ArrayRef, Vec<usize>), Error> {
-    let scale = values
-        .iter()
-        .flatten()
-        .map(|d| d.normalize().scale())
-        .max()
-        .unwrap_or(0);
-    let limit = 10_i128.pow(38);
-    let mut overflowed = Vec::new();
-    let mut mantissas: Vec<Option<i128>> = Vec::with_capacity(values.len());
-    for (i, v) in values.iter().enumerate() {
-        let Some(d) = v.map(|d| d.normalize()) else {
-            mantissas.push(None);
-            continue;
-        };
-        let m = 10_i128
-            .checked_pow(scale - d.scale())
-            .and_then(|f| d.mantissa().checked_mul(f))
-            .filter(|m| m.abs() < limit);
-        if m.is_none() {
-            overflowed.push(i);
-        }
-        mantissas.push(m);
-    }
-    let array = PrimitiveArray::<Decimal128Type>::from(mantissas)
-        .with_precision_and_scale(38, i8::try_from(scale).unwrap_or(i8::MAX))
-        .map_err(|e| invalid("", e.to_string()))?;
-    Ok((Arc::new(array), overflowed))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,6 +322,50 @@ mod tests {
     }
 
     #[test]
+    fn the_float_fast_path_reads_what_the_text_path_reads() {
+        let text = |x: f64| d(&x.to_string());
+        // Amounts as a float column holds them: cents, tenths of cents, whole numbers,
+        // at every magnitude up to past the fast path's limit, and arbitrary bits.
+        let mut seed = 0x2006_u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut checked = 0;
+        for _ in 0..200_000 {
+            let r = next();
+            let digits = r % 10_u64.pow(1 + (r >> 60) as u32 % 17);
+            let places = (r >> 56) % 6;
+            let values = [
+                digits as f64 / 10_f64.powi(places as i32),
+                f64::from_bits(next() >> 2),
+                (digits as f64 / 100.0) * 1.0842,
+            ];
+            for x in values {
+                if x.is_finite() {
+                    if let Some(fast) = shortest(x) {
+                        assert_eq!(fast, text(x), "{x:?}");
+                        assert_eq!(fast.scale(), text(x).scale(), "{x:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(
+            checked > 100_000,
+            "the fast path took only {checked} values"
+        );
+        for x in [0.0, 350000.01, 0.1 + 0.2, 1e-5, 2.5e15, 1125899906842623.0] {
+            assert_eq!(shortest(x).map_or_else(|| text(x), |f| f), text(x));
+        }
+        assert_eq!(shortest(-0.0), None);
+        assert_eq!(shortest(-1.5), None);
+        assert_eq!(shortest(f64::NAN), None);
+    }
+
+    #[test]
     fn timestamps_are_dates_only_at_midnight() {
         let a: ArrayRef = Arc::new(TimestampSecondArray::from(vec![
             Some(86_400 * 19_723),
@@ -332,19 +377,5 @@ mod tests {
         assert_eq!(col.get(1, "start").unwrap_err().code(), "invalid_value");
         assert_eq!(col.get(2, "start").unwrap(), None);
         assert_eq!(epoch_days("2024-01-01".parse().unwrap()), 19_723);
-    }
-
-    #[test]
-    fn decimal_columns_take_the_largest_scale_and_report_what_does_not_fit() {
-        let (col, overflowed) =
-            decimal_column(&[Some(d("350000.00")), Some(d("0.004")), None]).unwrap();
-        assert_eq!(col.data_type(), &DataType::Decimal128(38, 3));
-        assert!(overflowed.is_empty());
-        let (_, overflowed) = decimal_column(&[
-            Some(Decimal::MAX),
-            Some(d("0.0000000000000000000000000001")),
-        ])
-        .unwrap();
-        assert_eq!(overflowed, [0]);
     }
 }

@@ -9,6 +9,8 @@
 mod batch;
 mod columns;
 mod error;
+mod parallel;
+mod requirements;
 
 use pyo3::prelude::*;
 use serde_json::{json, Value};

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::finding::{Finding, RuleId, Status};
-use crate::model::{FinancialRecord, Project};
-use crate::money::{checked_add, Rates};
+use crate::model::{FinancialRecord, Project, SourceOfFunds};
+use crate::money::{checked_add, Money, Rates};
 use crate::period::{ReportingPeriod, YearMonth};
 use crate::policy::{Policy, PolicyStamp};
 
@@ -163,53 +163,146 @@ pub struct DeliveryReport {
     pub policy: Arc<PolicyStamp>,
 }
 
-/// Finds each record's project and its group key.
-struct Grouper<'a> {
-    by_id: HashMap<&'a str, &'a Project>,
-    group_by: GroupBy,
+impl GroupBy {
+    /// The project-table column (the core's CSV layout, [`crate::io::csv`]) that holds a
+    /// project's key for this grouping; `None` for the groupings a record decides
+    /// (project, source of funds, portfolio).
+    pub fn project_column(&self) -> Option<&'static str> {
+        match self {
+            GroupBy::Project | GroupBy::SourceOfFunds | GroupBy::Portfolio => None,
+            GroupBy::Donor | GroupBy::DonorCategory => Some("donors"),
+            other => Some(other.as_str()),
+        }
+    }
 }
 
-impl<'a> Grouper<'a> {
-    fn new(projects: &'a [Project], group_by: GroupBy) -> Self {
-        Grouper {
-            by_id: projects.iter().map(|p| (p.id.as_str(), p)).collect(),
+/// A financial record read in place, its project named by reference: what a reader of
+/// record columns hands to [`DeliverySums::add`] without building a [`FinancialRecord`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordRef<'a> {
+    pub project: &'a str,
+    pub month: YearMonth,
+    pub source: SourceOfFunds,
+    pub allocation: Money,
+    pub expenditure: Money,
+}
+
+impl<'a> From<&'a FinancialRecord> for RecordRef<'a> {
+    fn from(r: &'a FinancialRecord) -> Self {
+        RecordRef {
+            project: &r.project,
+            month: r.month,
+            source: r.source,
+            allocation: r.allocation,
+            expenditure: r.expenditure,
+        }
+    }
+}
+
+/// Each project's group key, by project id, for the groupings that read a project's
+/// attributes (unit, field office, country, region, donor, donor category, strategic
+/// objective); a project without the attribute is [`UNASSIGNED`].
+#[derive(Debug, Clone)]
+pub struct Groups<'a> {
+    group_by: GroupBy,
+    by_id: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> Groups<'a> {
+    /// The keys of `projects`.
+    pub fn of_projects(projects: &'a [Project], group_by: GroupBy) -> Self {
+        let key = |p: &'a Project| -> Option<&'a str> {
+            match group_by {
+                GroupBy::Unit => p.unit.as_deref(),
+                GroupBy::FieldOffice => p.field_office.as_deref(),
+                GroupBy::Country => p.country.as_deref(),
+                GroupBy::Region => p.region.map(|r| r.as_str()),
+                GroupBy::Donor => p.lead_donor().map(|d| d.name.as_str()),
+                GroupBy::DonorCategory => p.lead_donor().map(|d| d.category.as_str()),
+                GroupBy::StrategicObjective => p.strategic_objective.map(|s| s.as_str()),
+                GroupBy::Project | GroupBy::SourceOfFunds | GroupBy::Portfolio => None,
+            }
+        };
+        Groups {
             group_by,
+            by_id: projects
+                .iter()
+                .map(|p| (p.id.as_str(), key(p).unwrap_or(UNASSIGNED)))
+                .collect(),
         }
     }
 
-    /// The group of a record; `path` locates it for errors. Keys borrow from the inputs.
-    fn key<'r>(&'r self, r: &'r FinancialRecord, path: impl Fn() -> String) -> Result<&'r str> {
-        let project = || {
-            self.by_id
-                .get(r.project.as_str())
-                .copied()
-                .ok_or_else(|| Error::UnknownProject {
-                    path: format!("{}.project", path()),
-                    id: r.project.clone(),
-                })
-        };
-        let or_unassigned = |s: Option<&'r str>| s.unwrap_or(UNASSIGNED);
+    /// The keys of a project table's rows: each row's `id` and its cell in the grouping's
+    /// [`GroupBy::project_column`] (empty or blank: unassigned), read as the core's CSV
+    /// reader reads them. A bad cell is an error naming `projects[i].<column>`.
+    ///
+    /// ```
+    /// use tcrules::delivery::{GroupBy, Groups};
+    /// let rows = [("P1", Some("GENDER")), ("P2", None)];
+    /// assert!(Groups::of_cells(GroupBy::Unit, rows).is_ok());
+    /// let rows = [("P1", Some("USDOL|multi_bilateral;UNDP|united_nations"))];
+    /// assert!(Groups::of_cells(GroupBy::DonorCategory, rows).is_ok());
+    /// let e = Groups::of_cells(GroupBy::Region, [("P1", Some("atlantis"))]).unwrap_err();
+    /// assert_eq!(e.path(), "projects[0].region");
+    /// ```
+    pub fn of_cells(
+        group_by: GroupBy,
+        rows: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+    ) -> Result<Self> {
+        let column = group_by.project_column().unwrap_or_default();
+        let mut by_id = HashMap::new();
+        for (i, (id, cell)) in rows.into_iter().enumerate() {
+            let key = cell_key(group_by, cell.map(str::trim).filter(|c| !c.is_empty()))
+                .map_err(|e| e.at(&format!("projects[{i}].{column}")))?;
+            by_id.insert(id.trim(), key.unwrap_or(UNASSIGNED));
+        }
+        Ok(Groups { group_by, by_id })
+    }
+
+    /// The group of record `i`.
+    fn key<'r>(&self, i: usize, r: &RecordRef<'r>) -> Result<&'r str>
+    where
+        'a: 'r,
+    {
         Ok(match self.group_by {
-            GroupBy::Project => &r.project,
+            GroupBy::Project => r.project,
             GroupBy::SourceOfFunds => r.source.as_str(),
             GroupBy::Portfolio => "portfolio",
-            GroupBy::Unit => or_unassigned(project()?.unit.as_deref()),
-            GroupBy::FieldOffice => or_unassigned(project()?.field_office.as_deref()),
-            GroupBy::Country => or_unassigned(project()?.country.as_deref()),
-            GroupBy::Region => or_unassigned(project()?.region.map(|r| r.as_str())),
-            GroupBy::Donor => or_unassigned(project()?.lead_donor().map(|d| d.name.as_str())),
-            GroupBy::DonorCategory => {
-                or_unassigned(project()?.lead_donor().map(|d| d.category.as_str()))
-            }
-            GroupBy::StrategicObjective => {
-                or_unassigned(project()?.strategic_objective.map(|s| s.as_str()))
-            }
+            _ => self
+                .by_id
+                .get(r.project)
+                .copied()
+                .ok_or_else(|| Error::UnknownProject {
+                    path: format!("records[{i}].project"),
+                    id: r.project.to_owned(),
+                })?,
         })
     }
 }
 
+/// A project's key read from its cell, as [`crate::io::csv`] reads the column.
+fn cell_key(group_by: GroupBy, cell: Option<&str>) -> Result<Option<&str>> {
+    let Some(cell) = cell else { return Ok(None) };
+    Ok(match group_by {
+        GroupBy::Region => Some(cell.parse::<crate::model::Region>()?.as_str()),
+        GroupBy::StrategicObjective => {
+            Some(cell.parse::<crate::model::StrategicObjective>()?.as_str())
+        }
+        GroupBy::Donor | GroupBy::DonorCategory => {
+            let Some((name, category)) = crate::model::Donor::lead_entry(cell)? else {
+                return Ok(None);
+            };
+            Some(match group_by {
+                GroupBy::Donor => name,
+                _ => category.as_str(),
+            })
+        }
+        _ => Some(cell),
+    })
+}
+
 /// One record's amounts in US dollars, checked; error paths are relative to the record.
-fn record_usd(r: &FinancialRecord, rates: &Rates) -> Result<(Decimal, Decimal)> {
+fn record_usd(r: &RecordRef<'_>, rates: &Rates) -> Result<(Decimal, Decimal)> {
     r.allocation.non_negative("allocation")?;
     r.expenditure.non_negative("expenditure")?;
     Ok((
@@ -221,24 +314,6 @@ fn record_usd(r: &FinancialRecord, rates: &Rates) -> Result<(Decimal, Decimal)> 
 /// The path of record `i`, built only for an error.
 fn record_path(i: usize) -> impl Fn() -> String {
     move || format!("records[{i}]")
-}
-
-/// Allocation and expenditure summed record by record.
-trait Sums: Default + Copy {
-    /// Adds one record's US-dollar amounts; `Ok(false)` when these sums cannot hold them
-    /// exactly.
-    fn add(&mut self, allocation: Decimal, expenditure: Decimal) -> Result<bool>;
-    fn totals(&self) -> Totals;
-}
-
-impl Sums for Totals {
-    fn add(&mut self, allocation: Decimal, expenditure: Decimal) -> Result<bool> {
-        Totals::add(self, allocation, expenditure, "").map(|()| true)
-    }
-
-    fn totals(&self) -> Totals {
-        *self
-    }
 }
 
 /// A sum of non-negative decimals equal, digit for digit and scale for scale, to adding
@@ -265,7 +340,11 @@ impl ExactSum {
         if d.is_sign_negative() {
             return false;
         }
-        let (m, s) = (d.mantissa().unsigned_abs(), d.scale());
+        self.add_exact(d.mantissa().unsigned_abs(), d.scale())
+    }
+
+    /// Adds the non-zero `m·10^-s`; on `false` the sum is as it was.
+    fn add_exact(&mut self, m: u128, s: u32) -> bool {
         if self.mantissa == 0 {
             (self.mantissa, self.scale) = (m, s);
             return true;
@@ -274,19 +353,28 @@ impl ExactSum {
             0 => Some(m),
             _ => 10u128.checked_pow(by).and_then(|p| m.checked_mul(p)),
         };
-        if s > self.scale {
-            match up(self.mantissa, s - self.scale) {
-                Some(m) => (self.mantissa, self.scale) = (m, s),
-                None => return false,
-            }
-        }
-        match up(m, self.scale - s).and_then(|m| m.checked_add(self.mantissa)) {
+        let scale = self.scale.max(s);
+        let sum = up(self.mantissa, scale - self.scale)
+            .zip(up(m, scale - s))
+            .and_then(|(a, b)| a.checked_add(b));
+        match sum {
             Some(sum) if sum < Self::LIMIT => {
-                self.mantissa = sum;
+                (self.mantissa, self.scale) = (sum, scale);
                 true
             }
             _ => false,
         }
+    }
+
+    /// Adds the sum of later terms; `false` when the whole does not fit.
+    fn join(&mut self, later: &ExactSum) -> bool {
+        if later.mantissa == 0 {
+            if self.mantissa == 0 {
+                self.zero = later.zero;
+            }
+            return true;
+        }
+        self.add_exact(later.mantissa, later.scale)
     }
 
     fn decimal(&self) -> Decimal {
@@ -300,76 +388,202 @@ impl ExactSum {
     }
 }
 
-#[derive(Clone, Copy, Default)]
-struct ExactTotals(ExactSum, ExactSum);
+/// A running sum: exact in an integer while it can be ([`ExactSum`]), then `Decimal`,
+/// which is what adding one by one with `Decimal` gives in both cases.
+#[derive(Clone, Copy)]
+enum Sum {
+    Exact(ExactSum),
+    Decimal(Decimal),
+}
 
-impl Sums for ExactTotals {
-    fn add(&mut self, allocation: Decimal, expenditure: Decimal) -> Result<bool> {
-        Ok(self.0.add(allocation) && self.1.add(expenditure))
+impl Default for Sum {
+    fn default() -> Self {
+        Sum::Exact(ExactSum::default())
+    }
+}
+
+impl Sum {
+    fn add(&mut self, d: Decimal, path: &dyn Fn() -> String) -> Result<()> {
+        if let Sum::Exact(e) = self {
+            if e.add(d) {
+                return Ok(());
+            }
+            *self = Sum::Decimal(e.decimal());
+        }
+        if let Sum::Decimal(sum) = self {
+            *sum = checked_add(*sum, d, &path())?;
+        }
+        Ok(())
     }
 
-    fn totals(&self) -> Totals {
-        Totals {
-            allocation_usd: self.0.decimal(),
-            expenditure_usd: self.1.decimal(),
+    fn join(&mut self, later: &Sum) -> bool {
+        match (self, later) {
+            (Sum::Exact(a), Sum::Exact(b)) => a.join(b),
+            _ => false,
+        }
+    }
+
+    fn decimal(&self) -> Decimal {
+        match self {
+            Sum::Exact(e) => e.decimal(),
+            Sum::Decimal(d) => *d,
         }
     }
 }
 
-/// Each group's totals and record count in key order, and the whole's, over the records in
-/// `period`; `None` when `S` cannot hold the sums exactly.
-#[allow(clippy::type_complexity)]
-fn sum_groups<'a, S: Sums>(
-    records: &'a [FinancialRecord],
-    grouper: &'a Grouper<'a>,
+/// One group's running sums.
+#[derive(Clone, Copy, Default)]
+struct GroupSums {
+    allocation: Sum,
+    expenditure: Sum,
+    records: usize,
+}
+
+impl GroupSums {
+    fn add(&mut self, (a, e): (Decimal, Decimal), path: &dyn Fn() -> String) -> Result<()> {
+        self.records += 1;
+        self.allocation.add(a, path)?;
+        self.expenditure.add(e, path)
+    }
+
+    fn join(&mut self, later: &GroupSums) -> bool {
+        self.records += later.records;
+        self.allocation.join(&later.allocation) && self.expenditure.join(&later.expenditure)
+    }
+
+    fn delivery(&self, group: String) -> GroupDelivery {
+        let totals = Totals {
+            allocation_usd: self.allocation.decimal(),
+            expenditure_usd: self.expenditure.decimal(),
+        };
+        GroupDelivery {
+            group,
+            rate_percent: totals.rate_percent(),
+            totals,
+            records: self.records,
+        }
+    }
+}
+
+/// Delivery sums record by record, by group, over a reporting period: the engine of
+/// [`delivery`], open to readers that hold records as table columns ([`RecordRef`]).
+/// Consecutive runs of records may be summed apart and joined in order.
+///
+/// ```
+/// use tcrules::delivery::{DeliverySums, GroupBy, Groups, RecordRef};
+/// use tcrules::{model::SourceOfFunds, money::{Money, Rates}, period::ReportingPeriod, Policy};
+/// let groups = Groups::of_cells(GroupBy::Unit, [("P1", Some("GENDER"))]).unwrap();
+/// let mut sums = DeliverySums::new(&groups, ReportingPeriod::Year { year: 2005 });
+/// let usd = |s: &str| Money::usd(s.parse().unwrap());
+/// let r = RecordRef { project: "P1", month: "2005-03".parse().unwrap(), source: SourceOfFunds::Xbtc,
+///                     allocation: usd("400"), expenditure: usd("300") };
+/// sums.add(0, &r, &Rates::usd_only()).unwrap();
+/// let report = sums.report(&Policy::default());
+/// assert_eq!(report.groups[0].group, "GENDER");
+/// assert_eq!(report.groups[0].rate_percent.unwrap().to_string(), "75");
+/// ```
+pub struct DeliverySums<'g, 'a> {
+    groups: &'g Groups<'a>,
     period: ReportingPeriod,
-    rates: &Rates,
-) -> Result<Option<(Vec<(&'a str, (Totals, usize))>, (Totals, usize))>> {
-    // Each group's sums sit in a slot; groups are put in key order at the end.
-    let mut slots: HashMap<&str, usize> = HashMap::new();
-    let mut sums: Vec<(S, usize)> = Vec::new();
-    let mut total = (S::default(), 0usize);
-    // Records come project by project: the slot of the last project is reused, except
-    // by source of funds, which is not a project's attribute.
-    let by_project = grouper.group_by != GroupBy::SourceOfFunds;
-    let mut last: Option<(&str, usize)> = None;
-    for (i, r) in records.iter().enumerate() {
-        if !period.contains(r.month) {
-            continue;
+    slots: HashMap<&'a str, usize>,
+    sums: Vec<GroupSums>,
+    total: GroupSums,
+    /// The last record's project and its slot: records come project by project.
+    last: Option<(&'a str, usize)>,
+}
+
+impl<'g, 'a> DeliverySums<'g, 'a> {
+    /// No records yet.
+    pub fn new(groups: &'g Groups<'a>, period: ReportingPeriod) -> Self {
+        DeliverySums {
+            groups,
+            period,
+            slots: HashMap::new(),
+            sums: Vec::new(),
+            total: GroupSums::default(),
+            last: None,
+        }
+    }
+
+    /// Adds record `i` (its index names it in errors) when it falls in the period.
+    pub fn add(&mut self, i: usize, r: &RecordRef<'a>, rates: &Rates) -> Result<()> {
+        if !self.period.contains(r.month) {
+            return Ok(());
         }
         let path = record_path(i);
-        let (alloc, exp) = record_usd(r, rates).map_err(|e| e.at(&path()))?;
-        let slot = match last {
-            Some((id, slot)) if by_project && id == r.project => slot,
+        let usd = record_usd(r, rates).map_err(|e| e.at(&path()))?;
+        // The group of the last project is reused, except by source of funds, which is
+        // not a project's attribute.
+        let slot = match self.last {
+            Some((id, slot)) if id == r.project && self.groups.group_by != GroupBy::SourceOfFunds => slot,
             _ => {
-                let next = sums.len();
-                let slot = *slots.entry(grouper.key(r, &path)?).or_insert(next);
+                let next = self.sums.len();
+                let slot = *self.slots.entry(self.groups.key(i, r)?).or_insert(next);
                 if slot == next {
-                    sums.push(Default::default());
+                    self.sums.push(GroupSums::default());
                 }
-                last = Some((&r.project, slot));
+                self.last = Some((r.project, slot));
                 slot
             }
         };
-        let mut add = |(s, n): &mut (S, usize)| {
-            *n += 1;
-            s.add(alloc, exp).map_err(|e| e.at(&path()))
-        };
-        let in_group = sums.get_mut(slot).map_or(Ok(true), &mut add)?;
-        if !(in_group && add(&mut total)?) {
-            return Ok(None);
+        if let Some(g) = self.sums.get_mut(slot) {
+            g.add(usd, &path)?;
+        }
+        self.total.add(usd, &path)
+    }
+
+    /// Adds the sums of the records that follow this run's; `false` (and these sums
+    /// unusable) when the joined sums would differ from adding every record one by one,
+    /// which can happen only past `Decimal`'s 96 bits: sum those records in one run.
+    pub fn join(&mut self, later: DeliverySums<'g, 'a>) -> bool {
+        let mut exact = self.total.join(&later.total);
+        let mut order: Vec<(&'a str, usize)> = later.slots.into_iter().collect();
+        order.sort_unstable_by_key(|(_, slot)| *slot);
+        for (key, slot) in order {
+            let Some(theirs) = later.sums.get(slot) else { continue };
+            let next = self.sums.len();
+            let mine = *self.slots.entry(key).or_insert(next);
+            if mine == next {
+                self.sums.push(GroupSums::default());
+            }
+            exact &= self.sums.get_mut(mine).is_some_and(|g| g.join(theirs));
+        }
+        self.last = None;
+        exact
+    }
+
+    /// The report: groups in key order, the total, and the DLV findings of every group
+    /// and of the total.
+    pub fn report(self, policy: &Policy) -> DeliveryReport {
+        let group_by = self.groups.group_by;
+        let mut keys: Vec<(&str, usize)> = self.slots.into_iter().collect();
+        keys.sort_unstable();
+        let groups: Vec<GroupDelivery> = keys
+            .into_iter()
+            .map(|(k, slot)| {
+                let sums = self.sums.get(slot).copied().unwrap_or_default();
+                sums.delivery(k.to_owned())
+            })
+            .collect();
+        let total = self.total.delivery("total".to_owned());
+        let mut findings = Vec::new();
+        for g in &groups {
+            findings.extend(assess(g, group_by, policy));
+        }
+        if group_by != GroupBy::Portfolio {
+            findings.extend(assess(&total, GroupBy::Portfolio, policy));
+        }
+        let d = &policy.spec().delivery;
+        DeliveryReport {
+            period: self.period,
+            group_by,
+            groups,
+            total,
+            band_percent: [d.band_low_percent, d.band_high_percent],
+            findings,
+            policy: policy.stamp_arc(),
         }
     }
-    let mut keys: Vec<(&str, usize)> = slots.into_iter().collect();
-    keys.sort_unstable();
-    let groups = keys
-        .into_iter()
-        .map(|(k, slot)| {
-            let (s, n) = sums.get(slot).copied().unwrap_or_default();
-            (k, (s.totals(), n))
-        })
-        .collect();
-    Ok(Some((groups, (total.0.totals(), total.1))))
 }
 
 /// Delivery by `group_by` over `period`, with DLV findings for every group and the total.
@@ -402,40 +616,12 @@ pub fn delivery(
     policy: &Policy,
     rates: &Rates,
 ) -> Result<DeliveryReport> {
-    let grouper = Grouper::new(projects, group_by);
-    // Integer sums give the same totals faster; where they cannot, `Decimal` adds again.
-    let (groups, total) = match sum_groups::<ExactTotals>(records, &grouper, period, rates)? {
-        Some(sums) => sums,
-        None => sum_groups::<Totals>(records, &grouper, period, rates)?.unwrap_or_default(),
-    };
-    let row = |group: String, (totals, n): (Totals, usize)| GroupDelivery {
-        group,
-        rate_percent: totals.rate_percent(),
-        totals,
-        records: n,
-    };
-    let groups: Vec<GroupDelivery> = groups
-        .into_iter()
-        .map(|(k, sums)| row(k.to_owned(), sums))
-        .collect();
-    let total = row("total".to_owned(), total);
-    let mut findings = Vec::new();
-    for g in &groups {
-        findings.extend(assess(g, group_by, policy));
+    let groups = Groups::of_projects(projects, group_by);
+    let mut sums = DeliverySums::new(&groups, period);
+    for (i, r) in records.iter().enumerate() {
+        sums.add(i, &r.into(), rates)?;
     }
-    if group_by != GroupBy::Portfolio {
-        findings.extend(assess(&total, GroupBy::Portfolio, policy));
-    }
-    let d = &policy.spec().delivery;
-    Ok(DeliveryReport {
-        period,
-        group_by,
-        groups,
-        total,
-        band_percent: [d.band_low_percent, d.band_high_percent],
-        findings,
-        policy: policy.stamp_arc(),
-    })
+    Ok(sums.report(policy))
 }
 
 /// The DLV findings for one group's delivery: DLV-NO-ALLOCATION when nothing was
@@ -567,7 +753,7 @@ pub fn ytd_series(
     year: i32,
     rates: &Rates,
 ) -> Result<Vec<GroupSeries>> {
-    let grouper = Grouper::new(projects, group_by);
+    let groups = Groups::of_projects(projects, group_by);
     let mut monthly: BTreeMap<String, [Totals; 12]> = BTreeMap::new();
     let mut last_month = 0u32;
     for (i, r) in records.iter().enumerate() {
@@ -575,10 +761,9 @@ pub fn ytd_series(
             continue;
         }
         let path = record_path(i);
-        let (alloc, exp) = record_usd(r, rates).map_err(|e| e.at(&path()))?;
-        let months = monthly
-            .entry(grouper.key(r, &path)?.to_owned())
-            .or_default();
+        let r = RecordRef::from(r);
+        let (alloc, exp) = record_usd(&r, rates).map_err(|e| e.at(&path()))?;
+        let months = monthly.entry(groups.key(i, &r)?.to_owned()).or_default();
         let idx = r.month.month().saturating_sub(1) as usize;
         if let Some(t) = months.get_mut(idx) {
             t.add(alloc, exp, "").map_err(|e| e.at(&path()))?;

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Error, Result};
 use crate::money::{Money, Rates};
 
 macro_rules! snake_enum {
@@ -204,6 +205,45 @@ pub struct Donor {
     /// Whether the funds were mobilized locally, at the beneficiary country level (R6 §159).
     #[serde(default)]
     pub locally_mobilized: bool,
+}
+
+impl Donor {
+    /// One entry of a flat table's `donors` cell, `name|category[|local]`
+    /// ([`crate::io::csv`]): the name, category and whether the funds were mobilized
+    /// locally.
+    ///
+    /// ```
+    /// use tcrules::model::{Donor, DonorCategory};
+    /// let (name, category, local) = Donor::parse_entry("UNDP|united_nations|local").unwrap();
+    /// assert_eq!((name, category, local), ("UNDP", DonorCategory::UnitedNations, true));
+    /// assert_eq!(Donor::parse_entry("UNDP|mystery").unwrap_err().code(), "invalid_value");
+    /// ```
+    pub fn parse_entry(entry: &str) -> Result<(&str, DonorCategory, bool)> {
+        let mut parts = entry.split('|').map(str::trim);
+        let name = parts.next().unwrap_or_default();
+        let category = parts.next().unwrap_or_default().parse()?;
+        let locally_mobilized = match parts.next() {
+            None | Some("") => false,
+            Some("local") => true,
+            Some(other) => {
+                return Err(Error::invalid(
+                    "",
+                    format!("{other:?}: expected \"local\" or nothing"),
+                ))
+            }
+        };
+        Ok((name, category, locally_mobilized))
+    }
+
+    /// The lead (first) donor's name and category in a `donors` cell (entries joined by
+    /// `;`), `None` when it names none.
+    pub fn lead_entry(cell: &str) -> Result<Option<(&str, DonorCategory)>> {
+        let Some(first) = cell.split(';').map(str::trim).find(|s| !s.is_empty()) else {
+            return Ok(None);
+        };
+        let (name, category, _) = Donor::parse_entry(first)?;
+        Ok(Some((name, category)))
+    }
 }
 
 /// Part of a project's budget from one source of funds (R6 §61–62).

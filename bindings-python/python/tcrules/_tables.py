@@ -101,9 +101,15 @@ def _pandas(result: pa.Table, index: Any) -> Any:
     mapping = {
         pa.uint32(): pd.UInt32Dtype(),
         pa.bool_(): pd.BooleanDtype(),
-        pa.string(): pd.StringDtype(),
+        pa.string(): pd.StringDtype("pyarrow"),
     }
-    frame = result.to_pandas(types_mapper=mapping.get, date_as_object=True)
+
+    def dtype(t: pa.DataType) -> Any:
+        # Exact decimals stay Arrow decimals (items read back as ``Decimal``): a column of
+        # Python objects would cost more than the rules themselves.
+        return pd.ArrowDtype(t) if pa.types.is_decimal(t) else mapping.get(t)
+
+    frame = result.to_pandas(types_mapper=dtype, date_as_object=True)
     frame.index = index
     return frame
 

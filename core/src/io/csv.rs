@@ -217,21 +217,10 @@ fn project_row(r: &Row<'_>) -> Result<Project> {
     let donors = r
         .list("donors")
         .map(|d| {
-            let mut parts = d.split('|').map(str::trim);
-            let name = parts.next().unwrap_or_default().to_owned();
-            let category = r.enum_value("donors", parts.next().unwrap_or_default())?;
-            let locally_mobilized = match parts.next() {
-                None | Some("") => false,
-                Some("local") => true,
-                Some(other) => {
-                    return Err(Error::invalid(
-                        r.path("donors"),
-                        format!("{other:?}: expected \"local\" or nothing"),
-                    ))
-                }
-            };
+            let (name, category, locally_mobilized) =
+                Donor::parse_entry(d).map_err(|e| e.at(&r.path("donors")))?;
             Ok(Donor {
-                name,
+                name: name.to_owned(),
                 category,
                 locally_mobilized,
             })

@@ -1,0 +1,425 @@
+//! The requirements fast path: R6 §143 on every row of a project table, read from its
+//! columns and written straight into the result columns, the rows shared among the cores.
+//! Each row is [`tcrules::evaluation::classify`] on the row's dates and its budget in US
+//! dollars ([`tcrules::money::Rates::to_usd`]).
+
+use std::sync::Arc;
+
+use arrow_array::types::Decimal128Type;
+use arrow_array::{ArrayRef, BooleanArray, PrimitiveArray, RecordBatch, StringArray, UInt32Array};
+use arrow_buffer::{NullBuffer, OffsetBuffer};
+use rust_decimal::Decimal;
+use tcrules::evaluation::{self, DurationClass, Requirements};
+use tcrules::money::{Currency, Money, Rates};
+use tcrules::{Error, ErrorInfo, Policy};
+
+use crate::batch::{arrow_error, Input, Out};
+use crate::columns::{self, Dates, Decimals, Texts};
+use crate::parallel::{self, Split};
+
+/// The columns the requirements read, resolved once per batch.
+struct Inputs {
+    start: Dates,
+    end: Dates,
+    amount: Decimals,
+    currency: Option<Texts>,
+}
+
+impl Inputs {
+    fn new(input: &Input, batch: &RecordBatch) -> tcrules::Result<Self> {
+        Ok(Inputs {
+            start: Dates::new("start", input.required(batch, "start")?)?,
+            end: Dates::new("end", input.required(batch, "end")?)?,
+            amount: Decimals::new("budget_amount", input.required(batch, "budget_amount")?)?,
+            currency: input
+                .column(batch, "budget_currency")
+                .map(|a| Texts::new("budget_currency", a))
+                .transpose()?,
+        })
+    }
+
+    /// Row `i`'s requirements; `currencies` remembers the codes already read.
+    fn row(
+        &self,
+        i: usize,
+        currencies: &mut Currencies,
+        policy: &Policy,
+        rates: &Rates,
+    ) -> tcrules::Result<Requirements> {
+        let get = |d: &Dates, name| d.get(i, name)?.ok_or_else(|| columns::required(name));
+        let (start, end) = (get(&self.start, "start")?, get(&self.end, "end")?);
+        let amount = self
+            .amount
+            .get(i, "budget_amount")?
+            .ok_or_else(|| columns::required("budget_amount"))?;
+        let currency = match &self.currency {
+            None => Currency::USD,
+            Some(c) => currencies.read(
+                c.get(i)
+                    .ok_or_else(|| columns::required("budget_currency"))?,
+            )?,
+        };
+        let money = Money { amount, currency };
+        // The core names the money's `amount`; here the cell is the column.
+        money.non_negative("").map_err(|e| match e {
+            Error::Negative { value, .. } => Error::Negative {
+                path: "budget_amount".into(),
+                value,
+            },
+            other => other,
+        })?;
+        let usd = rates.to_usd(&money, "budget_currency")?;
+        evaluation::classify(start, end, usd, policy)
+    }
+}
+
+/// Currency codes already read in a column (a column holds a handful, row after row).
+#[derive(Default)]
+pub(crate) struct Currencies(Vec<(String, Currency)>);
+
+impl Currencies {
+    pub(crate) fn read(&mut self, code: &str) -> tcrules::Result<Currency> {
+        if let Some((_, c)) = self.0.iter().find(|(known, _)| known == code) {
+            return Ok(*c);
+        }
+        let c: Currency = code.parse().map_err(|e: Error| e.at("budget_currency"))?;
+        if self.0.len() < 32 {
+            self.0.push((code.to_owned(), c));
+        }
+        Ok(c)
+    }
+}
+
+/// The requirement columns, one slot per row; a row without requirements has no class
+/// and is null in every column. `budget_usd` is kept as each row's mantissa and scale
+/// until the column's scale is known.
+pub(crate) struct Columns {
+    months: Vec<u32>,
+    days: Vec<u32>,
+    class: Vec<Option<DurationClass>>,
+    mantissa: Vec<i128>,
+    scale: Vec<u32>,
+    mid_term: Vec<bool>,
+    reviews: Vec<u32>,
+    review_if_agreed: Vec<bool>,
+    independent: Vec<bool>,
+}
+
+/// The slots of some consecutive rows of [`Columns`].
+pub(crate) struct Slots<'a> {
+    months: &'a mut [u32],
+    days: &'a mut [u32],
+    class: &'a mut [Option<DurationClass>],
+    mantissa: &'a mut [i128],
+    scale: &'a mut [u32],
+    mid_term: &'a mut [bool],
+    reviews: &'a mut [u32],
+    review_if_agreed: &'a mut [bool],
+    independent: &'a mut [bool],
+}
+
+impl Columns {
+    pub(crate) fn new(n: usize) -> Self {
+        Columns {
+            months: vec![0; n],
+            days: vec![0; n],
+            class: vec![None; n],
+            mantissa: vec![0; n],
+            scale: vec![0; n],
+            mid_term: vec![false; n],
+            reviews: vec![0; n],
+            review_if_agreed: vec![false; n],
+            independent: vec![false; n],
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.class.len()
+    }
+
+    pub(crate) fn slots(&mut self) -> Slots<'_> {
+        Slots {
+            months: &mut self.months,
+            days: &mut self.days,
+            class: &mut self.class,
+            mantissa: &mut self.mantissa,
+            scale: &mut self.scale,
+            mid_term: &mut self.mid_term,
+            reviews: &mut self.reviews,
+            review_if_agreed: &mut self.review_if_agreed,
+            independent: &mut self.independent,
+        }
+    }
+
+    /// The Arrow columns, and the rows whose `budget_usd` does not fit 38 digits at the
+    /// column's scale (null there).
+    pub(crate) fn finish(mut self, out: &mut Out) -> tcrules::Result<Vec<usize>> {
+        let scale = parallel::parts(self.slots(), |_, s| s.largest_scale())?
+            .into_iter()
+            .max()
+            .unwrap_or(0);
+        let overflowed: Vec<usize> =
+            parallel::parts(self.slots(), |first, mut s| s.rescale(first, scale))?
+                .into_iter()
+                .flatten()
+                .collect();
+        let valid = NullBuffer::new(self.class.iter().map(Option::is_some).collect());
+        let number =
+            |v: Vec<u32>| -> ArrayRef { Arc::new(UInt32Array::new(v.into(), Some(valid.clone()))) };
+        let flag = |v: Vec<bool>| -> ArrayRef {
+            Arc::new(BooleanArray::new(
+                v.into_iter().collect(),
+                Some(valid.clone()),
+            ))
+        };
+        out.push("duration_months", number(self.months));
+        out.push("duration_days", number(self.days));
+        out.push("duration_class", classes(&self.class, valid.clone())?);
+        let budget_valid = self
+            .class
+            .iter()
+            .enumerate()
+            .map(|(i, c)| c.is_some() && overflowed.binary_search(&i).is_err());
+        let budget = PrimitiveArray::<Decimal128Type>::new(
+            self.mantissa.into(),
+            Some(NullBuffer::new(budget_valid.collect())),
+        )
+        .with_precision_and_scale(38, i8::try_from(scale).unwrap_or(i8::MAX))
+        .map_err(arrow_error)?;
+        out.push("budget_usd", Arc::new(budget));
+        out.push("mid_term_evaluation", flag(self.mid_term));
+        out.push("annual_reviews", number(self.reviews));
+        out.push("mid_term_review_if_agreed", flag(self.review_if_agreed));
+        out.push("independent_evaluation", flag(self.independent));
+        Ok(overflowed)
+    }
+}
+
+impl Slots<'_> {
+    /// Fills row `i` (of these slots).
+    pub(crate) fn set(&mut self, i: usize, r: &Requirements) {
+        let slots = (
+            self.months.get_mut(i),
+            self.days.get_mut(i),
+            self.class.get_mut(i),
+            self.mantissa.get_mut(i),
+            self.scale.get_mut(i),
+            self.mid_term.get_mut(i),
+            self.reviews.get_mut(i),
+            self.review_if_agreed.get_mut(i),
+            self.independent.get_mut(i),
+        );
+        if let (
+            Some(m),
+            Some(d),
+            Some(c),
+            Some(b),
+            Some(s),
+            Some(mt),
+            Some(n),
+            Some(ra),
+            Some(ie),
+        ) = slots
+        {
+            (*m, *d, *c) = (r.duration.months, r.duration.days, Some(r.class));
+            (*b, *s) = (r.budget_usd.mantissa(), r.budget_usd.scale());
+            (*mt, *n, *ra, *ie) = (
+                r.mid_term_evaluation,
+                r.annual_reviews,
+                r.mid_term_review_if_agreed,
+                r.independent_evaluation,
+            );
+        }
+    }
+
+    /// The largest scale a budget here needs (its scale without trailing zeros).
+    fn largest_scale(&self) -> u32 {
+        let mut largest = 0;
+        for ((m, s), c) in self.mantissa.iter().zip(&*self.scale).zip(&*self.class) {
+            // A value's own scale bounds its normalized one: normalize only what could
+            // raise the largest.
+            if c.is_some() && *s > largest {
+                let d = Decimal::try_from_i128_with_scale(*m, *s).unwrap_or_default();
+                largest = largest.max(d.normalize().scale());
+            }
+        }
+        largest
+    }
+
+    /// Every budget's mantissa at `scale`; the rows (numbered from `first`) that do not
+    /// fit 38 digits there.
+    fn rescale(&mut self, first: usize, scale: u32) -> Vec<usize> {
+        const LIMIT: i128 = 10_i128.pow(38);
+        let mut overflowed = Vec::new();
+        let rows = self.mantissa.iter_mut().zip(&*self.scale).zip(&*self.class);
+        for (i, ((m, s), c)) in rows.enumerate() {
+            if c.is_none() || *s == scale {
+                continue;
+            }
+            let exact = if *s < scale {
+                10_i128
+                    .checked_pow(scale - *s)
+                    .and_then(|f| m.checked_mul(f))
+            } else {
+                // Trailing zeros only: the column's scale holds every value.
+                10_i128.checked_pow(*s - scale).map(|f| *m / f)
+            };
+            match exact.filter(|m| m.abs() < LIMIT) {
+                Some(v) => *m = v,
+                None => {
+                    *m = 0;
+                    overflowed.push(first + i);
+                }
+            }
+        }
+        overflowed
+    }
+}
+
+impl Split for Slots<'_> {
+    fn len(&self) -> usize {
+        self.class.len()
+    }
+
+    fn split_at(self, mid: usize) -> (Self, Self) {
+        let (months, months2) = Split::split_at(self.months, mid);
+        let (days, days2) = Split::split_at(self.days, mid);
+        let (class, class2) = Split::split_at(self.class, mid);
+        let (mantissa, mantissa2) = Split::split_at(self.mantissa, mid);
+        let (scale, scale2) = Split::split_at(self.scale, mid);
+        let (mid_term, mid_term2) = Split::split_at(self.mid_term, mid);
+        let (reviews, reviews2) = Split::split_at(self.reviews, mid);
+        let (review_if_agreed, review_if_agreed2) = Split::split_at(self.review_if_agreed, mid);
+        let (independent, independent2) = Split::split_at(self.independent, mid);
+        (
+            Slots {
+                months,
+                days,
+                class,
+                mantissa,
+                scale,
+                mid_term,
+                reviews,
+                review_if_agreed,
+                independent,
+            },
+            Slots {
+                months: months2,
+                days: days2,
+                class: class2,
+                mantissa: mantissa2,
+                scale: scale2,
+                mid_term: mid_term2,
+                reviews: reviews2,
+                review_if_agreed: review_if_agreed2,
+                independent: independent2,
+            },
+        )
+    }
+}
+
+/// The `duration_class` column.
+fn classes(class: &[Option<DurationClass>], valid: NullBuffer) -> tcrules::Result<ArrayRef> {
+    let mut offsets = Vec::with_capacity(class.len() + 1);
+    let mut text = Vec::with_capacity(class.len() * 6);
+    offsets.push(0_i32);
+    for c in class {
+        text.extend_from_slice(c.map_or("", |c| c.as_str()).as_bytes());
+        offsets.push(i32::try_from(text.len()).map_err(|_| Error::TooLarge {
+            path: "duration_class".into(),
+            message: "more than 2 GiB of text in one column".into(),
+        })?);
+    }
+    let array = StringArray::try_new(OffsetBuffer::new(offsets.into()), text.into(), Some(valid))
+        .map_err(arrow_error)?;
+    Ok(Arc::new(array))
+}
+
+/// Requirements of every row from its columns, the rows shared among the cores: the
+/// requirement columns and each bad row's error.
+pub(crate) fn classify(
+    input: &Input,
+    policy: &Policy,
+    rates: &Rates,
+) -> tcrules::Result<(Columns, Vec<(usize, ErrorInfo)>)> {
+    let mut columns = Columns::new(input.batches.iter().map(RecordBatch::num_rows).sum());
+    let mut errors = Vec::new();
+    let mut rest = columns.slots();
+    let mut offset = 0;
+    for batch in &input.batches {
+        let (here, later) = rest.split_at(batch.num_rows());
+        let cells = Inputs::new(input, batch)?;
+        let found = parallel::parts(here, |first, mut part| {
+            let mut errors = Vec::new();
+            let mut currencies = Currencies::default();
+            for j in 0..part.len() {
+                match cells.row(first + j, &mut currencies, policy, rates) {
+                    Ok(r) => part.set(j, &r),
+                    Err(e) => errors.push((offset + first + j, e.info())),
+                }
+            }
+            errors
+        })?;
+        errors.extend(found.into_iter().flatten());
+        offset += batch.num_rows();
+        rest = later;
+    }
+    Ok((columns, errors))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::Array;
+    use arrow_schema::DataType;
+
+    fn requirements(budget_usd: &str) -> Requirements {
+        let d = |s: &str| s.parse().unwrap();
+        let usd = budget_usd.parse().unwrap();
+        evaluation::classify(d("2024-01-01"), d("2025-06-30"), usd, &Policy::default()).unwrap()
+    }
+
+    fn finish(budgets: &[Option<&str>]) -> (Out, Vec<usize>) {
+        let mut columns = Columns::new(budgets.len());
+        let mut slots = columns.slots();
+        for (i, b) in budgets.iter().enumerate() {
+            if let Some(b) = b {
+                slots.set(i, &requirements(b));
+            }
+        }
+        let mut out = Out::default();
+        let overflowed = columns.finish(&mut out).unwrap();
+        (out, overflowed)
+    }
+
+    #[test]
+    fn budget_usd_takes_the_largest_scale_its_values_need() {
+        let (out, overflowed) = finish(&[Some("350000.00"), Some("0.004"), None, Some("7.50")]);
+        assert!(overflowed.is_empty());
+        let budget = out.column("budget_usd").unwrap();
+        assert_eq!(budget.data_type(), &DataType::Decimal128(38, 3));
+        let budget = budget
+            .as_any()
+            .downcast_ref::<PrimitiveArray<Decimal128Type>>()
+            .unwrap();
+        assert_eq!(budget.values().to_vec(), [350_000_000, 4, 0, 7_500]);
+        assert_eq!(budget.null_count(), 1);
+        let class = out.column("duration_class").unwrap();
+        let class = class.as_any().downcast_ref::<StringArray>().unwrap();
+        assert_eq!(
+            class.iter().collect::<Vec<_>>(),
+            [Some("medium"), Some("medium"), None, Some("medium")]
+        );
+    }
+
+    #[test]
+    fn a_budget_past_38_digits_at_the_column_scale_is_reported() {
+        let max = Decimal::MAX.to_string();
+        let (out, overflowed) = finish(&[Some(&max), Some("0.0000000000000000000000000001")]);
+        assert_eq!(overflowed, [0]);
+        let budget = out.column("budget_usd").unwrap();
+        assert_eq!((budget.is_null(0), budget.is_null(1)), (true, false));
+        // The row keeps its requirements; only the amount is missing.
+        assert!(!out.column("duration_months").unwrap().is_null(0));
+    }
+}
