@@ -17,10 +17,8 @@ def requirements(table: Any, rates: dict[str, str]) -> Any:
 
 
 def delivery(projects: Any, records: Any, year: int, rates: dict[str, str]) -> pd.DataFrame:
-    """Delivery by unit: the package has no columnar delivery call, so the tables go
-    through `Portfolio.from_tables` (the core's CSV layout) and the JSON boundary."""
-    portfolio = tcrules.Portfolio.from_tables(projects=projects, records=records, rates=rates)
-    report = tcrules.delivery(portfolio, year, "unit")
+    """Delivery by unit: the records and projects tables as the user has them."""
+    report = tcrules.delivery_table(records, year, "unit", projects=projects, rates=rates)
     return pd.DataFrame({
         "group": [g.group for g in report.groups],
         "allocation_micro": [int(g.allocation_usd * MICRO) for g in report.groups],

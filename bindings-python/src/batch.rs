@@ -543,3 +543,36 @@ pub(crate) fn due_table<'py>(
     })?;
     PyRecordBatch::new(batch).into_pyarrow(py)
 }
+
+/// Delivery by `group_by` (a [`tcrules::delivery::GroupBy`] name) over `period` (JSON, as
+/// the core reads a reporting period) from a records table and, for the groupings that
+/// read a project's attributes, a projects table; the canonical JSON of the report.
+#[pyfunction]
+#[pyo3(signature = (records, projects, group_by, period, policy, rates))]
+pub(crate) fn delivery_table(
+    py: Python<'_>,
+    records: PyTable,
+    projects: Option<PyTable>,
+    group_by: &str,
+    period: &str,
+    policy: PyRef<'_, PyPolicy>,
+    rates: &str,
+) -> PyResult<String> {
+    let (records, projects) = (Input::new(records), projects.map(Input::new));
+    let policy = &policy.0;
+    detached(py, || {
+        let period = tcrules::io::json::from_str(period).map_err(|e| e.at("period"))?;
+        let report = crate::delivery::delivery(
+            &records,
+            projects.as_ref(),
+            group_by.parse()?,
+            period,
+            policy,
+            &read_rates(rates)?,
+        )?;
+        serde_json::to_string(&report).map_err(|e| Error::Io {
+            path: String::new(),
+            message: e.to_string(),
+        })
+    })
+}

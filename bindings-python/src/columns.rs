@@ -7,8 +7,6 @@
 //! | decimal | decimal128 (exact), integers, float64/float32 (from the shortest repr that round-trips; NaN and infinity rejected), text |
 //! | text | any string, dictionary or other type that casts to a string |
 
-use std::sync::Arc;
-
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Decimal128Type, Float32Type, Float64Type, Int64Type};
 use arrow_array::{Array, ArrayRef, Date32Array, PrimitiveArray, StringArray};
@@ -107,8 +105,9 @@ impl Dates {
                 .is_valid(i)
                 .then(|| {
                     let t = a.value(i);
-                    if t.rem_euclid(*per_day) == 0 {
-                        from_days(t.div_euclid(*per_day))
+                    let days = t.div_euclid(*per_day);
+                    if days.checked_mul(*per_day) == Some(t) {
+                        from_days(days)
                     } else {
                         Err(invalid(
                             path,
@@ -265,6 +264,10 @@ impl Texts {
         ))
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
     /// Row `i`'s text, trimmed; `None` when null or blank.
     pub(crate) fn get(&self, i: usize) -> Option<&str> {
         text(&self.0, i)
@@ -297,6 +300,7 @@ pub(crate) fn epoch_days(d: NaiveDate) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
     use arrow_array::{Float64Array, TimestampSecondArray};
 
     fn d(s: &str) -> Decimal {

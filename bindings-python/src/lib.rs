@@ -8,6 +8,7 @@
 
 mod batch;
 mod columns;
+mod delivery;
 mod error;
 mod parallel;
 mod requirements;
@@ -191,5 +192,6 @@ fn _tcrules(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(batch::evaluation_table, m)?)?;
     m.add_function(wrap_pyfunction!(batch::schedule_table, m)?)?;
     m.add_function(wrap_pyfunction!(batch::due_table, m)?)?;
+    m.add_function(wrap_pyfunction!(batch::delivery_table, m)?)?;
     Ok(())
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use arrow_array::types::Decimal128Type;
 use arrow_array::{ArrayRef, BooleanArray, PrimitiveArray, RecordBatch, StringArray, UInt32Array};
-use arrow_buffer::{NullBuffer, OffsetBuffer};
+use arrow_buffer::{BooleanBuffer, NullBuffer, OffsetBuffer};
 use rust_decimal::Decimal;
 use tcrules::evaluation::{self, DurationClass, Requirements};
 use tcrules::money::{Currency, Money, Rates};
@@ -42,7 +42,7 @@ impl Inputs {
     fn row(
         &self,
         i: usize,
-        currencies: &mut Currencies,
+        currencies: &mut Codes<Currency>,
         policy: &Policy,
         rates: &Rates,
     ) -> tcrules::Result<Requirements> {
@@ -54,10 +54,12 @@ impl Inputs {
             .ok_or_else(|| columns::required("budget_amount"))?;
         let currency = match &self.currency {
             None => Currency::USD,
-            Some(c) => currencies.read(
-                c.get(i)
-                    .ok_or_else(|| columns::required("budget_currency"))?,
-            )?,
+            Some(c) => currencies
+                .read(
+                    c.get(i)
+                        .ok_or_else(|| columns::required("budget_currency"))?,
+                )
+                .map_err(|e| e.at("budget_currency"))?,
         };
         let money = Money { amount, currency };
         // The core names the money's `amount`; here the cell is the column.
@@ -73,20 +75,37 @@ impl Inputs {
     }
 }
 
-/// Currency codes already read in a column (a column holds a handful, row after row).
-#[derive(Default)]
-pub(crate) struct Currencies(Vec<(String, Currency)>);
+/// Codes already read in a column (a column holds a handful, row after row), keyed by
+/// their bytes packed in an integer: a code is compared in one instruction.
+pub(crate) struct Codes<T>(Vec<(u64, T)>);
 
-impl Currencies {
-    pub(crate) fn read(&mut self, code: &str) -> tcrules::Result<Currency> {
-        if let Some((_, c)) = self.0.iter().find(|(known, _)| known == code) {
-            return Ok(*c);
+impl<T> Default for Codes<T> {
+    fn default() -> Self {
+        Codes(Vec::new())
+    }
+}
+
+impl<T: Copy + std::str::FromStr<Err = Error>> Codes<T> {
+    pub(crate) fn read(&mut self, code: &str) -> tcrules::Result<T> {
+        // Up to seven bytes and the length: no two codes share a key.
+        let key = (code.len() < 8).then(|| {
+            let mut bytes = [0_u8; 8];
+            for (b, c) in bytes.iter_mut().zip(code.bytes()) {
+                *b = c;
+            }
+            bytes[7] = code.len() as u8;
+            u64::from_le_bytes(bytes)
+        });
+        if let Some(k) = key {
+            if let Some((_, v)) = self.0.iter().find(|(known, _)| *known == k) {
+                return Ok(*v);
+            }
         }
-        let c: Currency = code.parse().map_err(|e: Error| e.at("budget_currency"))?;
-        if self.0.len() < 32 {
-            self.0.push((code.to_owned(), c));
+        let v: T = code.parse()?;
+        if let Some(k) = key.filter(|_| self.0.len() < 32) {
+            self.0.push((k, v));
         }
-        Ok(c)
+        Ok(v)
     }
 }
 
@@ -98,7 +117,7 @@ pub(crate) struct Columns {
     days: Vec<u32>,
     class: Vec<Option<DurationClass>>,
     mantissa: Vec<i128>,
-    scale: Vec<u32>,
+    scale: Vec<u8>,
     mid_term: Vec<bool>,
     reviews: Vec<u32>,
     review_if_agreed: Vec<bool>,
@@ -111,7 +130,7 @@ pub(crate) struct Slots<'a> {
     days: &'a mut [u32],
     class: &'a mut [Option<DurationClass>],
     mantissa: &'a mut [i128],
-    scale: &'a mut [u32],
+    scale: &'a mut [u8],
     mid_term: &'a mut [bool],
     reviews: &'a mut [u32],
     review_if_agreed: &'a mut [bool],
@@ -163,7 +182,8 @@ impl Columns {
                 .into_iter()
                 .flatten()
                 .collect();
-        let valid = NullBuffer::new(self.class.iter().map(Option::is_some).collect());
+        let class = &self.class;
+        let valid = NullBuffer::new(bits(class.len(), |i| class.get(i).is_some_and(Option::is_some)));
         let number =
             |v: Vec<u32>| -> ArrayRef { Arc::new(UInt32Array::new(v.into(), Some(valid.clone()))) };
         let flag = |v: Vec<bool>| -> ArrayRef {
@@ -175,15 +195,14 @@ impl Columns {
         out.push("duration_months", number(self.months));
         out.push("duration_days", number(self.days));
         out.push("duration_class", classes(&self.class, valid.clone())?);
-        let budget_valid = self
-            .class
-            .iter()
-            .enumerate()
-            .map(|(i, c)| c.is_some() && overflowed.binary_search(&i).is_err());
-        let budget = PrimitiveArray::<Decimal128Type>::new(
-            self.mantissa.into(),
-            Some(NullBuffer::new(budget_valid.collect())),
-        )
+        let budget_valid = if overflowed.is_empty() {
+            valid.clone()
+        } else {
+            NullBuffer::new(bits(class.len(), |i| {
+                class.get(i).is_some_and(Option::is_some) && overflowed.binary_search(&i).is_err()
+            }))
+        };
+        let budget = PrimitiveArray::<Decimal128Type>::new(self.mantissa.into(), Some(budget_valid))
         .with_precision_and_scale(38, i8::try_from(scale).unwrap_or(i8::MAX))
         .map_err(arrow_error)?;
         out.push("budget_usd", Arc::new(budget));
@@ -222,7 +241,8 @@ impl Slots<'_> {
         ) = slots
         {
             (*m, *d, *c) = (r.duration.months, r.duration.days, Some(r.class));
-            (*b, *s) = (r.budget_usd.mantissa(), r.budget_usd.scale());
+            // A `Decimal`'s scale is at most 28.
+            (*b, *s) = (r.budget_usd.mantissa(), r.budget_usd.scale() as u8);
             (*mt, *n, *ra, *ie) = (
                 r.mid_term_evaluation,
                 r.annual_reviews,
@@ -238,8 +258,8 @@ impl Slots<'_> {
         for ((m, s), c) in self.mantissa.iter().zip(&*self.scale).zip(&*self.class) {
             // A value's own scale bounds its normalized one: normalize only what could
             // raise the largest.
-            if c.is_some() && *s > largest {
-                let d = Decimal::try_from_i128_with_scale(*m, *s).unwrap_or_default();
+            if c.is_some() && u32::from(*s) > largest {
+                let d = Decimal::try_from_i128_with_scale(*m, u32::from(*s)).unwrap_or_default();
                 largest = largest.max(d.normalize().scale());
             }
         }
@@ -253,16 +273,15 @@ impl Slots<'_> {
         let mut overflowed = Vec::new();
         let rows = self.mantissa.iter_mut().zip(&*self.scale).zip(&*self.class);
         for (i, ((m, s), c)) in rows.enumerate() {
-            if c.is_none() || *s == scale {
+            let s = u32::from(*s);
+            if c.is_none() || s == scale {
                 continue;
             }
-            let exact = if *s < scale {
-                10_i128
-                    .checked_pow(scale - *s)
-                    .and_then(|f| m.checked_mul(f))
+            let exact = if s < scale {
+                10_i128.checked_pow(scale - s).and_then(|f| m.checked_mul(f))
             } else {
                 // Trailing zeros only: the column's scale holds every value.
-                10_i128.checked_pow(*s - scale).map(|f| *m / f)
+                10_i128.checked_pow(s - scale).map(|f| *m / f)
             };
             match exact.filter(|m| m.abs() < LIMIT) {
                 Some(v) => *m = v,
@@ -318,6 +337,11 @@ impl Split for Slots<'_> {
     }
 }
 
+/// A bitmap of `n` bits, packed 64 at a time.
+fn bits(n: usize, bit: impl FnMut(usize) -> bool) -> BooleanBuffer {
+    BooleanBuffer::collect_bool(n, bit)
+}
+
 /// The `duration_class` column.
 fn classes(class: &[Option<DurationClass>], valid: NullBuffer) -> tcrules::Result<ArrayRef> {
     let mut offsets = Vec::with_capacity(class.len() + 1);
@@ -351,7 +375,7 @@ pub(crate) fn classify(
         let cells = Inputs::new(input, batch)?;
         let found = parallel::parts(here, |first, mut part| {
             let mut errors = Vec::new();
-            let mut currencies = Currencies::default();
+            let mut currencies = Codes::default();
             for j in 0..part.len() {
                 match cells.row(first + j, &mut currencies, policy, rates) {
                     Ok(r) => part.set(j, &r),

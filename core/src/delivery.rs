@@ -505,6 +505,11 @@ impl<'g, 'a> DeliverySums<'g, 'a> {
         }
     }
 
+    /// The reporting period summed over.
+    pub fn period(&self) -> ReportingPeriod {
+        self.period
+    }
+
     /// Adds record `i` (its index names it in errors) when it falls in the period.
     pub fn add(&mut self, i: usize, r: &RecordRef<'a>, rates: &Rates) -> Result<()> {
         if !self.period.contains(r.month) {

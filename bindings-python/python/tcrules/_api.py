@@ -554,6 +554,44 @@ def delivery(portfolio: PortfolioLike, period: Period, group_by: str = "project"
     return DeliveryReport.from_json(out)
 
 
+def delivery_table(
+    records: Any,
+    period: Period,
+    group_by: str = "project",
+    *,
+    projects: Any = None,
+    rates: Rates | None = None,
+    policy: Policy | None = None,
+) -> DeliveryReport:
+    """:func:`delivery` straight from tables (pandas, polars, pyarrow or a list of dicts),
+    without building a portfolio: ``records`` with ``project``, ``month`` (``YYYY-MM``
+    text or a date), ``source``, ``currency``, ``allocation`` and ``expenditure`` (decimal,
+    integer, float or text; floats are read from their shortest repr); for the groupings
+    that read a project's attributes, ``projects`` with ``id`` and the grouping's column
+    (``unit``, ``field_office``, ``country``, ``region``, ``strategic_objective``, or
+    ``donors`` for ``donor`` and ``donor_category``). Amounts in other currencies need
+    ``rates`` (US dollars per unit).
+
+    The columns cross into the core as Arrow, with the GIL released, and the records are
+    summed on every core; the report is the same as :func:`delivery` gives for the same
+    rows. Only rows in ``period`` are read past their month; a bad cell in one of them
+    raises the error naming ``records[i].<column>``.
+
+    >>> import tcrules
+    >>> records = [
+    ...     {"project": "P1", "month": "2005-01", "source": "xbtc", "currency": "USD", "allocation": 100, "expenditure": 50},
+    ...     {"project": "P1", "month": "2005-02", "source": "xbtc", "currency": "USD", "allocation": 300, "expenditure": 250}]
+    >>> r = tcrules.delivery_table(records, 2005, "unit", projects=[{"id": "P1", "unit": "GENDER"}])
+    >>> [(g.group, g.rate_percent) for g in r.groups]
+    [('GENDER', Decimal('75'))]
+    """
+    tables = [None if t is None else _tables.to_arrow(t, _tables.kind_of(t)) for t in (records, projects)]
+    out = _native.delivery_table(
+        tables[0], tables[1], group_by, _dumps(_period(period)), _policy(policy), _rates_json(rates)
+    )
+    return DeliveryReport.from_json(json.loads(out))
+
+
 def delivery_series(portfolio: PortfolioLike, year: int, group_by: str = "portfolio", *, policy: Policy | None = None) -> DeliverySeries:
     """Year-to-date delivery by month for each group: the curve R6 §140's delivery
     control watches, with the policy's band to plot it against (``.plot()``)."""

@@ -79,8 +79,11 @@ def to_arrow(data: Any, kind: Kind) -> pa.Table:
     if kind == "batch":
         return pa.Table.from_batches([data])
     if kind == "polars":
+        import polars as pl
+
         try:
-            return data.to_arrow()
+            # The newest layout keeps polars' string views: no copy of the text.
+            return data.to_arrow(compat_level=pl.CompatLevel.newest())
         except Exception:
             return pa.table({c: _column(data[c].to_list()) for c in data.columns})
     if kind == "pandas":

@@ -24,6 +24,7 @@ __all__ = [
     "evaluation_table",
     "schedule_table",
     "due_table",
+    "delivery_table",
 ]
 
 __version__: str
@@ -60,3 +61,6 @@ def schedule_table(table: Any, policy: Policy, rates: str) -> Any: ...
 def due_table(
     table: Any, policy: Policy, rates: str, start: datetime.date, end: datetime.date
 ) -> Any: ...
+def delivery_table(
+    records: Any, projects: Any | None, group_by: str, period: str, policy: Policy, rates: str
+) -> str: ...

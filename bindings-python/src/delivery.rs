@@ -1,0 +1,204 @@
+//! Delivery from tables: a records table (and, for the groupings that read a project's
+//! attributes, a projects table) summed by [`tcrules::delivery::DeliverySums`] straight
+//! from their columns, the records shared among the cores.
+//!
+//! Records: `project`, `month` (`YYYY-MM` text, or a date), `source`, `currency`,
+//! `allocation`, `expenditure`, as the core's CSV layout has them. Only the rows in the
+//! period are read past their month.
+
+use arrow_array::RecordBatch;
+use chrono::Datelike;
+use tcrules::delivery::{DeliveryReport, DeliverySums, GroupBy, Groups, RecordRef};
+use tcrules::model::SourceOfFunds;
+use tcrules::money::{Currency, Money, Rates};
+use tcrules::period::{ReportingPeriod, YearMonth};
+use tcrules::{Error, Policy};
+
+use crate::batch::Input;
+use crate::columns::{self, Dates, Decimals, Texts};
+use crate::parallel;
+use crate::requirements::Codes;
+
+/// A `month` column: `YYYY-MM` text, or dates (their month).
+enum Months {
+    Text(Texts),
+    Dates(Dates),
+}
+
+impl Months {
+    fn get(&self, i: usize) -> tcrules::Result<YearMonth> {
+        match self {
+            Months::Text(t) => t
+                .get(i)
+                .ok_or_else(|| columns::required("month"))?
+                .parse()
+                .map_err(|e: Error| e.at("month")),
+            Months::Dates(d) => {
+                let date = d.get(i, "month")?.ok_or_else(|| columns::required("month"))?;
+                YearMonth::new(date.year(), date.month()).map_err(|e| e.at("month"))
+            }
+        }
+    }
+}
+
+/// The record columns of one batch.
+struct Records {
+    project: Texts,
+    month: Months,
+    source: Texts,
+    currency: Texts,
+    allocation: Decimals,
+    expenditure: Decimals,
+}
+
+impl Records {
+    fn new(input: &Input, batch: &RecordBatch) -> tcrules::Result<Self> {
+        let column = |name| input.required(batch, name).map_err(|e| e.at("records"));
+        let month = column("month")?;
+        Ok(Records {
+            project: Texts::new("project", column("project")?)?,
+            month: match Dates::new("month", month)? {
+                Dates::Text(_) => Months::Text(Texts::new("month", month)?),
+                dates => Months::Dates(dates),
+            },
+            source: Texts::new("source", column("source")?)?,
+            currency: Texts::new("currency", column("currency")?)?,
+            allocation: Decimals::new("allocation", column("allocation")?)?,
+            expenditure: Decimals::new("expenditure", column("expenditure")?)?,
+        })
+    }
+
+    /// Adds row `i` (record `offset + i` of the table) to `sums`.
+    fn add<'a>(
+        &'a self,
+        i: usize,
+        offset: usize,
+        sums: &mut DeliverySums<'_, 'a>,
+        cache: &mut Cache,
+        rates: &Rates,
+    ) -> tcrules::Result<()> {
+        let at = |e: Error| e.at(&format!("records[{}]", offset + i));
+        let month = self.month.get(i).map_err(at)?;
+        if !sums.period().contains(month) {
+            return Ok(());
+        }
+        let mut record = || -> tcrules::Result<RecordRef<'a>> {
+            let text = |t: &'a Texts, name| t.get(i).ok_or_else(|| columns::required(name));
+            let currency = cache
+                .currencies
+                .read(text(&self.currency, "currency")?)
+                .map_err(|e| e.at("currency"))?;
+            let money = |d: &Decimals, name| -> tcrules::Result<Money> {
+                let amount = d.get(i, name)?.ok_or_else(|| columns::required(name))?;
+                Ok(Money { amount, currency })
+            };
+            Ok(RecordRef {
+                project: text(&self.project, "project")?,
+                month,
+                source: cache
+                    .sources
+                    .read(text(&self.source, "source")?)
+                    .map_err(|e| e.at("source"))?,
+                allocation: money(&self.allocation, "allocation")?,
+                expenditure: money(&self.expenditure, "expenditure")?,
+            })
+        };
+        let record = record().map_err(at)?;
+        sums.add(offset + i, &record, rates)
+    }
+}
+
+/// Codes already read in a run of records.
+#[derive(Default)]
+struct Cache {
+    currencies: Codes<Currency>,
+    sources: Codes<SourceOfFunds>,
+}
+
+/// The projects' group keys (`id` and the grouping's column), for the groupings that
+/// read a project's attributes.
+fn groups<'a>(
+    group_by: GroupBy,
+    projects: Option<&'a [(Texts, Option<Texts>)]>,
+) -> tcrules::Result<Groups<'a>> {
+    if group_by.project_column().is_none() {
+        return Groups::of_cells(group_by, []);
+    }
+    let projects = projects.ok_or_else(|| Error::Invalid {
+        path: "projects".into(),
+        message: format!("delivery by {} reads the projects table", group_by.as_str()),
+    })?;
+    let mut rows = Vec::new();
+    for (ids, cells) in projects {
+        for i in 0..ids.len() {
+            let id = ids.get(i).ok_or_else(|| {
+                columns::required("id").at(&format!("projects[{}]", rows.len()))
+            })?;
+            rows.push((id, cells.as_ref().and_then(|c| c.get(i))));
+        }
+    }
+    Groups::of_cells(group_by, rows)
+}
+
+/// Delivery by `group_by` over `period` from the tables.
+pub(crate) fn delivery(
+    records: &Input,
+    projects: Option<&Input>,
+    group_by: GroupBy,
+    period: ReportingPeriod,
+    policy: &Policy,
+    rates: &Rates,
+) -> tcrules::Result<DeliveryReport> {
+    let project_columns = projects
+        .map(|p| {
+            p.batches
+                .iter()
+                .map(|b| {
+                    let id = p.required(b, "id").map_err(|e| e.at("projects"))?;
+                    let cells = group_by
+                        .project_column()
+                        .and_then(|c| p.column(b, c).map(|a| Texts::new(c, a)))
+                        .transpose()?;
+                    Ok((Texts::new("id", id)?, cells))
+                })
+                .collect::<tcrules::Result<Vec<_>>>()
+        })
+        .transpose()?;
+    let groups = groups(group_by, project_columns.as_deref())?;
+    let batches = records
+        .batches
+        .iter()
+        .map(|b| Records::new(records, b))
+        .collect::<tcrules::Result<Vec<_>>>()?;
+    // Runs of records summed on every core, joined in order; where joining would round
+    // differently from one pass (sums past 96 bits), one pass.
+    let mut sums = DeliverySums::new(&groups, period);
+    let mut offset = 0;
+    let mut exact = true;
+    for (batch, columns) in records.batches.iter().zip(&batches) {
+        let runs = parallel::ranges(batch.num_rows(), |range| {
+            let mut run = DeliverySums::new(&groups, period);
+            let mut cache = Cache::default();
+            for i in range {
+                columns.add(i, offset, &mut run, &mut cache, rates)?;
+            }
+            Ok::<_, Error>(run)
+        })?;
+        for run in runs {
+            exact &= sums.join(run?);
+        }
+        offset += batch.num_rows();
+    }
+    if !exact {
+        sums = DeliverySums::new(&groups, period);
+        let mut cache = Cache::default();
+        let mut offset = 0;
+        for (batch, columns) in records.batches.iter().zip(&batches) {
+            for i in 0..batch.num_rows() {
+                columns.add(i, offset, &mut sums, &mut cache, rates)?;
+            }
+            offset += batch.num_rows();
+        }
+    }
+    Ok(sums.report(policy))
+}
