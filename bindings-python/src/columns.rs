@@ -276,8 +276,20 @@ impl Texts {
 
 fn text(a: &StringArray, i: usize) -> Option<&str> {
     a.is_valid(i)
-        .then(|| a.value(i).trim())
+        .then(|| trim(a.value(i)))
         .filter(|s| !s.is_empty())
+}
+
+/// `s.trim()`, without its Unicode scan for the usual cell that starts and ends with a
+/// visible ASCII character.
+fn trim(s: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+    let b = s.as_bytes();
+    if visible(b.first()) && visible(b.last()) {
+        s
+    } else {
+        s.trim()
+    }
 }
 
 /// The column called `name` in `columns`, if the table has one.

@@ -245,6 +245,15 @@ impl std::str::FromStr for YearMonth {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
         let bad = || Error::invalid("", format!("{s:?} is not a month in the form YYYY-MM"));
+        // Read digit by digit: tables hold millions of these.
+        if let [y0, y1, y2, y3, b'-', m0, m1] = s.as_bytes() {
+            let digits = [y0, y1, y2, y3, m0, m1].map(|d| d.wrapping_sub(b'0'));
+            if digits.iter().all(|d| *d < 10) {
+                let [y0, y1, y2, y3, m0, m1] = digits.map(u32::from);
+                let year = (y0 * 1000 + y1 * 100 + y2 * 10 + y3) as i32;
+                return YearMonth::new(year, m0 * 10 + m1).map_err(|_| bad());
+            }
+        }
         let (y, m) = s.split_once('-').ok_or_else(bad)?;
         if y.len() != 4 || m.len() != 2 {
             return Err(bad());
