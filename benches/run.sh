@@ -27,7 +27,7 @@ echo "== Python peers, 1M rows (answers checked against tcrules' before timing)"
 for tool in tcrules-arrow tcrules-pandas tcrules-polars pandas polars zen-one zen-batch; do
   .venv/bin/python benches/peers/bench.py requirements "$tool"
 done
-for tool in tcrules-arrow pandas polars; do
+for tool in tcrules-arrow tcrules-pandas tcrules-polars pandas polars; do
   .venv/bin/python benches/peers/bench.py delivery "$tool"
 done
 

@@ -327,6 +327,18 @@ struct ExactSum {
     zero: Decimal,
 }
 
+/// 10^0 to 10^38: every scale step an `ExactSum` can take within `u128`.
+#[allow(clippy::indexing_slicing)] // `i` stays below the length, and this runs at compile time
+const POW10: [u128; 39] = {
+    let mut p = [1_u128; 39];
+    let mut i = 1;
+    while i < 39 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
 impl ExactSum {
     const LIMIT: u128 = 1 << 96;
 
@@ -351,7 +363,7 @@ impl ExactSum {
         }
         let up = |m: u128, by: u32| match by {
             0 => Some(m),
-            _ => 10u128.checked_pow(by).and_then(|p| m.checked_mul(p)),
+            _ => POW10.get(by as usize).and_then(|p| m.checked_mul(*p)),
         };
         let scale = self.scale.max(s);
         let sum = up(self.mantissa, scale - self.scale)
