@@ -58,7 +58,12 @@ def test_pandas_index_dtypes_and_input_columns_are_kept(rows: list[dict[str, Any
     assert list(out.index) == [10, 20, 30, 40, 50]
     assert out["category"].dtype == "category"
     assert list(out.columns[: len(df.columns)]) == list(df.columns)
-    assert str(out["duration_months"].dtype) == "UInt32"
+    # Result columns are Arrow-backed: exact decimals, nullable integers and flags.
+    assert str(out["duration_months"].dtype) == "uint32[pyarrow]"
+    assert str(out["independent_evaluation"].dtype) == "bool[pyarrow]"
+    assert str(out["budget_usd"].dtype).startswith("decimal128(38, ")
+    assert out.loc[10, "budget_usd"] == Decimal("350000") and out.loc[10, "annual_reviews"] == 0
+    assert out.loc[40, "duration_months"] is pd.NA and out.loc[40, "independent_evaluation"] is pd.NA
     assert out.loc[40, "error_code"] == "end_before_start"
     assert df.shape == (5, 7)  # the input is not modified
 

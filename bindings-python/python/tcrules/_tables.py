@@ -99,20 +99,12 @@ def _batch(table: pa.Table) -> pa.RecordBatch:
 
 
 def _pandas(result: pa.Table, index: Any) -> Any:
+    """Result columns as pandas columns backed by the Arrow memory itself (``ArrowDtype``:
+    ``uint32[pyarrow]``, ``bool[pyarrow]``, exact ``decimal128[pyarrow]`` whose items are
+    ``Decimal``, ...): no copy, and missing values are ``pd.NA``."""
     import pandas as pd
 
-    mapping = {
-        pa.uint32(): pd.UInt32Dtype(),
-        pa.bool_(): pd.BooleanDtype(),
-        pa.string(): pd.StringDtype("pyarrow"),
-    }
-
-    def dtype(t: pa.DataType) -> Any:
-        # Exact decimals stay Arrow decimals (items read back as ``Decimal``): a column of
-        # Python objects would cost more than the rules themselves.
-        return pd.ArrowDtype(t) if pa.types.is_decimal(t) else mapping.get(t)
-
-    frame = result.to_pandas(types_mapper=dtype, date_as_object=True)
+    frame = result.to_pandas(types_mapper=pd.ArrowDtype)
     frame.index = index
     return frame
 
