@@ -466,51 +466,80 @@ fn run(input: &Input, kind: Kind, policy: &Policy, rates: &str) -> tcrules::Resu
     out.finish()
 }
 
+/// Runs a project batch; with `views`, text columns come back as string views (what
+/// polars holds, so they cross without a copy).
 fn batch<'py>(
     py: Python<'py>,
     table: PyTable,
     kind: Kind,
     policy: &PyPolicy,
     rates: &str,
+    views: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let input = Input::new(table);
     let policy = &policy.0;
-    let batch = detached(py, || run(&input, kind, policy, rates))?;
+    let batch = detached(py, || {
+        let batch = run(&input, kind, policy, rates)?;
+        if views {
+            as_views(batch)
+        } else {
+            Ok(batch)
+        }
+    })?;
     PyRecordBatch::new(batch).into_pyarrow(py)
+}
+
+/// The batch with its text columns as string views.
+fn as_views(batch: RecordBatch) -> tcrules::Result<RecordBatch> {
+    let mut out = Out::default();
+    for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
+        let column = match column.data_type() {
+            DataType::Utf8 => arrow_cast::cast(column, &DataType::Utf8View).map_err(arrow_error)?,
+            _ => Arc::clone(column),
+        };
+        out.push(field.name(), column);
+    }
+    out.finish()
 }
 
 /// Evaluation requirements of every row (the `classify` fast path) as a pyarrow
 /// RecordBatch of result columns, one row per input row.
 #[pyfunction]
+#[pyo3(signature = (table, policy, rates, views = false))]
 pub(crate) fn requirements_table<'py>(
     py: Python<'py>,
     table: PyTable,
     policy: PyRef<'py, PyPolicy>,
     rates: &str,
+    views: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    batch(py, table, Kind::Requirements, &policy, rates)
+    batch(py, table, Kind::Requirements, &policy, rates, views)
 }
 
 /// Requirements, findings and schedule of every row.
 #[pyfunction]
+#[pyo3(signature = (table, policy, rates, views = false))]
 pub(crate) fn evaluation_table<'py>(
     py: Python<'py>,
     table: PyTable,
     policy: PyRef<'py, PyPolicy>,
     rates: &str,
+    views: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    batch(py, table, Kind::Evaluation, &policy, rates)
+    batch(py, table, Kind::Evaluation, &policy, rates, views)
 }
 
 /// The evaluation schedule of every row.
 #[pyfunction]
+#[pyo3(signature = (table, policy, rates, views = false))]
 pub(crate) fn schedule_table<'py>(
     py: Python<'py>,
     table: PyTable,
     policy: PyRef<'py, PyPolicy>,
     rates: &str,
+    views: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    batch(py, table, Kind::Schedule, &policy, rates)
+    batch(py, table, Kind::Schedule, &policy, rates, views)
 }
 
 /// Evaluations falling due from `start` to `end` (inclusive) across the table's projects,

@@ -659,7 +659,8 @@ def _rates_json(rates: Rates | None) -> str:
 def _project_batch(fn: Any, data: Any, rates: Rates | None, policy: Policy | None) -> Any:
     kind = _tables.kind_of(data)
     table = _tables.to_arrow(data, kind)
-    result = pa.Table.from_batches([fn(table, _policy(policy), _rates_json(rates))])
+    # polars holds text as string views: those cross back without a copy.
+    result = pa.Table.from_batches([fn(table, _policy(policy), _rates_json(rates), views=kind == "polars")])
     return _tables.merge(data, kind, result)
 
 
