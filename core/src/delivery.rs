@@ -8,10 +8,11 @@
 //! Over 100 % is a legitimate value and is flagged. Thresholds are compared exactly, by
 //! cross-multiplication; `rate_percent` is rounded to four decimal places for reporting.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rust_decimal::{Decimal, RoundingStrategy};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -205,7 +206,7 @@ impl<'a> From<&'a FinancialRecord> for RecordRef<'a> {
 #[derive(Debug, Clone)]
 pub struct Groups<'a> {
     group_by: GroupBy,
-    by_id: HashMap<&'a str, &'a str>,
+    by_id: FxHashMap<&'a str, &'a str>,
 }
 
 impl<'a> Groups<'a> {
@@ -250,7 +251,7 @@ impl<'a> Groups<'a> {
         rows: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
     ) -> Result<Self> {
         let column = group_by.project_column().unwrap_or_default();
-        let mut by_id = HashMap::new();
+        let mut by_id = FxHashMap::default();
         for (i, (id, cell)) in rows.into_iter().enumerate() {
             let key = cell_key(group_by, cell.map(str::trim).filter(|c| !c.is_empty()))
                 .map_err(|e| e.at(&format!("projects[{i}].{column}")))?;
@@ -497,7 +498,7 @@ impl GroupSums {
 pub struct DeliverySums<'g, 'a> {
     groups: &'g Groups<'a>,
     period: ReportingPeriod,
-    slots: HashMap<&'a str, usize>,
+    slots: FxHashMap<&'a str, usize>,
     sums: Vec<GroupSums>,
     total: GroupSums,
     /// The last record's project and its slot: records come project by project.
@@ -510,7 +511,7 @@ impl<'g, 'a> DeliverySums<'g, 'a> {
         DeliverySums {
             groups,
             period,
-            slots: HashMap::new(),
+            slots: FxHashMap::default(),
             sums: Vec::new(),
             total: GroupSums::default(),
             last: None,
