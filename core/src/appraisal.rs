@@ -14,13 +14,12 @@
 use std::fmt;
 use std::sync::Arc;
 
-use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::evaluation::{self, Due, Requirements};
-use crate::finding::{Finding, RuleId, Severity, Status};
+use crate::finding::{Finding, RuleId, Severity, Status, Text};
 use crate::model::{
     sum_usd, BudgetLine, BudgetPurpose, Constituent, ConstituentInvolvement, GovernanceKind,
     Proposal, Stages,
@@ -217,7 +216,9 @@ fn validate(p: &Proposal) -> Result<()> {
         .enumerate()
     {
         if let Some(b) = &pe.budget {
-            b.non_negative(&format!("evaluation_plan.planned[{i}].budget"))?;
+            // The path is built only for an error.
+            b.non_negative("")
+                .map_err(|e| e.at(&format!("evaluation_plan.planned[{i}].budget")))?;
         }
     }
     Ok(())
@@ -249,27 +250,30 @@ fn verdict(findings: &[Finding]) -> Verdict {
 /// from the policy, credit 1 for a pass, ½ for a warning, 0 for a fail; rounded half up.
 fn score(findings: &[Finding], policy: &Policy) -> u32 {
     let weights = &policy.spec().appraisal.weights;
-    let half = Decimal::new(5, 1);
-    let (mut earned, mut total) = (Decimal::ZERO, Decimal::ZERO);
+    // Exact integers in half credits (u32 weights over any slice fit u128 many times over;
+    // saturating only so that no input can panic).
+    let (mut earned, mut total) = (0u128, 0u128);
     for f in findings {
-        let credit = match f.status {
-            Status::Pass => Decimal::ONE,
-            Status::Warning => half,
-            Status::Fail => Decimal::ZERO,
+        let half_credits = match f.status {
+            Status::Pass => 2,
+            Status::Warning => 1,
+            Status::Fail => 0,
             Status::NotApplicable => continue,
         };
-        let weight = Decimal::from(weights.get(&f.severity).copied().unwrap_or(0));
-        // At most a few dozen u32 weights: far inside Decimal's range.
-        total += weight;
-        earned += weight * credit;
+        let weight = u128::from(weights.get(&f.severity).copied().unwrap_or(0));
+        total = total.saturating_add(2 * weight);
+        earned = earned.saturating_add(half_credits * weight);
     }
-    if total.is_zero() {
+    if total == 0 {
         return 100;
     }
-    (earned * Decimal::ONE_HUNDRED / total)
-        .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
-        .to_u32()
-        .unwrap_or(100)
+    // round(100 × earned / total), halves up: floor((200 × earned + total) / (2 × total)).
+    let rounded = earned
+        .saturating_mul(200)
+        .saturating_add(total)
+        .checked_div(total.saturating_mul(2))
+        .unwrap_or(100);
+    u32::try_from(rounded).unwrap_or(100)
 }
 
 /// The exact US-dollar sum of the budget lines, or of those with `purpose`.
@@ -303,7 +307,7 @@ struct Check<'a> {
     policy: &'a Policy,
     rule: RuleId,
     missing: Vec<String>,
-    problems: Vec<String>,
+    problems: Vec<Text>,
 }
 
 impl<'a> Check<'a> {
@@ -329,37 +333,53 @@ impl<'a> Check<'a> {
         }
     }
 
-    fn problem(&mut self, problem: impl Into<String>) {
+    fn problem(&mut self, problem: impl Into<Text>) {
         self.problems.push(problem.into());
     }
 
     /// The finding of a check whose whole section is missing.
-    fn absent(mut self, path: &str, help: &str) -> Finding {
+    fn absent(mut self, path: &str, help: &'static str) -> Finding {
         self.missing(path);
-        self.finish(String::new(), help)
+        self.finish("", help)
     }
 
     /// A pass saying `pass` when nothing is missing or wanting; otherwise a fail naming
     /// the missing fields first, then the problems, with `help` on how to fix them.
-    fn finish(self, pass: impl Into<String>, help: impl Into<String>) -> Finding {
+    fn finish(self, pass: impl Into<Text>, help: impl Into<Text>) -> Finding {
+        self.finish_with(|| pass, help)
+    }
+
+    /// [`Check::finish`] with a pass message that is written only for a pass.
+    fn finish_with<T: Into<Text>>(
+        self,
+        pass: impl FnOnce() -> T,
+        help: impl Into<Text>,
+    ) -> Finding {
         let Check {
             policy,
             rule,
             missing,
-            problems,
+            mut problems,
         } = self;
         if missing.is_empty() && problems.is_empty() {
-            return Finding::new(policy, rule, Status::Pass, pass);
+            return Finding::new(policy, rule, Status::Pass, pass());
         }
-        let mut parts = Vec::with_capacity(problems.len() + 1);
-        match missing.as_slice() {
-            [] => {}
-            [one] => parts.push(format!("not evaluated: field {one} missing")),
-            many => parts.push(format!("not evaluated: fields {} missing", many.join(", "))),
+        let not_evaluated = match missing.as_slice() {
+            [] => None,
+            [one] => Some(format!("not evaluated: field {one} missing")),
+            many => Some(format!("not evaluated: fields {} missing", many.join(", "))),
+        };
+        if let Some(m) = not_evaluated {
+            problems.insert(0, m.into());
         }
-        parts.extend(problems);
-        let f = Finding::new(policy, rule, Status::Fail, parts.join("; ")).help(help);
-        missing.into_iter().fold(f, Finding::missing)
+        // A single part is the message as it is.
+        let message = match problems.as_mut_slice() {
+            [one] => std::mem::take(one),
+            parts => Text::from(parts.join("; ")),
+        };
+        let mut f = Finding::new(policy, rule, Status::Fail, message).help(help);
+        f.missing = missing;
+        f
     }
 }
 
@@ -411,15 +431,15 @@ fn results(p: &Proposal, policy: &Policy) -> Finding {
     c.require("results.objective", filled(&r.objective));
     c.require("results.outcomes", !r.outcomes.is_empty());
     let mut indicators = 0usize;
+    // Paths are built only for what is missing.
     for (i, o) in r.outcomes.iter().enumerate() {
-        let at = format!("results.outcomes[{i}]");
         for (field, empty) in [
             ("statement", o.statement.trim().is_empty()),
             ("outputs", o.outputs.is_empty()),
             ("indicators", o.indicators.is_empty()),
         ] {
             if empty {
-                c.missing(format!("{at}.{field}"));
+                c.missing(format!("results.outcomes[{i}].{field}"));
             }
         }
         for (j, ind) in o.indicators.iter().enumerate() {
@@ -430,15 +450,15 @@ fn results(p: &Proposal, policy: &Policy) -> Finding {
                 ("means_of_verification", &ind.means_of_verification),
             ] {
                 if !filled(value) {
-                    c.missing(format!("{at}.indicators[{j}].{field}"));
+                    c.missing(format!("results.outcomes[{i}].indicators[{j}].{field}"));
                 }
             }
         }
     }
     c.require("results.risks", !r.risks.is_empty());
     c.require("results.assumptions", !r.assumptions.is_empty());
-    c.finish(
-        format!(
+    c.finish_with(
+        || format!(
             "results framework complete: {} outcome(s) with outputs, {indicators} indicator(s) with baseline, target and means of verification, risks and assumptions stated",
             r.outcomes.len()
         ),
@@ -467,8 +487,8 @@ fn monitoring_evaluation(
         return Ok(c.finish(String::new(), HELP));
     };
     let evaluation_lines = budget_usd(lines, Some(BudgetPurpose::Evaluation), rates)?;
-    let mut summary = String::new();
-    let mut helps: Vec<String> = Vec::new();
+    let mut summary = Text::default();
+    let mut helps: Vec<Text> = Vec::new();
     for f in evaluation::plan_checks(req, plan, "evaluation_plan", policy, rates)? {
         if f.rule == RuleId::EvalDuration {
             summary = f.message;
@@ -487,7 +507,7 @@ fn monitoring_evaluation(
         f.missing.into_iter().for_each(|m| c.missing(m));
         c.problem(f.message);
         let help = if f.rule == RuleId::EvalBudget {
-            Some(BUDGET_HELP.to_owned())
+            Some(Text::from(BUDGET_HELP))
         } else {
             f.help
         };
@@ -496,37 +516,52 @@ fn monitoring_evaluation(
         }
     }
     let help = if helps.is_empty() {
-        HELP.to_owned()
+        Text::from(HELP)
     } else {
-        helps.join("; ")
+        Text::from(helps.join("; "))
     };
-    Ok(c.finish(
-        format!("the M&E plan meets the evaluation rules: {summary}"),
+    let mut f = c.finish_with(
+        || format!("the M&E plan meets the evaluation rules: {summary}"),
         help,
-    )
-    .fact("duration", req.duration.to_string())
-    .fact("class", req.class.as_str())
-    .fact("budget_usd", req.budget_usd)
-    .fact(
-        "threshold_usd",
-        policy.spec().evaluation.independent_threshold_usd,
-    )
-    .fact("independent_evaluation", req.independent_evaluation)
-    .fact("evaluation_budget_lines_usd", evaluation_lines))
+    );
+    // In place, room made once: a chain of `fact` calls moves the finding for each fact.
+    let facts = &mut f.facts;
+    facts.reserve(6);
+    facts.insert("duration", req.duration.to_string());
+    facts.insert("class", req.class.as_str());
+    facts.insert("budget_usd", req.budget_usd);
+    let threshold = policy.spec().evaluation.independent_threshold_usd;
+    facts.insert("threshold_usd", threshold);
+    facts.insert("independent_evaluation", req.independent_evaluation);
+    facts.insert("evaluation_budget_lines_usd", evaluation_lines);
+    Ok(f)
 }
 
 /// A stage of the project cycle: its field name, the names of its facts for each
-/// constituent (`government.design`, in [`Constituent::ALL`] order), and how to read it.
-type Stage = (&'static str, [&'static str; 3], fn(&Stages) -> bool);
+/// constituent (`employers.design`, in the order of those names), and how to read it.
+type Stage = (
+    &'static str,
+    [(Constituent, &'static str); 3],
+    fn(&Stages) -> bool,
+);
 
 macro_rules! stage {
     ($field:ident) => {
         (
             stringify!($field),
             [
-                concat!("government.", stringify!($field)),
-                concat!("employers.", stringify!($field)),
-                concat!("workers.", stringify!($field)),
+                (
+                    Constituent::Employers,
+                    concat!("employers.", stringify!($field)),
+                ),
+                (
+                    Constituent::Government,
+                    concat!("government.", stringify!($field)),
+                ),
+                (
+                    Constituent::Workers,
+                    concat!("workers.", stringify!($field)),
+                ),
             ],
             |s| s.$field,
         )
@@ -543,13 +578,18 @@ const ROLE_STAGES: [Stage; 3] = [
 ];
 
 /// Records whether each constituent took part in each of `stages`, as facts.
-fn stage_facts(f: Finding, ci: &ConstituentInvolvement, stages: &[Stage]) -> Finding {
-    stages.iter().fold(f, |f, (_, names, took_part)| {
-        Constituent::ALL
-            .iter()
-            .zip(names)
-            .fold(f, |f, (who, name)| f.fact(name, took_part(ci.of(*who))))
-    })
+fn stage_facts(mut f: Finding, ci: &ConstituentInvolvement, stages: &[Stage]) -> Finding {
+    // Constituent by constituent, in the order of the fact names, so that most facts go
+    // at the end of the list; in place, as a chain of `fact` calls moves the finding.
+    f.facts.reserve(stages.len() * Constituent::ALL.len());
+    for i in 0..Constituent::ALL.len() {
+        for (_, facts, took_part) in stages {
+            if let Some((who, name)) = facts.get(i) {
+                f.facts.insert(*name, took_part(ci.of(*who)));
+            }
+        }
+    }
+    f
 }
 
 fn tri_consult(p: &Proposal, policy: &Policy) -> Finding {
@@ -559,17 +599,18 @@ fn tri_consult(p: &Proposal, policy: &Policy) -> Finding {
         return c.absent("constituents", HELP);
     };
     for who in Constituent::ALL {
-        let lacking: Vec<String> = CONSULT_STAGES
-            .iter()
-            .filter(|(_, _, took_part)| !took_part(ci.of(*who)))
-            .map(|(name, _, _)| name.replace('_', " "))
-            .collect();
+        // "needs assessment or design", written in one go.
+        let mut lacking = String::new();
+        for (name, _, took_part) in &CONSULT_STAGES {
+            if !took_part(ci.of(*who)) {
+                if !lacking.is_empty() {
+                    lacking.push_str(" or ");
+                }
+                lacking.extend(name.chars().map(|ch| if ch == '_' { ' ' } else { ch }));
+            }
+        }
         if !lacking.is_empty() {
-            c.problem(format!(
-                "{} did not take part in {}",
-                who.label(),
-                lacking.join(" or ")
-            ));
+            c.problem(format!("{} did not take part in {lacking}", who.label()));
         }
     }
     let f = c.finish(
@@ -601,18 +642,18 @@ fn tri_governance(p: &Proposal, policy: &Policy) -> Finding {
     let Some(g) = &p.governance else {
         return c.absent("governance", HELP);
     };
-    let named = g
-        .name
-        .as_deref()
-        .map(|n| format!(" ({n})"))
-        .unwrap_or_default();
+    // " (name)" when the body has one, written straight into each message.
+    let (open, name, close) = g.name.as_deref().map_or(("", "", ""), |n| (" (", n, ")"));
     if g.kind == GovernanceKind::NonTripartite {
         c.problem(format!(
-            "the project is overseen by a non-tripartite body{named}"
+            "the project is overseen by a non-tripartite body{open}{name}{close}"
         ));
     }
-    c.finish(format!("overseen by a {}{named}", g.kind.label()), HELP)
-        .fact("kind", g.kind.as_str())
+    c.finish_with(
+        || format!("overseen by a {}{open}{name}{close}", g.kind.label()),
+        HELP,
+    )
+    .fact("kind", g.kind.as_str())
 }
 
 fn tri_roles(p: &Proposal, policy: &Policy) -> Finding {
@@ -750,8 +791,8 @@ fn gender_indicators(p: &Proposal, policy: &Policy) -> Finding {
             offenders.join(", ")
         ));
     }
-    c.finish(
-        format!("all {counting} indicator(s) that count people are disaggregated by sex"),
+    c.finish_with(
+        || format!("all {counting} indicator(s) that count people are disaggregated by sex"),
         HELP,
     )
     .fact("counts_people", counting)
@@ -770,22 +811,18 @@ fn gender_marker(p: &Proposal, policy: &Policy) -> Finding {
     // OECD DAC (2016) minimum criteria: a score of 1 or 2 rests on an explicit gender
     // equality objective backed by at least one gender-specific indicator of its own.
     let backing = p.results.as_ref().map(|r| {
-        let objectives: Vec<_> = r.outcomes.iter().filter(|o| o.gender_equality).collect();
-        let indicators = objectives
-            .iter()
+        let objectives = || r.outcomes.iter().filter(|o| o.gender_equality);
+        let indicators = objectives()
             .flat_map(|o| &o.indicators)
             .filter(|i| i.gender_specific)
             .count();
-        (objectives.len(), indicators)
+        (objectives().count(), indicators)
     });
-    let (pass, help) = if marker == 0 {
+    let help = if marker == 0 {
         if !filled(&g.marker_justification) {
             c.problem("marker 0: gender equality is not targeted and no justification is given");
         }
-        (
-            "marker 0 (not targeted), with a justification".to_owned(),
-            "make gender equality an explicit objective with a gender-specific indicator and raise the marker, or justify marker 0 in gender.marker_justification",
-        )
+        "make gender equality an explicit objective with a gender-specific indicator and raise the marker, or justify marker 0 in gender.marker_justification"
     } else {
         match backing {
             None => c.missing("results"),
@@ -803,13 +840,16 @@ fn gender_marker(p: &Proposal, policy: &Policy) -> Finding {
         if marker == 2 && !g.principal_objective {
             c.problem("marker 2 claimed but gender equality is not stated as the principal objective, without which the project would not exist");
         }
-        let (objectives, indicators) = backing.unwrap_or_default();
-        (
-            format!("marker {marker} backed by {objectives} gender equality objective(s) and {indicators} gender-specific indicator(s)"),
-            "mark at least one outcome as a gender equality objective and give it a gender-specific indicator (for marker 2, also make gender equality the principal objective), or lower the marker",
-        )
+        "mark at least one outcome as a gender equality objective and give it a gender-specific indicator (for marker 2, also make gender equality the principal objective), or lower the marker"
     };
-    let f = c.finish(pass, help).fact("marker", u32::from(marker));
+    let pass = || -> Text {
+        let (objectives, indicators) = backing.unwrap_or_default();
+        match marker {
+            0 => "marker 0 (not targeted), with a justification".into(),
+            _ => format!("marker {marker} backed by {objectives} gender equality objective(s) and {indicators} gender-specific indicator(s)").into(),
+        }
+    };
+    let f = c.finish_with(pass, help).fact("marker", u32::from(marker));
     match backing {
         Some((objectives, indicators)) => f
             .fact("gender_objectives", objectives)
@@ -846,11 +886,13 @@ fn gender_budget(
     if gender_usd.is_zero() {
         c.problem("no resources are allocated to gender-specific outputs or activities");
     }
-    Ok(c.finish(
-        format!(
-            "{} allocated to gender-specific outputs or activities",
-            usd(gender_usd)
-        ),
+    Ok(c.finish_with(
+        || {
+            format!(
+                "{} allocated to gender-specific outputs or activities",
+                usd(gender_usd)
+            )
+        },
         HELP,
     )
     .fact("gender_budget_usd", gender_usd))
@@ -889,11 +931,13 @@ fn partnership(p: &Proposal, policy: &Policy, tripartism_met: bool) -> Finding {
     if !tripartism_met {
         c.problem("the tripartite consultation requirement (APR-TRI-CONSULT) is not met");
     }
-    c.finish(
-        format!(
-            "partner {} screened for acceptability, and the tripartite requirements are met",
-            pp.partner
-        ),
+    c.finish_with(
+        || {
+            format!(
+                "partner {} screened for acceptability, and the tripartite requirements are met",
+                pp.partner
+            )
+        },
         HELP,
     )
     .fact("acceptability_screened", pp.acceptability_screened)
@@ -908,10 +952,12 @@ mod tests {
 
     #[test]
     fn stage_fact_names_are_constituent_dot_stage() {
-        for (stage, names, _) in CONSULT_STAGES.iter().chain(&ROLE_STAGES) {
-            for (who, name) in Constituent::ALL.iter().zip(names) {
+        for (stage, facts, _) in CONSULT_STAGES.iter().chain(&ROLE_STAGES) {
+            for (who, name) in facts {
                 assert_eq!(*name, format!("{who}.{stage}"));
             }
+            assert!(facts.is_sorted_by_key(|(_, name)| *name));
+            assert_eq!(facts.len(), Constituent::ALL.len());
         }
     }
 

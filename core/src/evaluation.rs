@@ -9,12 +9,14 @@
 //! budget of over US$350,000 have been subjected to an independent evaluation at least once
 //! during the programme or project cycle."
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::finding::{Finding, RuleId, Status};
+use crate::finding::{Finding, RuleId, Status, Text};
 use crate::model::{EvaluationKind, EvaluationPlan, Project};
 use crate::money::Rates;
 use crate::period::{anniversaries, anniversary_count, midpoint, Duration};
@@ -178,15 +180,17 @@ impl Requirements {
         due
     }
 
-    fn summary(&self) -> String {
+    /// What is required, in words; fixed wording is not copied.
+    fn summary(&self) -> Text {
         match self.class {
-            DurationClass::Short => "final evaluation on completion".to_owned(),
-            DurationClass::Medium => "mid-term evaluation and final evaluation".to_owned(),
+            DurationClass::Short => "final evaluation on completion".into(),
+            DurationClass::Medium => "mid-term evaluation and final evaluation".into(),
             DurationClass::Long => format!(
                 "{} annual review{}, a mid-term review if agreed in the evaluation plan, and a final evaluation",
                 self.annual_reviews,
                 if self.annual_reviews == 1 { "" } else { "s" }
-            ),
+            )
+            .into(),
         }
     }
 }
@@ -256,24 +260,29 @@ pub fn check_plan(
     rates: &Rates,
 ) -> Result<Vec<Finding>> {
     let e = &policy.spec().evaluation;
-    let findings = plan_checks(req, plan, plan_path, policy, rates)?;
-    Ok(findings
-        .into_iter()
-        .map(|f| match f.rule {
-            RuleId::EvalDuration => f
-                .fact("start", req.start)
-                .fact("end", req.end)
-                .fact("duration_months", req.duration.months)
-                .fact("duration_days", req.duration.days)
-                .fact("class", req.class.as_str())
-                .fact("final_only_below_months", e.final_only_below_months)
-                .fact("mid_term_up_to_months", e.mid_term_up_to_months),
-            RuleId::EvalIndependent => f
-                .fact("budget_usd", req.budget_usd)
-                .fact("threshold_usd", e.independent_threshold_usd),
-            _ => f,
-        })
-        .collect())
+    let mut findings = plan_checks(req, plan, plan_path, policy, rates)?;
+    // In place, room made once: a chain of `fact` calls moves the finding for each fact.
+    for f in &mut findings {
+        let facts = &mut f.facts;
+        match f.rule {
+            RuleId::EvalDuration => {
+                facts.reserve(7);
+                facts.insert("start", req.start);
+                facts.insert("end", req.end);
+                facts.insert("duration_months", req.duration.months);
+                facts.insert("duration_days", req.duration.days);
+                facts.insert("class", req.class.as_str());
+                facts.insert("final_only_below_months", e.final_only_below_months);
+                facts.insert("mid_term_up_to_months", e.mid_term_up_to_months);
+            }
+            RuleId::EvalIndependent => {
+                facts.insert("budget_usd", req.budget_usd);
+                facts.insert("threshold_usd", e.independent_threshold_usd);
+            }
+            _ => {}
+        }
+    }
+    Ok(findings)
 }
 
 /// The findings of [`check_plan`] without the facts of EVAL-DURATION and
@@ -388,8 +397,10 @@ fn evaluation_budget(
             .filter(|(_, pe)| pe.independence.is_independent())
             .filter_map(|(i, pe)| pe.budget.as_ref().map(|b| (i, b))),
         rates,
-        &format!("{plan_path}.planned"),
-    )?;
+        "",
+    )
+    // The path is built only for an error.
+    .map_err(|e| e.at(&format!("{plan_path}.planned")))?;
     let f = if budgeted > Decimal::ZERO {
         Finding::new(
             policy,
@@ -500,10 +511,17 @@ pub struct ProjectEvaluation {
 /// assert_eq!(row.error.unwrap().code, "end_before_start");
 /// ```
 pub fn evaluate(project: &Project, policy: &Policy, rates: &Rates) -> ProjectEvaluation {
-    evaluate_at(project, policy, rates, "")
+    evaluate_at(project, policy, rates, None)
 }
 
-fn evaluate_at(project: &Project, policy: &Policy, rates: &Rates, path: &str) -> ProjectEvaluation {
+/// Evaluates the project at `index` in a list (errors then say `projects[index]`), or a
+/// project on its own.
+fn evaluate_at(
+    project: &Project,
+    policy: &Policy,
+    rates: &Rates,
+    index: Option<usize>,
+) -> ProjectEvaluation {
     let result = project.validate().and_then(|()| {
         let req = requirements(project, policy, rates)?;
         let plan = project.evaluation_plan.as_ref();
@@ -525,13 +543,20 @@ fn evaluate_at(project: &Project, policy: &Policy, rates: &Rates, path: &str) ->
                 .is_some_and(|p| p.mid_term_review_agreed);
             row.schedule = req.schedule(agreed);
             row.requirements = Some(req);
-            let subject = format!("project {}", project.id);
-            row.findings = findings
-                .into_iter()
-                .map(|f| f.subject(subject.clone()))
-                .collect();
+            // One subject shared by the project's findings.
+            let subject = Text::from(Arc::<str>::from(format!("project {}", project.id)));
+            row.findings = findings;
+            for f in &mut row.findings {
+                f.subject = Some(subject.clone());
+            }
         }
-        Err(e) => row.error = Some(e.at(path).info()),
+        Err(e) => {
+            let e = match index {
+                Some(i) => e.at(&format!("projects[{i}]")),
+                None => e,
+            };
+            row.error = Some(e.info());
+        }
     }
     row
 }
@@ -556,7 +581,7 @@ pub fn evaluate_all(
     projects
         .iter()
         .enumerate()
-        .map(|(i, p)| evaluate_at(p, policy, rates, &format!("projects[{i}]")))
+        .map(|(i, p)| evaluate_at(p, policy, rates, Some(i)))
         .collect()
 }
 

@@ -1,11 +1,15 @@
 //! Findings: what every rule returns. A finding says which rule decided, how, on which
 //! facts, under which policy edition, and where the rule comes from.
 
+use std::borrow::Borrow;
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::policy::{Policy, PolicyStamp};
 
@@ -204,8 +208,26 @@ impl From<Option<rust_decimal::Decimal>> for Fact {
 }
 impl From<chrono::NaiveDate> for Fact {
     fn from(v: chrono::NaiveDate) -> Self {
-        Fact::Text(v.to_string())
+        Fact::Text(iso_date(v))
     }
+}
+
+/// `YYYY-MM-DD`, as chrono writes a date, but straight into a string of the right size for
+/// the years 0 to 9999; chrono's own form (with a sign) for any other.
+fn iso_date(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let year = match u32::try_from(date.year()) {
+        Ok(year) if year <= 9999 => year,
+        _ => return date.to_string(),
+    };
+    let digit = |n: u32| char::from_digit(n % 10, 10).unwrap_or('0');
+    let mut s = String::with_capacity(10);
+    s.extend([year / 1000, year / 100, year / 10, year].map(digit));
+    s.push('-');
+    s.extend([date.month() / 10, date.month()].map(digit));
+    s.push('-');
+    s.extend([date.day() / 10, date.day()].map(digit));
+    s
 }
 
 impl fmt::Display for Fact {
@@ -215,6 +237,381 @@ impl fmt::Display for Fact {
             Fact::Int(i) => write!(f, "{i}"),
             Fact::Text(s) => f.write_str(s),
         }
+    }
+}
+
+/// The text of a finding (message, help, citation, subject, fact name). Reads like a
+/// `String` (it derefs to `str`, has [`Text::as_str`], and serializes as a JSON string)
+/// but does not copy what is fixed: a rule's wording stays a `&'static str` and a policy's
+/// citation is shared with the policy, so building a finding allocates only for what it
+/// formats.
+///
+/// ```
+/// use tcrules::finding::Text;
+/// let t = Text::from("R6 §143");
+/// assert_eq!(t, "R6 §143");
+/// assert_eq!(t.as_str(), "R6 §143");
+/// assert_eq!(serde_json::to_string(&t).unwrap(), "\"R6 §143\"");
+/// assert_eq!(String::from(Text::from(format!("{} project", 24))), "24 project");
+/// ```
+#[derive(Clone)]
+pub struct Text(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Static(&'static str),
+    Shared(Arc<str>),
+    Owned(String),
+}
+
+impl Text {
+    /// The text as a string slice.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Repr::Static(s) => s,
+            Repr::Shared(s) => s,
+            Repr::Owned(s) => s,
+        }
+    }
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text(Repr::Static(""))
+    }
+}
+
+impl Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+/// Lets maps keyed by `Text` be read with a `&str`.
+impl Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&'static str> for Text {
+    fn from(s: &'static str) -> Self {
+        Text(Repr::Static(s))
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text(Repr::Owned(s))
+    }
+}
+
+/// Copies: a borrowed string may not outlive the finding.
+impl From<&String> for Text {
+    fn from(s: &String) -> Self {
+        Text(Repr::Owned(s.clone()))
+    }
+}
+
+impl From<std::borrow::Cow<'static, str>> for Text {
+    fn from(s: std::borrow::Cow<'static, str>) -> Self {
+        match s {
+            std::borrow::Cow::Borrowed(s) => Text(Repr::Static(s)),
+            std::borrow::Cow::Owned(s) => Text(Repr::Owned(s)),
+        }
+    }
+}
+
+impl From<Arc<str>> for Text {
+    fn from(s: Arc<str>) -> Self {
+        Text(Repr::Shared(s))
+    }
+}
+
+impl From<Text> for String {
+    fn from(t: Text) -> Self {
+        match t.0 {
+            Repr::Owned(s) => s,
+            Repr::Static(s) => s.to_owned(),
+            Repr::Shared(s) => s.as_ref().to_owned(),
+        }
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Text {}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Text {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<Text> for str {
+    fn eq(&self, other: &Text) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<Text> for &str {
+    fn eq(&self, other: &Text) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl PartialEq<Text> for String {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialOrd for Text {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Text {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl Hash for Text {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Text::from)
+    }
+}
+
+/// The schema of a string, so schemas read the same as with `String` fields.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Text {
+    fn inline_schema() -> bool {
+        String::inline_schema()
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        String::schema_name()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        String::schema_id()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        String::json_schema(generator)
+    }
+}
+
+/// The values a finding compared, by name, in name order: a JSON object. Reads like the
+/// `BTreeMap<String, Fact>` it replaces (`facts["budget_usd"]`, [`Facts::get`],
+/// [`Facts::iter`]) but is one small sorted vector: a finding has a handful of facts, and
+/// building and dropping a tree for each finding was a large share of a rule's time.
+///
+/// ```
+/// use tcrules::{Fact, finding::Facts};
+/// let mut facts = Facts::default();
+/// facts.insert("threshold_usd", "350000");
+/// facts.insert("budget_usd", "412000");
+/// assert_eq!(facts["budget_usd"], Fact::Text("412000".into()));
+/// assert_eq!(facts.keys().collect::<Vec<_>>(), ["budget_usd", "threshold_usd"]);
+/// assert_eq!(serde_json::to_string(&facts).unwrap(), r#"{"budget_usd":"412000","threshold_usd":"350000"}"#);
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Facts(Vec<(Text, Fact)>);
+
+impl Facts {
+    /// Sets the value of `name`, returning the value it replaces.
+    pub fn insert(&mut self, name: impl Into<Text>, value: impl Into<Fact>) -> Option<Fact> {
+        let (name, value) = (name.into(), value.into());
+        // A fact named after the last one is appended after a single comparison.
+        if self.0.last().is_none_or(|(last, _)| *last < name) {
+            self.0.push((name, value));
+            return None;
+        }
+        match self.position(&name) {
+            Ok(i) => self
+                .0
+                .get_mut(i)
+                .map(|(_, old)| std::mem::replace(old, value)),
+            Err(i) => {
+                self.0.insert(i, (name, value));
+                None
+            }
+        }
+    }
+
+    /// Makes room for `additional` more facts.
+    pub fn reserve(&mut self, additional: usize) {
+        self.0.reserve(additional);
+    }
+
+    /// The value of `name`.
+    pub fn get(&self, name: &str) -> Option<&Fact> {
+        let i = self.position(name).ok()?;
+        self.0.get(i).map(|(_, v)| v)
+    }
+
+    /// Whether there is a fact called `name`.
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.position(name).is_ok()
+    }
+
+    /// How many facts there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Names and values in name order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Text, &Fact)> + ExactSizeIterator {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    /// Names in order.
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Text> + ExactSizeIterator {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    /// Values in name order.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Fact> + ExactSizeIterator {
+        self.0.iter().map(|(_, v)| v)
+    }
+
+    fn position(&self, name: &str) -> std::result::Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(name))
+    }
+}
+
+/// The value of a fact known to be there; like a map's index, it panics when it is not.
+impl std::ops::Index<&str> for Facts {
+    type Output = Fact;
+    #[allow(clippy::panic)] // A caller's bug, as with `BTreeMap`'s index; rules use `get`.
+    fn index(&self, name: &str) -> &Fact {
+        match self.get(name) {
+            Some(v) => v,
+            None => panic!("no fact named {name:?}"),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Facts {
+    type Item = (&'a Text, &'a Fact);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (Text, Fact)>,
+        fn(&'a (Text, Fact)) -> (&'a Text, &'a Fact),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl IntoIterator for Facts {
+    type Item = (Text, Fact);
+    type IntoIter = std::vec::IntoIter<(Text, Fact)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<K: Into<Text>, V: Into<Fact>> FromIterator<(K, V)> for Facts {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        let mut facts = Facts::default();
+        for (k, v) in iter {
+            facts.insert(k, v);
+        }
+        facts
+    }
+}
+
+impl fmt::Debug for Facts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Facts {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Facts {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        // Through the map it replaces: same errors, and a repeated name keeps its last value.
+        BTreeMap::<String, Fact>::deserialize(deserializer).map(Facts::from_iter)
+    }
+}
+
+/// The schema of the map it replaces.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Facts {
+    fn inline_schema() -> bool {
+        BTreeMap::<String, Fact>::inline_schema()
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        BTreeMap::<String, Fact>::schema_name()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        BTreeMap::<String, Fact>::schema_id()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        BTreeMap::<String, Fact>::json_schema(generator)
     }
 }
 
@@ -240,52 +637,52 @@ pub struct Finding {
     pub severity: Severity,
     /// What the finding is about (`project P-12`, `outcome 1a`, ...), when not obvious.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
+    pub subject: Option<Text>,
     /// For a programme officer.
-    pub message: String,
+    pub message: Text,
     /// The values compared: value, threshold, dates.
     #[serde(default)]
-    pub facts: BTreeMap<String, Fact>,
+    pub facts: Facts,
     /// Paths of input fields the rule needed and did not get.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
     /// How to fix a failing check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub help: Option<String>,
+    pub help: Option<Text>,
     /// Where the rule comes from, e.g. `R6 §143`.
-    pub citation: String,
+    pub citation: Text,
     /// The policy edition that produced it.
     pub policy: Arc<PolicyStamp>,
 }
 
 impl Finding {
     /// A finding for `rule` with the policy's severity and citation.
-    pub fn new(policy: &Policy, rule: RuleId, status: Status, message: impl Into<String>) -> Self {
-        let meta = policy.rule(rule);
+    pub fn new(policy: &Policy, rule: RuleId, status: Status, message: impl Into<Text>) -> Self {
+        let (severity, citation) = policy.severity_and_citation(rule);
         Finding {
             rule,
             status,
-            severity: meta.severity,
+            severity,
             subject: None,
             message: message.into(),
-            facts: BTreeMap::new(),
+            facts: Facts::default(),
             missing: Vec::new(),
             help: None,
-            citation: meta.citation.clone(),
+            citation,
             policy: policy.stamp_arc(),
         }
     }
 
     /// Adds a compared value.
     #[must_use]
-    pub fn fact(mut self, name: &str, value: impl Into<Fact>) -> Self {
-        self.facts.insert(name.to_owned(), value.into());
+    pub fn fact(mut self, name: impl Into<Text>, value: impl Into<Fact>) -> Self {
+        self.facts.insert(name, value);
         self
     }
 
     /// Names the subject.
     #[must_use]
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
+    pub fn subject(mut self, subject: impl Into<Text>) -> Self {
         self.subject = Some(subject.into());
         self
     }
@@ -299,7 +696,7 @@ impl Finding {
 
     /// Says how to fix it.
     #[must_use]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub fn help(mut self, help: impl Into<Text>) -> Self {
         self.help = Some(help.into());
         self
     }
@@ -322,6 +719,73 @@ mod tests {
             assert_eq!(id.as_str().parse::<RuleId>().unwrap(), *id);
         }
         assert!("EVAL-NOPE".parse::<RuleId>().is_err());
+    }
+
+    #[test]
+    fn facts_read_and_serialize_like_the_map_they_replace() {
+        let entries: [(&str, Fact); 5] = [
+            ("threshold_usd", "350000".into()),
+            ("budget_usd", "412000".into()),
+            ("workers.design", true.into()),
+            ("employers.design", false.into()),
+            ("budget_usd", "1".into()),
+        ];
+        let (mut facts, mut map) = (Facts::default(), BTreeMap::new());
+        for (name, value) in entries {
+            assert_eq!(
+                facts.insert(name, value.clone()),
+                map.insert(name.to_owned(), value)
+            );
+        }
+        assert_eq!(facts.len(), map.len());
+        assert!(facts.keys().eq(map.keys()));
+        assert!(facts.values().eq(map.values()));
+        assert_eq!(facts["budget_usd"], Fact::Text("1".into()));
+        assert_eq!(facts.get("nope"), None);
+        assert!(facts.contains_key("workers.design") && !facts.contains_key("workers"));
+        let json = serde_json::to_string(&facts).unwrap();
+        assert_eq!(json, serde_json::to_string(&map).unwrap());
+        assert_eq!(format!("{facts:?}"), format!("{map:?}"));
+        assert_eq!(serde_json::from_str::<Facts>(&json).unwrap(), facts);
+        // A repeated name keeps its last value, as in the map.
+        let twice: Facts = serde_json::from_str(r#"{"a": 1, "a": 2}"#).unwrap();
+        assert_eq!(
+            twice.iter().collect::<Vec<_>>(),
+            [(&Text::from("a"), &Fact::Int(2))]
+        );
+    }
+
+    #[test]
+    fn text_reads_like_a_string() {
+        let shared = Text::from(Arc::<str>::from("R6 §143"));
+        let owned = Text::from("R6 §143".to_owned());
+        assert_eq!(shared, owned);
+        assert_eq!(shared, "R6 §143");
+        assert_eq!("R6 §143", shared);
+        assert_eq!("R6 §143".to_owned(), Text::from(&"R6 §143".to_owned()));
+        assert_eq!(Text::from(std::borrow::Cow::Borrowed("x")), "x");
+        assert_eq!(format!("{shared:?}"), format!("{:?}", "R6 §143"));
+        assert_eq!(String::from(shared), "R6 §143");
+        let back: Text = serde_json::from_str("\"x\"").unwrap();
+        assert_eq!((back.as_str(), Text::default().as_str()), ("x", ""));
+    }
+
+    #[test]
+    fn date_facts_read_as_chrono_writes_them() {
+        use chrono::{Days, NaiveDate};
+        let ymd = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let days = |from: NaiveDate| from.iter_days().take(2000);
+        // Every day across the years 0 and 9999 and at the ends of chrono's range, and
+        // dates spread over the whole range.
+        let spread = (0..).map_while(|i| NaiveDate::MIN.checked_add_days(Days::new(i * 49_999)));
+        let dates = days(ymd(-3, 1, 1))
+            .chain(days(ymd(9996, 1, 1)))
+            .chain(days(NaiveDate::MIN))
+            .chain(days(NaiveDate::MAX - Days::new(1999)))
+            .chain(spread);
+        for date in dates {
+            assert_eq!(Fact::from(date), Fact::Text(date.to_string()), "{date}");
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::finding::{Finding, RuleId, Status};
+use crate::finding::{Finding, RuleId, Status, Text};
 use crate::model::{FinancialRecord, Portfolio, Project, SeedFunding, SourceOfFunds};
 use std::cmp::Ordering::{Greater, Less};
 
@@ -245,11 +245,14 @@ fn kind_label(kind: OutcomeKind) -> &'static str {
 /// assert_eq!(f.missing, ["links.dwcp_outcome"]);
 /// ```
 pub fn link(p: &Project, policy: &Policy) -> Finding {
-    let f = |status, msg: &str| {
+    let f = |status, msg: Text| {
         Finding::new(policy, RuleId::IntLink, status, msg).subject(format!("project {}", p.id))
     };
     if !p.is_extra_budgetary() {
-        return f(Status::NotApplicable, "not an extra-budgetary project");
+        return f(
+            Status::NotApplicable,
+            "not an extra-budgetary project".into(),
+        );
     }
     let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
     let mut missing = Vec::new();
@@ -266,21 +269,22 @@ pub fn link(p: &Project, policy: &Policy) -> Finding {
     let mut out = if !missing.is_empty() {
         f(
             Status::Fail,
-            &format!(
+            format!(
                 "extra-budgetary project not linked to the programming framework: {} missing",
                 missing.join(", ")
-            ),
+            )
+            .into(),
         )
         .help("name the P&B outcome and, where the country has one, the DWCP outcome the project serves")
     } else if unknown_dwcp {
         f(
             Status::Warning,
-            "linked to a P&B outcome; whether the country has a DWCP is not recorded, and no DWCP outcome is named",
+            "linked to a P&B outcome; whether the country has a DWCP is not recorded, and no DWCP outcome is named".into(),
         )
         .missing("links.country_has_dwcp")
         .help("record whether the country has a DWCP (and if so, the outcome)")
     } else {
-        f(Status::Pass, "linked to the programming framework")
+        f(Status::Pass, "linked to the programming framework".into())
     };
     for m in missing {
         out = out.missing(m);

@@ -694,9 +694,9 @@ fn print_findings<'a>(findings: impl Iterator<Item = &'a Finding>) {
             vec![
                 f.status.to_string(),
                 f.rule.to_string(),
-                f.subject.clone().unwrap_or_default(),
-                f.message.clone(),
-                f.citation.clone(),
+                f.subject.as_deref().unwrap_or_default().to_owned(),
+                f.message.to_string(),
+                f.citation.to_string(),
             ]
         })
         .collect();

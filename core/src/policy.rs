@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::finding::{RuleId, Severity};
+use crate::finding::{RuleId, Severity, Text};
 use crate::model::DonorCategory;
 
 /// Largest policy file accepted, in bytes.
@@ -149,6 +149,9 @@ pub struct PolicyStamp {
 pub struct Policy {
     spec: PolicySpec,
     stamp: Arc<PolicyStamp>,
+    /// Severity and citation of each rule in [`RuleId::ALL`] order, the citation shared
+    /// so that each finding carries it without a copy.
+    rules: Vec<(Severity, Text)>,
 }
 
 impl Default for Policy {
@@ -165,16 +168,29 @@ static NO_RULE: RuleMeta = RuleMeta {
 impl Policy {
     /// The edition R6 describes: 18 and 30 months, US$350,000, delivery band 60–70 %.
     pub fn ilo_2006() -> Policy {
-        let spec = ilo_2006_spec();
-        let stamp = Arc::new(stamp_of(&spec));
-        Policy { spec, stamp }
+        Policy::compile(ilo_2006_spec())
     }
 
     /// Validates a spec and stamps it.
     pub fn from_spec(mut spec: PolicySpec) -> Result<Policy> {
         validate(&mut spec)?;
+        Ok(Policy::compile(spec))
+    }
+
+    /// Stamps a valid spec and lays out what every finding reads from it.
+    fn compile(spec: PolicySpec) -> Policy {
         let stamp = Arc::new(stamp_of(&spec));
-        Ok(Policy { spec, stamp })
+        let rules = RuleId::ALL
+            .iter()
+            .map(|id| {
+                let meta = spec.rules.get(id).unwrap_or(&NO_RULE);
+                (
+                    meta.severity,
+                    Text::from(Arc::<str>::from(meta.citation.as_str())),
+                )
+            })
+            .collect();
+        Policy { spec, stamp, rules }
     }
 
     /// Reads an edition from JSON: a complete spec, or `"extends": "ilo-2006"` with the
@@ -243,6 +259,16 @@ impl Policy {
     /// Severity and citation of a rule.
     pub fn rule(&self, id: RuleId) -> &RuleMeta {
         self.spec.rules.get(&id).unwrap_or(&NO_RULE)
+    }
+
+    /// Severity and citation of a rule, the citation shared with the policy.
+    pub(crate) fn severity_and_citation(&self, id: RuleId) -> (Severity, Text) {
+        // `ALL` lists the variants in declaration order, so a rule's discriminant is its
+        // position there.
+        self.rules.get(id as usize).map_or(
+            (NO_RULE.severity, Text::default()),
+            |(severity, citation)| (*severity, citation.clone()),
+        )
     }
 
     /// The canonical JSON of the edition (what the hash is taken over), pretty-printed.
@@ -513,6 +539,24 @@ mod tests {
         assert_eq!(p, Policy::ilo_2006());
         for id in RuleId::ALL {
             assert!(!p.rule(*id).citation.is_empty(), "{id}");
+        }
+    }
+
+    #[test]
+    fn findings_read_each_rule_from_the_spec() {
+        let what_if = Policy::from_json(
+            r#"{"name":"w","version":"1","extends":"ilo-2006","rules":{"EVAL-PLAN":{"severity":"minor","citation":"R6 §999"}}}"#,
+        )
+        .unwrap();
+        for p in [Policy::ilo_2006(), what_if] {
+            for id in RuleId::ALL {
+                let (severity, citation) = p.severity_and_citation(*id);
+                let meta = p.rule(*id);
+                assert_eq!(
+                    (severity, citation.as_str()),
+                    (meta.severity, meta.citation.as_str())
+                );
+            }
         }
     }
 

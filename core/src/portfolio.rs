@@ -641,7 +641,7 @@ pub fn report(
         )
         .fact("periods", labels.join(","));
         for (p, fig) in periods.iter().zip(&by_group.total.periods) {
-            f = f.fact(&format!("average_usd_{p}"), fixed(fig.average_usd, 0));
+            f = f.fact(format!("average_usd_{p}"), fixed(fig.average_usd, 0));
         }
         if let Some(c) = by_group.total.change_percent {
             f = f.fact("change_percent", c);
