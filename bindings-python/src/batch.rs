@@ -60,6 +60,40 @@ impl Input {
     }
 }
 
+/// Each batch's columns as a reader resolves them, and where the batch starts.
+pub(crate) struct Batches<T> {
+    parts: Vec<(usize, usize, T)>,
+    /// Rows in all.
+    pub(crate) rows: usize,
+}
+
+impl<T> Batches<T> {
+    pub(crate) fn new(
+        input: &Input,
+        read: impl Fn(&Input, &RecordBatch) -> tcrules::Result<T>,
+    ) -> tcrules::Result<Self> {
+        let mut parts = Vec::with_capacity(input.batches.len());
+        let mut rows = 0;
+        for batch in &input.batches {
+            parts.push((rows, batch.num_rows(), read(input, batch)?));
+            rows += batch.num_rows();
+        }
+        Ok(Batches { parts, rows })
+    }
+
+    /// From table row `first` on: each row's batch columns and its index in the batch.
+    pub(crate) fn rows_from(&self, first: usize) -> impl Iterator<Item = (&T, usize)> {
+        let start = self.parts.partition_point(|(at, n, _)| at + n <= first);
+        self.parts
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .flat_map(move |(at, n, cells)| {
+                (first.saturating_sub(*at)..*n).map(move |i| (cells, i))
+            })
+    }
+}
+
 fn read_rates(rates: &str) -> tcrules::Result<Rates> {
     let rates: Rates = tcrules::io::json::from_str(rates).map_err(|e| e.at("rates"))?;
     rates.validate("rates")?;
@@ -494,6 +528,9 @@ fn as_views(batch: RecordBatch) -> tcrules::Result<RecordBatch> {
     let mut out = Out::default();
     for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
         let column = match column.data_type() {
+            DataType::Utf8 if column.null_count() == column.len() => {
+                new_null_array(&DataType::Utf8View, column.len())
+            }
             DataType::Utf8 => arrow_cast::cast(column, &DataType::Utf8View).map_err(arrow_error)?,
             _ => Arc::clone(column),
         };

@@ -9,7 +9,7 @@
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Decimal128Type, Float32Type, Float64Type, Int64Type};
-use arrow_array::{Array, ArrayRef, Date32Array, PrimitiveArray, StringArray};
+use arrow_array::{Array, ArrayRef, Date32Array, PrimitiveArray, StringArray, StringViewArray};
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
@@ -253,24 +253,37 @@ fn exact(mut mantissa: i128, scale: i8, path: &str) -> Result<Decimal, Error> {
     Decimal::try_from_i128_with_scale(mantissa, scale).map_err(|_| overflow())
 }
 
-/// A text column.
-pub(crate) struct Texts(StringArray);
+/// A text column: strings, or string views as polars holds them (read in place).
+pub(crate) enum Texts {
+    Strings(StringArray),
+    Views(StringViewArray),
+}
 
 impl Texts {
     /// Reads column `name` as strings (any type that casts to a string).
     pub(crate) fn new(name: &str, array: &ArrayRef) -> Result<Self, Error> {
-        Ok(Texts(
-            cast(name, array, &DataType::Utf8)?.as_string().clone(),
-        ))
+        Ok(match array.data_type() {
+            DataType::Utf8View => Texts::Views(array.as_string_view().clone()),
+            _ => Texts::Strings(cast(name, array, &DataType::Utf8)?.as_string().clone()),
+        })
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.0.len()
+        match self {
+            Texts::Strings(a) => a.len(),
+            Texts::Views(a) => a.len(),
+        }
     }
 
     /// Row `i`'s text, trimmed; `None` when null or blank.
     pub(crate) fn get(&self, i: usize) -> Option<&str> {
-        text(&self.0, i)
+        match self {
+            Texts::Strings(a) => text(a, i),
+            Texts::Views(a) => a
+                .is_valid(i)
+                .then(|| trim(a.value(i)))
+                .filter(|s| !s.is_empty()),
+        }
     }
 }
 
@@ -312,8 +325,8 @@ pub(crate) fn epoch_days(d: NaiveDate) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
     use arrow_array::{Float64Array, TimestampSecondArray};
+    use std::sync::Arc;
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()

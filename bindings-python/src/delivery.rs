@@ -6,6 +6,8 @@
 //! `allocation`, `expenditure`, as the core's CSV layout has them. Only the rows in the
 //! period are read past their month.
 
+use std::ops::Range;
+
 use arrow_array::RecordBatch;
 use chrono::Datelike;
 use tcrules::delivery::{DeliveryReport, DeliverySums, GroupBy, Groups, RecordRef};
@@ -14,7 +16,7 @@ use tcrules::money::{Currency, Money, Rates};
 use tcrules::period::{ReportingPeriod, YearMonth};
 use tcrules::{Error, Policy};
 
-use crate::batch::Input;
+use crate::batch::{Batches, Input};
 use crate::columns::{self, Dates, Decimals, Texts};
 use crate::parallel;
 use crate::requirements::Codes;
@@ -34,7 +36,9 @@ impl Months {
                 .parse()
                 .map_err(|e: Error| e.at("month")),
             Months::Dates(d) => {
-                let date = d.get(i, "month")?.ok_or_else(|| columns::required("month"))?;
+                let date = d
+                    .get(i, "month")?
+                    .ok_or_else(|| columns::required("month"))?;
                 YearMonth::new(date.year(), date.month()).map_err(|e| e.at("month"))
             }
         }
@@ -68,16 +72,16 @@ impl Records {
         })
     }
 
-    /// Adds row `i` (record `offset + i` of the table) to `sums`.
+    /// Adds row `i` (record `row` of the table) to `sums`.
     fn add<'a>(
         &'a self,
         i: usize,
-        offset: usize,
+        row: usize,
         sums: &mut DeliverySums<'_, 'a>,
         cache: &mut Cache,
         rates: &Rates,
     ) -> tcrules::Result<()> {
-        let at = |e: Error| e.at(&format!("records[{}]", offset + i));
+        let at = |e: Error| e.at(&format!("records[{row}]"));
         let month = self.month.get(i).map_err(at)?;
         if !sums.period().contains(month) {
             return Ok(());
@@ -104,7 +108,7 @@ impl Records {
             })
         };
         let record = record().map_err(at)?;
-        sums.add(offset + i, &record, rates)
+        sums.add(row, &record, rates)
     }
 }
 
@@ -131,9 +135,9 @@ fn groups<'a>(
     let mut rows = Vec::new();
     for (ids, cells) in projects {
         for i in 0..ids.len() {
-            let id = ids.get(i).ok_or_else(|| {
-                columns::required("id").at(&format!("projects[{}]", rows.len()))
-            })?;
+            let id = ids
+                .get(i)
+                .ok_or_else(|| columns::required("id").at(&format!("projects[{}]", rows.len())))?;
             rows.push((id, cells.as_ref().and_then(|c| c.get(i))));
         }
     }
@@ -165,40 +169,25 @@ pub(crate) fn delivery(
         })
         .transpose()?;
     let groups = groups(group_by, project_columns.as_deref())?;
-    let batches = records
-        .batches
-        .iter()
-        .map(|b| Records::new(records, b))
-        .collect::<tcrules::Result<Vec<_>>>()?;
-    // Runs of records summed on every core, joined in order; where joining would round
-    // differently from one pass (sums past 96 bits), one pass.
-    let mut sums = DeliverySums::new(&groups, period);
-    let mut offset = 0;
-    let mut exact = true;
-    for (batch, columns) in records.batches.iter().zip(&batches) {
-        let runs = parallel::ranges(batch.num_rows(), |range| {
-            let mut run = DeliverySums::new(&groups, period);
-            let mut cache = Cache::default();
-            for i in range {
-                columns.add(i, offset, &mut run, &mut cache, rates)?;
-            }
-            Ok::<_, Error>(run)
-        })?;
-        for run in runs {
-            exact &= sums.join(run?);
+    let batches = Batches::new(records, Records::new)?;
+    let run = |rows: Range<usize>| -> tcrules::Result<DeliverySums<'_, '_>> {
+        let mut run = DeliverySums::new(&groups, period);
+        let mut cache = Cache::default();
+        let cells = batches.rows_from(rows.start).take(rows.len());
+        for (row, (columns, i)) in rows.zip(cells) {
+            columns.add(i, row, &mut run, &mut cache, rates)?;
         }
-        offset += batch.num_rows();
+        Ok(run)
+    };
+    // Runs of records summed on every core (across batch boundaries), joined in order;
+    // where joining would round differently from one pass (sums past 96 bits), one pass.
+    let mut sums = DeliverySums::new(&groups, period);
+    let mut exact = true;
+    for part in parallel::ranges(batches.rows, run)? {
+        exact &= sums.join(part?);
     }
     if !exact {
-        sums = DeliverySums::new(&groups, period);
-        let mut cache = Cache::default();
-        let mut offset = 0;
-        for (batch, columns) in records.batches.iter().zip(&batches) {
-            for i in 0..batch.num_rows() {
-                columns.add(i, offset, &mut sums, &mut cache, rates)?;
-            }
-            offset += batch.num_rows();
-        }
+        sums = run(0..batches.rows)?;
     }
     Ok(sums.report(policy))
 }

@@ -13,7 +13,7 @@ use tcrules::evaluation::{self, DurationClass, Requirements};
 use tcrules::money::{Currency, Money, Rates};
 use tcrules::{Error, ErrorInfo, Policy};
 
-use crate::batch::{arrow_error, Input, Out};
+use crate::batch::{arrow_error, Batches, Input, Out};
 use crate::columns::{self, Dates, Decimals, Texts};
 use crate::parallel::{self, Split};
 
@@ -183,7 +183,9 @@ impl Columns {
                 .flatten()
                 .collect();
         let class = &self.class;
-        let valid = NullBuffer::new(bits(class.len(), |i| class.get(i).is_some_and(Option::is_some)));
+        let valid = NullBuffer::new(bits(class.len(), |i| {
+            class.get(i).is_some_and(Option::is_some)
+        }));
         let number =
             |v: Vec<u32>| -> ArrayRef { Arc::new(UInt32Array::new(v.into(), Some(valid.clone()))) };
         let flag = |v: Vec<bool>| -> ArrayRef {
@@ -202,9 +204,10 @@ impl Columns {
                 class.get(i).is_some_and(Option::is_some) && overflowed.binary_search(&i).is_err()
             }))
         };
-        let budget = PrimitiveArray::<Decimal128Type>::new(self.mantissa.into(), Some(budget_valid))
-        .with_precision_and_scale(38, i8::try_from(scale).unwrap_or(i8::MAX))
-        .map_err(arrow_error)?;
+        let budget =
+            PrimitiveArray::<Decimal128Type>::new(self.mantissa.into(), Some(budget_valid))
+                .with_precision_and_scale(38, i8::try_from(scale).unwrap_or(i8::MAX))
+                .map_err(arrow_error)?;
         out.push("budget_usd", Arc::new(budget));
         out.push("mid_term_evaluation", flag(self.mid_term));
         out.push("annual_reviews", number(self.reviews));
@@ -278,7 +281,9 @@ impl Slots<'_> {
                 continue;
             }
             let exact = if s < scale {
-                10_i128.checked_pow(scale - s).and_then(|f| m.checked_mul(f))
+                10_i128
+                    .checked_pow(scale - s)
+                    .and_then(|f| m.checked_mul(f))
             } else {
                 // Trailing zeros only: the column's scale holds every value.
                 10_i128.checked_pow(s - scale).map(|f| *m / f)
@@ -366,29 +371,22 @@ pub(crate) fn classify(
     policy: &Policy,
     rates: &Rates,
 ) -> tcrules::Result<(Columns, Vec<(usize, ErrorInfo)>)> {
-    let mut columns = Columns::new(input.batches.iter().map(RecordBatch::num_rows).sum());
-    let mut errors = Vec::new();
-    let mut rest = columns.slots();
-    let mut offset = 0;
-    for batch in &input.batches {
-        let (here, later) = rest.split_at(batch.num_rows());
-        let cells = Inputs::new(input, batch)?;
-        let found = parallel::parts(here, |first, mut part| {
-            let mut errors = Vec::new();
-            let mut currencies = Codes::default();
-            for j in 0..part.len() {
-                match cells.row(first + j, &mut currencies, policy, rates) {
-                    Ok(r) => part.set(j, &r),
-                    Err(e) => errors.push((offset + first + j, e.info())),
-                }
+    let batches = Batches::new(input, Inputs::new)?;
+    let mut columns = Columns::new(batches.rows);
+    // The rows are shared among the cores across batch boundaries: a table of many small
+    // batches (as polars holds one) is split like one batch.
+    let errors = parallel::parts(columns.slots(), |first, mut part| {
+        let mut errors = Vec::new();
+        let mut currencies = Codes::default();
+        for (j, (cells, i)) in batches.rows_from(first).take(part.len()).enumerate() {
+            match cells.row(i, &mut currencies, policy, rates) {
+                Ok(r) => part.set(j, &r),
+                Err(e) => errors.push((first + j, e.info())),
             }
-            errors
-        })?;
-        errors.extend(found.into_iter().flatten());
-        offset += batch.num_rows();
-        rest = later;
-    }
-    Ok((columns, errors))
+        }
+        errors
+    })?;
+    Ok((columns, errors.into_iter().flatten().collect()))
 }
 
 #[cfg(test)]
