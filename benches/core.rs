@@ -183,13 +183,17 @@ fn appraisal(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("appraise", name), &proposal, |b, p| {
             b.iter(|| appraisal::appraise(black_box(p), &policy, &rates).unwrap());
         });
-        // What a binding does: JSON text in, canonical JSON text out.
+        // What a binding does: JSON text in, JSON text out; through values (api::call, as
+        // the Python package does) and straight (api::call_str, as the WebAssembly module).
         let input = format!(r#"{{"proposal":{text}}}"#);
         g.bench_with_input(BenchmarkId::new("json_call", name), &input, |b, t| {
             b.iter(|| {
                 let v = io::json::parse_value(black_box(t)).unwrap();
                 api::call("appraisal", &v, &policy).unwrap().to_string()
             });
+        });
+        g.bench_with_input(BenchmarkId::new("json_call_str", name), &input, |b, t| {
+            b.iter(|| api::call_str("appraisal", black_box(t), &policy).unwrap());
         });
     }
     g.finish();

@@ -6,7 +6,8 @@
 #   www/pkg/, www/examples/, www/policies/: everything the static page serves
 # and prints the .wasm's raw and gzipped size. Installs what it needs when missing: the
 # wasm32 target, wasm-bindgen-cli (matching the crate's pinned wasm-bindgen) and the npm
-# dev dependencies.
+# dev dependencies, binaryen's wasm-opt among them (pinned: the module it writes is the one
+# that ships and is measured).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -15,10 +16,12 @@ rustup target add wasm32-unknown-unknown >/dev/null 2>&1
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen_version" ]; then
   cargo install wasm-bindgen-cli --version "$bindgen_version"
 fi
-[ -x node_modules/.bin/tsc ] || npm ci --no-audit --no-fund
+[ -x node_modules/.bin/tsc ] && [ -x node_modules/.bin/wasm-opt ] || npm ci --no-audit --no-fund
 
 cargo build --target wasm32-unknown-unknown --profile wasm-release -p tcrules-wasm
-wasm=../target/wasm32-unknown-unknown/wasm-release/tcrules_wasm.wasm
+# Where cargo put it: CARGO_TARGET_DIR (relative to this directory, as cargo reads it
+# here), or the workspace's target/.
+wasm=${CARGO_TARGET_DIR:-../target}/wasm32-unknown-unknown/wasm-release/tcrules_wasm.wasm
 
 for target in web nodejs; do
   out=$([ "$target" = web ] && echo pkg || echo pkg-node)
@@ -31,16 +34,13 @@ echo '{"type": "commonjs"}' > pkg-node/package.json
 
 # Both targets get the same module. binaryen's wasm-opt (npm, not Debian's, whose output
 # fails to load) shrinks it; inlining functions into their only caller would make the
-# gzipped module larger, so that is off. The optimized module is kept only if it loads.
+# gzipped module larger, so that is off. A module that does not load fails the build.
 node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size 0 \
   pkg/tcrules_wasm_bg.wasm -o pkg-node/tcrules_wasm_bg.wasm
-if node -e 'const { Policy } = require("./pkg-node/tcrules_wasm.js");
-            new Policy().stamp.hash.startsWith("sha256:") || process.exit(1)'; then
-  cp pkg-node/tcrules_wasm_bg.wasm pkg/
-else
-  echo "wasm-opt's module does not load: keeping wasm-bindgen's" >&2
-  cp pkg/tcrules_wasm_bg.wasm pkg-node/
-fi
+node -e 'const { Policy } = require("./pkg-node/tcrules_wasm.js");
+         new Policy().stamp.hash.startsWith("sha256:") || process.exit(1)' ||
+  { echo "wasm-opt's module does not load" >&2; exit 1; }
+cp pkg-node/tcrules_wasm_bg.wasm pkg/
 node scripts/types.mjs pkg/types.d.ts pkg-node/types.d.ts
 
 rm -rf www/pkg www/examples www/policies

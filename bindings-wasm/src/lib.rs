@@ -1,5 +1,5 @@
-//! WebAssembly bindings of [`tcrules`]: the core's JSON boundary ([`tcrules::api::call`]) as
-//! a small JavaScript API. No rule logic lives here.
+//! WebAssembly bindings of [`tcrules`]: the core's JSON boundary ([`tcrules::api::call_str`])
+//! as a small JavaScript API. No rule logic lives here.
 //!
 //! A [`Policy`] is an edition compiled once; its methods take plain JavaScript values (or
 //! JSON text) shaped like the core's inputs and answer with a tagged union,
@@ -8,8 +8,7 @@
 //! longer than [`MAX_INPUT_LENGTH`] (characters of text, or bytes of a file) is refused
 //! with a `too_large` error before it is copied into the module.
 
-use js_sys::{JsString, Object, Reflect, Uint8Array, JSON};
-use serde_json::{json, Value};
+use js_sys::{Array, JsString, Object, Reflect, Uint8Array, JSON};
 use tcrules::{api, io, money::Rates, Error, ErrorInfo};
 use wasm_bindgen::prelude::*;
 
@@ -62,17 +61,7 @@ impl Policy {
         #[wasm_bindgen(unchecked_param_type = "PolicyEdition | string")] edition: &JsValue,
     ) -> JsValue {
         match json_text(edition).and_then(|text| tcrules::Policy::from_json(&text)) {
-            Ok(policy) => {
-                let answer = Object::new();
-                for (key, value) in [
-                    ("type", JsValue::from("ok")),
-                    ("value", Policy(policy).into()),
-                ] {
-                    // Setting a property of a fresh plain object cannot fail.
-                    let _ = Reflect::set(&answer, &key.into(), &value);
-                }
-                answer.into()
-            }
+            Ok(policy) => tagged("ok", "value", Policy(policy).into()),
             Err(e) => to_js(&answer(Err(e.info()))),
         }
     }
@@ -99,7 +88,16 @@ impl Policy {
         &self,
         #[wasm_bindgen(unchecked_param_type = "EvaluationInput | string")] input: &JsValue,
     ) -> JsValue {
-        to_js(&answer(self.run("evaluation", input).and_then(row_error)))
+        let answer = to_js(&answer(self.run("evaluation", input)));
+        // A project that could not be evaluated is a row with an `error`: an error answer.
+        let error = Reflect::get(&answer, &"value".into())
+            .and_then(|row| Reflect::get(&row, &"error".into()))
+            .unwrap_or_default();
+        if error.is_object() {
+            tagged("error", "errors", Array::of1(&error).into())
+        } else {
+            answer
+        }
     }
 
     /// Delivery of a portfolio's monthly records by group over a reporting period.
@@ -142,7 +140,7 @@ impl Policy {
     }
 
     /// Any kind of the core's JSON boundary, answered as JSON text: byte for byte what
-    /// `tcrules::api::call` gives, wrapped in the tagged union.
+    /// `tcrules::api::call_str` gives, wrapped in the tagged union.
     pub fn call(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Kind")] kind: &JsValue,
@@ -153,10 +151,9 @@ impl Policy {
 }
 
 impl Policy {
-    fn run(&self, kind: &str, input: &JsValue) -> Result<Value, ErrorInfo> {
+    fn run(&self, kind: &str, input: &JsValue) -> Result<String, ErrorInfo> {
         json_text(input)
-            .and_then(|text| io::json::parse_value(&text))
-            .and_then(|value| api::call(kind, &value, &self.0))
+            .and_then(|text| api::call_str(kind, &text, &self.0))
             .map_err(|e| e.info())
     }
 
@@ -165,7 +162,7 @@ impl Policy {
         format: &str,
         data: &JsValue,
         rates: Option<JsValue>,
-    ) -> Result<Value, ErrorInfo> {
+    ) -> Result<String, ErrorInfo> {
         let rates = match rates.filter(|r| !r.is_undefined() && !r.is_null()) {
             Some(r) => json_text(&r)
                 .and_then(|text| io::json::from_str::<Rates>(&text))
@@ -173,7 +170,7 @@ impl Policy {
             None => Ok(Rates::usd_only()),
         };
         rates
-            .and_then(|rates| api::read(format, &file_bytes(data)?, &rates, &self.0))
+            .and_then(|rates| api::read_str(format, &file_bytes(data)?, &rates, &self.0))
             .map_err(|e| e.info())
     }
 }
@@ -244,22 +241,25 @@ fn file_bytes(data: &JsValue) -> Result<Vec<u8>, Error> {
     })
 }
 
-/// A result row that carries an `error` (a project that could not be evaluated) is an
-/// error answer.
-fn row_error(row: Value) -> Result<Value, ErrorInfo> {
-    match row.get("error").cloned().map(serde_json::from_value) {
-        Some(Ok(error)) => Err(error),
-        _ => Ok(row),
+/// The tagged union as JSON text: the answer's own text inside, as it is.
+fn answer(result: Result<String, ErrorInfo>) -> String {
+    match result {
+        Ok(value) => format!(r#"{{"type":"ok","value":{value}}}"#),
+        Err(error) => format!(
+            r#"{{"type":"error","errors":[{}]}}"#,
+            serde_json::to_string(&error).unwrap_or_default()
+        ),
     }
 }
 
-/// The tagged union as JSON text.
-fn answer(result: Result<Value, ErrorInfo>) -> String {
-    match result {
-        Ok(value) => json!({"type": "ok", "value": value}),
-        Err(error) => json!({"type": "error", "errors": [error]}),
+/// The tagged union `{type, [key]: value}` as a JavaScript object.
+fn tagged(kind: &str, key: &str, value: JsValue) -> JsValue {
+    let answer = Object::new();
+    for (key, value) in [("type", JsValue::from(kind)), (key, value)] {
+        // Setting a property of a fresh plain object cannot fail.
+        let _ = Reflect::set(&answer, &key.into(), &value);
     }
-    .to_string()
+    answer.into()
 }
 
 /// JSON text this module wrote, as a JavaScript value.

@@ -1,8 +1,9 @@
 //! The JSON boundary: every capability as `kind` + JSON input → canonical JSON output.
 //!
 //! Bindings that speak JSON (WASM, the conformance suites) call this one dispatcher, so
-//! the answer for the same input is byte-for-byte the same in every language. Kinds and
-//! their inputs:
+//! the answer for the same input is the same in every language: [`call`] takes and gives
+//! values, [`call_str`] JSON text (the faster way from text to text). Kinds and their
+//! inputs:
 //!
 //! | kind | input fields | output |
 //! |---|---|---|
@@ -18,18 +19,26 @@
 //! | `read_portfolio` | `text` (JSON text) | `{"ok": true}` once validated |
 //! | `iati` | `text` (an IATI activity file), `rates` | [`io::iati::read`] |
 //!
-//! [`read`] is the same boundary for a file's bytes, in any [`io::Format`].
+//! [`read`] and [`read_str`] are the same boundary for a file's bytes, in any
+//! [`io::Format`].
 //!
 //! `rates` and `periods` may be absent. Error paths are relative to the object the error
 //! is in (`budget.amount` of the project), as the rule functions report them; an absent
 //! input field is named itself (`project`).
 
-use serde_json::{json, Value};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
+use crate::delivery::GroupBy;
 use crate::io::Format;
 use crate::money::Rates;
+use crate::period::ReportingPeriod;
+use crate::portfolio::YearRange;
+use crate::report::ReportOptions;
 use crate::{
     appraisal, delivery, evaluation, integration, io, portfolio, report, Error, Policy, Portfolio,
+    Project, Proposal,
 };
 
 /// Every kind [`call`] understands.
@@ -47,35 +56,6 @@ pub const KINDS: &[&str] = &[
     "iati",
 ];
 
-/// Reads one input field. Paths stay relative to the object read (`budget.amount`), as
-/// the rules' own errors are; only an absent or unreadable field itself is named.
-fn field<T: serde::de::DeserializeOwned>(input: &Value, name: &str) -> Result<T, Error> {
-    io::json::from_value(input.get(name).cloned().unwrap_or(Value::Null)).map_err(|e| {
-        if e.path().is_empty() {
-            e.at(name)
-        } else {
-            e
-        }
-    })
-}
-
-fn opt_field<T: serde::de::DeserializeOwned + Default>(
-    input: &Value,
-    name: &str,
-) -> Result<T, Error> {
-    match input.get(name) {
-        None | Some(Value::Null) => Ok(T::default()),
-        Some(_) => field(input, name),
-    }
-}
-
-fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, Error> {
-    serde_json::to_value(v).map_err(|e| Error::Io {
-        path: String::new(),
-        message: e.to_string(),
-    })
-}
-
 /// Runs `kind` on `input` under `policy`.
 ///
 /// ```
@@ -89,36 +69,188 @@ fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, Error> {
 /// assert_eq!((err.code(), err.path()), ("invalid_json", "project"));
 /// ```
 pub fn call(kind: &str, input: &Value, policy: &Policy) -> Result<Value, Error> {
+    dispatch(kind, Source::Value(input), policy)
+}
+
+/// Runs `kind` on the JSON text `input` under `policy`, answering JSON text: the answer
+/// of [`call`] on the parsed text, errors included, with each object's members in the
+/// order its type declares them (the answer of [`call`] has them sorted).
+///
+/// The text is read in one pass straight into the kind's input types; only input that
+/// does not read that way (a bad field, an unknown, repeated or missing one) is read as
+/// [`call`] reads it, for the same error.
+///
+/// ```
+/// use tcrules::{api, Policy};
+/// let input = r#"{"project": {"id": "P1", "title": "T", "start": "2024-01-01",
+///     "end": "2025-06-30", "budget": {"amount": "350000.01", "currency": "USD"}}}"#;
+/// let out = api::call_str("evaluation", input, &Policy::default()).unwrap();
+/// assert!(out.contains(r#""independent_evaluation":true"#));
+/// let e = api::call_str("evaluation", r#"{"project": {"id": 1}}"#, &Policy::default()).unwrap_err();
+/// assert_eq!((e.code(), e.path()), ("invalid_json", "id"));
+/// ```
+pub fn call_str(kind: &str, input: &str, policy: &Policy) -> Result<String, Error> {
+    io::json::check_size(input)?;
+    dispatch(kind, Source::Text(input), policy)
+}
+
+/// Where a call's input comes from.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Text(&'a str),
+    Value(&'a Value),
+}
+
+impl Source<'_> {
+    /// Reads a kind's input: text in one pass if it reads, else field by field. The pass
+    /// tracks paths it does not need (an allocation per key): a reader without them would
+    /// be faster, but a second copy of every type's deserializer in the WebAssembly module.
+    fn read<I: Input>(self) -> Result<I, Error> {
+        match self {
+            // A struct also reads from a JSON array; inputs are objects only.
+            Source::Text(text) if text.trim_start().starts_with('{') => {
+                io::json::from_str(text).or_else(|_| self.fields())
+            }
+            _ => self.fields(),
+        }
+    }
+
+    /// Reads a kind's input field by field from the parsed value: unknown top-level
+    /// fields ignored, the last of repeated keys kept, the fields in a fixed order and
+    /// each object's members sorted, so that the first error is always the same one.
+    fn fields<I: Input>(self) -> Result<I, Error> {
+        match self {
+            Source::Text(text) => I::from_fields(&io::json::parse_value(text)?),
+            Source::Value(value) => I::from_fields(value),
+        }
+    }
+}
+
+/// A kind's input fields.
+trait Input: DeserializeOwned {
+    fn from_fields(input: &Value) -> Result<Self, Error>;
+}
+
+/// Reads one input field (absent is `null`). Paths stay relative to the object read
+/// (`budget.amount`), as the rules' own errors are; only an unreadable field itself is
+/// named.
+fn field<T: DeserializeOwned>(input: &Value, name: &str) -> Result<T, Error> {
+    io::json::read_value(input.get(name).unwrap_or(&Value::Null)).map_err(|e| {
+        if e.path().is_empty() {
+            e.at(name)
+        } else {
+            e
+        }
+    })
+}
+
+/// Declares kinds' inputs, each field in the order a read field by field takes them
+/// (`Option` fields may be absent or `null`). The one-pass read refuses unknown fields (and
+/// serde refuses repeated and missing ones), which the read field by field ignores, keeps
+/// the last of, or reports as [`call`] does.
+macro_rules! inputs {
+    ($($(#[$doc:meta])* $name:ident { $($field:ident: $ty:ty),+ $(,)? })+) => {$(
+        $(#[$doc])*
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct $name {
+            $($field: $ty),+
+        }
+
+        impl Input for $name {
+            fn from_fields(input: &Value) -> Result<Self, Error> {
+                Ok($name {
+                    $($field: field(input, stringify!($field))?),+
+                })
+            }
+        }
+    )+};
+}
+
+inputs! {
+    /// `evaluation` and `schedule`.
+    ProjectInput { rates: Option<Rates>, project: Project }
+    /// `appraisal`.
+    ProposalInput { rates: Option<Rates>, proposal: Proposal }
+    /// `delivery`.
+    DeliveryInput { portfolio: Portfolio, group_by: GroupBy, period: ReportingPeriod }
+    /// `delivery_series`.
+    SeriesInput { portfolio: Portfolio, group_by: GroupBy, year: i32 }
+    /// `integration`.
+    PortfolioInput { portfolio: Portfolio }
+    /// `portfolio`.
+    PeriodsInput { portfolio: Portfolio, periods: Option<Vec<YearRange>> }
+    /// `report`.
+    ReportInput { portfolio: Portfolio, options: Option<ReportOptions> }
+    /// `policy` and `read_portfolio`.
+    TextInput { text: String }
+    /// `iati`.
+    IatiInput { text: String, rates: Option<Rates> }
+}
+
+/// What an answer is written as: a value, or JSON text.
+trait Output: Sized {
+    fn of<T: Serialize + ?Sized>(answer: &T) -> Result<Self, Error>;
+}
+
+impl Output for Value {
+    fn of<T: Serialize + ?Sized>(answer: &T) -> Result<Self, Error> {
+        serde_json::to_value(answer).map_err(write_error)
+    }
+}
+
+impl Output for String {
+    fn of<T: Serialize + ?Sized>(answer: &T) -> Result<Self, Error> {
+        serde_json::to_string(answer).map_err(write_error)
+    }
+}
+
+fn write_error(e: serde_json::Error) -> Error {
+    Error::Io {
+        path: String::new(),
+        message: e.to_string(),
+    }
+}
+
+/// The answer of `read_portfolio`.
+#[derive(Serialize)]
+struct Validated {
+    ok: bool,
+}
+
+fn dispatch<O: Output>(kind: &str, input: Source<'_>, policy: &Policy) -> Result<O, Error> {
     match kind {
         "evaluation" => {
-            let rates = opt_field(input, "rates")?;
-            to_value(&evaluation::evaluate(
-                &field(input, "project")?,
+            let ProjectInput { project, rates } = input.read()?;
+            O::of(&evaluation::evaluate(
+                &project,
                 policy,
-                &rates,
+                &rates.unwrap_or_default(),
             ))
         }
         "schedule" => {
-            let rates = opt_field(input, "rates")?;
-            to_value(&evaluation::schedule(
-                &field(input, "project")?,
+            let ProjectInput { project, rates } = input.read()?;
+            O::of(&evaluation::schedule(
+                &project,
                 policy,
-                &rates,
+                &rates.unwrap_or_default(),
             )?)
         }
         "appraisal" => {
-            let rates = opt_field(input, "rates")?;
-            to_value(&appraisal::appraise(
-                &field(input, "proposal")?,
+            let ProposalInput { proposal, rates } = input.read()?;
+            O::of(&appraisal::appraise(
+                &proposal,
                 policy,
-                &rates,
+                &rates.unwrap_or_default(),
             )?)
         }
         "delivery" => {
-            let p: Portfolio = field(input, "portfolio")?;
-            let group_by = field(input, "group_by")?;
-            let period = field(input, "period")?;
-            to_value(&delivery::delivery(
+            let DeliveryInput {
+                portfolio: p,
+                group_by,
+                period,
+            } = input.read()?;
+            O::of(&delivery::delivery(
                 &p.projects,
                 &p.records,
                 group_by,
@@ -128,10 +260,12 @@ pub fn call(kind: &str, input: &Value, policy: &Policy) -> Result<Value, Error> 
             )?)
         }
         "delivery_series" => {
-            let p: Portfolio = field(input, "portfolio")?;
-            let group_by = field(input, "group_by")?;
-            let year = field(input, "year")?;
-            to_value(&delivery::ytd_series(
+            let SeriesInput {
+                portfolio: p,
+                group_by,
+                year,
+            } = input.read()?;
+            O::of(&delivery::ytd_series(
                 &p.projects,
                 &p.records,
                 group_by,
@@ -139,35 +273,47 @@ pub fn call(kind: &str, input: &Value, policy: &Policy) -> Result<Value, Error> 
                 &p.rates,
             )?)
         }
-        "integration" => to_value(&integration::report(&field(input, "portfolio")?, policy)?),
+        "integration" => {
+            let PortfolioInput { portfolio } = input.read()?;
+            O::of(&integration::report(&portfolio, policy)?)
+        }
         "portfolio" => {
-            let p: Portfolio = field(input, "portfolio")?;
-            let periods: Option<Vec<portfolio::YearRange>> = opt_field(input, "periods")?;
-            to_value(&portfolio::report(&p, periods.as_deref(), policy)?)
+            let PeriodsInput { portfolio, periods } = input.read()?;
+            O::of(&portfolio::report(&portfolio, periods.as_deref(), policy)?)
         }
         "report" => {
-            let p: Portfolio = field(input, "portfolio")?;
-            let options: report::ReportOptions = opt_field(input, "options")?;
-            to_value(&report::report(&p, policy, &options))
+            // `ReportOptions` ignores unknown fields, and what serde_json skips it does not
+            // check as a parse into a value does (nesting depth, number range).
+            let ReportInput { portfolio, options } = input.fields()?;
+            O::of(&report::report(
+                &portfolio,
+                policy,
+                &options.unwrap_or_default(),
+            ))
         }
         "policy" => {
-            let text: String = field(input, "text")?;
-            to_value(Policy::from_json(&text)?.stamp())
+            let TextInput { text } = input.read()?;
+            O::of(Policy::from_json(&text)?.stamp())
         }
         "read_portfolio" => {
-            let text: String = field(input, "text")?;
+            let TextInput { text } = input.read()?;
             io::json::read_portfolio(&text)?;
-            Ok(json!({"ok": true}))
+            O::of(&Validated { ok: true })
         }
         "iati" => {
-            let text: String = field(input, "text")?;
-            let rates = opt_field(input, "rates")?;
-            read("iati", text.as_bytes(), &rates, policy)
+            let IatiInput { text, rates } = input.read()?;
+            read_as("iati", text.as_bytes(), &rates.unwrap_or_default(), policy)
         }
-        other => Err(Error::Invalid {
-            path: "kind".into(),
-            message: format!("unknown kind {other:?}; one of {}", KINDS.join(", ")),
-        }),
+        other => {
+            // An unknown kind is named only once its input is known to be JSON.
+            if let Source::Text(text) = input {
+                io::json::parse_value(text)?;
+            }
+            Err(Error::Invalid {
+                path: "kind".into(),
+                message: format!("unknown kind {other:?}; one of {}", KINDS.join(", ")),
+            })
+        }
     }
 }
 
@@ -186,19 +332,210 @@ pub fn call(kind: &str, input: &Value, policy: &Policy) -> Result<Value, Error> 
 /// assert_eq!((e.code(), e.path()), ("invalid_json", ""));
 /// ```
 pub fn read(format: &str, bytes: &[u8], rates: &Rates, policy: &Policy) -> Result<Value, Error> {
+    read_as(format, bytes, rates, policy)
+}
+
+/// [`read`], answering JSON text, with object members in the order the types declare them.
+///
+/// ```
+/// use tcrules::{api, money::Rates, Policy};
+/// let csv = b"id,title,start,end,budget_amount,budget_currency\nP1,T,2024-01-01,2025-06-30,1,USD\n";
+/// let out = api::read_str("csv", csv, &Rates::usd_only(), &Policy::default()).unwrap();
+/// assert!(out.starts_with(r#"{"rates":{},"projects":[{"id":"P1","title":"T","#));
+/// ```
+pub fn read_str(
+    format: &str,
+    bytes: &[u8],
+    rates: &Rates,
+    policy: &Policy,
+) -> Result<String, Error> {
+    read_as(format, bytes, rates, policy)
+}
+
+fn read_as<O: Output>(
+    format: &str,
+    bytes: &[u8],
+    rates: &Rates,
+    policy: &Policy,
+) -> Result<O, Error> {
     match format.parse::<Format>()? {
-        Format::Json => to_value(&io::json::read_portfolio(Format::Json.text(bytes)?)?),
+        Format::Json => O::of(&io::json::read_portfolio(Format::Json.text(bytes)?)?),
         #[cfg(feature = "csv")]
-        Format::Csv => to_value(&io::csv::read_table(Format::Csv.text(bytes)?)?),
+        Format::Csv => O::of(&io::csv::read_table(Format::Csv.text(bytes)?)?),
         #[cfg(not(feature = "csv"))]
         Format::Csv => Err(Error::invalid(
             "format",
             "this build reads no CSV (the `csv` feature is off)",
         )),
-        Format::Policy => to_value(Policy::from_json(Format::Policy.text(bytes)?)?.stamp()),
+        Format::Policy => O::of(Policy::from_json(Format::Policy.text(bytes)?)?.stamp()),
         Format::Iati => {
             rates.validate("rates")?;
-            to_value(&io::iati::read(bytes, rates, policy))
+            O::of(&io::iati::read(bytes, rates, policy))
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// `call_str` on `text` gives what `call` gives on the parsed text: the same value, or
+    /// the same error (code, path and message).
+    fn assert_same(kind: &str, text: &str, policy: &Policy) {
+        let by_value = io::json::parse_value(text).and_then(|v| call(kind, &v, policy));
+        let by_text = call_str(kind, text, policy)
+            .map(|out| serde_json::from_str::<Value>(&out).expect("call_str writes JSON"));
+        match (by_text, by_value) {
+            (Ok(a), Ok(b)) => assert!(a == b, "{kind} {text}: answers differ"),
+            (Err(a), Err(b)) => assert_eq!(a.info(), b.info(), "{kind} {text}"),
+            (a, b) => panic!("{kind} {text}: {a:?} but {b:?}"),
+        }
+    }
+
+    /// A small deterministic generator (xorshift), so failures reproduce.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    /// Values to put where they do not belong, separated by spaces.
+    const ODD: &str =
+        r#"null 0 -1 1.5 1e300 "x" "" true [] {} [1] {"a":1} "2024-02-30" "EURO" "12,000""#;
+
+    /// Replaces a random node of `v` (the root only when `v` is a scalar) with an odd value,
+    /// or adds or removes a member of a random object.
+    fn mutate(v: &mut Value, rng: &mut Rng) {
+        let odd: Vec<&str> = ODD.split(' ').collect();
+        let odd: Value = serde_json::from_str(odd[rng.below(odd.len())]).unwrap();
+        let children = match v {
+            Value::Object(m) => m.len(),
+            Value::Array(a) => a.len(),
+            _ => 0,
+        };
+        let here = children == 0 || rng.below(3) == 0;
+        match v {
+            Value::Object(m) if here => match rng.below(3) {
+                0 => {
+                    m.insert("unknown".into(), odd);
+                }
+                1 => {
+                    let key = m.keys().nth(rng.below(children.max(1))).cloned();
+                    key.map(|k| m.remove(&k));
+                }
+                _ => {
+                    let key = m.keys().nth(rng.below(children.max(1))).cloned();
+                    key.map(|k| m.insert(k, odd));
+                }
+            },
+            Value::Object(m) => {
+                let i = rng.below(children);
+                mutate(m.values_mut().nth(i).unwrap(), rng);
+            }
+            Value::Array(a) if !here => mutate(&mut a[rng.below(children)], rng),
+            _ => *v = odd,
+        }
+    }
+
+    /// JSON text of `v` with each object's members in a random order, sometimes preceded
+    /// by a repeated key whose value the last one overrides.
+    fn shuffled(v: &Value, rng: &mut Rng) -> String {
+        match v {
+            Value::Object(m) => {
+                let mut members: Vec<String> = m
+                    .iter()
+                    .map(|(k, x)| format!("{}:{}", Value::from(k.as_str()), shuffled(x, rng)))
+                    .collect();
+                for i in (1..members.len()).rev() {
+                    members.swap(i, rng.below(i + 1));
+                }
+                if let (Some(k), 0) = (m.keys().next(), rng.below(4)) {
+                    members.insert(0, format!("{}:\"repeated\"", Value::from(k.as_str())));
+                }
+                format!("{{{}}}", members.join(","))
+            }
+            Value::Array(a) => {
+                let items: Vec<String> = a.iter().map(|x| shuffled(x, rng)).collect();
+                format!("[{}]", items.join(","))
+            }
+            other => other.to_string(),
+        }
+    }
+
+    #[test]
+    fn text_answers_as_value_for_every_vector_and_its_mutants() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let mut count = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let vector: Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let kind = vector["kind"].as_str().unwrap();
+            let policy = match &vector["policy"] {
+                Value::Null => Policy::default(),
+                p => Policy::from_json(&p.to_string()).unwrap(),
+            };
+            assert_same(kind, &vector["input"].to_string(), &policy);
+            for _ in 0..20 {
+                let mut input = vector["input"].clone();
+                mutate(&mut input, &mut rng);
+                assert_same(kind, &shuffled(&input, &mut rng), &policy);
+            }
+            count += 1;
+        }
+        assert!(count > 100, "only {count} vectors");
+    }
+
+    #[test]
+    fn input_that_does_not_read_in_one_pass_answers_as_value() {
+        let policy = Policy::default();
+        let proposal = r#"{"id": "P", "title": "T"}"#;
+        for text in [
+            // Repeated, unknown and missing fields; not an object; the first error is the
+            // one `call` reads first (rates before the proposal, members sorted).
+            format!(r#"{{"proposal": {proposal}, "proposal": {proposal}}}"#),
+            format!(r#"{{"proposal": 1, "proposal": {proposal}}}"#),
+            r#"{"proposal": {"id": "P", "title": "T", "title": "U"}}"#.to_owned(),
+            format!(r#"{{"proposal": {proposal}, "note": "x"}}"#),
+            format!(
+                r#"{{"proposal": {proposal}, "note": [{}]}}"#,
+                "[".repeat(130) + &"]".repeat(130)
+            ),
+            format!(r#"{{"proposal": {proposal}, "note": 1e400}}"#),
+            format!(r#"[{proposal}]"#),
+            "{}".to_owned(),
+            r#"{"rates": {"EUR": "x"}, "proposal": {"id": 1}}"#.to_owned(),
+            r#"{"proposal": {"title": 1, "id": 2}}"#.to_owned(),
+            r#"{"proposal": {"id": "P", "title": "T"}"#.to_owned(),
+        ] {
+            assert_same("appraisal", &text, &policy);
+        }
+        // Unknown options of a report are ignored, but must still be JSON.
+        let portfolio = include_str!("../data/example/portfolio.json");
+        for options in [
+            r#"{"x": 1}"#,
+            r#"{"x": 1e400}"#,
+            r#"{"delivery_group_by": "unit"}"#,
+        ] {
+            let text = format!(r#"{{"portfolio": {portfolio}, "options": {options}}}"#);
+            assert_same("report", &text, &policy);
+        }
+        assert_same("nope", "{", &policy);
+        assert_same("nope", "{}", &policy);
+        assert_eq!(
+            call_str("appraisal", "[]", &policy).unwrap_err().info(),
+            call("appraisal", &json!([]), &policy).unwrap_err().info()
+        );
     }
 }

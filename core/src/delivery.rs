@@ -533,7 +533,11 @@ impl<'g, 'a> DeliverySums<'g, 'a> {
         // The group of the last project is reused, except by source of funds, which is
         // not a project's attribute.
         let slot = match self.last {
-            Some((id, slot)) if id == r.project && self.groups.group_by != GroupBy::SourceOfFunds => slot,
+            Some((id, slot))
+                if id == r.project && self.groups.group_by != GroupBy::SourceOfFunds =>
+            {
+                slot
+            }
             _ => {
                 let next = self.sums.len();
                 let slot = *self.slots.entry(self.groups.key(i, r)?).or_insert(next);
@@ -558,7 +562,9 @@ impl<'g, 'a> DeliverySums<'g, 'a> {
         let mut order: Vec<(&'a str, usize)> = later.slots.into_iter().collect();
         order.sort_unstable_by_key(|(_, slot)| *slot);
         for (key, slot) in order {
-            let Some(theirs) = later.sums.get(slot) else { continue };
+            let Some(theirs) = later.sums.get(slot) else {
+                continue;
+            };
             let next = self.sums.len();
             let mine = *self.slots.entry(key).or_insert(next);
             if mine == next {

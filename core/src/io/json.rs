@@ -5,7 +5,9 @@ use serde::de::DeserializeOwned;
 use crate::error::{Error, Result};
 use crate::model::Portfolio;
 
-fn too_large(len: usize) -> Result<()> {
+/// Refuses a text over [`super::MAX_INPUT_BYTES`].
+pub(crate) fn check_size(text: &str) -> Result<()> {
+    let len = text.len();
     if len > super::MAX_INPUT_BYTES {
         return Err(Error::TooLarge {
             path: String::new(),
@@ -20,17 +22,21 @@ fn too_large(len: usize) -> Result<()> {
 
 fn json_error(path: String, e: &serde_json::Error) -> Error {
     let message = if e.line() > 0 {
-        let inner = e.to_string();
-        let inner = inner
-            .split(" at line ")
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        format!("{inner} (line {}, column {})", e.line(), e.column())
+        format!("{} (line {}, column {})", message(e), e.line(), e.column())
     } else {
-        e.to_string()
+        message(e)
     };
     Error::Json { path, message }
+}
+
+/// An error's message without the position serde_json appends to it.
+fn message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    match text.strip_suffix(&position) {
+        Some(message) => message.to_owned(),
+        None => text,
+    }
 }
 
 /// Parses JSON text into a value (nesting deeper than 128 levels is an error).
@@ -40,7 +46,7 @@ fn json_error(path: String, e: &serde_json::Error) -> Error {
 /// assert_eq!(tcrules::io::json::parse_value(&deep).unwrap_err().code(), "invalid_json");
 /// ```
 pub fn parse_value(text: &str) -> Result<serde_json::Value> {
-    too_large(text.len())?;
+    check_size(text)?;
     serde_json::from_str(text).map_err(|e| json_error(String::new(), &e))
 }
 
@@ -53,7 +59,7 @@ pub fn parse_value(text: &str) -> Result<serde_json::Value> {
 /// assert_eq!((e.code(), e.path()), ("invalid_json", "end"));
 /// ```
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T> {
-    too_large(text.len())?;
+    check_size(text)?;
     let de = &mut serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = clean_path(&e.path().to_string());
@@ -62,7 +68,8 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T> {
     Ok(value)
 }
 
-/// Reads a model type from an already-parsed value (one row of a batch).
+/// Reads a model type from an already-parsed value (one row of a batch); errors name the
+/// field's path, and their messages no position.
 ///
 /// ```
 /// let row = serde_json::json!({"project": "P1", "month": "2008-13", "source": "xbtc",
@@ -71,9 +78,18 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T> {
 /// assert_eq!(e.path(), "month");
 /// ```
 pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T> {
-    serde_path_to_error::deserialize(value).map_err(|e| Error::Json {
+    read_value(&value)
+}
+
+/// [`from_value`] by reference. The value is read as its JSON text, so that values and
+/// texts go through one deserializer: one copy of its code per type, which the
+/// WebAssembly module's size counts.
+pub(crate) fn read_value<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T> {
+    let text = value.to_string();
+    let de = &mut serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(de).map_err(|e| Error::Json {
         path: clean_path(&e.path().to_string()),
-        message: e.inner().to_string(),
+        message: message(e.inner()),
     })
 }
 
