@@ -1,9 +1,8 @@
 //! `tcrules._tcrules`: the private native module behind the Python package `tcrules`.
 //!
 //! It holds no rule logic. Every answer comes from the core crate: single calls through
-//! its JSON boundary [`tcrules::api::call`] (canonical JSON in and out, so Python gets
-//! byte-for-byte what Rust and WASM get), and batches through Arrow columns
-//! ([`batch`]). The GIL is released while the core works. Errors are raised as the
+//! its JSON boundary [`tcrules::api::call_str`] (JSON text in and out, so Python gets
+//! byte for byte what Rust and WASM get), and batches through Arrow columns ([`batch`]). The GIL is released while the core works. Errors are raised as the
 //! exception classes of `tcrules.errors`, with the core's code, path and message.
 
 mod batch;
@@ -63,14 +62,11 @@ impl PyPolicy {
 }
 
 /// Runs `kind` (one of `tcrules::api::KINDS`) on JSON `input` under `policy`; returns
-/// the canonical JSON output.
+/// the core's JSON answer, the same text Rust and WASM get ([`api::call_str`]).
 #[pyfunction]
 fn call(py: Python<'_>, kind: &str, input: &str, policy: PyRef<'_, PyPolicy>) -> PyResult<String> {
     let policy = &policy.0;
-    detached(py, || {
-        let input = io::json::parse_value(input)?;
-        Ok(api::call(kind, &input, policy)?.to_string())
-    })
+    detached(py, || api::call_str(kind, input, policy))
 }
 
 /// Runs `kind` on each input of a JSON array; returns a JSON array with one output per

@@ -582,7 +582,7 @@ pub fn report(portfolio: &Portfolio, policy: &Policy) -> Result<IntegrationRepor
                         .iter()
                         .map(|s| format!(
                             "{} {} %",
-                            s.source.as_str().to_uppercase(),
+                            s.source.as_str().to_ascii_uppercase(),
                             s.share_percent
                         ))
                         .collect::<Vec<_>>()
