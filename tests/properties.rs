@@ -80,6 +80,39 @@ fn project(
     }
 }
 
+/// Three projects, and a record in January 2005 per row (project, in euros?, allocation,
+/// expenditure), with the euro rate.
+#[allow(clippy::type_complexity)]
+fn mixed_currency_records(
+    rows: &[(u8, bool, Decimal, Decimal)],
+) -> (Vec<Project>, Rates, Vec<FinancialRecord>) {
+    let start = NaiveDate::from_ymd_opt(2005, 1, 1).unwrap();
+    let projects: Vec<Project> = (0u8..3)
+        .map(|i| project(format!("P{i}"), start, 365, Decimal::ONE, i, false))
+        .collect();
+    let rates = Rates::from_pairs([("EUR", "1.0842")]).unwrap();
+    let money = |amount: Decimal, eur: bool| Money {
+        amount,
+        currency: if eur {
+            "EUR".parse().unwrap()
+        } else {
+            tcrules::money::Currency::USD
+        },
+    };
+    let records = rows
+        .iter()
+        .map(|(p, eur, a, e)| FinancialRecord {
+            project: format!("P{p}"),
+            month: YearMonth::new(2005, 1).unwrap(),
+            source: SourceOfFunds::Xbtc,
+            allocation: money(*a, *eur),
+            expenditure: money(*e, *eur),
+            illustrative: false,
+        })
+        .collect();
+    (projects, rates, records)
+}
+
 proptest! {
     #[test]
     fn duration_matches_its_definition(start in date(), len in 0u64..4000) {
@@ -147,23 +180,7 @@ proptest! {
     ) {
         // Delivery sums as `Decimal` adds record by record: same digits, same scale, the
         // same rounding past 96 bits, and the same error where even that fails.
-        let start = NaiveDate::from_ymd_opt(2005, 1, 1).unwrap();
-        let projects: Vec<Project> = (0u8..3)
-            .map(|i| project(format!("P{i}"), start, 365, Decimal::ONE, i, false))
-            .collect();
-        let rates = Rates::from_pairs([("EUR", "1.0842")]).unwrap();
-        let money = |amount: Decimal, eur: bool| Money { amount, currency: if eur { "EUR".parse().unwrap() } else { tcrules::money::Currency::USD } };
-        let records: Vec<FinancialRecord> = rows
-            .iter()
-            .map(|(p, eur, a, e)| FinancialRecord {
-                project: format!("P{p}"),
-                month: YearMonth::new(2005, 1).unwrap(),
-                source: SourceOfFunds::Xbtc,
-                allocation: money(*a, *eur),
-                expenditure: money(*e, *eur),
-                illustrative: false,
-            })
-            .collect();
+        let (projects, rates, records) = mixed_currency_records(&rows);
         let report = delivery::delivery(&projects, &records, GroupBy::Project, ReportingPeriod::All, &Policy::default(), &rates);
         let mut expected: std::collections::BTreeMap<String, (Decimal, Decimal)> = Default::default();
         let mut total = (Decimal::ZERO, Decimal::ZERO);
@@ -196,23 +213,7 @@ proptest! {
     ) {
         // What a reader summing a table's rows on several threads relies on: joined runs
         // give the report of one run, or say they cannot.
-        let start = NaiveDate::from_ymd_opt(2005, 1, 1).unwrap();
-        let projects: Vec<Project> = (0u8..3)
-            .map(|i| project(format!("P{i}"), start, 365, Decimal::ONE, i, false))
-            .collect();
-        let rates = Rates::from_pairs([("EUR", "1.0842")]).unwrap();
-        let money = |amount: Decimal, eur: bool| Money { amount, currency: if eur { "EUR".parse().unwrap() } else { tcrules::money::Currency::USD } };
-        let records: Vec<FinancialRecord> = rows
-            .iter()
-            .map(|(p, eur, a, e)| FinancialRecord {
-                project: format!("P{p}"),
-                month: YearMonth::new(2005, 1).unwrap(),
-                source: SourceOfFunds::Xbtc,
-                allocation: money(*a, *eur),
-                expenditure: money(*e, *eur),
-                illustrative: false,
-            })
-            .collect();
+        let (projects, rates, records) = mixed_currency_records(&rows);
         let policy = Policy::default();
         let Ok(whole) = delivery::delivery(&projects, &records, by, ReportingPeriod::All, &policy, &rates) else {
             return Ok(());
