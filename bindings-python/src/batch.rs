@@ -539,44 +539,32 @@ fn as_views(batch: RecordBatch) -> tcrules::Result<RecordBatch> {
     out.finish()
 }
 
-/// Evaluation requirements of every row (the `classify` fast path) as a pyarrow
-/// RecordBatch of result columns, one row per input row.
+/// A project batch as a pyarrow RecordBatch of result columns, one row per input row:
+/// `requirements` (the `classify` fast path), `evaluation` (requirements, findings and
+/// schedule) or `schedule`.
 #[pyfunction]
-#[pyo3(signature = (table, policy, rates, views = false))]
-pub(crate) fn requirements_table<'py>(
+#[pyo3(signature = (table, kind, policy, rates, views = false))]
+pub(crate) fn project_table<'py>(
     py: Python<'py>,
     table: PyTable,
+    kind: &str,
     policy: PyRef<'py, PyPolicy>,
     rates: &str,
     views: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    batch(py, table, Kind::Requirements, &policy, rates, views)
-}
-
-/// Requirements, findings and schedule of every row.
-#[pyfunction]
-#[pyo3(signature = (table, policy, rates, views = false))]
-pub(crate) fn evaluation_table<'py>(
-    py: Python<'py>,
-    table: PyTable,
-    policy: PyRef<'py, PyPolicy>,
-    rates: &str,
-    views: bool,
-) -> PyResult<Bound<'py, PyAny>> {
-    batch(py, table, Kind::Evaluation, &policy, rates, views)
-}
-
-/// The evaluation schedule of every row.
-#[pyfunction]
-#[pyo3(signature = (table, policy, rates, views = false))]
-pub(crate) fn schedule_table<'py>(
-    py: Python<'py>,
-    table: PyTable,
-    policy: PyRef<'py, PyPolicy>,
-    rates: &str,
-    views: bool,
-) -> PyResult<Bound<'py, PyAny>> {
-    batch(py, table, Kind::Schedule, &policy, rates, views)
+    let kind = match kind {
+        "requirements" => Kind::Requirements,
+        "evaluation" => Kind::Evaluation,
+        "schedule" => Kind::Schedule,
+        other => {
+            let e = Error::Invalid {
+                path: "kind".into(),
+                message: format!("{other:?} is not a project batch"),
+            };
+            return Err(crate::error::to_py(py, &e));
+        }
+    };
+    batch(py, table, kind, &policy, rates, views)
 }
 
 /// Evaluations falling due from `start` to `end` (inclusive) across the table's projects,

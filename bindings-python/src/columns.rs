@@ -268,29 +268,22 @@ impl Texts {
         })
     }
 
-    pub(crate) fn len(&self) -> usize {
-        match self {
-            Texts::Strings(a) => a.len(),
-            Texts::Views(a) => a.len(),
-        }
-    }
-
     /// Row `i`'s text, trimmed; `None` when null or blank.
     pub(crate) fn get(&self, i: usize) -> Option<&str> {
         match self {
             Texts::Strings(a) => text(a, i),
-            Texts::Views(a) => a
-                .is_valid(i)
-                .then(|| trim(a.value(i)))
-                .filter(|s| !s.is_empty()),
+            Texts::Views(a) => cell(a.is_valid(i).then(|| a.value(i))),
         }
     }
 }
 
 fn text(a: &StringArray, i: usize) -> Option<&str> {
-    a.is_valid(i)
-        .then(|| trim(a.value(i)))
-        .filter(|s| !s.is_empty())
+    cell(a.is_valid(i).then(|| a.value(i)))
+}
+
+/// A text cell trimmed; `None` when null or blank.
+fn cell(value: Option<&str>) -> Option<&str> {
+    value.map(trim).filter(|s| !s.is_empty())
 }
 
 /// `s.trim()`, without its Unicode scan for the usual cell that starts and ends with a
@@ -302,6 +295,40 @@ fn trim(s: &str) -> &str {
         s
     } else {
         s.trim()
+    }
+}
+
+/// Codes already read in a column (a column holds a handful, row after row), keyed by
+/// their bytes packed in an integer: a code is compared in one instruction.
+pub(crate) struct Codes<T>(Vec<(u64, T)>);
+
+impl<T> Default for Codes<T> {
+    fn default() -> Self {
+        Codes(Vec::new())
+    }
+}
+
+impl<T: Copy + std::str::FromStr<Err = Error>> Codes<T> {
+    pub(crate) fn read(&mut self, code: &str) -> tcrules::Result<T> {
+        // Up to seven bytes and the length: no two codes share a key.
+        let key = (code.len() < 8).then(|| {
+            let mut bytes = [0_u8; 8];
+            for (b, c) in bytes.iter_mut().zip(code.bytes()) {
+                *b = c;
+            }
+            bytes[7] = code.len() as u8;
+            u64::from_le_bytes(bytes)
+        });
+        if let Some(k) = key {
+            if let Some((_, v)) = self.0.iter().find(|(known, _)| *known == k) {
+                return Ok(*v);
+            }
+        }
+        let v: T = code.parse()?;
+        if let Some(k) = key.filter(|_| self.0.len() < 32) {
+            self.0.push((k, v));
+        }
+        Ok(v)
     }
 }
 

@@ -9,7 +9,6 @@
 use std::ops::Range;
 
 use arrow_array::RecordBatch;
-use chrono::Datelike;
 use tcrules::delivery::{DeliveryReport, DeliverySums, GroupBy, Groups, RecordRef};
 use tcrules::model::SourceOfFunds;
 use tcrules::money::{Currency, Money, Rates};
@@ -17,9 +16,8 @@ use tcrules::period::{ReportingPeriod, YearMonth};
 use tcrules::{Error, Policy};
 
 use crate::batch::{Batches, Input};
-use crate::columns::{self, Dates, Decimals, Texts};
+use crate::columns::{self, Codes, Dates, Decimals, Texts};
 use crate::parallel;
-use crate::requirements::Codes;
 
 /// A `month` column: `YYYY-MM` text, or dates (their month).
 enum Months {
@@ -39,7 +37,7 @@ impl Months {
                 let date = d
                     .get(i, "month")?
                     .ok_or_else(|| columns::required("month"))?;
-                YearMonth::new(date.year(), date.month()).map_err(|e| e.at("month"))
+                Ok(YearMonth::of(date))
             }
         }
     }
@@ -119,11 +117,16 @@ struct Cache {
     sources: Codes<SourceOfFunds>,
 }
 
-/// The projects' group keys (`id` and the grouping's column), for the groupings that
-/// read a project's attributes.
+/// A projects table's `id` and the grouping's column, in one batch.
+struct ProjectCells {
+    id: Texts,
+    key: Option<Texts>,
+}
+
+/// The projects' group keys, for the groupings that read a project's attributes.
 fn groups<'a>(
     group_by: GroupBy,
-    projects: Option<&'a [(Texts, Option<Texts>)]>,
+    projects: Option<&'a Batches<ProjectCells>>,
 ) -> tcrules::Result<Groups<'a>> {
     if group_by.project_column().is_none() {
         return Groups::of_cells(group_by, []);
@@ -132,15 +135,15 @@ fn groups<'a>(
         path: "projects".into(),
         message: format!("delivery by {} reads the projects table", group_by.as_str()),
     })?;
-    let mut rows = Vec::new();
-    for (ids, cells) in projects {
-        for i in 0..ids.len() {
-            let id = ids
-                .get(i)
-                .ok_or_else(|| columns::required("id").at(&format!("projects[{}]", rows.len())))?;
-            rows.push((id, cells.as_ref().and_then(|c| c.get(i))));
-        }
-    }
+    let rows = projects
+        .rows_from(0)
+        .enumerate()
+        .map(|(row, (p, i))| {
+            let id = p.id.get(i);
+            let id = id.ok_or_else(|| columns::required("id").at(&format!("projects[{row}]")))?;
+            Ok((id, p.key.as_ref().and_then(|k| k.get(i))))
+        })
+        .collect::<tcrules::Result<Vec<_>>>()?;
     Groups::of_cells(group_by, rows)
 }
 
@@ -153,22 +156,19 @@ pub(crate) fn delivery(
     policy: &Policy,
     rates: &Rates,
 ) -> tcrules::Result<DeliveryReport> {
-    let project_columns = projects
-        .map(|p| {
-            p.batches
-                .iter()
-                .map(|b| {
-                    let id = p.required(b, "id").map_err(|e| e.at("projects"))?;
-                    let cells = group_by
-                        .project_column()
-                        .and_then(|c| p.column(b, c).map(|a| Texts::new(c, a)))
-                        .transpose()?;
-                    Ok((Texts::new("id", id)?, cells))
-                })
-                .collect::<tcrules::Result<Vec<_>>>()
-        })
-        .transpose()?;
-    let groups = groups(group_by, project_columns.as_deref())?;
+    let projects = match (projects, group_by.project_column()) {
+        (Some(p), Some(column)) => Some(Batches::new(p, |p, b| {
+            Ok(ProjectCells {
+                id: Texts::new("id", p.required(b, "id").map_err(|e| e.at("projects"))?)?,
+                key: p
+                    .column(b, column)
+                    .map(|a| Texts::new(column, a))
+                    .transpose()?,
+            })
+        })?),
+        _ => None,
+    };
+    let groups = groups(group_by, projects.as_ref())?;
     let batches = Batches::new(records, Records::new)?;
     let run = |rows: Range<usize>| -> tcrules::Result<DeliverySums<'_, '_>> {
         let mut run = DeliverySums::new(&groups, period);

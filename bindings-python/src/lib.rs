@@ -184,9 +184,7 @@ fn _tcrules(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(example_portfolio, m)?)?;
     m.add_function(wrap_pyfunction!(rules, m)?)?;
     m.add_function(wrap_pyfunction!(kinds, m)?)?;
-    m.add_function(wrap_pyfunction!(batch::requirements_table, m)?)?;
-    m.add_function(wrap_pyfunction!(batch::evaluation_table, m)?)?;
-    m.add_function(wrap_pyfunction!(batch::schedule_table, m)?)?;
+    m.add_function(wrap_pyfunction!(batch::project_table, m)?)?;
     m.add_function(wrap_pyfunction!(batch::due_table, m)?)?;
     m.add_function(wrap_pyfunction!(batch::delivery_table, m)?)?;
     Ok(())

@@ -14,7 +14,7 @@ use tcrules::money::{Currency, Money, Rates};
 use tcrules::{Error, ErrorInfo, Policy};
 
 use crate::batch::{arrow_error, Batches, Input, Out};
-use crate::columns::{self, Dates, Decimals, Texts};
+use crate::columns::{self, Codes, Dates, Decimals, Texts};
 use crate::parallel::{self, Split};
 
 /// The columns the requirements read, resolved once per batch.
@@ -72,40 +72,6 @@ impl Inputs {
         })?;
         let usd = rates.to_usd(&money, "budget_currency")?;
         evaluation::classify(start, end, usd, policy)
-    }
-}
-
-/// Codes already read in a column (a column holds a handful, row after row), keyed by
-/// their bytes packed in an integer: a code is compared in one instruction.
-pub(crate) struct Codes<T>(Vec<(u64, T)>);
-
-impl<T> Default for Codes<T> {
-    fn default() -> Self {
-        Codes(Vec::new())
-    }
-}
-
-impl<T: Copy + std::str::FromStr<Err = Error>> Codes<T> {
-    pub(crate) fn read(&mut self, code: &str) -> tcrules::Result<T> {
-        // Up to seven bytes and the length: no two codes share a key.
-        let key = (code.len() < 8).then(|| {
-            let mut bytes = [0_u8; 8];
-            for (b, c) in bytes.iter_mut().zip(code.bytes()) {
-                *b = c;
-            }
-            bytes[7] = code.len() as u8;
-            u64::from_le_bytes(bytes)
-        });
-        if let Some(k) = key {
-            if let Some((_, v)) = self.0.iter().find(|(known, _)| *known == k) {
-                return Ok(*v);
-            }
-        }
-        let v: T = code.parse()?;
-        if let Some(k) = key.filter(|_| self.0.len() < 32) {
-            self.0.push((k, v));
-        }
-        Ok(v)
     }
 }
 

@@ -656,11 +656,13 @@ def _rates_json(rates: Rates | None) -> str:
     return _dumps({k: v for k, v in (rates or {}).items()})
 
 
-def _project_batch(fn: Any, data: Any, rates: Rates | None, policy: Policy | None) -> Any:
+def _project_batch(batch: str, data: Any, rates: Rates | None, policy: Policy | None) -> Any:
     kind = _tables.kind_of(data)
     table = _tables.to_arrow(data, kind)
     # polars holds text as string views: those cross back without a copy.
-    result = pa.Table.from_batches([fn(table, _policy(policy), _rates_json(rates), views=kind == "polars")])
+    result = pa.Table.from_batches(
+        [_native.project_table(table, batch, _policy(policy), _rates_json(rates), views=kind == "polars")]
+    )
     return _tables.merge(data, kind, result)
 
 
@@ -685,7 +687,7 @@ def requirements(data: TableT, *, rates: Rates | None = None, policy: Policy | N
     >>> [(r["id"], r["independent_evaluation"], r["error_code"]) for r in rows]
     [('A', False, None), ('B', True, None), ('C', None, 'end_before_start')]
     """
-    return _project_batch(_native.requirements_table, data, rates, policy)  # type: ignore[no-any-return]
+    return _project_batch("requirements", data, rates, policy)  # type: ignore[no-any-return]
 
 
 def evaluate(data: TableT, *, rates: Rates | None = None, policy: Policy | None = None) -> TableT:
@@ -696,13 +698,13 @@ def evaluate(data: TableT, *, rates: Rates | None = None, policy: Policy | None 
     ``findings`` (a list of rule, status, severity, subject, message, help, citation)
     and ``schedule`` (a list of kind and date). One row out per row in, in order; a bad
     row carries its error."""
-    return _project_batch(_native.evaluation_table, data, rates, policy)  # type: ignore[no-any-return]
+    return _project_batch("evaluation", data, rates, policy)  # type: ignore[no-any-return]
 
 
 def schedule(data: TableT, *, rates: Rates | None = None, policy: Policy | None = None) -> TableT:
     """The evaluation schedule of every row of a project table (as :func:`evaluate`
     reads it): a ``schedule`` column (list of kind and date), and the error columns."""
-    return _project_batch(_native.schedule_table, data, rates, policy)  # type: ignore[no-any-return]
+    return _project_batch("schedule", data, rates, policy)  # type: ignore[no-any-return]
 
 
 def due_between(
