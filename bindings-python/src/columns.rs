@@ -89,12 +89,28 @@ impl Dates {
 
     /// Row `i`'s date, `None` when empty; `path` names the cell in errors.
     pub(crate) fn get(&self, i: usize, path: &str) -> Result<Option<NaiveDate>, Error> {
-        let from_days = |days: i64| {
-            i32::try_from(days)
-                .ok()
-                .and_then(|d| d.checked_add(EPOCH_FROM_CE))
-                .and_then(NaiveDate::from_num_days_from_ce_opt)
-                .ok_or_else(|| invalid(path, format!("day {days} is out of range")))
+        self.read(i, path, from_days)
+    }
+
+    /// [`Dates::get`], with the dates of day numbers already met taken from `days`.
+    pub(crate) fn get_cached(
+        &self,
+        i: usize,
+        path: &str,
+        days: &mut DayCache,
+    ) -> Result<Option<NaiveDate>, Error> {
+        self.read(i, path, |d| days.date(d))
+    }
+
+    /// Row `i`'s date, a day number made a date by `date`.
+    fn read(
+        &self,
+        i: usize,
+        path: &str,
+        mut date: impl FnMut(i64) -> Option<NaiveDate>,
+    ) -> Result<Option<NaiveDate>, Error> {
+        let mut from_days = |days: i64| {
+            date(days).ok_or_else(|| invalid(path, format!("day {days} is out of range")))
         };
         match self {
             Dates::Days(a) => a
@@ -124,6 +140,35 @@ impl Dates {
                     .map_err(|_| invalid(path, format!("{s:?} is not a date (YYYY-MM-DD)"))),
             },
         }
+    }
+}
+
+/// The date `days` after 1970-01-01, if the calendar has it.
+fn from_days(days: i64) -> Option<NaiveDate> {
+    i32::try_from(days)
+        .ok()
+        .and_then(|d| d.checked_add(EPOCH_FROM_CE))
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+}
+
+/// The dates of day numbers already met, one slot per day number modulo the table's size
+/// (about 45 years): a table's dates fall within a few decades and repeat, and a slot
+/// costs less than the calendar arithmetic it saves.
+pub(crate) struct DayCache(Vec<(i64, NaiveDate)>);
+
+impl Default for DayCache {
+    fn default() -> Self {
+        DayCache(vec![(i64::MIN, NaiveDate::MIN); 1 << 14])
+    }
+}
+
+impl DayCache {
+    fn date(&mut self, days: i64) -> Option<NaiveDate> {
+        let slot = self.0.get_mut(days.rem_euclid(1 << 14) as usize)?;
+        if slot.0 != days {
+            *slot = (days, from_days(days)?);
+        }
+        Some(slot.1)
     }
 }
 
@@ -208,30 +253,31 @@ impl Decimals {
 /// Python's `repr` print), without formatting text, for the common case of a
 /// non-negative amount with at most four decimal places under 2^50; `None` otherwise.
 ///
-/// `m / 10^k` in IEEE arithmetic is the correctly rounded value of the decimal `m·10^-k`
+/// `m / 10^p` in IEEE arithmetic is the correctly rounded value of the decimal `m·10^-p`
 /// (both operands are exact), so equality with `x` means those digits read back as `x`.
-/// The first `k` that works gives the fewest digits, and `|x·10^k| < 2^50` puts such an
-/// `m` within 1/8 of `x·10^k`, so rounding finds it and no other `m` of that length reads
-/// back as `x`.
+/// With `|x·10^p| < 2^50`, any `m'·10^-k` (k ≤ p) that reads back as `x` lies within 1/4
+/// of `x·10^p` once scaled, so rounding `x·10^p` finds `m'·10^(p-k)`: one division tests
+/// every length up to `p` at once, and dropping trailing zeros gives the fewest digits.
 fn shortest(x: f64) -> Option<Decimal> {
     const LIMIT: f64 = (1_u64 << 50) as f64;
+    const POW10: [f64; 5] = [1.0, 10.0, 100.0, 1_000.0, 10_000.0];
     if x.is_nan() || x.is_sign_negative() {
         return None; // NaN, negatives and -0.0 take the text path
     }
-    let mut scale = 1.0;
-    for k in 0..=4 {
-        let scaled = x * scale;
-        if scaled >= LIMIT {
-            return None;
-        }
-        // The nearest integer (x ≥ 0; the check below catches any miss).
-        let m = (scaled + 0.5) as i64;
-        if m as f64 / scale == x {
-            return Decimal::try_new(m, k).ok();
-        }
-        scale *= 10.0;
+    // The most places that keep x·10^p under the limit.
+    let (mut places, scale) = (0..=4_u32)
+        .rev()
+        .filter_map(|p| POW10.get(p as usize).map(|s| (p, *s)))
+        .find(|(_, s)| x * s < LIMIT)?;
+    // The nearest integer (x ≥ 0; the check below catches any miss).
+    let mut m = (x * scale + 0.5) as i64;
+    if m as f64 / scale != x {
+        return None;
     }
-    None
+    while places > 0 && m % 10 == 0 {
+        (m, places) = (m / 10, places - 1);
+    }
+    Decimal::try_new(m, places).ok()
 }
 
 /// A decimal128 mantissa at `scale` as an exact `Decimal` (at most 28 decimal places and
@@ -298,35 +344,50 @@ fn trim(s: &str) -> &str {
     }
 }
 
-/// Codes already read in a column (a column holds a handful, row after row), keyed by
-/// their bytes packed in an integer: a code is compared in one instruction.
-pub(crate) struct Codes<T>(Vec<(u64, T)>);
+/// Codes already read in a column (a column holds a handful, row after row), one slot
+/// per code's key hashed. The key is the length and up to eight bytes that determine a
+/// code of that length (the first and last four, overlapping), read as two words, so a
+/// code is found with a few loads, one multiplication and one comparison.
+pub(crate) struct Codes<T>(Vec<Option<(u64, usize, T)>>);
 
-impl<T> Default for Codes<T> {
+impl<T: Clone> Default for Codes<T> {
     fn default() -> Self {
-        Codes(Vec::new())
+        Codes(vec![None; 64])
+    }
+}
+
+/// The key of a code of at most eight bytes; `None` for longer ones.
+fn key(code: &[u8]) -> Option<u64> {
+    let word = |at: usize| {
+        code.get(at..at + 4)
+            .and_then(|b| b.try_into().ok())
+            .map_or(0, |b| u64::from(u32::from_le_bytes(b)))
+    };
+    let byte = |at: usize| code.get(at).map_or(0, |b| u64::from(*b));
+    match code.len() {
+        0 => Some(0),
+        n @ 1..=3 => Some(byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16),
+        n @ 4..=8 => Some(word(0) | word(n - 4) << 32),
+        _ => None,
     }
 }
 
 impl<T: Copy + std::str::FromStr<Err = Error>> Codes<T> {
     pub(crate) fn read(&mut self, code: &str) -> tcrules::Result<T> {
-        // Up to seven bytes and the length: no two codes share a key.
-        let key = (code.len() < 8).then(|| {
-            let mut bytes = [0_u8; 8];
-            for (b, c) in bytes.iter_mut().zip(code.bytes()) {
-                *b = c;
-            }
-            bytes[7] = code.len() as u8;
-            u64::from_le_bytes(bytes)
-        });
-        if let Some(k) = key {
-            if let Some((_, v)) = self.0.iter().find(|(known, _)| *known == k) {
+        let len = code.len();
+        let Some(key) = key(code.as_bytes()) else {
+            return code.parse();
+        };
+        let hash = (key ^ len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let slot = (hash >> 58) as usize;
+        if let Some(Some((k, n, v))) = self.0.get(slot) {
+            if (*k, *n) == (key, len) {
                 return Ok(*v);
             }
         }
         let v: T = code.parse()?;
-        if let Some(k) = key.filter(|_| self.0.len() < 32) {
-            self.0.push((k, v));
+        if let Some(s) = self.0.get_mut(slot) {
+            *s = Some((key, len, v));
         }
         Ok(v)
     }
@@ -354,6 +415,7 @@ mod tests {
     use super::*;
     use arrow_array::{Float64Array, TimestampSecondArray};
     use std::sync::Arc;
+    use tcrules::money::Currency;
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
@@ -419,6 +481,35 @@ mod tests {
         assert_eq!(shortest(-0.0), None);
         assert_eq!(shortest(-1.5), None);
         assert_eq!(shortest(f64::NAN), None);
+    }
+
+    #[test]
+    fn codes_are_told_apart_by_every_byte_and_the_length() {
+        // Every code of up to eight bytes over a small alphabet has a key of its own.
+        let mut codes = vec![String::new()];
+        let mut longest = codes.clone();
+        for _ in 0..8 {
+            longest = longest
+                .iter()
+                .flat_map(|c| ["A", "B", "-"].map(|a| format!("{c}{a}")))
+                .collect();
+            codes.extend(longest.iter().cloned());
+        }
+        let mut keys: Vec<(u64, usize)> = codes
+            .iter()
+            .map(|c| (key(c.as_bytes()).unwrap(), c.len()))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), codes.len());
+        assert_eq!(key(b"ABABABABA"), None);
+        // The cache answers what parsing answers, for codes read twice in any order.
+        let mut cache: Codes<Currency> = Codes::default();
+        for code in ["EUR", "USD", "EUR", "eur", "EURO", "", "USD"] {
+            let cached = cache.read(code).map_err(|e| e.code().to_owned());
+            let parsed = code.parse::<Currency>().map_err(|e| e.code().to_owned());
+            assert_eq!(cached, parsed, "{code:?}");
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use tcrules::period::{ReportingPeriod, YearMonth};
 use tcrules::{Error, Policy};
 
 use crate::batch::{Batches, Input};
-use crate::columns::{self, Codes, Dates, Decimals, Texts};
+use crate::columns::{self, Codes, Dates, DayCache, Decimals, Texts};
 use crate::parallel;
 
 /// A `month` column: `YYYY-MM` text, or dates (their month).
@@ -26,16 +26,15 @@ enum Months {
 }
 
 impl Months {
-    fn get(&self, i: usize) -> tcrules::Result<YearMonth> {
+    fn get(&self, i: usize, cache: &mut Cache) -> tcrules::Result<YearMonth> {
         match self {
-            Months::Text(t) => t
-                .get(i)
-                .ok_or_else(|| columns::required("month"))?
-                .parse()
+            Months::Text(t) => cache
+                .months
+                .read(t.get(i).ok_or_else(|| columns::required("month"))?)
                 .map_err(|e: Error| e.at("month")),
             Months::Dates(d) => {
                 let date = d
-                    .get(i, "month")?
+                    .get_cached(i, "month", &mut cache.days)?
                     .ok_or_else(|| columns::required("month"))?;
                 Ok(YearMonth::of(date))
             }
@@ -80,7 +79,7 @@ impl Records {
         rates: &Rates,
     ) -> tcrules::Result<()> {
         let at = |e: Error| e.at(&format!("records[{row}]"));
-        let month = self.month.get(i).map_err(at)?;
+        let month = self.month.get(i, cache).map_err(at)?;
         if !sums.period().contains(month) {
             return Ok(());
         }
@@ -110,9 +109,11 @@ impl Records {
     }
 }
 
-/// Codes already read in a run of records.
+/// Months, dates and codes already read in a run of records.
 #[derive(Default)]
 struct Cache {
+    months: Codes<YearMonth>,
+    days: DayCache,
     currencies: Codes<Currency>,
     sources: Codes<SourceOfFunds>,
 }

@@ -14,7 +14,7 @@ use tcrules::money::{Currency, Money, Rates};
 use tcrules::{Error, ErrorInfo, Policy};
 
 use crate::batch::{arrow_error, Batches, Input, Out};
-use crate::columns::{self, Codes, Dates, Decimals, Texts};
+use crate::columns::{self, Codes, Dates, DayCache, Decimals, Texts};
 use crate::parallel::{self, Split};
 
 /// The columns the requirements read, resolved once per batch.
@@ -38,15 +38,18 @@ impl Inputs {
         })
     }
 
-    /// Row `i`'s requirements; `currencies` remembers the codes already read.
+    /// Row `i`'s requirements; `cache` remembers the dates and codes already read.
     fn row(
         &self,
         i: usize,
-        currencies: &mut Codes<Currency>,
+        cache: &mut Cache,
         policy: &Policy,
         rates: &Rates,
     ) -> tcrules::Result<Requirements> {
-        let get = |d: &Dates, name| d.get(i, name)?.ok_or_else(|| columns::required(name));
+        let mut get = |d: &Dates, name| {
+            d.get_cached(i, name, &mut cache.days)?
+                .ok_or_else(|| columns::required(name))
+        };
         let (start, end) = (get(&self.start, "start")?, get(&self.end, "end")?);
         let amount = self
             .amount
@@ -54,7 +57,8 @@ impl Inputs {
             .ok_or_else(|| columns::required("budget_amount"))?;
         let currency = match &self.currency {
             None => Currency::USD,
-            Some(c) => currencies
+            Some(c) => cache
+                .currencies
                 .read(
                     c.get(i)
                         .ok_or_else(|| columns::required("budget_currency"))?,
@@ -73,6 +77,13 @@ impl Inputs {
         let usd = rates.to_usd(&money, "budget_currency")?;
         evaluation::classify(start, end, usd, policy)
     }
+}
+
+/// Dates and currency codes already read in a run of rows.
+#[derive(Default)]
+struct Cache {
+    days: DayCache,
+    currencies: Codes<Currency>,
 }
 
 /// The requirement columns, one slot per row; a row without requirements has no class
@@ -155,10 +166,8 @@ impl Columns {
         let number =
             |v: Vec<u32>| -> ArrayRef { Arc::new(UInt32Array::new(v.into(), Some(valid.clone()))) };
         let flag = |v: Vec<bool>| -> ArrayRef {
-            Arc::new(BooleanArray::new(
-                v.into_iter().collect(),
-                Some(valid.clone()),
-            ))
+            let values = bits(v.len(), |i| v.get(i).copied().unwrap_or_default());
+            Arc::new(BooleanArray::new(values, Some(valid.clone())))
         };
         out.push("duration_months", number(self.months));
         out.push("duration_days", number(self.days));
@@ -313,18 +322,46 @@ fn bits(n: usize, bit: impl FnMut(usize) -> bool) -> BooleanBuffer {
     BooleanBuffer::collect_bool(n, bit)
 }
 
-/// The `duration_class` column.
+/// The `duration_class` column. Each row's name is written as one 8-byte word (its bytes
+/// then padding, overwritten by the next row's), not copied byte by byte.
 fn classes(class: &[Option<DurationClass>], valid: NullBuffer) -> tcrules::Result<ArrayRef> {
+    let word = |c: &Option<DurationClass>| {
+        let name = c.map_or("", |c| c.as_str()).as_bytes();
+        let mut w = [0_u8; 8];
+        for (w, b) in w.iter_mut().zip(name) {
+            *w = *b;
+        }
+        (w, name.len())
+    };
+    let words: [([u8; 8], usize); 4] = [
+        word(&None),
+        word(&Some(DurationClass::Short)),
+        word(&Some(DurationClass::Medium)),
+        word(&Some(DurationClass::Long)),
+    ];
+    let too_large = || Error::TooLarge {
+        path: "duration_class".into(),
+        message: "more than 2 GiB of text in one column".into(),
+    };
     let mut offsets = Vec::with_capacity(class.len() + 1);
-    let mut text = Vec::with_capacity(class.len() * 6);
+    let mut text = vec![0_u8; class.len() * 6 + 8];
+    let mut end = 0_usize;
     offsets.push(0_i32);
     for c in class {
-        text.extend_from_slice(c.map_or("", |c| c.as_str()).as_bytes());
-        offsets.push(i32::try_from(text.len()).map_err(|_| Error::TooLarge {
-            path: "duration_class".into(),
-            message: "more than 2 GiB of text in one column".into(),
-        })?);
+        let k = match c {
+            None => 0,
+            Some(DurationClass::Short) => 1,
+            Some(DurationClass::Medium) => 2,
+            Some(DurationClass::Long) => 3,
+        };
+        let (w, len) = words.get(k).copied().unwrap_or_default();
+        if let Some(slot) = text.get_mut(end..end + 8) {
+            slot.copy_from_slice(&w);
+        }
+        end += len;
+        offsets.push(i32::try_from(end).map_err(|_| too_large())?);
     }
+    text.truncate(end);
     let array = StringArray::try_new(OffsetBuffer::new(offsets.into()), text.into(), Some(valid))
         .map_err(arrow_error)?;
     Ok(Arc::new(array))
@@ -343,9 +380,9 @@ pub(crate) fn classify(
     // batches (as polars holds one) is split like one batch.
     let errors = parallel::parts(columns.slots(), |first, mut part| {
         let mut errors = Vec::new();
-        let mut currencies = Codes::default();
+        let mut cache = Cache::default();
         for (j, (cells, i)) in batches.rows_from(first).take(part.len()).enumerate() {
-            match cells.row(i, &mut currencies, policy, rates) {
+            match cells.row(i, &mut cache, policy, rates) {
                 Ok(r) => part.set(j, &r),
                 Err(e) => errors.push((first + j, e.info())),
             }

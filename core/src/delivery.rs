@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::finding::{Finding, RuleId, Status};
 use crate::model::{FinancialRecord, Project, SourceOfFunds};
-use crate::money::{checked_add, Money, Rates};
+use crate::money::{checked_add, scale_up, Money, Rates};
 use crate::period::{ReportingPeriod, YearMonth};
 use crate::policy::{Policy, PolicyStamp};
 
@@ -251,8 +251,10 @@ impl<'a> Groups<'a> {
         rows: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
     ) -> Result<Self> {
         let column = group_by.project_column().unwrap_or_default();
+        let rows = rows.into_iter();
         let mut by_id = FxHashMap::default();
-        for (i, (id, cell)) in rows.into_iter().enumerate() {
+        by_id.reserve(rows.size_hint().0);
+        for (i, (id, cell)) in rows.enumerate() {
             let key = cell_key(group_by, cell.map(str::trim).filter(|c| !c.is_empty()))
                 .map_err(|e| e.at(&format!("projects[{i}].{column}")))?;
             by_id.insert(id.trim(), key.unwrap_or(UNASSIGNED));
@@ -309,13 +311,41 @@ fn same_id(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
+/// A record's amount in US dollars: an exact integer and scale where `Decimal` would hold
+/// that product unrounded, else what [`Rates::to_usd`] gives.
+#[derive(Clone, Copy)]
+enum Usd {
+    Exact(u128, u32),
+    Decimal(Decimal),
+}
+
+impl Usd {
+    fn of(money: &Money, rates: &Rates, path: &str) -> Result<Usd> {
+        match rates.to_usd_exact(money) {
+            Some((m, s)) => Ok(Usd::Exact(m, s)),
+            None => rates.to_usd(money, path).map(Usd::Decimal),
+        }
+    }
+
+    fn decimal(self) -> Decimal {
+        match self {
+            // Under 2^96 at most 28 places: a `Decimal` as it is.
+            Usd::Exact(m, s) => i128::try_from(m)
+                .ok()
+                .and_then(|m| Decimal::try_from_i128_with_scale(m, s).ok())
+                .unwrap_or_default(),
+            Usd::Decimal(d) => d,
+        }
+    }
+}
+
 /// One record's amounts in US dollars, checked; error paths are relative to the record.
-fn record_usd(r: &RecordRef<'_>, rates: &Rates) -> Result<(Decimal, Decimal)> {
+fn record_usd(r: &RecordRef<'_>, rates: &Rates) -> Result<(Usd, Usd)> {
     r.allocation.non_negative("allocation")?;
     r.expenditure.non_negative("expenditure")?;
     Ok((
-        rates.to_usd(&r.allocation, "allocation.amount")?,
-        rates.to_usd(&r.expenditure, "expenditure.amount")?,
+        Usd::of(&r.allocation, rates, "allocation.amount")?,
+        Usd::of(&r.expenditure, rates, "expenditure.amount")?,
     ))
 }
 
@@ -334,18 +364,6 @@ struct ExactSum {
     scale: u32,
     zero: Decimal,
 }
-
-/// 10^0 to 10^38: every scale step an `ExactSum` can take within `u128`.
-#[allow(clippy::indexing_slicing)] // `i` stays below the length, and this runs at compile time
-const POW10: [u128; 39] = {
-    let mut p = [1_u128; 39];
-    let mut i = 1;
-    while i < 39 {
-        p[i] = p[i - 1] * 10;
-        i += 1;
-    }
-    p
-};
 
 impl ExactSum {
     const LIMIT: u128 = 1 << 96;
@@ -369,14 +387,14 @@ impl ExactSum {
             (self.mantissa, self.scale) = (m, s);
             return true;
         }
-        let up = |m: u128, by: u32| match by {
-            0 => Some(m),
-            _ => POW10.get(by as usize).and_then(|p| m.checked_mul(*p)),
-        };
         let scale = self.scale.max(s);
-        let sum = up(self.mantissa, scale - self.scale)
-            .zip(up(m, scale - s))
-            .and_then(|(a, b)| a.checked_add(b));
+        let sum = if s == self.scale {
+            self.mantissa.checked_add(m)
+        } else {
+            scale_up(self.mantissa, scale - self.scale)
+                .zip(scale_up(m, scale - s))
+                .and_then(|(a, b)| a.checked_add(b))
+        };
         match sum {
             Some(sum) if sum < Self::LIMIT => {
                 (self.mantissa, self.scale) = (sum, scale);
@@ -423,15 +441,19 @@ impl Default for Sum {
 }
 
 impl Sum {
-    fn add(&mut self, d: Decimal, path: &dyn Fn() -> String) -> Result<()> {
+    fn add(&mut self, usd: Usd, path: &dyn Fn() -> String) -> Result<()> {
         if let Sum::Exact(e) = self {
-            if e.add(d) {
+            let fits = match usd {
+                Usd::Exact(m, s) => e.add_exact(m, s),
+                Usd::Decimal(d) => e.add(d),
+            };
+            if fits {
                 return Ok(());
             }
             *self = Sum::Decimal(e.decimal());
         }
         if let Sum::Decimal(sum) = self {
-            *sum = checked_add(*sum, d, &path())?;
+            *sum = checked_add(*sum, usd.decimal(), &path())?;
         }
         Ok(())
     }
@@ -460,7 +482,7 @@ struct GroupSums {
 }
 
 impl GroupSums {
-    fn add(&mut self, (a, e): (Decimal, Decimal), path: &dyn Fn() -> String) -> Result<()> {
+    fn add(&mut self, (a, e): (Usd, Usd), path: &dyn Fn() -> String) -> Result<()> {
         self.records += 1;
         self.allocation.add(a, path)?;
         self.expenditure.add(e, path)
@@ -797,7 +819,8 @@ pub fn ytd_series(
         let months = monthly.entry(groups.key(i, &r)?.to_owned()).or_default();
         let idx = r.month.month().saturating_sub(1) as usize;
         if let Some(t) = months.get_mut(idx) {
-            t.add(alloc, exp, "").map_err(|e| e.at(&path()))?;
+            t.add(alloc.decimal(), exp.decimal(), "")
+                .map_err(|e| e.at(&path()))?;
         }
         last_month = last_month.max(r.month.month());
     }

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Result;
 use crate::finding::{Finding, RuleId, Status, Text};
 use crate::model::{EvaluationKind, EvaluationPlan, Project};
-use crate::money::Rates;
+use crate::money::{self, Rates};
 use crate::period::{anniversaries, anniversary_count, midpoint, Duration};
 use crate::policy::Policy;
 
@@ -121,7 +121,7 @@ pub fn classify(
         mid_term_evaluation: class == DurationClass::Medium,
         annual_reviews,
         mid_term_review_if_agreed: class == DurationClass::Long,
-        independent_evaluation: budget_usd > e.independent_threshold_usd,
+        independent_evaluation: money::compare(budget_usd, e.independent_threshold_usd).is_gt(),
     })
 }
 

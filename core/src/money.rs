@@ -6,6 +6,7 @@
 //! US-dollar equivalent is the exact product of amount and rate: it is never rounded
 //! before a threshold is compared.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
@@ -295,13 +296,93 @@ impl Rates {
                 path: path.to_owned(),
                 currency: money.currency.to_string(),
             })?;
-        if rate == Decimal::ONE {
+        if is_one(rate) {
             return Ok(money.amount);
         }
         money
             .amount
             .checked_mul(rate)
             .ok_or_else(|| Error::overflow(path))
+    }
+
+    /// [`Rates::to_usd`] of a positive amount as an integer and scale, where that product
+    /// is `Decimal`'s own unrounded (under 2^96, at most 28 places); `None` for zero or
+    /// negative amounts, unknown currencies and products `Decimal` would round, which
+    /// `to_usd` then answers. Summing row after row, this skips building each `Decimal`.
+    pub(crate) fn to_usd_exact(&self, money: &Money) -> Option<(u128, u32)> {
+        let (amount, scale) = (money.amount.mantissa(), money.amount.scale());
+        if amount <= 0 {
+            return None;
+        }
+        let amount = amount.unsigned_abs();
+        let rate = if money.currency == Currency::USD {
+            return Some((amount, scale));
+        } else {
+            self.usd_per_unit.get(&money.currency)?
+        };
+        if is_one(*rate) {
+            return Some((amount, scale));
+        }
+        let product = amount.checked_mul(rate.mantissa().unsigned_abs())?;
+        let scale = scale + rate.scale();
+        (product < 1 << 96 && scale <= 28).then_some((product, scale))
+    }
+}
+
+/// 10^0 to 10^38: every power of ten an `i128` holds, for scaling mantissas.
+#[allow(clippy::indexing_slicing)] // `i` stays below the length, and this runs at compile time
+pub(crate) const POW10: [i128; 39] = {
+    let mut p = [1_i128; 39];
+    let mut i = 1;
+    while i < 39 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
+/// `m·10^by`, if it fits: one widening multiply for the usual mantissa under 2^64.
+pub(crate) fn scale_up(m: u128, by: u32) -> Option<u128> {
+    let p = POW10.get(by as usize)?.unsigned_abs();
+    match (u64::try_from(m), u64::try_from(p)) {
+        _ if by == 0 => Some(m),
+        // Two 64-bit factors: the product cannot overflow.
+        (Ok(m), Ok(p)) => Some(u128::from(m) * u128::from(p)),
+        _ => m.checked_mul(p),
+    }
+}
+
+/// True when `d` is exactly one at any scale (`1`, `1.000`), without `Decimal`'s
+/// rescaling comparison.
+fn is_one(d: Decimal) -> bool {
+    POW10.get(d.scale() as usize) == Some(&d.mantissa())
+}
+
+/// `a.cmp(&b)`, for two non-negative amounts on their mantissas at the larger scale
+/// (any two amounts of money at ordinary scales): `Decimal`'s own comparison rescales in
+/// 32-bit limbs, and every project's threshold test is one such comparison.
+///
+/// ```
+/// use std::cmp::Ordering;
+/// use tcrules::money::compare;
+/// let d = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+/// assert_eq!(compare(d("350000.0001"), d("350000")), Ordering::Greater);
+/// assert_eq!(compare(d("350000.000"), d("350000")), Ordering::Equal);
+/// ```
+pub fn compare(a: Decimal, b: Decimal) -> Ordering {
+    if a.is_sign_negative() || b.is_sign_negative() {
+        return a.cmp(&b);
+    }
+    let (ma, mb) = (a.mantissa().unsigned_abs(), b.mantissa().unsigned_abs());
+    let (sa, sb) = (a.scale(), b.scale());
+    let pair = if sa >= sb {
+        scale_up(mb, sa - sb).map(|mb| (ma, mb))
+    } else {
+        scale_up(ma, sb - sa).map(|ma| (ma, mb))
+    };
+    match pair {
+        Some((x, y)) => x.cmp(&y),
+        None => a.cmp(&b),
     }
 }
 
