@@ -118,6 +118,16 @@ fn mixed_currency_records(
     (projects, rates, records)
 }
 
+/// An amount in US dollars by `Decimal` multiplication alone (the oracle for
+/// [`Rates::to_usd`] and for the integer products delivery sums).
+fn usd(rates: &Rates, m: &Money) -> Option<Decimal> {
+    let rate = rates.rate(m.currency)?;
+    if rate == Decimal::ONE {
+        return Some(m.amount);
+    }
+    m.amount.checked_mul(rate)
+}
+
 proptest! {
     #[test]
     fn duration_matches_its_definition(start in date(), len in 0u64..4000) {
@@ -191,7 +201,7 @@ proptest! {
         let mut total = (Decimal::ZERO, Decimal::ZERO);
         for (i, r) in records.iter().enumerate() {
             let group = expected.entry(r.project.clone()).or_default();
-            let sums = rates.to_usd(&r.allocation, "").ok().zip(rates.to_usd(&r.expenditure, "").ok()).map(|(a, e)| {
+            let sums = usd(&rates, &r.allocation).zip(usd(&rates, &r.expenditure)).map(|(a, e)| {
                 [group.0.checked_add(a), group.1.checked_add(e), total.0.checked_add(a), total.1.checked_add(e)]
             });
             let Some([Some(ga), Some(ge), Some(ta), Some(te)]) = sums else {
@@ -242,6 +252,14 @@ proptest! {
             let rounds = |a: &Decimal, currency: u8| *a > big || (currency % 4 == 3 && a.scale() > 10);
             prop_assert!(rows.iter().any(|(_, c, a, e)| rounds(a, *c) || rounds(e, *c)));
         }
+    }
+
+    #[test]
+    fn conversion_is_decimal_multiplication(a in amount(), currency in 0u8..4) {
+        // Digit for digit and scale for scale, rounding (past 28 places) included.
+        let (_, rates, records) = mixed_currency_records(&[(0, currency, a, a)]);
+        let m = &records[0].allocation;
+        prop_assert_eq!(rates.to_usd(m, "x").ok().map(|d| d.to_string()), usd(&rates, m).map(|d| d.to_string()));
     }
 
     #[test]

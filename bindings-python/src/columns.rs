@@ -274,8 +274,11 @@ fn shortest(x: f64) -> Option<Decimal> {
     if m as f64 / scale != x {
         return None;
     }
-    while places > 0 && m % 10 == 0 {
-        (m, places) = (m / 10, places - 1);
+    // Up to four trailing zeros dropped in at most three steps (4, 2, 1 of them).
+    for (step, p) in [(4, 10_000), (2, 100), (1, 10)] {
+        if places >= step && m % p == 0 {
+            (m, places) = (m / p, places - step);
+        }
     }
     Decimal::try_new(m, places).ok()
 }
