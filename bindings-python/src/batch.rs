@@ -241,9 +241,9 @@ impl Rows {
         let mut slots = requirements.slots();
         let mut errors = Vec::new();
         let mut evaluated = Vec::with_capacity(len);
-        for (i, e) in evaluations.into_iter().enumerate() {
+        for ((i, e), slot) in evaluations.into_iter().enumerate().zip(slots.each()) {
             if let Some(r) = &e.requirements {
-                slots.set(i, r);
+                slot.set(r);
             }
             evaluated.push(e.error.is_none().then_some(Evaluated {
                 findings: e.findings,

@@ -192,42 +192,63 @@ impl Columns {
     }
 }
 
+/// One row's slots in [`Columns`].
+pub(crate) struct Slot<'a> {
+    months: &'a mut u32,
+    days: &'a mut u32,
+    class: &'a mut Option<DurationClass>,
+    mantissa: &'a mut i128,
+    scale: &'a mut u8,
+    mid_term: &'a mut bool,
+    reviews: &'a mut u32,
+    review_if_agreed: &'a mut bool,
+    independent: &'a mut bool,
+}
+
+impl Slot<'_> {
+    pub(crate) fn set(self, r: &Requirements) {
+        (*self.months, *self.days) = (r.duration.months, r.duration.days);
+        *self.class = Some(r.class);
+        // A `Decimal`'s scale is at most 28.
+        (*self.mantissa, *self.scale) = (r.budget_usd.mantissa(), r.budget_usd.scale() as u8);
+        *self.mid_term = r.mid_term_evaluation;
+        *self.reviews = r.annual_reviews;
+        *self.review_if_agreed = r.mid_term_review_if_agreed;
+        *self.independent = r.independent_evaluation;
+    }
+}
+
 impl Slots<'_> {
-    /// Fills row `i` (of these slots).
-    pub(crate) fn set(&mut self, i: usize, r: &Requirements) {
-        let slots = (
-            self.months.get_mut(i),
-            self.days.get_mut(i),
-            self.class.get_mut(i),
-            self.mantissa.get_mut(i),
-            self.scale.get_mut(i),
-            self.mid_term.get_mut(i),
-            self.reviews.get_mut(i),
-            self.review_if_agreed.get_mut(i),
-            self.independent.get_mut(i),
-        );
-        if let (
-            Some(m),
-            Some(d),
-            Some(c),
-            Some(b),
-            Some(s),
-            Some(mt),
-            Some(n),
-            Some(ra),
-            Some(ie),
-        ) = slots
-        {
-            (*m, *d, *c) = (r.duration.months, r.duration.days, Some(r.class));
-            // A `Decimal`'s scale is at most 28.
-            (*b, *s) = (r.budget_usd.mantissa(), r.budget_usd.scale() as u8);
-            (*mt, *n, *ra, *ie) = (
-                r.mid_term_evaluation,
-                r.annual_reviews,
-                r.mid_term_review_if_agreed,
-                r.independent_evaluation,
-            );
-        }
+    /// Each row's slots, in order.
+    pub(crate) fn each(&mut self) -> impl Iterator<Item = Slot<'_>> {
+        let columns = self.months.iter_mut().zip(self.days.iter_mut());
+        let columns = columns
+            .zip(self.class.iter_mut())
+            .zip(self.mantissa.iter_mut());
+        let columns = columns
+            .zip(self.scale.iter_mut())
+            .zip(self.mid_term.iter_mut());
+        let columns = columns.zip(self.reviews.iter_mut());
+        let columns = columns.zip(self.review_if_agreed.iter_mut());
+        columns.zip(self.independent.iter_mut()).map(
+            |(
+                (
+                    ((((((months, days), class), mantissa), scale), mid_term), reviews),
+                    review_if_agreed,
+                ),
+                independent,
+            )| Slot {
+                months,
+                days,
+                class,
+                mantissa,
+                scale,
+                mid_term,
+                reviews,
+                review_if_agreed,
+                independent,
+            },
+        )
     }
 
     /// The largest scale a budget here needs (its scale without trailing zeros).
@@ -381,9 +402,10 @@ pub(crate) fn classify(
     let errors = parallel::parts(columns.slots(), |first, mut part| {
         let mut errors = Vec::new();
         let mut cache = Cache::default();
-        for (j, (cells, i)) in batches.rows_from(first).take(part.len()).enumerate() {
+        let rows = batches.rows_from(first).enumerate();
+        for ((j, (cells, i)), slot) in rows.zip(part.each()) {
             match cells.row(i, &mut cache, policy, rates) {
-                Ok(r) => part.set(j, &r),
+                Ok(r) => slot.set(&r),
                 Err(e) => errors.push((first + j, e.info())),
             }
         }
@@ -407,9 +429,9 @@ mod tests {
     fn finish(budgets: &[Option<&str>]) -> (Out, Vec<usize>) {
         let mut columns = Columns::new(budgets.len());
         let mut slots = columns.slots();
-        for (i, b) in budgets.iter().enumerate() {
+        for (b, slot) in budgets.iter().zip(slots.each()) {
             if let Some(b) = b {
-                slots.set(i, &requirements(b));
+                slot.set(&requirements(b));
             }
         }
         let mut out = Out::default();

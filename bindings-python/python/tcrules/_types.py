@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar, Iterator, Optional, Sequence, TypeVar, Union, get_type_hints, overload
+from typing import Any, Callable, ClassVar, Iterator, Optional, Sequence, TypeVar, Union, get_type_hints, overload
 
 from . import _display
 
@@ -71,26 +71,39 @@ def _fact(value: Any) -> FactValue:
     return value  # type: ignore[no-any-return]
 
 
-def _decode(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
+Decoder = Callable[[Any], Any]
+_DECODERS: dict[Any, Decoder] = {}
+
+
+def _decoder(tp: Any) -> Decoder:
+    """The function that decodes a JSON value of type ``tp`` (``None`` stays ``None``),
+    worked out from the type once: a report decodes the same field types many times."""
+    if tp in _DECODERS:
+        return _DECODERS[tp]
     origin = getattr(tp, "__origin__", None)
     args: tuple[Any, ...] = getattr(tp, "__args__", ())
+    f: Decoder
     if tp is Decimal:
-        return Decimal(str(value))
-    if tp is date:
-        return date.fromisoformat(value)
-    if isinstance(tp, type) and issubclass(tp, Result):
-        return tp.from_json(value)
-    if origin is Union:
-        return _decode(next(a for a in args if a is not type(None)), value)
-    if origin in (list, Sequence) or getattr(origin, "__name__", "") == "Sequence":
-        return [_decode(args[0], v) for v in value]
-    if origin is tuple:
-        return tuple(_decode(args[0], v) for v in value)
-    if origin is dict:
-        return {k: _decode(args[1], v) for k, v in value.items()}
-    return value
+        f = lambda v: Decimal(str(v))  # noqa: E731
+    elif tp is date:
+        f = date.fromisoformat
+    elif isinstance(tp, type) and issubclass(tp, Result):
+        f = tp.from_json
+    elif origin is Union:
+        f = _decoder(next(a for a in args if a is not type(None)))
+    elif origin in (list, Sequence) or getattr(origin, "__name__", "") == "Sequence":
+        item = _decoder(args[0])
+        f = lambda v: [item(x) for x in v]  # noqa: E731
+    elif origin is tuple:
+        item = _decoder(args[0])
+        f = lambda v: tuple(item(x) for x in v)  # noqa: E731
+    elif origin is dict:
+        item = _decoder(args[1])
+        f = lambda v: {k: item(x) for k, x in v.items()}  # noqa: E731
+    else:
+        f = lambda v: v  # noqa: E731
+    decode = _DECODERS[tp] = lambda v: None if v is None else f(v)
+    return decode
 
 
 class Result:
@@ -102,12 +115,7 @@ class Result:
     @classmethod
     def from_json(cls: type[R], raw: Any) -> R:
         """Decodes the core's canonical JSON (already parsed) into this type."""
-        hints = _hints(cls)
-        values = {
-            f.name: _decode(hints[f.name], raw.get(cls._keys.get(f.name, f.name)))
-            for f in dataclasses.fields(cls)  # type: ignore[arg-type]
-            if f.name != "raw"
-        }
+        values = {name: decode(raw.get(key)) for name, key, decode in _fields(cls)}
         return cls(raw=raw, **values)  # type: ignore[call-arg]
 
     def to_json(self, **kwargs: Any) -> str:
@@ -115,13 +123,20 @@ class Result:
         return json.dumps(self.raw, **kwargs)
 
 
-_HINTS: dict[type, dict[str, Any]] = {}
+_FIELDS: dict[type, list[tuple[str, str, Decoder]]] = {}
 
 
-def _hints(cls: type) -> dict[str, Any]:
-    if cls not in _HINTS:
-        _HINTS[cls] = get_type_hints(cls, vars(sys.modules[__name__]))
-    return _HINTS[cls]
+def _fields(cls: type) -> list[tuple[str, str, Decoder]]:
+    """Each field's name, its key in the core's JSON, and its decoder."""
+    if cls not in _FIELDS:
+        hints = get_type_hints(cls, vars(sys.modules[__name__]))
+        keys: dict[str, str] = getattr(cls, "_keys", {})
+        _FIELDS[cls] = [
+            (f.name, keys.get(f.name, f.name), _decoder(hints[f.name]))
+            for f in dataclasses.fields(cls)
+            if f.name != "raw"
+        ]
+    return _FIELDS[cls]
 
 
 def _raw() -> Any:
