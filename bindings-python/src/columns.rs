@@ -46,8 +46,8 @@ fn cast(name: &str, array: &ArrayRef, to: &DataType) -> Result<ArrayRef, Error> 
 pub(crate) enum Dates {
     /// Days since 1970-01-01.
     Days(Date32Array),
-    /// Timestamp ticks and the ticks in a day.
-    Ticks(PrimitiveArray<Int64Type>, i64),
+    /// Timestamp ticks and their unit.
+    Ticks(PrimitiveArray<Int64Type>, TimeUnit),
     Text(StringArray),
 }
 
@@ -58,19 +58,10 @@ impl Dates {
             DataType::Date32 | DataType::Date64 => {
                 Dates::Days(cast(name, array, &DataType::Date32)?.as_primitive().clone())
             }
-            DataType::Timestamp(unit, _) => {
-                let per_day = 86_400
-                    * match unit {
-                        TimeUnit::Second => 1,
-                        TimeUnit::Millisecond => 1_000,
-                        TimeUnit::Microsecond => 1_000_000,
-                        TimeUnit::Nanosecond => 1_000_000_000,
-                    };
-                Dates::Ticks(
-                    cast(name, array, &DataType::Int64)?.as_primitive().clone(),
-                    per_day,
-                )
-            }
+            DataType::Timestamp(unit, _) => Dates::Ticks(
+                cast(name, array, &DataType::Int64)?.as_primitive().clone(),
+                *unit,
+            ),
             DataType::Utf8
             | DataType::LargeUtf8
             | DataType::Utf8View
@@ -117,18 +108,23 @@ impl Dates {
                 .is_valid(i)
                 .then(|| from_days(a.value(i).into()))
                 .transpose(),
-            Dates::Ticks(a, per_day) => a
+            Dates::Ticks(a, unit) => a
                 .is_valid(i)
                 .then(|| {
                     let t = a.value(i);
-                    let days = t.div_euclid(*per_day);
-                    if days.checked_mul(*per_day) == Some(t) {
-                        from_days(days)
-                    } else {
-                        Err(invalid(
+                    // A constant divisor per unit: a multiplication, not a division.
+                    let day = match unit {
+                        TimeUnit::Second => day_of::<86_400>(t),
+                        TimeUnit::Millisecond => day_of::<86_400_000>(t),
+                        TimeUnit::Microsecond => day_of::<86_400_000_000>(t),
+                        TimeUnit::Nanosecond => day_of::<86_400_000_000_000>(t),
+                    };
+                    match day {
+                        Some(days) => from_days(days),
+                        None => Err(invalid(
                             path,
                             "a timestamp with a time of day is not a date",
-                        ))
+                        )),
                     }
                 })
                 .transpose(),
@@ -141,6 +137,11 @@ impl Dates {
             },
         }
     }
+}
+
+/// The day of a timestamp of `PER_DAY` ticks a day, if it falls at midnight.
+fn day_of<const PER_DAY: i64>(ticks: i64) -> Option<i64> {
+    (ticks.rem_euclid(PER_DAY) == 0).then(|| ticks.div_euclid(PER_DAY))
 }
 
 /// The date `days` after 1970-01-01, if the calendar has it.
@@ -416,7 +417,7 @@ pub(crate) fn epoch_days(d: NaiveDate) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arrow_array::{Float64Array, TimestampSecondArray};
+    use arrow_array::{Float64Array, TimestampNanosecondArray, TimestampSecondArray};
     use std::sync::Arc;
     use tcrules::money::Currency;
 
@@ -527,5 +528,16 @@ mod tests {
         assert_eq!(col.get(1, "start").unwrap_err().code(), "invalid_value");
         assert_eq!(col.get(2, "start").unwrap(), None);
         assert_eq!(epoch_days("2024-01-01".parse().unwrap()), 19_723);
+        // Nanoseconds (pandas), before 1970 too, and one tick short of midnight.
+        let day = 86_400_000_000_000_i64;
+        let a: ArrayRef = Arc::new(TimestampNanosecondArray::from(vec![
+            -day,
+            -day - 1,
+            day * 19_723,
+        ]));
+        let col = Dates::new("end", &a).unwrap();
+        assert_eq!(col.get(0, "end").unwrap(), "1969-12-31".parse().ok());
+        assert_eq!(col.get(1, "end").unwrap_err().code(), "invalid_value");
+        assert_eq!(col.get(2, "end").unwrap(), "2024-01-01".parse().ok());
     }
 }
