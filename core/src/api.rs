@@ -103,8 +103,8 @@ enum Source<'a> {
 
 impl Source<'_> {
     /// Reads a kind's input: text in one pass if it reads, else field by field. The pass
-    /// tracks paths it does not need (an allocation per key): a reader without them would
-    /// be faster, but a second copy of every type's deserializer in the WebAssembly module.
+    /// is serde_json's alone, and its error is not used: only the read field by field
+    /// names paths (found from where in the text an error stopped, see `io::json`).
     fn read<I: Input>(self) -> Result<I, Error> {
         match self {
             // A struct also reads from a JSON array; inputs are objects only.

@@ -234,11 +234,11 @@ impl Policy {
             merge_patch(&mut merged, value);
             value = merged;
         }
-        let spec: PolicySpec =
-            serde_path_to_error::deserialize(value).map_err(|e| Error::Policy {
-                path: e.path().to_string().trim_start_matches('.').to_owned(),
-                message: e.inner().to_string(),
-            })?;
+        // Read from the value, for its messages; the path of an error from its text.
+        let spec = PolicySpec::deserialize(&value).map_err(|e| Error::Policy {
+            path: crate::io::json::error_path::<PolicySpec>(&value, ENUM_KEYED),
+            message: e.to_string(),
+        })?;
         Policy::from_spec(spec)
     }
 
@@ -276,6 +276,9 @@ impl Policy {
         serde_json::to_string_pretty(&self.spec).unwrap_or_default()
     }
 }
+
+/// The spec's maps keyed by an enum (rule ids, severities, donor categories), by path.
+pub(crate) const ENUM_KEYED: &[&str] = &["rules", "appraisal.weights", "portfolio.category_groups"];
 
 /// RFC 7396 JSON merge patch: objects merge key by key, `null` removes, anything else
 /// replaces.

@@ -5,6 +5,8 @@ use serde::de::DeserializeOwned;
 use crate::error::{Error, Result};
 use crate::model::Portfolio;
 
+mod path;
+
 /// Refuses a text over [`super::MAX_INPUT_BYTES`].
 pub(crate) fn check_size(text: &str) -> Result<()> {
     let len = text.len();
@@ -60,12 +62,7 @@ pub fn parse_value(text: &str) -> Result<serde_json::Value> {
 /// ```
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T> {
     check_size(text)?;
-    let de = &mut serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = clean_path(&e.path().to_string());
-        json_error(path, e.inner())
-    })?;
-    Ok(value)
+    read_text(text, &[]).map_err(|(path, e)| json_error(clean_path(&path), &e))
 }
 
 /// Reads a model type from an already-parsed value (one row of a batch); errors name the
@@ -86,10 +83,35 @@ pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T> {
 /// WebAssembly module's size counts.
 pub(crate) fn read_value<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T> {
     let text = value.to_string();
-    let de = &mut serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize(de).map_err(|e| Error::Json {
-        path: clean_path(&e.path().to_string()),
-        message: message(e.inner()),
+    read_text(&text, &[]).map_err(|(path, e)| Error::Json {
+        path: clean_path(&path),
+        message: message(&e),
+    })
+}
+
+/// The path of the error reading `T` from the JSON text of `value` gives, written as
+/// a policy's errors name paths: `?` for a key of a map in `enum_keyed` (`rules.?.severity`).
+pub(crate) fn error_path<T: DeserializeOwned>(
+    value: &serde_json::Value,
+    enum_keyed: &[&str],
+) -> String {
+    let text = value.to_string();
+    let path = read_text::<T>(&text, enum_keyed)
+        .err()
+        .map(|(path, _)| path);
+    path.unwrap_or_default().trim_start_matches('.').to_owned()
+}
+
+/// Reads `T` from `text` with serde_json alone (no check of what follows the value);
+/// on error, the field path of the error too ([`path::locate`]).
+fn read_text<T: DeserializeOwned>(
+    text: &str,
+    enum_keyed: &[&str],
+) -> std::result::Result<T, (String, serde_json::Error)> {
+    let read = |text: &str| T::deserialize(&mut serde_json::Deserializer::from_str(text));
+    read(text).map_err(|e| {
+        let reread = |text: &str| read(text).err().and_then(|e| path::offset(text, &e));
+        (path::locate(text, &e, &reread, enum_keyed), e)
     })
 }
 
