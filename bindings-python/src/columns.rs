@@ -354,9 +354,12 @@ fn trim(s: &str) -> &str {
 /// code is found with a few loads, one multiplication and one comparison.
 pub(crate) struct Codes<T>(Vec<Option<(u64, usize, T)>>);
 
+/// Slots of a [`Codes`]: room for the months of two decades without many collisions.
+const CODE_SLOTS: u32 = 8;
+
 impl<T: Clone> Default for Codes<T> {
     fn default() -> Self {
-        Codes(vec![None; 64])
+        Codes(vec![None; 1 << CODE_SLOTS])
     }
 }
 
@@ -383,7 +386,7 @@ impl<T: Copy + std::str::FromStr<Err = Error>> Codes<T> {
             return code.parse();
         };
         let hash = (key ^ len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let slot = (hash >> 58) as usize;
+        let slot = (hash >> (64 - CODE_SLOTS)) as usize;
         if let Some(Some((k, n, v))) = self.0.get(slot) {
             if (*k, *n) == (key, len) {
                 return Ok(*v);
