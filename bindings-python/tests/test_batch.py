@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 import pytest
 
 import tcrules
+from tcrules import _tables
 
 from conftest import row
 
@@ -114,6 +115,23 @@ def test_dates_timestamps_and_text_are_read_as_dates() -> None:
     assert (out["error_code"][0], out["error_field"][0]) == ("invalid_value", "start")
     text = tcrules.requirements([{"start": "2024-02-30", "end": "2025-06-30", "budget_amount": "1"}])
     assert (text[0]["error_code"], text[0]["error_field"]) == ("invalid_value", "start")
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_datetime64_columns_of_every_unit_with_and_without_nat(unit: str) -> None:
+    # pandas' datetime64 columns cross as timestamps over their own memory; a NaT still
+    # leaves its row empty, and a date before 1970 or a time of day reads as before.
+    starts = pd.to_datetime(["1969-12-31", "2024-01-01", "2024-01-01 06:00"], format="ISO8601").astype(f"datetime64[{unit}]")
+    df = pd.DataFrame({"start": starts, "end": pd.to_datetime(["1971-06-30"] * 2 + ["2025-06-30"]), "budget_amount": [1, 1, 1]})
+    assert _tables._datetimes(df["start"]) is not None
+    out = tcrules.requirements(df)
+    assert out["duration_months"].tolist()[0] == 18
+    assert out["error_code"].tolist()[1:] == ["end_before_start", "invalid_value"]
+    with_nat = df.assign(start=df["start"].where(df.index != 0))
+    assert _tables._datetimes(with_nat["start"]) is None
+    out = tcrules.requirements(with_nat)
+    assert (out["error_code"][0], out["error_field"][0], out["error_message"][0]) == ("invalid_value", "start", "start: required value is empty")
+    assert out["error_code"].tolist()[1:] == ["end_before_start", "invalid_value"]
 
 
 def test_currencies_and_rates() -> None:

@@ -61,9 +61,27 @@ def _text(v: Any) -> str | None:
 _UNTYPED = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError, ValueError, OverflowError)
 
 
+def _datetimes(values: Any) -> pa.Array | None:
+    """A numpy/pandas datetime64 column without NaT as Arrow timestamps over the same
+    memory (pyarrow's own conversion scans and copies it); ``None`` for anything else."""
+    dtype = getattr(values, "dtype", None)
+    if getattr(dtype, "kind", None) != "M" or type(dtype).__module__ != "numpy":
+        return None
+    import numpy as np
+
+    unit = np.datetime_data(dtype)[0]
+    array = np.asarray(values)
+    if unit not in ("s", "ms", "us", "ns") or np.isnat(array).any():
+        return None
+    return pa.array(array.view("int64")).view(pa.timestamp(unit))
+
+
 def _column(values: Any) -> pa.Array | pa.ChunkedArray:
     """One column as Arrow: typed as a whole, NaN kept (so the core rejects it in its row);
     else with NaN as missing (pandas' placeholder in object columns); else as text."""
+    fast = _datetimes(values)
+    if fast is not None:
+        return fast
     for from_pandas in (False, True):
         try:
             return pa.array(values, from_pandas=from_pandas)
