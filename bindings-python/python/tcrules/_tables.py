@@ -65,12 +65,12 @@ def _datetimes(values: Any) -> pa.Array | None:
     """A numpy/pandas datetime64 column without NaT as Arrow timestamps over the same
     memory (pyarrow's own conversion scans and copies it); ``None`` for anything else."""
     dtype = getattr(values, "dtype", None)
-    if getattr(dtype, "kind", None) != "M" or type(dtype).__module__ != "numpy":
+    if getattr(dtype, "kind", None) != "M" or not type(dtype).__module__.startswith("numpy"):
         return None
     import numpy as np
 
-    unit = np.datetime_data(dtype)[0]
     array = np.asarray(values)
+    unit = np.datetime_data(array.dtype)[0]
     if unit not in ("s", "ms", "us", "ns") or np.isnat(array).any():
         return None
     return pa.array(array.view("int64")).view(pa.timestamp(unit))
