@@ -136,9 +136,10 @@ def bounds(core: dict[str, Any], py: dict[tuple[str, str], Any], targets: list[l
             f"answer) and the rest runs in code compiled for size (`opt-level = \"z\"`). Compiled for "
             f"speed (`opt-level = 3`) the appraisal was measured at 42–52 µs, but the module grows by "
             f"about 158 kB gzipped, so the size target rules it out; `opt-level = \"s\"` saves 22 µs for 33 kB.")
-    if ".wasm gzipped" in missed:
+    if ".wasm gzipped, loaded first (`pkg/`)" in missed:
         say.append(
-            f"- **.wasm size.** {node['wasm_gzip_bytes'] / 1000:.0f} kB gzipped after `wasm-opt -Oz`. By gzipped bytes "
+            f"- **.wasm size.** {node['wasm_gzip_bytes'] / 1000:.0f} kB gzipped after `wasm-opt -Oz` (the module loaded first, "
+            f"without the CSV and IATI readers). By gzipped bytes "
             f"(twiggy): error field paths (`serde_path_to_error`) about 35 kB, the serde_json reader 14 kB, "
             f"BTreeMap code 23 kB, sorting 12 kB, the IATI and CSV readers 19 kB with quick-xml 9 kB, "
             f"rust_decimal 10 kB, static text (messages, citations) 36 kB. Dropping overflow checks "
@@ -193,7 +194,7 @@ def main() -> None:
         ["core DLV aggregation, 1 core", "≥ 20 M records/s", si(dlv_rate, "/s"), met(dlv_rate >= 20e6)],
         ["one full appraisal, native", "< 5 µs", duration(appraise), met(appraise < 5e-6)],
         ["one full appraisal, Chromium", "< 50 µs", f"{browser_us:.0f} µs", met(browser_us < 50)],
-        [".wasm gzipped", "< 250 KB", f"{gz / 1000:.0f} kB ({gz / 1024:.0f} KiB)", met(gz < 250_000)],
+        [".wasm gzipped, loaded first (`pkg/`)", "< 250 KB", f"{gz / 1000:.0f} kB ({gz / 1024:.0f} KiB)", met(gz < 250_000)],
     ]
     for rule, rule_name in (("requirements", "EVAL"), ("delivery", "DLV")):
         ours = "tcrules-pandas" if (rule, "tcrules-pandas") in py_rate else "tcrules-arrow"
@@ -240,7 +241,9 @@ def main() -> None:
         ["one appraisal, `fails-tripartism.json`", f"{node['appraisal_us']['fails-tripartism']:.0f} µs", f"{browser['appraisal_us']['fails-tripartism']:.0f} µs"],
         ["one appraisal, `fails-gender.json`", f"{node['appraisal_us']['fails-gender']:.0f} µs", f"{browser['appraisal_us']['fails-gender']:.0f} µs"],
         ["module load (Node: `require` + `new Policy()`) / page load to first verdict", f"{node['load_ms']:.0f} ms", f"{browser['first_verdict_ms']:.0f} ms (median of {len(browser['first_verdict_ms_all'])})"],
-        [".wasm size", f"{node['wasm_bytes'] / 1000:.0f} kB raw", f"{gz / 1000:.0f} kB gzipped (-9)"],
+        [".wasm size, loaded first (`pkg/`: appraisal, policies, schedule)", f"{node['wasm_bytes'] / 1000:.0f} kB raw", f"{gz / 1000:.0f} kB gzipped (-9)"],
+        [".wasm size, loaded on import (`pkg-full/`: also the CSV and IATI readers)", f"{node['wasm_full_bytes'] / 1000:.0f} kB raw",
+         f"{node['wasm_full_gzip_bytes'] / 1000:.0f} kB gzipped (-9)"],
     ]
 
     text = f"""# Benchmark results

@@ -1,10 +1,11 @@
-// Appraisal latency of the WebAssembly module in Node, after load, and the module's size.
+// Appraisal latency of the WebAssembly module in Node, after load, and the sizes of the two
+// web modules: the main one a page loads first, the full one (importers) loaded on import.
 // Prints one JSON object. Run after bindings-wasm/build.sh.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { gzipSync } from "node:zlib";
 
-const wasm = new URL("../../bindings-wasm/pkg/tcrules_wasm_bg.wasm", import.meta.url);
+const wasm = (dir) => readFileSync(new URL(`../../bindings-wasm/${dir}/tcrules_wasm_bg.wasm`, import.meta.url));
 const proposals = new URL("../../core/data/example/proposals/", import.meta.url);
 const EXAMPLES = ["ready", "fails-tripartism", "fails-gender"];
 
@@ -34,11 +35,14 @@ for (const name of EXAMPLES) {
   if (policy.appraise(input).type !== "ok") throw new Error(`${name}: no appraisal`);
   appraisal_us[name] = latency(() => policy.appraise(input));
 }
-const bytes = readFileSync(wasm);
+const main = wasm("pkg");
+const full = wasm("pkg-full");
 console.log(JSON.stringify({
   node: process.version,
   load_ms: loadMs,
   appraisal_us,
-  wasm_bytes: bytes.length,
-  wasm_gzip_bytes: gzipSync(bytes, { level: 9 }).length,
+  wasm_bytes: main.length,
+  wasm_gzip_bytes: gzipSync(main, { level: 9 }).length,
+  wasm_full_bytes: full.length,
+  wasm_full_gzip_bytes: gzipSync(full, { level: 9 }).length,
 }));

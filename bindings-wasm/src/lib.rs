@@ -8,8 +8,12 @@
 //! longer than [`MAX_INPUT_LENGTH`] (characters of text, or bytes of a file) is refused
 //! with a `too_large` error before it is copied into the module.
 
-use js_sys::{Array, JsString, Object, Reflect, Uint8Array, JSON};
-use tcrules::{api, io, money::Rates, Error, ErrorInfo};
+#[cfg(feature = "importers")]
+use js_sys::Uint8Array;
+use js_sys::{Array, JsString, Object, Reflect, JSON};
+use tcrules::{api, Error, ErrorInfo};
+#[cfg(feature = "importers")]
+use tcrules::{io, money::Rates};
 use wasm_bindgen::prelude::*;
 
 /// Longest input accepted: JSON or file text in UTF-16 code units (JavaScript's
@@ -18,7 +22,7 @@ pub const MAX_INPUT_LENGTH: u32 = 16 << 20;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
-import type { Appraisal, DeliveryReport, ErrorInfo, GroupBy, IatiReport, Portfolio, PolicySpec, PolicyStamp, Project, ProjectEvaluation, Proposal, Rates, ReportingPeriod } from "./types.js";
+import type { Appraisal, DeliveryReport, ErrorInfo, GroupBy, Portfolio, PolicySpec, PolicyStamp, Project, ProjectEvaluation, Proposal, Rates, ReportingPeriod } from "./types.js";
 export type * from "./types.js";
 
 /** An answer: the value, or the errors that kept the call from giving one. Bad data never throws. */
@@ -26,9 +30,6 @@ export type Answer<T> = { type: "ok"; value: T } | { type: "error"; errors: Erro
 
 /** The kinds of the core's JSON boundary, for `Policy.call`. */
 export type Kind = "evaluation" | "schedule" | "appraisal" | "delivery" | "delivery_series" | "integration" | "portfolio" | "report" | "policy" | "read_portfolio" | "iati";
-
-/** The file formats of `Policy.read`: a portfolio (JSON), a CSV table, an IATI activity file, a policy edition. */
-export type Format = "json" | "csv" | "iati" | "policy";
 
 /** What `Policy.appraise` reads; `rates` (US dollars per unit) for budget lines in other currencies. */
 export interface AppraisalInput { proposal: Proposal; rates?: Rates }
@@ -40,6 +41,15 @@ export interface DeliveryInput { portfolio: Portfolio; group_by: GroupBy; period
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 /** A policy edition: complete, or `extends: "ilo-2006"` with its own name and version and the fields it changes. */
 export type PolicyEdition = PolicySpec | ({ name: string; version: string; extends: "ilo-2006" } & DeepPartial<Omit<PolicySpec, "name" | "version">>);
+"#;
+
+#[cfg(feature = "importers")]
+#[wasm_bindgen(typescript_custom_section)]
+const IMPORTER_TYPES: &'static str = r#"
+import type { IatiReport } from "./types.js";
+
+/** The file formats of `Policy.read`: a portfolio (JSON), a CSV table, an IATI activity file, a policy edition. */
+export type Format = "json" | "csv" | "iati" | "policy";
 "#;
 
 /// A policy edition, validated and stamped once, to evaluate many inputs with.
@@ -114,6 +124,7 @@ impl Policy {
     /// with duration class, required evaluations, independent evaluation, delivery by year
     /// and the gender marker finding, or the error that kept it from being read. `rates`
     /// (US dollars per unit) convert other currencies.
+    #[cfg(feature = "importers")]
     #[wasm_bindgen(unchecked_return_type = "Answer<IatiReport>")]
     pub fn iati(
         &self,
@@ -128,6 +139,7 @@ impl Policy {
     /// approvals (the canonical portfolio either way), `policy` an edition (its stamp),
     /// `iati` an IATI activity file (as `iati` reads it). Bytes that are not UTF-8 are the
     /// format's own error.
+    #[cfg(feature = "importers")]
     #[wasm_bindgen(unchecked_return_type = "Answer<Portfolio | PolicyStamp | IatiReport>")]
     pub fn read(
         &self,
@@ -157,6 +169,7 @@ impl Policy {
             .map_err(|e| e.info())
     }
 
+    #[cfg(feature = "importers")]
     fn read_file(
         &self,
         format: &str,
@@ -218,6 +231,7 @@ fn json_text(input: &JsValue) -> Result<String, Error> {
 
 /// A file's bytes: its text as UTF-8, or the bytes of a `Uint8Array`. Inputs over
 /// [`MAX_INPUT_LENGTH`] are refused before they are copied.
+#[cfg(feature = "importers")]
 fn file_bytes(data: &JsValue) -> Result<Vec<u8>, Error> {
     let too_large = |length: u32, unit: &str| Error::TooLarge {
         path: "data".into(),

@@ -2,6 +2,7 @@
 // is a branded decimal string that a number or a plain string cannot pass for.
 import { Policy, maxInputLength, type Answer, type Appraisal, type BudgetLine, type Decimal, type IatiReport, type Proposal } from "tcrules-wasm";
 import init, { Policy as WebPolicy } from "../pkg/tcrules_wasm.js";
+import initFull, { Policy as FullPolicy, type Format } from "../pkg-full/tcrules_wasm.js";
 
 const amount = (s: string) => s as Decimal;
 const proposal: Proposal = {
@@ -52,6 +53,13 @@ policy.call("apraisal", {});
 answer.value;
 console.log(asNumber, asString, badCurrency);
 
-// The ES module for browsers and bundlers is initialized before use.
+// The ES modules for browsers and bundlers are initialized before use; the main one has
+// no importers, the full one (loaded when a file is imported) has them.
 await init();
 console.log(new WebPolicy().stamp.name);
+// @ts-expect-error the main web module reads no IATI file
+new WebPolicy().iati("<iati-activities/>");
+await initFull();
+const format: Format = "iati";
+const report: Answer<IatiReport> = new FullPolicy().iati("<iati-activities/>");
+console.log(new FullPolicy().read(format, "<iati-activities/>").type, report.type);

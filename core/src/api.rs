@@ -184,6 +184,10 @@ inputs! {
     ReportInput { portfolio: Portfolio, options: Option<ReportOptions> }
     /// `policy` and `read_portfolio`.
     TextInput { text: String }
+}
+
+#[cfg(feature = "iati")]
+inputs! {
     /// `iati`.
     IatiInput { text: String, rates: Option<Rates> }
 }
@@ -300,10 +304,13 @@ fn dispatch<O: Output>(kind: &str, input: Source<'_>, policy: &Policy) -> Result
             io::json::read_portfolio(&text)?;
             O::of(&Validated { ok: true })
         }
+        #[cfg(feature = "iati")]
         "iati" => {
             let IatiInput { text, rates } = input.read()?;
             read_as("iati", text.as_bytes(), &rates.unwrap_or_default(), policy)
         }
+        #[cfg(not(feature = "iati"))]
+        "iati" => Err(no_iati("kind")),
         other => {
             // An unknown kind is named only once its input is known to be JSON.
             if let Source::Text(text) = input {
@@ -352,6 +359,8 @@ pub fn read_str(
     read_as(format, bytes, rates, policy)
 }
 
+// Only the IATI reader takes rates and the policy.
+#[cfg_attr(not(feature = "iati"), allow(unused_variables))]
 fn read_as<O: Output>(
     format: &str,
     bytes: &[u8],
@@ -368,11 +377,20 @@ fn read_as<O: Output>(
             "this build reads no CSV (the `csv` feature is off)",
         )),
         Format::Policy => O::of(Policy::from_json(Format::Policy.text(bytes)?)?.stamp()),
+        #[cfg(feature = "iati")]
         Format::Iati => {
             rates.validate("rates")?;
             O::of(&io::iati::read(bytes, rates, policy))
         }
+        #[cfg(not(feature = "iati"))]
+        Format::Iati => Err(no_iati("format")),
     }
+}
+
+/// Builds that leave the IATI reader out (a smaller WebAssembly module) still name the kind.
+#[cfg(not(feature = "iati"))]
+fn no_iati(path: &str) -> Error {
+    Error::invalid(path, "this build reads no IATI (the `iati` feature is off)")
 }
 
 #[cfg(test)]

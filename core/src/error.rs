@@ -153,6 +153,7 @@ impl Error {
 
     /// Prefixes the path with the XML element it arose in, XPath-style:
     /// `iati-activity[3]` + `budget[1]/value` = `iati-activity[3]/budget[1]/value`.
+    #[cfg(feature = "iati")]
     #[must_use]
     pub(crate) fn in_element(mut self, element: &str) -> Self {
         let path = self.path_mut();

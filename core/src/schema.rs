@@ -24,6 +24,7 @@ pub fn all() -> Vec<(&'static str, Value)> {
         ("finding", generate::<crate::Finding>()),
         ("appraisal", generate::<crate::appraisal::Appraisal>()),
         ("report", generate::<crate::report::Report>()),
+        #[cfg(feature = "iati")]
         ("iati", generate::<crate::io::iati::IatiReport>()),
     ]
 }

@@ -4,6 +4,7 @@ use crate::error::{Error, Result};
 
 #[cfg(feature = "csv")]
 pub mod csv;
+#[cfg(feature = "iati")]
 pub mod iati;
 pub mod json;
 

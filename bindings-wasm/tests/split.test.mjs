@@ -1,0 +1,51 @@
+// The two web modules: the main one (pkg/, what a page loads first) leaves the CSV and IATI
+// importers out; the full one (pkg-full/, loaded with `import()` when a file is imported)
+// and the Node package have them. Prints both sizes; the size target is for the main one.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { gzipSync } from "node:zlib";
+
+import { Policy as NodePolicy } from "tcrules-wasm";
+
+const file = (path) => new URL(`../${path}`, import.meta.url);
+const IATI = '<iati-activities version="2.03"/>';
+
+/** A web module, initialized from its own .wasm, and the declarations that go with it. */
+async function web(dir) {
+  const module = await import(file(`${dir}/tcrules_wasm.js`));
+  await module.default({ module_or_path: readFileSync(file(`${dir}/tcrules_wasm_bg.wasm`)) });
+  return { Policy: module.Policy, dts: readFileSync(file(`${dir}/tcrules_wasm.d.ts`), "utf8") };
+}
+
+test("the main web module has no importers, and says so for the `iati` kind", async () => {
+  const { Policy, dts } = await web("pkg");
+  const policy = new Policy();
+  assert.equal(policy.iati, undefined);
+  assert.equal(policy.read, undefined);
+  assert.doesNotMatch(dts, /\biati\(|\bread\(|type Format\b/);
+  const answer = JSON.parse(policy.call("iati", { text: IATI }));
+  assert.equal(answer.type, "error");
+  assert.deepEqual([answer.errors[0].code, answer.errors[0].path], ["invalid_value", "kind"]);
+  // Everything else the page needs is there.
+  assert.equal(policy.appraise({ proposal: { id: "P", title: "T" } }).type, "ok");
+});
+
+test("the full web module and the Node package read IATI and CSV files", async () => {
+  const { Policy, dts } = await web("pkg-full");
+  assert.match(dts, /\biati\(data: string \| Uint8Array/);
+  assert.match(dts, /\bread\(format: Format/);
+  for (const policy of [new Policy(), new NodePolicy()]) {
+    assert.equal(policy.iati(IATI).type, "ok");
+    assert.equal(policy.read("csv", "id,title,start,end,budget_amount,budget_currency\n").type, "ok");
+    assert.equal(JSON.parse(policy.call("iati", { text: IATI })).type, "ok");
+  }
+});
+
+test("size of each web module (reported, not asserted)", (t) => {
+  for (const [dir, when] of [["pkg", "loaded first"], ["pkg-full", "loaded on import"]]) {
+    const bytes = readFileSync(file(`${dir}/tcrules_wasm_bg.wasm`));
+    const gz = gzipSync(bytes, { level: 9 }).length;
+    t.diagnostic(`${dir}/tcrules_wasm_bg.wasm (${when}): ${bytes.length} bytes raw, ${gz} bytes gzipped (-9)`);
+  }
+});
