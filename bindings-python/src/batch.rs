@@ -361,9 +361,9 @@ fn dates<'a>(values: impl Iterator<Item = Option<&'a NaiveDate>>) -> ArrayRef {
 }
 
 /// Requirement columns (and `budget_usd` overflow moved into the error columns).
-fn requirement_columns(rows: &mut Rows, out: &mut Out) -> tcrules::Result<()> {
+fn requirement_columns(rows: &mut Rows, out: &mut Out, views: bool) -> tcrules::Result<()> {
     let columns = std::mem::replace(&mut rows.requirements, requirements::Columns::new(0));
-    let overflowed = columns.finish(out)?;
+    let overflowed = columns.finish(out, views)?;
     if !overflowed.is_empty() {
         let info = Error::Overflow {
             path: "budget_usd".into(),
@@ -467,7 +467,14 @@ enum Kind {
     Schedule,
 }
 
-fn run(input: &Input, kind: Kind, policy: &Policy, rates: &str) -> tcrules::Result<RecordBatch> {
+/// Runs a project batch; with `views`, its text columns are string views.
+fn run(
+    input: &Input,
+    kind: Kind,
+    policy: &Policy,
+    rates: &str,
+    views: bool,
+) -> tcrules::Result<RecordBatch> {
     let rates = read_rates(rates)?;
     let mut rows = match kind {
         Kind::Requirements => {
@@ -488,9 +495,9 @@ fn run(input: &Input, kind: Kind, policy: &Policy, rates: &str) -> tcrules::Resu
     };
     let mut out = Out::default();
     match kind {
-        Kind::Requirements => requirement_columns(&mut rows, &mut out)?,
+        Kind::Requirements => requirement_columns(&mut rows, &mut out, views)?,
         Kind::Evaluation => {
-            requirement_columns(&mut rows, &mut out)?;
+            requirement_columns(&mut rows, &mut out, views)?;
             finding_columns(&rows, &mut out)?;
             schedule_column(&rows, &mut out)?;
         }
@@ -513,7 +520,7 @@ fn batch<'py>(
     let input = Input::new(table);
     let policy = &policy.0;
     let batch = detached(py, || {
-        let batch = run(&input, kind, policy, rates)?;
+        let batch = run(&input, kind, policy, rates, views)?;
         if views {
             as_views(batch)
         } else {

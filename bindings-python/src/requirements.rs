@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use arrow_array::builder::StringViewBuilder;
 use arrow_array::types::Decimal128Type;
 use arrow_array::{ArrayRef, BooleanArray, PrimitiveArray, RecordBatch, StringArray, UInt32Array};
 use arrow_buffer::{BooleanBuffer, NullBuffer, OffsetBuffer};
@@ -147,9 +148,9 @@ impl Columns {
         }
     }
 
-    /// The Arrow columns, and the rows whose `budget_usd` does not fit 38 digits at the
-    /// column's scale (null there).
-    pub(crate) fn finish(mut self, out: &mut Out) -> tcrules::Result<Vec<usize>> {
+    /// The Arrow columns (`duration_class` as string views with `views`), and the rows
+    /// whose `budget_usd` does not fit 38 digits at the column's scale (null there).
+    pub(crate) fn finish(mut self, out: &mut Out, views: bool) -> tcrules::Result<Vec<usize>> {
         let scale = parallel::parts(self.slots(), |_, s| s.largest_scale())?
             .into_iter()
             .max()
@@ -171,7 +172,11 @@ impl Columns {
         };
         out.push("duration_months", number(self.months));
         out.push("duration_days", number(self.days));
-        out.push("duration_class", classes(&self.class, valid.clone())?);
+        let names = match views {
+            true => class_views(&self.class),
+            false => classes(&self.class, valid.clone())?,
+        };
+        out.push("duration_class", names);
         let budget_valid = if overflowed.is_empty() {
             valid.clone()
         } else {
@@ -388,6 +393,19 @@ fn classes(class: &[Option<DurationClass>], valid: NullBuffer) -> tcrules::Resul
     Ok(Arc::new(array))
 }
 
+/// The `duration_class` column as string views (what polars holds), built directly: every
+/// name fits inline in its view, so there is no text buffer to copy or cast.
+fn class_views(class: &[Option<DurationClass>]) -> ArrayRef {
+    let mut views = StringViewBuilder::with_capacity(class.len());
+    for c in class {
+        match c {
+            Some(c) => views.append_value(c.as_str()),
+            None => views.append_null(),
+        }
+    }
+    Arc::new(views.finish())
+}
+
 /// Requirements of every row from its columns, the rows shared among the cores: the
 /// requirement columns and each bad row's error.
 pub(crate) fn classify(
@@ -418,6 +436,7 @@ pub(crate) fn classify(
 mod tests {
     use super::*;
     use arrow_array::Array;
+    use arrow_array::StringViewArray;
     use arrow_schema::DataType;
 
     fn requirements(budget_usd: &str) -> Requirements {
@@ -435,7 +454,7 @@ mod tests {
             }
         }
         let mut out = Out::default();
-        let overflowed = columns.finish(&mut out).unwrap();
+        let overflowed = columns.finish(&mut out, false).unwrap();
         (out, overflowed)
     }
 
@@ -457,6 +476,24 @@ mod tests {
             class.iter().collect::<Vec<_>>(),
             [Some("medium"), Some("medium"), None, Some("medium")]
         );
+    }
+
+    #[test]
+    fn class_views_hold_the_class_names() {
+        let class = [
+            Some(DurationClass::Short),
+            None,
+            Some(DurationClass::Medium),
+            Some(DurationClass::Long),
+        ];
+        let valid = NullBuffer::new(bits(4, |i| class[i].is_some()));
+        let views = class_views(&class);
+        let views = views.as_any().downcast_ref::<StringViewArray>().unwrap();
+        let text = classes(&class, valid).unwrap();
+        let text = text.as_any().downcast_ref::<StringArray>().unwrap();
+        let names: Vec<Option<&str>> = views.iter().collect();
+        assert_eq!(names, [Some("short"), None, Some("medium"), Some("long")]);
+        assert_eq!(names, text.iter().collect::<Vec<_>>());
     }
 
     #[test]
