@@ -315,11 +315,10 @@ impl Rates {
             return None;
         }
         let amount = amount.unsigned_abs();
-        let rate = if money.currency == Currency::USD {
+        if money.currency == Currency::USD {
             return Some((amount, scale));
-        } else {
-            self.usd_per_unit.get(&money.currency)?
-        };
+        }
+        let rate = self.usd_per_unit.get(&money.currency)?;
         if is_one(*rate) {
             return Some((amount, scale));
         }
@@ -341,27 +340,16 @@ pub(crate) const POW10: [i128; 39] = {
     p
 };
 
-/// 10^0 to 10^19: the powers of ten a `u64` holds.
-#[allow(clippy::indexing_slicing)] // `i` stays below the length, and this runs at compile time
-const POW10_U64: [u64; 20] = {
-    let mut p = [1_u64; 20];
-    let mut i = 1;
-    while i < 20 {
-        p[i] = p[i - 1] * 10;
-        i += 1;
-    }
-    p
-};
-
 /// `m·10^by`, if it fits: one widening multiply for the usual mantissa under 2^64.
 pub(crate) fn scale_up(m: u128, by: u32) -> Option<u128> {
     if by == 0 {
         return Some(m);
     }
-    match (u64::try_from(m), POW10_U64.get(by as usize)) {
+    let p = POW10.get(by as usize)?.unsigned_abs();
+    match (u64::try_from(m), u64::try_from(p)) {
         // Two 64-bit factors: the product cannot overflow.
-        (Ok(m), Some(p)) => Some(u128::from(m) * u128::from(*p)),
-        _ => m.checked_mul(POW10.get(by as usize)?.unsigned_abs()),
+        (Ok(m), Ok(p)) => Some(u128::from(m) * u128::from(p)),
+        _ => m.checked_mul(p),
     }
 }
 
