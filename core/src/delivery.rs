@@ -382,7 +382,6 @@ impl ExactSum {
     }
 
     /// Adds the non-zero `m·10^-s`; on `false` the sum is as it was.
-    #[inline]
     fn add_exact(&mut self, m: u128, s: u32) -> bool {
         if self.mantissa == 0 {
             (self.mantissa, self.scale) = (m, s);
@@ -442,7 +441,6 @@ impl Default for Sum {
 }
 
 impl Sum {
-    #[inline]
     fn add(&mut self, usd: Usd, path: &dyn Fn() -> String) -> Result<()> {
         if let Sum::Exact(e) = self {
             let fits = match usd {
@@ -484,7 +482,6 @@ struct GroupSums {
 }
 
 impl GroupSums {
-    #[inline]
     fn add(&mut self, (a, e): (Usd, Usd), path: &dyn Fn() -> String) -> Result<()> {
         self.records += 1;
         self.allocation.add(a, path)?;
