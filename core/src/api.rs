@@ -397,6 +397,7 @@ fn no_iati(path: &str) -> Error {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
 mod tests {
     use super::*;
+    use crate::testing::{mutate, written, Rng};
     use serde_json::json;
 
     /// `call_str` on `text` gives what `call` gives on the parsed text: the same value, or
@@ -409,81 +410,6 @@ mod tests {
             (Ok(a), Ok(b)) => assert!(a == b, "{kind} {text}: answers differ"),
             (Err(a), Err(b)) => assert_eq!(a.info(), b.info(), "{kind} {text}"),
             (a, b) => panic!("{kind} {text}: {a:?} but {b:?}"),
-        }
-    }
-
-    /// A small deterministic generator (xorshift), so failures reproduce.
-    struct Rng(u64);
-
-    impl Rng {
-        fn below(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n as u64) as usize
-        }
-    }
-
-    /// Values to put where they do not belong, separated by spaces.
-    const ODD: &str =
-        r#"null 0 -1 1.5 1e300 "x" "" true [] {} [1] {"a":1} "2024-02-30" "EURO" "12,000""#;
-
-    /// Replaces a random node of `v` (the root only when `v` is a scalar) with an odd value,
-    /// or adds or removes a member of a random object.
-    fn mutate(v: &mut Value, rng: &mut Rng) {
-        let odd: Vec<&str> = ODD.split(' ').collect();
-        let odd: Value = serde_json::from_str(odd[rng.below(odd.len())]).unwrap();
-        let children = match v {
-            Value::Object(m) => m.len(),
-            Value::Array(a) => a.len(),
-            _ => 0,
-        };
-        let here = children == 0 || rng.below(3) == 0;
-        match v {
-            Value::Object(m) if here => match rng.below(3) {
-                0 => {
-                    m.insert("unknown".into(), odd);
-                }
-                1 => {
-                    let key = m.keys().nth(rng.below(children.max(1))).cloned();
-                    key.map(|k| m.remove(&k));
-                }
-                _ => {
-                    let key = m.keys().nth(rng.below(children.max(1))).cloned();
-                    key.map(|k| m.insert(k, odd));
-                }
-            },
-            Value::Object(m) => {
-                let i = rng.below(children);
-                mutate(m.values_mut().nth(i).unwrap(), rng);
-            }
-            Value::Array(a) if !here => mutate(&mut a[rng.below(children)], rng),
-            _ => *v = odd,
-        }
-    }
-
-    /// JSON text of `v` with each object's members in a random order, sometimes preceded
-    /// by a repeated key whose value the last one overrides.
-    fn shuffled(v: &Value, rng: &mut Rng) -> String {
-        match v {
-            Value::Object(m) => {
-                let mut members: Vec<String> = m
-                    .iter()
-                    .map(|(k, x)| format!("{}:{}", Value::from(k.as_str()), shuffled(x, rng)))
-                    .collect();
-                for i in (1..members.len()).rev() {
-                    members.swap(i, rng.below(i + 1));
-                }
-                if let (Some(k), 0) = (m.keys().next(), rng.below(4)) {
-                    members.insert(0, format!("{}:\"repeated\"", Value::from(k.as_str())));
-                }
-                format!("{{{}}}", members.join(","))
-            }
-            Value::Array(a) => {
-                let items: Vec<String> = a.iter().map(|x| shuffled(x, rng)).collect();
-                format!("[{}]", items.join(","))
-            }
-            other => other.to_string(),
         }
     }
 
@@ -508,7 +434,9 @@ mod tests {
             for _ in 0..20 {
                 let mut input = vector["input"].clone();
                 mutate(&mut input, &mut rng);
-                assert_same(kind, &shuffled(&input, &mut rng), &policy);
+                let mut text = String::new();
+                written(&input, &mut rng, &mut text);
+                assert_same(kind, &text, &policy);
             }
             count += 1;
         }

@@ -47,6 +47,8 @@ pub mod portfolio;
 pub mod report;
 #[cfg(feature = "schema")]
 pub mod schema;
+#[cfg(test)]
+mod testing;
 
 pub use error::{Error, ErrorInfo, Result};
 pub use finding::{Fact, Finding, RuleId, Severity, Status};

@@ -141,6 +141,31 @@ impl Walk<'_> {
         (self.reread)(&[head, insert, tail].concat()) == Some(at + stop)
     }
 
+    /// A container closed just before `end`, its last member's value ending at
+    /// `value_end`. An error just past the close is that member's (`step`) when reading
+    /// again with `insert` after it stops `stop` bytes on, else the container's own, as an
+    /// error up to the close is; with no error there, the walk goes on from `end`.
+    fn close(
+        &mut self,
+        end: usize,
+        value_end: Option<usize>,
+        insert: &str,
+        stop: usize,
+        step: impl FnOnce() -> Step,
+    ) -> Result<usize, Found> {
+        if self.at == end && self.data {
+            if let Some(value_end) = value_end {
+                if self.reread_stops(value_end, insert, stop) {
+                    return self.found(Some(step()));
+                }
+            }
+        }
+        if self.at <= end && !self.eof {
+            return self.found(None);
+        }
+        Ok(end)
+    }
+
     /// Walks the value from `i` (space first); its end, or `Found`.
     fn value(&mut self, i: usize) -> Result<usize, Found> {
         let start = self.skip_space(i);
@@ -209,18 +234,9 @@ impl Walk<'_> {
             }
             match (self.byte(next), &last, comma) {
                 (Some(b'}'), _, false) => {
-                    let end = next + 1;
-                    if self.at == end && self.data {
-                        if let Some((value_end, key)) = last {
-                            if self.reread_stops(value_end, r#","":0"#, 0) {
-                                return self.found(Some(step(key)));
-                            }
-                        }
-                    }
-                    if self.at <= end && !self.eof {
-                        return self.found(None);
-                    }
-                    return Ok(end);
+                    let value_end = last.as_ref().map(|(end, _)| *end);
+                    let key = last.map(|(_, key)| key).unwrap_or_default();
+                    return self.close(next + 1, value_end, r#","":0"#, 0, || step(key));
                 }
                 (Some(b','), Some(_), false) => {
                     comma = true;
@@ -303,18 +319,7 @@ impl Walk<'_> {
             }
             match (byte, last, comma) {
                 (Some(b']'), _, false) => {
-                    let end = next + 1;
-                    if self.at == end && self.data {
-                        if let Some(value_end) = last {
-                            if self.reread_stops(value_end, ",0", 1) {
-                                return self.found(Some(Step::Index(index - 1)));
-                            }
-                        }
-                    }
-                    if self.at <= end && !self.eof {
-                        return self.found(None);
-                    }
-                    return Ok(end);
+                    return self.close(next + 1, last, ",0", 1, || Step::Index(index - 1));
                 }
                 (Some(b','), Some(_), false) => {
                     comma = true;
@@ -457,6 +462,7 @@ mod tests {
     use crate::policy::{PolicySpec, ENUM_KEYED};
     use crate::portfolio::YearRange;
     use crate::report::ReportOptions;
+    use crate::testing::{mutate, written, Rng};
     use crate::{Policy, Portfolio, Project, Proposal};
 
     /// The path (as `from_str` cleans it) and message serde_path_to_error gives: the
@@ -519,127 +525,6 @@ mod tests {
     struct ReportInput {
         portfolio: Portfolio,
         options: Option<ReportOptions>,
-    }
-
-    /// A small deterministic generator (xorshift), so failures reproduce.
-    struct Rng(u64);
-
-    impl Rng {
-        fn below(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n.max(1) as u64) as usize
-        }
-    }
-
-    const ODD: &[&str] = &[
-        "null",
-        "0",
-        "-1",
-        "1.5",
-        "1e300",
-        "18446744073709551616",
-        "\"x\"",
-        "\"\"",
-        "true",
-        "[]",
-        "{}",
-        "[1]",
-        "{\"a\":1}",
-        "\"2024-02-30\"",
-        "\"EURO\"",
-        "\"12,000\"",
-        "\"2024-13\"",
-        "\"2030-2020\"",
-        "{\"kind\":\"month\"}",
-        "{\"kind\":\"x\"}",
-        "{\"kind\":\"year\",\"year\":\"y\"}",
-        "[\"P\",\"T\"]",
-        "{\"major\":null}",
-        "\"\\u00e9\\\"q\\\\\"",
-        "{\"USD\":\"1\",\"EURO\":\"2\"}",
-    ];
-
-    /// Replaces a node of `v` with an odd value, or adds or removes an object's member.
-    fn mutate(v: &mut Value, rng: &mut Rng) {
-        let odd: Value = serde_json::from_str(ODD[rng.below(ODD.len())]).unwrap();
-        let children = match v {
-            Value::Object(m) => m.len(),
-            Value::Array(a) => a.len(),
-            _ => 0,
-        };
-        let here = children == 0 || rng.below(4) == 0;
-        match v {
-            Value::Object(m) if here => match rng.below(3) {
-                0 => {
-                    let key = ["unknown", "é\"\\.?", "", "currency"][rng.below(4)];
-                    m.insert(key.into(), odd);
-                }
-                1 => {
-                    let key = m.keys().nth(rng.below(children)).cloned();
-                    key.map(|k| m.remove(&k));
-                }
-                _ => {
-                    let key = m.keys().nth(rng.below(children)).cloned();
-                    key.map(|k| m.insert(k, odd));
-                }
-            },
-            Value::Object(m) => {
-                let i = rng.below(children);
-                mutate(m.values_mut().nth(i).unwrap(), rng);
-            }
-            Value::Array(a) if !here => mutate(&mut a[rng.below(children)], rng),
-            Value::Array(a) if rng.below(2) == 0 => a.push(odd),
-            _ => *v = odd,
-        }
-    }
-
-    /// `v` as a person might write it: space and new lines between tokens, members in
-    /// a random order, now and then a key twice.
-    fn written(v: &Value, rng: &mut Rng, out: &mut String) {
-        let space = |rng: &mut Rng| ["", "", " ", "\n  ", "\t", " \r\n"][rng.below(6)];
-        match v {
-            Value::Object(m) => {
-                let mut keys: Vec<&String> = m.keys().collect();
-                for i in (1..keys.len()).rev() {
-                    keys.swap(i, rng.below(i + 1));
-                }
-                out.push('{');
-                for (i, k) in keys.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(space(rng));
-                        out.push(',');
-                    }
-                    out.push_str(space(rng));
-                    out.push_str(&Value::from(k.as_str()).to_string());
-                    out.push_str(space(rng));
-                    out.push(':');
-                    out.push_str(space(rng));
-                    if rng.below(30) == 0 {
-                        out.push_str("\"twice\",");
-                        out.push_str(&Value::from(k.as_str()).to_string());
-                        out.push(':');
-                    }
-                    written(&m[*k], rng, out);
-                }
-                out.push_str(space(rng));
-                out.push('}');
-            }
-            Value::Array(a) => {
-                out.push('[');
-                for (i, x) in a.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    out.push_str(space(rng));
-                    written(x, rng, out);
-                    out.push_str(space(rng));
-                }
-                out.push(']');
-            }
-            other => out.push_str(&other.to_string()),
-        }
     }
 
     /// `text` broken: cut short, or a byte removed, doubled or replaced by a stray one.
