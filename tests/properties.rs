@@ -225,9 +225,11 @@ proptest! {
         rows in prop::collection::vec((0u8..3, 0u8..4, amount(), amount()), 1..40),
         cut in any::<prop::sample::Index>(),
         by in prop::sample::select(vec![GroupBy::Project, GroupBy::Unit, GroupBy::Portfolio]),
+        converted in any::<bool>(),
     ) {
         // What a reader summing a table's rows on several threads relies on: joined runs
-        // give the report of one run, or say they cannot.
+        // give the report of one run, or say they cannot; and records it converts itself
+        // (`add_converted`, where the conversion is exact) add as the records do.
         let (projects, rates, records) = mixed_currency_records(&rows);
         let policy = Policy::default();
         let Ok(whole) = delivery::delivery(&projects, &records, by, ReportingPeriod::All, &policy, &rates) else {
@@ -237,13 +239,25 @@ proptest! {
         let run = |range: std::ops::Range<usize>| {
             let mut sums = delivery::DeliverySums::new(&groups, ReportingPeriod::All);
             for i in range {
-                sums.add(i, &(&records[i]).into(), &rates).unwrap();
+                let r = &records[i];
+                let exact = |m: &Money| {
+                    let mantissa = u128::try_from(m.amount.mantissa()).ok()?;
+                    rates.usd_rate(m.currency)?.exact(mantissa, m.amount.scale())
+                };
+                match (exact(&r.allocation), exact(&r.expenditure)) {
+                    (Some(allocation), Some(expenditure)) if converted => {
+                        prop_assert_eq!(allocation.decimal(), usd(&rates, &r.allocation).unwrap());
+                        let c = delivery::ConvertedRecord { project: &r.project, month: r.month, source: r.source, allocation, expenditure };
+                        sums.add_converted(i, &c).unwrap();
+                    }
+                    _ => sums.add(i, &r.into(), &rates).unwrap(),
+                }
             }
-            sums
+            Ok(sums)
         };
         let k = cut.index(records.len() + 1);
-        let mut first = run(0..k);
-        if first.join(run(k..records.len())) {
+        let mut first = run(0..k)?;
+        if first.join(run(k..records.len())?) {
             prop_assert_eq!(first.report(&policy), whole);
         } else {
             // Only where Decimal rounds, and the result depends on the order of adds: sums

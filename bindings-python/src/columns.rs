@@ -9,7 +9,9 @@
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Decimal128Type, Float32Type, Float64Type, Int64Type};
-use arrow_array::{Array, ArrayRef, Date32Array, PrimitiveArray, StringArray, StringViewArray};
+use arrow_array::{
+    Array, ArrayRef, Date32Array, LargeStringArray, PrimitiveArray, StringArray, StringViewArray,
+};
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
@@ -48,7 +50,7 @@ pub(crate) enum Dates {
     Days(Date32Array),
     /// Timestamp ticks and their unit.
     Ticks(PrimitiveArray<Int64Type>, TimeUnit),
-    Text(StringArray),
+    Text(Texts),
 }
 
 impl Dates {
@@ -62,13 +64,7 @@ impl Dates {
                 cast(name, array, &DataType::Int64)?.as_primitive().clone(),
                 *unit,
             ),
-            DataType::Utf8
-            | DataType::LargeUtf8
-            | DataType::Utf8View
-            | DataType::Dictionary(..)
-            | DataType::Null => {
-                Dates::Text(cast(name, array, &DataType::Utf8)?.as_string().clone())
-            }
+            t if Texts::holds(t) => Dates::Text(Texts::new(name, array)?),
             other => {
                 return Err(invalid(
                     name,
@@ -128,7 +124,7 @@ impl Dates {
                     }
                 })
                 .transpose(),
-            Dates::Text(a) => match text(a, i) {
+            Dates::Text(a) => match a.get(i) {
                 None => Ok(None),
                 Some(s) => s
                     .parse()
@@ -179,7 +175,7 @@ pub(crate) enum Decimals {
     Exact(PrimitiveArray<Decimal128Type>, i8),
     F64(PrimitiveArray<Float64Type>),
     F32(PrimitiveArray<Float32Type>),
-    Text(StringArray),
+    Text(Texts),
 }
 
 impl Decimals {
@@ -199,13 +195,7 @@ impl Decimals {
                     .clone(),
                 0,
             ),
-            DataType::Utf8
-            | DataType::LargeUtf8
-            | DataType::Utf8View
-            | DataType::Dictionary(..)
-            | DataType::Null => {
-                Decimals::Text(cast(name, array, &DataType::Utf8)?.as_string().clone())
-            }
+            t if Texts::holds(t) => Decimals::Text(Texts::new(name, array)?),
             other => {
                 return Err(invalid(
                     name,
@@ -245,7 +235,27 @@ impl Decimals {
                 .is_valid(i)
                 .then(|| finite(a.value(i).is_finite(), a.value(i).to_string()))
                 .transpose(),
-            Decimals::Text(a) => text(a, i).map(parse).transpose(),
+            Decimals::Text(a) => a.get(i).map(parse).transpose(),
+        }
+    }
+}
+
+impl Decimals {
+    /// Row `i`'s amount as the mantissa and scale of the `Decimal` [`Decimals::get`]
+    /// reads, for the usual cell: a float whose shortest digits [`shortest`] finds, or a
+    /// decimal128 at 0 to 28 places under 2^96; `None` for every other cell (empty, text,
+    /// negative, out of range, ...), which `get` reads or reports.
+    pub(crate) fn parts(&self, i: usize) -> Option<(u128, u32)> {
+        match self {
+            Decimals::F64(a) if a.is_valid(i) => {
+                shortest_parts(a.value(i)).map(|(m, s)| (u128::from(m), s))
+            }
+            Decimals::Exact(a, scale) if a.is_valid(i) => {
+                let m = u128::try_from(a.value(i)).ok()?;
+                let s = u32::try_from(*scale).ok()?;
+                (m < 1 << 96 && s <= 28).then_some((m, s))
+            }
+            _ => None,
         }
     }
 }
@@ -253,35 +263,45 @@ impl Decimals {
 /// The decimal a float's shortest round-tripping digits spell (what `Display` and
 /// Python's `repr` print), without formatting text, for the common case of a
 /// non-negative amount with at most four decimal places under 2^50; `None` otherwise.
+fn shortest(x: f64) -> Option<Decimal> {
+    let (m, places) = shortest_parts(x)?;
+    Decimal::try_new(i64::try_from(m).ok()?, places).ok()
+}
+
+/// [`shortest`]'s mantissa and scale.
 ///
 /// `m / 10^p` in IEEE arithmetic is the correctly rounded value of the decimal `m·10^-p`
 /// (both operands are exact), so equality with `x` means those digits read back as `x`.
 /// With `|x·10^p| < 2^50`, any `m'·10^-k` (k ≤ p) that reads back as `x` lies within 1/4
 /// of `x·10^p` once scaled, so rounding `x·10^p` finds `m'·10^(p-k)`: one division tests
 /// every length up to `p` at once, and dropping trailing zeros gives the fewest digits.
-fn shortest(x: f64) -> Option<Decimal> {
+fn shortest_parts(x: f64) -> Option<(u64, u32)> {
     const LIMIT: f64 = (1_u64 << 50) as f64;
     const POW10: [f64; 5] = [1.0, 10.0, 100.0, 1_000.0, 10_000.0];
     if x.is_nan() || x.is_sign_negative() {
         return None; // NaN, negatives and -0.0 take the text path
     }
-    // The most places that keep x·10^p under the limit.
-    let (mut places, scale) = (0..=4_u32)
-        .rev()
-        .filter_map(|p| POW10.get(p as usize).map(|s| (p, *s)))
-        .find(|(_, s)| x * s < LIMIT)?;
+    // The most places that keep x·10^p under the limit (the usual amount: four).
+    let (mut places, scale) = if x * 10_000.0 < LIMIT {
+        (4, 10_000.0)
+    } else {
+        (0..4_u32)
+            .rev()
+            .filter_map(|p| POW10.get(p as usize).map(|s| (p, *s)))
+            .find(|(_, s)| x * s < LIMIT)?
+    };
     // The nearest integer (x ≥ 0; the check below catches any miss).
-    let mut m = (x * scale + 0.5) as i64;
+    let mut m = (x * scale + 0.5) as u64;
     if m as f64 / scale != x {
         return None;
     }
     // Up to four trailing zeros dropped in at most three steps (4, 2, 1 of them).
     for (step, p) in [(4, 10_000), (2, 100), (1, 10)] {
-        if places >= step && m % p == 0 {
+        if places >= step && m.is_multiple_of(p) {
             (m, places) = (m / p, places - step);
         }
     }
-    Decimal::try_new(m, places).ok()
+    Some((m, places))
 }
 
 /// A decimal128 mantissa at `scale` as an exact `Decimal` (at most 28 decimal places and
@@ -303,16 +323,32 @@ fn exact(mut mantissa: i128, scale: i8, path: &str) -> Result<Decimal, Error> {
     Decimal::try_from_i128_with_scale(mantissa, scale).map_err(|_| overflow())
 }
 
-/// A text column: strings, or string views as polars holds them (read in place).
+/// A text column, read in place: strings, large strings (pandas' `str` columns) or string
+/// views (polars'); other types are cast to strings.
 pub(crate) enum Texts {
     Strings(StringArray),
+    Large(LargeStringArray),
     Views(StringViewArray),
 }
 
 impl Texts {
+    /// Whether a column of type `t` is read as text where dates or amounts are expected.
+    fn holds(t: &DataType) -> bool {
+        matches!(
+            t,
+            DataType::Utf8
+                | DataType::LargeUtf8
+                | DataType::Utf8View
+                | DataType::Dictionary(..)
+                | DataType::Null
+        )
+    }
+
     /// Reads column `name` as strings (any type that casts to a string).
     pub(crate) fn new(name: &str, array: &ArrayRef) -> Result<Self, Error> {
         Ok(match array.data_type() {
+            DataType::Utf8 => Texts::Strings(array.as_string().clone()),
+            DataType::LargeUtf8 => Texts::Large(array.as_string().clone()),
             DataType::Utf8View => Texts::Views(array.as_string_view().clone()),
             _ => Texts::Strings(cast(name, array, &DataType::Utf8)?.as_string().clone()),
         })
@@ -320,15 +356,12 @@ impl Texts {
 
     /// Row `i`'s text, trimmed; `None` when null or blank.
     pub(crate) fn get(&self, i: usize) -> Option<&str> {
-        match self {
-            Texts::Strings(a) => text(a, i),
-            Texts::Views(a) => cell(a.is_valid(i).then(|| a.value(i))),
-        }
+        cell(match self {
+            Texts::Strings(a) => a.is_valid(i).then(|| a.value(i)),
+            Texts::Large(a) => a.is_valid(i).then(|| a.value(i)),
+            Texts::Views(a) => a.is_valid(i).then(|| a.value(i)),
+        })
     }
-}
-
-fn text(a: &StringArray, i: usize) -> Option<&str> {
-    cell(a.is_valid(i).then(|| a.value(i)))
 }
 
 /// A text cell trimmed; `None` when null or blank.
@@ -381,9 +414,20 @@ fn key(code: &[u8]) -> Option<u64> {
 
 impl<T: Copy + std::str::FromStr<Err = Error>> Codes<T> {
     pub(crate) fn read(&mut self, code: &str) -> tcrules::Result<T> {
+        self.read_with(code, str::parse)
+    }
+}
+
+impl<T: Copy> Codes<T> {
+    /// The value of `code`, made by `make` the first time it is met in its slot.
+    pub(crate) fn read_with(
+        &mut self,
+        code: &str,
+        make: impl FnOnce(&str) -> tcrules::Result<T>,
+    ) -> tcrules::Result<T> {
         let len = code.len();
         let Some(key) = key(code.as_bytes()) else {
-            return code.parse();
+            return make(code);
         };
         let hash = (key ^ len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let slot = (hash >> (64 - CODE_SLOTS)) as usize;
@@ -392,7 +436,7 @@ impl<T: Copy + std::str::FromStr<Err = Error>> Codes<T> {
                 return Ok(*v);
             }
         }
-        let v: T = code.parse()?;
+        let v = make(code)?;
         if let Some(s) = self.0.get_mut(slot) {
             *s = Some((key, len, v));
         }

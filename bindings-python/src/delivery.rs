@@ -9,9 +9,11 @@
 use std::ops::Range;
 
 use arrow_array::RecordBatch;
-use tcrules::delivery::{DeliveryReport, DeliverySums, GroupBy, Groups, RecordRef};
+use tcrules::delivery::{
+    ConvertedRecord, DeliveryReport, DeliverySums, GroupBy, Groups, RecordRef,
+};
 use tcrules::model::SourceOfFunds;
-use tcrules::money::{Currency, Money, Rates};
+use tcrules::money::{Currency, Money, Rates, UsdRate};
 use tcrules::period::{ReportingPeriod, YearMonth};
 use tcrules::{Error, Policy};
 
@@ -55,11 +57,10 @@ struct Records {
 impl Records {
     fn new(input: &Input, batch: &RecordBatch) -> tcrules::Result<Self> {
         let column = |name| input.required(batch, name).map_err(|e| e.at("records"));
-        let month = column("month")?;
         Ok(Records {
             project: Texts::new("project", column("project")?)?,
-            month: match Dates::new("month", month)? {
-                Dates::Text(_) => Months::Text(Texts::new("month", month)?),
+            month: match Dates::new("month", column("month")?)? {
+                Dates::Text(texts) => Months::Text(texts),
                 dates => Months::Dates(dates),
             },
             source: Texts::new("source", column("source")?)?,
@@ -83,11 +84,13 @@ impl Records {
         if !sums.period().contains(month) {
             return Ok(());
         }
+        if let Some(record) = self.converted(i, month, cache, rates) {
+            return sums.add_converted(row, &record);
+        }
         let mut record = || -> tcrules::Result<RecordRef<'a>> {
             let text = |t: &'a Texts, name| t.get(i).ok_or_else(|| columns::required(name));
-            let currency = cache
-                .currencies
-                .read(text(&self.currency, "currency")?)
+            let (currency, _) = cache
+                .currency(text(&self.currency, "currency")?, rates)
                 .map_err(|e| e.at("currency"))?;
             let money = |d: &Decimals, name| -> tcrules::Result<Money> {
                 let amount = d.get(i, name)?.ok_or_else(|| columns::required(name))?;
@@ -107,6 +110,28 @@ impl Records {
         let record = record().map_err(at)?;
         sums.add(row, &record, rates)
     }
+
+    /// Row `i` of `month` with its amounts in US dollars, for the usual record: every cell
+    /// well formed, a currency with a rate, amounts above zero converted without rounding
+    /// ([`UsdRate::exact`]). `None` for any other record, which [`Records::add`] then
+    /// reads as a [`RecordRef`] (and reports, if it is wrong).
+    fn converted<'a>(
+        &'a self,
+        i: usize,
+        month: YearMonth,
+        cache: &mut Cache,
+        rates: &Rates,
+    ) -> Option<ConvertedRecord<'a>> {
+        let (_, rate) = cache.currency(self.currency.get(i)?, rates).ok()?;
+        let usd = |d: &Decimals| d.parts(i).and_then(|(m, s)| rate?.exact(m, s));
+        Some(ConvertedRecord {
+            project: self.project.get(i)?,
+            month,
+            source: cache.sources.read(self.source.get(i)?).ok()?,
+            allocation: usd(&self.allocation)?,
+            expenditure: usd(&self.expenditure)?,
+        })
+    }
 }
 
 /// Months, dates and codes already read in a run of records.
@@ -114,8 +139,22 @@ impl Records {
 struct Cache {
     months: Codes<YearMonth>,
     days: DayCache,
-    currencies: Codes<Currency>,
+    /// Each currency with its rate, if the rates have one.
+    currencies: Codes<(Currency, Option<UsdRate>)>,
     sources: Codes<SourceOfFunds>,
+}
+
+impl Cache {
+    fn currency(
+        &mut self,
+        code: &str,
+        rates: &Rates,
+    ) -> tcrules::Result<(Currency, Option<UsdRate>)> {
+        self.currencies.read_with(code, |code| {
+            let currency: Currency = code.parse()?;
+            Ok((currency, rates.usd_rate(currency)))
+        })
+    }
 }
 
 /// A projects table's `id` and the grouping's column, in one batch.

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::finding::{Finding, RuleId, Status};
 use crate::model::{FinancialRecord, Project, SourceOfFunds};
-use crate::money::{checked_add, scale_up, Money, Rates};
+use crate::money::{checked_add, scale_up, ExactUsd, Money, Rates};
 use crate::period::{ReportingPeriod, YearMonth};
 use crate::policy::{Policy, PolicyStamp};
 
@@ -200,6 +200,19 @@ impl<'a> From<&'a FinancialRecord> for RecordRef<'a> {
     }
 }
 
+/// A record read in place with its amounts already in US dollars, converted exactly by
+/// [`crate::money::UsdRate::exact`]: what a reader of record columns hands to
+/// [`DeliverySums::add_converted`] for the usual record, keeping [`RecordRef`] for the rest
+/// (zero amounts, and any a conversion would round).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConvertedRecord<'a> {
+    pub project: &'a str,
+    pub month: YearMonth,
+    pub source: SourceOfFunds,
+    pub allocation: ExactUsd,
+    pub expenditure: ExactUsd,
+}
+
 /// Each project's group key, by project id, for the groupings that read a project's
 /// attributes (unit, field office, country, region, donor, donor category, strategic
 /// objective); a project without the attribute is [`UNASSIGNED`].
@@ -262,22 +275,22 @@ impl<'a> Groups<'a> {
         Ok(Groups { group_by, by_id })
     }
 
-    /// The group of record `i`.
-    fn key<'r>(&self, i: usize, r: &RecordRef<'r>) -> Result<&'r str>
+    /// The group of record `i`, of `project` and from `source`.
+    fn key<'r>(&self, i: usize, project: &'r str, source: SourceOfFunds) -> Result<&'r str>
     where
         'a: 'r,
     {
         Ok(match self.group_by {
-            GroupBy::Project => r.project,
-            GroupBy::SourceOfFunds => r.source.as_str(),
+            GroupBy::Project => project,
+            GroupBy::SourceOfFunds => source.as_str(),
             GroupBy::Portfolio => "portfolio",
             _ => self
                 .by_id
-                .get(r.project)
+                .get(project)
                 .copied()
                 .ok_or_else(|| Error::UnknownProject {
                     path: format!("records[{i}].project"),
-                    id: r.project.to_owned(),
+                    id: project.to_owned(),
                 })?,
         })
     }
@@ -315,25 +328,21 @@ fn same_id(a: &str, b: &str) -> bool {
 /// that product unrounded, else what [`Rates::to_usd`] gives.
 #[derive(Clone, Copy)]
 enum Usd {
-    Exact(u128, u32),
+    Exact(ExactUsd),
     Decimal(Decimal),
 }
 
 impl Usd {
     fn of(money: &Money, rates: &Rates, path: &str) -> Result<Usd> {
         match rates.to_usd_exact(money) {
-            Some((m, s)) => Ok(Usd::Exact(m, s)),
+            Some(e) => Ok(Usd::Exact(e)),
             None => rates.to_usd(money, path).map(Usd::Decimal),
         }
     }
 
     fn decimal(self) -> Decimal {
         match self {
-            // Under 2^96 at most 28 places: a `Decimal` as it is.
-            Usd::Exact(m, s) => i128::try_from(m)
-                .ok()
-                .and_then(|m| Decimal::try_from_i128_with_scale(m, s).ok())
-                .unwrap_or_default(),
+            Usd::Exact(e) => e.decimal(),
             Usd::Decimal(d) => d,
         }
     }
@@ -354,49 +363,98 @@ fn record_path(i: usize) -> impl Fn() -> String {
     move || format!("records[{i}]")
 }
 
-/// A sum of non-negative decimals equal, digit for digit and scale for scale, to adding
-/// them one by one with `Decimal`: the exact sum at the largest scale of its non-zero
-/// terms, or the last zero term while there is no other. Kept as an integer; it gives up
-/// on a negative term or a sum past `Decimal`'s 96 bits, where `Decimal` would round.
-#[derive(Clone, Copy, Default)]
-struct ExactSum {
+/// A running sum of non-negative amounts equal, digit for digit and scale for scale, to
+/// adding them one by one with `Decimal`. While it can be, it is exact in an integer:
+/// `mantissa·10^-scale` at the largest scale of its non-zero terms (before the first of
+/// them, the last zero term). Past `Decimal`'s 96 bits, where `Decimal` would round, or
+/// after a negative term, it goes on in `Decimal`.
+#[derive(Clone, Copy)]
+struct Sum {
     mantissa: u128,
+    /// The exact sum's scale (0 to 28), or [`Sum::NONE`], [`Sum::ZEROS`], [`Sum::ROUNDED`].
     scale: u32,
-    zero: Decimal,
+    /// The last zero term while [`Sum::ZEROS`]; the sum once [`Sum::ROUNDED`].
+    decimal: Decimal,
 }
 
-impl ExactSum {
-    const LIMIT: u128 = 1 << 96;
+impl Default for Sum {
+    fn default() -> Self {
+        Sum {
+            mantissa: 0,
+            scale: Sum::NONE,
+            decimal: Decimal::ZERO,
+        }
+    }
+}
 
-    fn add(&mut self, d: Decimal) -> bool {
-        if d.is_zero() {
-            if self.mantissa == 0 {
-                self.zero = d;
+impl Sum {
+    /// No term yet.
+    const NONE: u32 = 64;
+    /// Only zero terms.
+    const ZEROS: u32 = 65;
+    /// A `Decimal` sum.
+    const ROUNDED: u32 = 66;
+
+    /// Adds `usd`; `path` names the record if the sum overflows `Decimal`.
+    #[inline]
+    fn add(&mut self, usd: Usd, path: &dyn Fn() -> String) -> Result<()> {
+        // The usual term: exact, at no larger a scale than the sum's. The states beyond
+        // every scale (and a larger scale, wrapping) leave `by` past 28.
+        if let Usd::Exact(u) = usd {
+            let by = self.scale.wrapping_sub(u.scale);
+            if by <= 28 {
+                if let Some(sum) = scale_up(u.mantissa, by)
+                    .filter(|m| *m < ExactUsd::LIMIT)
+                    .map(|m| m + self.mantissa)
+                    .filter(|sum| *sum < ExactUsd::LIMIT)
+                {
+                    self.mantissa = sum;
+                    return Ok(());
+                }
             }
-            return true;
         }
-        if d.is_sign_negative() {
-            return false;
-        }
-        self.add_exact(d.mantissa().unsigned_abs(), d.scale())
+        self.add_other(usd, path)
     }
 
-    /// Adds the non-zero `m·10^-s`; on `false` the sum is as it was.
+    /// [`Sum::add`] of every other term.
+    fn add_other(&mut self, usd: Usd, path: &dyn Fn() -> String) -> Result<()> {
+        if self.scale != Sum::ROUNDED {
+            let exact = match usd {
+                Usd::Exact(u) => Some((u.mantissa, u.scale)),
+                Usd::Decimal(d) if d.is_zero() => {
+                    if matches!(self.scale, Sum::NONE | Sum::ZEROS) {
+                        (self.scale, self.decimal) = (Sum::ZEROS, d);
+                    }
+                    return Ok(());
+                }
+                Usd::Decimal(d) if d.is_sign_negative() => None,
+                Usd::Decimal(d) => Some((d.mantissa().unsigned_abs(), d.scale())),
+            };
+            if exact.is_some_and(|(m, s)| self.add_exact(m, s)) {
+                return Ok(());
+            }
+            (self.scale, self.decimal) = (Sum::ROUNDED, self.decimal());
+        }
+        self.decimal = checked_add(self.decimal, usd.decimal(), &path())?;
+        Ok(())
+    }
+
+    /// Adds the non-zero `m·10^-s` exactly; `false` (and the sum as it was) when the sum
+    /// is rounded or would pass 96 bits.
     fn add_exact(&mut self, m: u128, s: u32) -> bool {
-        if self.mantissa == 0 {
+        if matches!(self.scale, Sum::NONE | Sum::ZEROS) {
             (self.mantissa, self.scale) = (m, s);
             return true;
         }
+        if self.scale == Sum::ROUNDED {
+            return false;
+        }
         let scale = self.scale.max(s);
-        let sum = if s == self.scale {
-            self.mantissa.checked_add(m)
-        } else {
-            scale_up(self.mantissa, scale - self.scale)
-                .zip(scale_up(m, scale - s))
-                .and_then(|(a, b)| a.checked_add(b))
-        };
+        let sum = scale_up(self.mantissa, scale - self.scale)
+            .zip(scale_up(m, scale - s))
+            .and_then(|(a, b)| a.checked_add(b));
         match sum {
-            Some(sum) if sum < Self::LIMIT => {
+            Some(sum) if sum < ExactUsd::LIMIT => {
                 (self.mantissa, self.scale) = (sum, scale);
                 true
             }
@@ -404,71 +462,31 @@ impl ExactSum {
         }
     }
 
-    /// Adds the sum of later terms; `false` when the whole does not fit.
-    fn join(&mut self, later: &ExactSum) -> bool {
-        if later.mantissa == 0 {
-            if self.mantissa == 0 {
-                self.zero = later.zero;
-            }
-            return true;
-        }
-        self.add_exact(later.mantissa, later.scale)
-    }
-
-    fn decimal(&self) -> Decimal {
-        if self.mantissa == 0 {
-            return self.zero;
-        }
-        i128::try_from(self.mantissa)
-            .ok()
-            .and_then(|m| Decimal::try_from_i128_with_scale(m, self.scale).ok())
-            .unwrap_or_default()
-    }
-}
-
-/// A running sum: exact in an integer while it can be ([`ExactSum`]), then `Decimal`,
-/// which is what adding one by one with `Decimal` gives in both cases.
-#[derive(Clone, Copy)]
-enum Sum {
-    Exact(ExactSum),
-    Decimal(Decimal),
-}
-
-impl Default for Sum {
-    fn default() -> Self {
-        Sum::Exact(ExactSum::default())
-    }
-}
-
-impl Sum {
-    fn add(&mut self, usd: Usd, path: &dyn Fn() -> String) -> Result<()> {
-        if let Sum::Exact(e) = self {
-            let fits = match usd {
-                Usd::Exact(m, s) => e.add_exact(m, s),
-                Usd::Decimal(d) => e.add(d),
-            };
-            if fits {
-                return Ok(());
-            }
-            *self = Sum::Decimal(e.decimal());
-        }
-        if let Sum::Decimal(sum) = self {
-            *sum = checked_add(*sum, usd.decimal(), &path())?;
-        }
-        Ok(())
-    }
-
+    /// Adds the sum of later terms; `false` when the whole would differ from adding every
+    /// term one by one (it rounds).
     fn join(&mut self, later: &Sum) -> bool {
-        match (self, later) {
-            (Sum::Exact(a), Sum::Exact(b)) => a.join(b),
-            _ => false,
+        match later.scale {
+            Sum::NONE => true,
+            Sum::ZEROS => {
+                if matches!(self.scale, Sum::NONE | Sum::ZEROS) {
+                    *self = *later;
+                }
+                true
+            }
+            Sum::ROUNDED => false,
+            s => self.add_exact(later.mantissa, s),
         }
     }
 
     fn decimal(&self) -> Decimal {
-        match self {
-            Sum::Exact(e) => e.decimal(),
-            Sum::Decimal(d) => *d,
+        match self.scale {
+            Sum::NONE => Decimal::ZERO,
+            Sum::ZEROS | Sum::ROUNDED => self.decimal,
+            s => ExactUsd {
+                mantissa: self.mantissa,
+                scale: s,
+            }
+            .decimal(),
         }
     }
 }
@@ -482,6 +500,7 @@ struct GroupSums {
 }
 
 impl GroupSums {
+    #[inline]
     fn add(&mut self, (a, e): (Usd, Usd), path: &dyn Fn() -> String) -> Result<()> {
         self.records += 1;
         self.allocation.add(a, path)?;
@@ -557,23 +576,65 @@ impl<'g, 'a> DeliverySums<'g, 'a> {
         if !self.period.contains(r.month) {
             return Ok(());
         }
+        let usd = record_usd(r, rates).map_err(|e| e.at(&record_path(i)()))?;
+        self.add_usd(i, r.project, r.source, usd)
+    }
+
+    /// [`DeliverySums::add`] for a record whose amounts are already in US dollars: the
+    /// same sums as adding it with the amounts and rates they were converted from.
+    ///
+    /// ```
+    /// use tcrules::delivery::{ConvertedRecord, DeliverySums, GroupBy, Groups, RecordRef};
+    /// use tcrules::{model::SourceOfFunds, money::{Money, Rates}, period::ReportingPeriod, Policy};
+    /// let groups = Groups::of_cells(GroupBy::Project, []).unwrap();
+    /// let rates = Rates::from_pairs([("EUR", "1.0842")]).unwrap();
+    /// let eur = rates.usd_rate("EUR".parse().unwrap()).unwrap();
+    /// let (month, source) = ("2005-03".parse().unwrap(), SourceOfFunds::Xbtc);
+    /// let mut sums = DeliverySums::new(&groups, ReportingPeriod::Year { year: 2005 });
+    /// let r = ConvertedRecord { project: "P1", month, source,
+    ///     allocation: eur.exact(40_000, 2).unwrap(), expenditure: eur.exact(30_000, 2).unwrap() };
+    /// sums.add_converted(0, &r).unwrap();
+    /// let mut plain = DeliverySums::new(&groups, ReportingPeriod::Year { year: 2005 });
+    /// let money = |s: &str| Money { amount: s.parse().unwrap(), currency: "EUR".parse().unwrap() };
+    /// let r = RecordRef { project: "P1", month, source, allocation: money("400.00"), expenditure: money("300.00") };
+    /// plain.add(0, &r, &rates).unwrap();
+    /// assert_eq!(sums.report(&Policy::default()), plain.report(&Policy::default()));
+    /// ```
+    pub fn add_converted(&mut self, i: usize, r: &ConvertedRecord<'a>) -> Result<()> {
+        if !self.period.contains(r.month) {
+            return Ok(());
+        }
+        let usd = (Usd::Exact(r.allocation), Usd::Exact(r.expenditure));
+        self.add_usd(i, r.project, r.source, usd)
+    }
+
+    /// Adds record `i`'s amounts in US dollars to its group's sums and the total.
+    fn add_usd(
+        &mut self,
+        i: usize,
+        project: &'a str,
+        source: SourceOfFunds,
+        usd: (Usd, Usd),
+    ) -> Result<()> {
         let path = record_path(i);
-        let usd = record_usd(r, rates).map_err(|e| e.at(&path()))?;
         // The group of the last project is reused, except by source of funds, which is
         // not a project's attribute.
         let slot = match self.last {
             Some((id, slot))
-                if same_id(id, r.project) && self.groups.group_by != GroupBy::SourceOfFunds =>
+                if same_id(id, project) && self.groups.group_by != GroupBy::SourceOfFunds =>
             {
                 slot
             }
             _ => {
                 let next = self.sums.len();
-                let slot = *self.slots.entry(self.groups.key(i, r)?).or_insert(next);
+                let slot = *self
+                    .slots
+                    .entry(self.groups.key(i, project, source)?)
+                    .or_insert(next);
                 if slot == next {
                     self.sums.push(GroupSums::default());
                 }
-                self.last = Some((r.project, slot));
+                self.last = Some((project, slot));
                 slot
             }
         };
@@ -816,7 +877,9 @@ pub fn ytd_series(
         let path = record_path(i);
         let r = RecordRef::from(r);
         let (alloc, exp) = record_usd(&r, rates).map_err(|e| e.at(&path()))?;
-        let months = monthly.entry(groups.key(i, &r)?.to_owned()).or_default();
+        let months = monthly
+            .entry(groups.key(i, r.project, r.source)?.to_owned())
+            .or_default();
         let idx = r.month.month().saturating_sub(1) as usize;
         if let Some(t) = months.get_mut(idx) {
             t.add(alloc.decimal(), exp.decimal(), "")

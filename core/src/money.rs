@@ -305,26 +305,89 @@ impl Rates {
             .ok_or_else(|| Error::overflow(path))
     }
 
-    /// [`Rates::to_usd`] of a positive amount as an integer and scale, where that product
-    /// is `Decimal`'s own unrounded (under 2^96, at most 28 places); `None` for zero or
-    /// negative amounts, unknown currencies and products `Decimal` would round, which
-    /// `to_usd` then answers. Summing row after row, this skips building each `Decimal`.
-    pub(crate) fn to_usd_exact(&self, money: &Money) -> Option<(u128, u32)> {
-        let (amount, scale) = (money.amount.mantissa(), money.amount.scale());
-        if amount <= 0 {
+    /// The rate of `currency`, looked up once to convert amount after amount of it with
+    /// [`UsdRate::exact`]; `None` when the table has none (which [`Rates::to_usd`] reports,
+    /// naming the pair).
+    pub fn usd_rate(&self, currency: Currency) -> Option<UsdRate> {
+        let rate = self.rate(currency)?;
+        Some(if is_one(rate) {
+            UsdRate::ONE
+        } else {
+            UsdRate {
+                mantissa: rate.mantissa().unsigned_abs(),
+                scale: rate.scale(),
+            }
+        })
+    }
+
+    /// [`Rates::to_usd`] of a positive amount where that product is exact
+    /// ([`UsdRate::exact`]); `None` for zero or negative amounts, unknown currencies and
+    /// products `Decimal` would round, which `to_usd` then answers.
+    pub(crate) fn to_usd_exact(&self, money: &Money) -> Option<ExactUsd> {
+        let amount = u128::try_from(money.amount.mantissa()).ok()?;
+        self.usd_rate(money.currency)?
+            .exact(amount, money.amount.scale())
+    }
+}
+
+/// A currency's rate in US dollars per unit, as a mantissa and scale (a rate of exactly
+/// one at any scale is `1`, which [`Rates::to_usd`] applies by keeping the amount as it is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UsdRate {
+    mantissa: u128,
+    scale: u32,
+}
+
+impl UsdRate {
+    const ONE: UsdRate = UsdRate {
+        mantissa: 1,
+        scale: 0,
+    };
+
+    /// [`Rates::to_usd`] of the positive amount `mantissa·10^-scale` (a `Decimal`'s own
+    /// mantissa and scale), where `Decimal` holds that product unrounded: under 2^96 and at
+    /// most 28 places. `None` for zero and for products `Decimal` would round (or amounts
+    /// no `Decimal` holds), which `to_usd` then answers. Summing row after row, this skips
+    /// building a `Decimal` for each amount.
+    ///
+    /// ```
+    /// use tcrules::money::Rates;
+    /// let rates = Rates::from_pairs([("EUR", "1.0842")]).unwrap();
+    /// let eur = rates.usd_rate("EUR".parse().unwrap()).unwrap();
+    /// // 7689.11 EUR = 8336.533062 USD, exactly
+    /// assert_eq!(eur.exact(768_911, 2).unwrap().decimal().to_string(), "8336.533062");
+    /// assert_eq!(eur.exact(0, 2), None);
+    /// ```
+    pub fn exact(self, mantissa: u128, scale: u32) -> Option<ExactUsd> {
+        if mantissa == 0 || mantissa >= ExactUsd::LIMIT || scale > 28 {
             return None;
         }
-        let amount = amount.unsigned_abs();
-        if money.currency == Currency::USD {
-            return Some((amount, scale));
-        }
-        let rate = self.usd_per_unit.get(&money.currency)?;
-        if is_one(*rate) {
-            return Some((amount, scale));
-        }
-        let product = amount.checked_mul(rate.mantissa().unsigned_abs())?;
-        let scale = scale + rate.scale();
-        (product < 1 << 96 && scale <= 28).then_some((product, scale))
+        let m = mul(mantissa, self.mantissa)?;
+        let scale = scale + self.scale;
+        (m < ExactUsd::LIMIT && scale <= 28).then_some(ExactUsd { mantissa: m, scale })
+    }
+}
+
+/// A positive amount of US dollars, `mantissa·10^-scale` exactly as a `Decimal` holds it
+/// (under 2^96, at most 28 places): what [`UsdRate::exact`] gives for a conversion that
+/// needs no rounding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExactUsd {
+    pub(crate) mantissa: u128,
+    pub(crate) scale: u32,
+}
+
+impl ExactUsd {
+    /// One past the largest mantissa a `Decimal` holds.
+    pub(crate) const LIMIT: u128 = 1 << 96;
+
+    /// The amount as a `Decimal`.
+    pub fn decimal(self) -> Decimal {
+        // Under 2^96 at most 28 places: a `Decimal` as it is.
+        i128::try_from(self.mantissa)
+            .ok()
+            .and_then(|m| Decimal::try_from_i128_with_scale(m, self.scale).ok())
+            .unwrap_or_default()
     }
 }
 
@@ -340,16 +403,20 @@ pub(crate) const POW10: [i128; 39] = {
     p
 };
 
-/// `m·10^by`, if it fits: one widening multiply for the usual mantissa under 2^64.
+/// `m·10^by`, if it fits.
 pub(crate) fn scale_up(m: u128, by: u32) -> Option<u128> {
     if by == 0 {
         return Some(m);
     }
-    let p = POW10.get(by as usize)?.unsigned_abs();
-    match (u64::try_from(m), u64::try_from(p)) {
+    mul(m, POW10.get(by as usize)?.unsigned_abs())
+}
+
+/// `a·b`, if it fits: one widening multiply for the usual factors under 2^64.
+fn mul(a: u128, b: u128) -> Option<u128> {
+    match (u64::try_from(a), u64::try_from(b)) {
         // Two 64-bit factors: the product cannot overflow.
-        (Ok(m), Ok(p)) => Some(u128::from(m) * u128::from(p)),
-        _ => m.checked_mul(p),
+        (Ok(a), Ok(b)) => Some(u128::from(a) * u128::from(b)),
+        _ => a.checked_mul(b),
     }
 }
 
