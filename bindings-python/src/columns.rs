@@ -15,6 +15,7 @@ use arrow_array::{
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
+use tcrules::money::{Currency, Rates, UsdRate};
 use tcrules::Error;
 
 /// Days from 0001-01-01 (chrono's day 1) to 1970-01-01.
@@ -441,6 +442,23 @@ impl<T: Copy> Codes<T> {
             *s = Some((key, len, v));
         }
         Ok(v)
+    }
+}
+
+/// Currency codes already read, each with its rate in US dollars (if `rates` has one).
+#[derive(Default)]
+pub(crate) struct Currencies(Codes<(Currency, Option<UsdRate>)>);
+
+impl Currencies {
+    pub(crate) fn read(
+        &mut self,
+        code: &str,
+        rates: &Rates,
+    ) -> tcrules::Result<(Currency, Option<UsdRate>)> {
+        self.0.read_with(code, |code| {
+            let currency: Currency = code.parse()?;
+            Ok((currency, rates.usd_rate(currency)))
+        })
     }
 }
 

@@ -13,12 +13,12 @@ use tcrules::delivery::{
     ConvertedRecord, DeliveryReport, DeliverySums, GroupBy, Groups, RecordRef,
 };
 use tcrules::model::SourceOfFunds;
-use tcrules::money::{Currency, Money, Rates, UsdRate};
+use tcrules::money::{Money, Rates};
 use tcrules::period::{ReportingPeriod, YearMonth};
 use tcrules::{Error, Policy};
 
 use crate::batch::{Batches, Input};
-use crate::columns::{self, Codes, Dates, DayCache, Decimals, Texts};
+use crate::columns::{self, Codes, Currencies, Dates, DayCache, Decimals, Texts};
 use crate::parallel;
 
 /// A `month` column: `YYYY-MM` text, or dates (their month).
@@ -90,7 +90,8 @@ impl Records {
         let mut record = || -> tcrules::Result<RecordRef<'a>> {
             let text = |t: &'a Texts, name| t.get(i).ok_or_else(|| columns::required(name));
             let (currency, _) = cache
-                .currency(text(&self.currency, "currency")?, rates)
+                .currencies
+                .read(text(&self.currency, "currency")?, rates)
                 .map_err(|e| e.at("currency"))?;
             let money = |d: &Decimals, name| -> tcrules::Result<Money> {
                 let amount = d.get(i, name)?.ok_or_else(|| columns::required(name))?;
@@ -113,7 +114,7 @@ impl Records {
 
     /// Row `i` of `month` with its amounts in US dollars, for the usual record: every cell
     /// well formed, a currency with a rate, amounts above zero converted without rounding
-    /// ([`UsdRate::exact`]). `None` for any other record, which [`Records::add`] then
+    /// ([`tcrules::money::UsdRate::exact`]). `None` for any other record, which [`Records::add`] then
     /// reads as a [`RecordRef`] (and reports, if it is wrong).
     fn converted<'a>(
         &'a self,
@@ -122,7 +123,7 @@ impl Records {
         cache: &mut Cache,
         rates: &Rates,
     ) -> Option<ConvertedRecord<'a>> {
-        let (_, rate) = cache.currency(self.currency.get(i)?, rates).ok()?;
+        let (_, rate) = cache.currencies.read(self.currency.get(i)?, rates).ok()?;
         let usd = |d: &Decimals| d.parts(i).and_then(|(m, s)| rate?.exact(m, s));
         Some(ConvertedRecord {
             project: self.project.get(i)?,
@@ -139,22 +140,8 @@ impl Records {
 struct Cache {
     months: Codes<YearMonth>,
     days: DayCache,
-    /// Each currency with its rate, if the rates have one.
-    currencies: Codes<(Currency, Option<UsdRate>)>,
+    currencies: Currencies,
     sources: Codes<SourceOfFunds>,
-}
-
-impl Cache {
-    fn currency(
-        &mut self,
-        code: &str,
-        rates: &Rates,
-    ) -> tcrules::Result<(Currency, Option<UsdRate>)> {
-        self.currencies.read_with(code, |code| {
-            let currency: Currency = code.parse()?;
-            Ok((currency, rates.usd_rate(currency)))
-        })
-    }
 }
 
 /// A projects table's `id` and the grouping's column, in one batch.

@@ -11,11 +11,11 @@ use arrow_array::{ArrayRef, BooleanArray, PrimitiveArray, RecordBatch, StringArr
 use arrow_buffer::{BooleanBuffer, NullBuffer, OffsetBuffer};
 use rust_decimal::Decimal;
 use tcrules::evaluation::{self, DurationClass, Requirements};
-use tcrules::money::{Currency, Money, Rates};
+use tcrules::money::{Currency, ExactUsd, Money, Rates};
 use tcrules::{Error, ErrorInfo, Policy};
 
 use crate::batch::{arrow_error, Batches, Input, Out};
-use crate::columns::{self, Codes, Dates, DayCache, Decimals, Texts};
+use crate::columns::{self, Currencies, Dates, DayCache, Decimals, Texts};
 use crate::parallel::{self, Split};
 
 /// The columns the requirements read, resolved once per batch.
@@ -52,19 +52,43 @@ impl Inputs {
                 .ok_or_else(|| columns::required(name))
         };
         let (start, end) = (get(&self.start, "start")?, get(&self.end, "end")?);
+        let usd = match self.exact_usd(i, cache, rates) {
+            Some(usd) => usd.decimal(),
+            None => self.budget_usd(i, cache, rates)?,
+        };
+        evaluation::classify(start, end, usd, policy)
+    }
+
+    /// Row `i`'s budget in US dollars for the usual row: an amount above zero in a currency
+    /// with a rate, converted without rounding ([`tcrules::money::UsdRate::exact`]).
+    /// `None` for any other row, which [`Inputs::budget_usd`] then reads (or reports).
+    fn exact_usd(&self, i: usize, cache: &mut Cache, rates: &Rates) -> Option<ExactUsd> {
+        let (_, rate) = match &self.currency {
+            None => (Currency::USD, rates.usd_rate(Currency::USD)),
+            Some(c) => cache.currencies.read(c.get(i)?, rates).ok()?,
+        };
+        let (m, s) = self.amount.parts(i)?;
+        rate?.exact(m, s)
+    }
+
+    /// Row `i`'s budget in US dollars, `Decimal` by `Decimal`.
+    fn budget_usd(&self, i: usize, cache: &mut Cache, rates: &Rates) -> tcrules::Result<Decimal> {
         let amount = self
             .amount
             .get(i, "budget_amount")?
             .ok_or_else(|| columns::required("budget_amount"))?;
         let currency = match &self.currency {
             None => Currency::USD,
-            Some(c) => cache
-                .currencies
-                .read(
-                    c.get(i)
-                        .ok_or_else(|| columns::required("budget_currency"))?,
-                )
-                .map_err(|e| e.at("budget_currency"))?,
+            Some(c) => {
+                let code = c
+                    .get(i)
+                    .ok_or_else(|| columns::required("budget_currency"))?;
+                let (currency, _) = cache
+                    .currencies
+                    .read(code, rates)
+                    .map_err(|e| e.at("budget_currency"))?;
+                currency
+            }
         };
         let money = Money { amount, currency };
         // The core names the money's `amount`; here the cell is the column.
@@ -75,8 +99,7 @@ impl Inputs {
             },
             other => other,
         })?;
-        let usd = rates.to_usd(&money, "budget_currency")?;
-        evaluation::classify(start, end, usd, policy)
+        rates.to_usd(&money, "budget_currency")
     }
 }
 
@@ -84,7 +107,7 @@ impl Inputs {
 #[derive(Default)]
 struct Cache {
     days: DayCache,
-    currencies: Codes<Currency>,
+    currencies: Currencies,
 }
 
 /// The requirement columns, one slot per row; a row without requirements has no class
