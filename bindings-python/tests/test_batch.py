@@ -241,3 +241,68 @@ def test_a_million_rows_go_through_arrow() -> None:
     out = tcrules.requirements(t)
     assert out.num_rows == n
     assert pc.all(out.column("independent_evaluation")).as_py() is True
+
+
+RATES = {"EUR": "1.0842", "CHF": "1.000", "JPY": "0.006666666666666667"}
+
+
+def _amounts(rng: Any) -> list[Any]:
+    """Budgets of every shape the table readers meet: cents, whole numbers, many places,
+    zero (signed too), huge, negative, and a currency with no rate."""
+    return [
+        rng.randrange(10**9) / 100, float(rng.randrange(10**7)), rng.random() * 10**rng.randrange(12),
+        0.0, -0.0, 1e300, -12.5, 0.1 + 0.2, 350000.01, 350000.0, 2.0**52 + 1,
+    ]
+
+
+def test_floats_and_decimals_read_as_their_text_reads() -> None:
+    # The usual cell is converted without building a Decimal; its text takes the Decimal
+    # path. Both must give the same requirements, digits, scale and errors alike.
+    import random
+
+    rng = random.Random(143)
+    floats = [x for _ in range(40) for x in _amounts(rng)]
+    decimals = [Decimal(rng.randrange(10**12)).scaleb(-rng.randrange(8)) for _ in range(200)] + [Decimal(0), Decimal("-0.00"), Decimal(-1)]
+    for amounts in (floats, decimals):
+        currencies = [rng.choice(["USD", "EUR", "CHF", "JPY", "GBP"]) for _ in amounts]
+        text = [repr(a) if isinstance(a, float) else format(a, "f") for a in amounts]
+        table = lambda column: pa.table({"start": ["2024-01-01"] * len(amounts), "end": ["2026-03-31"] * len(amounts),
+                                         "budget_amount": column, "budget_currency": currencies})
+        typed = pa.array(amounts, pa.float64()) if amounts is floats else pa.array(amounts, pa.decimal128(30, 7))
+        # (An error's message quotes the cell as it was written.)
+        got = tcrules.requirements(table(typed), rates=RATES).drop(["budget_amount", "error_message"])
+        want = tcrules.requirements(table(pa.array(text)), rates=RATES).drop(["budget_amount", "error_message"])
+        assert got.schema == want.schema
+        got, want = got.to_pylist(), want.to_pylist()
+        assert got == want
+        budgets = [r["budget_usd"] for r in got if r["budget_usd"] is not None]
+        assert len(budgets) > len(amounts) // 2 and any(r["error_code"] for r in got)
+
+
+def test_delivery_floats_read_as_their_text_reads() -> None:
+    import random
+
+    rng = random.Random(170)
+    n = 2_000
+    shapes = [x for _ in range(n // 11 + 1) for x in _amounts(rng)]
+    # Half the projects in cents alone: their sums keep the scale of those terms.
+    amounts = [rng.randrange(10**9) / 10 ** rng.randrange(3) if i % 97 < 48 else shapes[i] for i in range(n)]
+    # A currency per project: each group's sum keeps the scale of its own terms.
+    currency = ["USD", "EUR", "CHF", "JPY"]
+    records = {"project": [f"P{i % 97}" for i in range(n)], "month": ["2025-03"] * n, "source": ["xbtc"] * n,
+               "currency": [currency[i % 97 % 4] for i in range(n)]}
+    spent = amounts[::-1]
+    ok = lambda a: a >= 0 and a < 1e20
+    good = [i for i in range(n) if ok(amounts[i]) and ok(spent[i])]
+    pick = lambda xs: [xs[i] for i in good]
+    typed = pa.table({**{k: pick(v) for k, v in records.items()}, "allocation": pick(amounts), "expenditure": pick(spent)})
+    text = pa.table({**{k: pick(v) for k, v in records.items()}, "allocation": [repr(a) for a in pick(amounts)],
+                     "expenditure": [repr(a) for a in pick(spent)]})
+    got = tcrules.delivery_table(typed, 2025, "project", rates=RATES)
+    assert got.raw == tcrules.delivery_table(text, 2025, "project", rates=RATES).raw
+    assert got.total.records == len(good)
+    bad = pa.table({**records, "allocation": amounts, "expenditure": amounts})
+    with pytest.raises(tcrules.ValidationError) as e:
+        tcrules.delivery_table(bad, 2025, "project", rates=RATES)
+    first = next(i for i, a in enumerate(amounts) if not (a >= 0 and a < 1e300))
+    assert e.value.path.startswith(f"records[{first}]"), e.value.path
