@@ -464,6 +464,9 @@ mod tests {
             r#"{"rates": {"EUR": "x"}, "proposal": {"id": 1}}"#.to_owned(),
             r#"{"proposal": {"title": 1, "id": 2}}"#.to_owned(),
             r#"{"proposal": {"id": "P", "title": "T"}"#.to_owned(),
+            // Text after the input.
+            format!(r#"{{"proposal": {proposal}}} x"#),
+            format!(r#"{{"proposal": {proposal}}} {{}}"#),
         ] {
             assert_same("appraisal", &text, &policy);
         }

@@ -59,6 +59,9 @@ pub fn parse_value(text: &str) -> Result<serde_json::Value> {
 /// let e = json::from_str::<Project>(r#"{"id":"P","title":"T","start":"2024-01-01",
 ///     "end":"2024-02-30","budget":{"amount":"1","currency":"USD"}}"#).unwrap_err();
 /// assert_eq!((e.code(), e.path()), ("invalid_json", "end"));
+/// let e = json::from_str::<Project>(r#"{"id":"P","title":"T","start":"2024-01-01",
+///     "end":"2024-02-28","budget":{"amount":"1","currency":"USD"}} {}"#).unwrap_err();
+/// assert_eq!((e.code(), e.path()), ("invalid_json", ""));
 /// ```
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T> {
     check_size(text)?;
@@ -108,7 +111,11 @@ fn read_text<T: DeserializeOwned>(
     text: &str,
     enum_keyed: &[&str],
 ) -> std::result::Result<T, (String, serde_json::Error)> {
-    let read = |text: &str| T::deserialize(&mut serde_json::Deserializer::from_str(text));
+    // Text after the value is an error, as `serde_json::from_str` makes it.
+    let read = |text: &str| {
+        let mut de = serde_json::Deserializer::from_str(text);
+        T::deserialize(&mut de).and_then(|value| de.end().map(|()| value))
+    };
     read(text).map_err(|e| {
         let reread = |text: &str| read(text).err().and_then(|e| path::offset(text, &e));
         (path::locate(text, &e, &reread, enum_keyed), e)

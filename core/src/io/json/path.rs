@@ -469,8 +469,11 @@ mod tests {
     /// reference.
     fn reference<T: DeserializeOwned>(text: &str) -> Option<(String, String)> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        let e = serde_path_to_error::deserialize::<_, T>(de).err()?;
-        Some((clean_path(&e.path().to_string()), e.inner().to_string()))
+        match serde_path_to_error::deserialize::<_, T>(&mut *de) {
+            Err(e) => Some((clean_path(&e.path().to_string()), e.inner().to_string())),
+            // Text after the value is an error of the whole input.
+            Ok(_) => de.end().err().map(|e| (String::new(), e.to_string())),
+        }
     }
 
     fn located<T: DeserializeOwned>(text: &str) -> Option<(String, String)> {
