@@ -90,6 +90,17 @@ impl Dates {
         self.read(i, path, |d| days.date(d))
     }
 
+    /// Row `i`'s date for the usual cell (a date, or a timestamp at midnight, that the
+    /// calendar has), the dates of day numbers already met taken from `days`; `None` for
+    /// every other cell, which [`Dates::get_cached`] reads (or reports).
+    pub(crate) fn day(&self, i: usize, days: &mut DayCache) -> Option<NaiveDate> {
+        match self {
+            Dates::Days(a) if a.is_valid(i) => days.date(a.value(i).into()),
+            Dates::Ticks(a, unit) if a.is_valid(i) => days.date(tick_day(a.value(i), *unit)?),
+            _ => None,
+        }
+    }
+
     /// Row `i`'s date, a day number made a date by `date`.
     fn read(
         &self,
@@ -107,22 +118,12 @@ impl Dates {
                 .transpose(),
             Dates::Ticks(a, unit) => a
                 .is_valid(i)
-                .then(|| {
-                    let t = a.value(i);
-                    // A constant divisor per unit: a multiplication, not a division.
-                    let day = match unit {
-                        TimeUnit::Second => day_of::<86_400>(t),
-                        TimeUnit::Millisecond => day_of::<86_400_000>(t),
-                        TimeUnit::Microsecond => day_of::<86_400_000_000>(t),
-                        TimeUnit::Nanosecond => day_of::<86_400_000_000_000>(t),
-                    };
-                    match day {
-                        Some(days) => from_days(days),
-                        None => Err(invalid(
-                            path,
-                            "a timestamp with a time of day is not a date",
-                        )),
-                    }
+                .then(|| match tick_day(a.value(i), *unit) {
+                    Some(days) => from_days(days),
+                    None => Err(invalid(
+                        path,
+                        "a timestamp with a time of day is not a date",
+                    )),
                 })
                 .transpose(),
             Dates::Text(a) => match a.get(i) {
@@ -133,6 +134,17 @@ impl Dates {
                     .map_err(|_| invalid(path, format!("{s:?} is not a date (YYYY-MM-DD)"))),
             },
         }
+    }
+}
+
+/// The day of a timestamp in `unit`s, if it falls at midnight.
+fn tick_day(t: i64, unit: TimeUnit) -> Option<i64> {
+    // A constant divisor per unit: a multiplication, not a division.
+    match unit {
+        TimeUnit::Second => day_of::<86_400>(t),
+        TimeUnit::Millisecond => day_of::<86_400_000>(t),
+        TimeUnit::Microsecond => day_of::<86_400_000_000>(t),
+        TimeUnit::Nanosecond => day_of::<86_400_000_000_000>(t),
     }
 }
 

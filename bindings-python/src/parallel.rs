@@ -15,7 +15,7 @@ fn part_size(n: usize) -> usize {
     n.div_ceil((n / MIN_ROWS).clamp(1, cores)).max(1)
 }
 
-fn failed() -> Error {
+pub(crate) fn failed() -> Error {
     Error::Invalid {
         path: String::new(),
         message: "a worker thread stopped unexpectedly".into(),

@@ -47,11 +47,17 @@ impl Inputs {
         policy: &Policy,
         rates: &Rates,
     ) -> tcrules::Result<Requirements> {
-        let mut get = |d: &Dates, name| {
-            d.get_cached(i, name, &mut cache.days)?
-                .ok_or_else(|| columns::required(name))
+        let days = &mut cache.days;
+        let (start, end) = match (self.start.day(i, days), self.end.day(i, days)) {
+            (Some(start), Some(end)) => (start, end),
+            _ => {
+                let mut get = |d: &Dates, name| {
+                    d.get_cached(i, name, days)?
+                        .ok_or_else(|| columns::required(name))
+                };
+                (get(&self.start, "start")?, get(&self.end, "end")?)
+            }
         };
-        let (start, end) = (get(&self.start, "start")?, get(&self.end, "end")?);
         let usd = match self.exact_usd(i, cache, rates) {
             Some(usd) => usd.decimal(),
             None => self.budget_usd(i, cache, rates)?,
@@ -184,21 +190,27 @@ impl Columns {
                 .flatten()
                 .collect();
         let class = &self.class;
-        let valid = NullBuffer::new(bits(class.len(), |i| {
-            class.get(i).is_some_and(Option::is_some)
-        }));
+        // The class names on one thread, the bitmaps on this one.
+        let (names, valid, [mid_term, review_if_agreed, independent]) = std::thread::scope(|s| {
+            let names = s.spawn(|| match views {
+                true => Ok(class_views(class)),
+                false => classes(class),
+            });
+            let flag = |v: &[bool]| bits(v.len(), |i| v.get(i).copied().unwrap_or_default());
+            let valid = NullBuffer::new(bits(class.len(), |i| {
+                class.get(i).is_some_and(Option::is_some)
+            }));
+            let flags =
+                [&self.mid_term, &self.review_if_agreed, &self.independent].map(|v| flag(v));
+            (names.join(), valid, flags)
+        });
+        let names = names.map_err(|_| parallel::failed())??;
         let number =
             |v: Vec<u32>| -> ArrayRef { Arc::new(UInt32Array::new(v.into(), Some(valid.clone()))) };
-        let flag = |v: Vec<bool>| -> ArrayRef {
-            let values = bits(v.len(), |i| v.get(i).copied().unwrap_or_default());
-            Arc::new(BooleanArray::new(values, Some(valid.clone())))
-        };
+        let flag =
+            |values| -> ArrayRef { Arc::new(BooleanArray::new(values, Some(valid.clone()))) };
         out.push("duration_months", number(self.months));
         out.push("duration_days", number(self.days));
-        let names = match views {
-            true => class_views(&self.class),
-            false => classes(&self.class, valid.clone())?,
-        };
         out.push("duration_class", names);
         let budget_valid = if overflowed.is_empty() {
             valid.clone()
@@ -212,10 +224,10 @@ impl Columns {
                 .with_precision_and_scale(38, i8::try_from(scale).unwrap_or(i8::MAX))
                 .map_err(arrow_error)?;
         out.push("budget_usd", Arc::new(budget));
-        out.push("mid_term_evaluation", flag(self.mid_term));
+        out.push("mid_term_evaluation", flag(mid_term));
         out.push("annual_reviews", number(self.reviews));
-        out.push("mid_term_review_if_agreed", flag(self.review_if_agreed));
-        out.push("independent_evaluation", flag(self.independent));
+        out.push("mid_term_review_if_agreed", flag(review_if_agreed));
+        out.push("independent_evaluation", flag(independent));
         Ok(overflowed)
     }
 }
@@ -371,9 +383,10 @@ fn bits(n: usize, bit: impl FnMut(usize) -> bool) -> BooleanBuffer {
     BooleanBuffer::collect_bool(n, bit)
 }
 
-/// The `duration_class` column. Each row's name is written as one 8-byte word (its bytes
-/// then padding, overwritten by the next row's), not copied byte by byte.
-fn classes(class: &[Option<DurationClass>], valid: NullBuffer) -> tcrules::Result<ArrayRef> {
+/// The `duration_class` column (null where a row has no class). Each row's name is written
+/// as one 8-byte word (its bytes then padding, overwritten by the next row's), not copied
+/// byte by byte.
+fn classes(class: &[Option<DurationClass>]) -> tcrules::Result<ArrayRef> {
     let word = |c: &Option<DurationClass>| {
         let name = c.map_or("", |c| c.as_str()).as_bytes();
         let mut w = [0_u8; 8];
@@ -411,6 +424,9 @@ fn classes(class: &[Option<DurationClass>], valid: NullBuffer) -> tcrules::Resul
         offsets.push(i32::try_from(end).map_err(|_| too_large())?);
     }
     text.truncate(end);
+    let valid = NullBuffer::new(bits(class.len(), |i| {
+        class.get(i).is_some_and(Option::is_some)
+    }));
     let array = StringArray::try_new(OffsetBuffer::new(offsets.into()), text.into(), Some(valid))
         .map_err(arrow_error)?;
     Ok(Arc::new(array))
@@ -509,10 +525,9 @@ mod tests {
             Some(DurationClass::Medium),
             Some(DurationClass::Long),
         ];
-        let valid = NullBuffer::new(bits(4, |i| class[i].is_some()));
         let views = class_views(&class);
         let views = views.as_any().downcast_ref::<StringViewArray>().unwrap();
-        let text = classes(&class, valid).unwrap();
+        let text = classes(&class).unwrap();
         let text = text.as_any().downcast_ref::<StringArray>().unwrap();
         let names: Vec<Option<&str>> = views.iter().collect();
         assert_eq!(names, [Some("short"), None, Some("medium"), Some("long")]);
