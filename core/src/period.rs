@@ -55,7 +55,11 @@ impl Duration {
         let months =
             (limit.year() - start.year()) * 12 + limit.month() as i32 - start.month() as i32;
         let months = u32::try_from(months).unwrap_or(0);
-        let day = start.day().min(u32::from(limit.num_days_in_month()));
+        // The clamp matters only past `limit`'s day.
+        let mut day = start.day();
+        if day > limit.day() {
+            day = day.min(u32::from(limit.num_days_in_month()));
+        }
         if day <= limit.day() {
             return Ok(Duration {
                 months,
@@ -116,13 +120,17 @@ pub fn anniversaries(start: NaiveDate, end: NaiveDate) -> Vec<NaiveDate> {
 /// assert_eq!(anniversary_count(d("2020-02-29"), d("2022-12-31")), 2);
 /// ```
 pub fn anniversary_count(start: NaiveDate, end: NaiveDate) -> u32 {
-    // The last candidate falls in `end`'s year; the one before it, in the year before.
     let Ok(years) = u32::try_from(end.year() - start.year()) else {
         return 0;
     };
-    match years.checked_mul(12).and_then(|m| add_months(start, m)) {
-        Some(last) if last < end => years,
-        _ => years.saturating_sub(1),
+    // The last candidate falls in `end`'s year, on `start`'s month and day, compared
+    // without building it (a 29 February start falls on the 28th in a common year, which
+    // is before `end` exactly when the 29th would be); the one before it falls in the
+    // year before.
+    if years > 0 && (start.month(), start.day()) < (end.month(), end.day()) {
+        years
+    } else {
+        years.saturating_sub(1)
     }
 }
 
@@ -368,6 +376,32 @@ mod tests {
 
     fn dur(a: &str, b: &str) -> Duration {
         Duration::between(d(a), d(b)).unwrap()
+    }
+
+    #[test]
+    fn durations_and_anniversaries_from_every_day_of_a_leap_cycle() {
+        // Every start of four years (29 February among them), ends around anniversaries
+        // and month ends: each duration is its definition (RULES.md §0), each count the
+        // length of the list.
+        let offsets = [
+            0, 1, 27, 28, 29, 30, 58, 59, 60, 364, 365, 366, 367, 730, 731, 1095, 1096, 1460, 1461,
+            1462, 1826, 3000,
+        ];
+        for start in d("2019-12-31").iter_days().take(1462) {
+            for end in offsets.map(|o| start + chrono::Days::new(o)) {
+                let t = Duration::between(start, end).unwrap();
+                let limit = end.succ_opt().unwrap();
+                let anchor = add_months(start, t.months).unwrap();
+                assert!(anchor <= limit && add_months(start, t.months + 1).unwrap() > limit);
+                assert_eq!(
+                    anchor + chrono::Days::new(t.days.into()),
+                    limit,
+                    "{start} {end}"
+                );
+                let listed = u32::try_from(anniversaries(start, end).len()).unwrap();
+                assert_eq!(anniversary_count(start, end), listed, "{start} {end}");
+            }
+        }
     }
 
     #[test]
