@@ -596,6 +596,17 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.path(), "rules.EVAL-PLAN");
+        // A rule's own field, and a rule id that is none, are named by the id.
+        let e = Policy::from_json(
+            r#"{"name":"w","version":"1","extends":"ilo-2006","rules":{"EVAL-PLAN":{"severity":"huge"}}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.path(), "rules.EVAL-PLAN.severity");
+        let e = Policy::from_json(
+            r#"{"name":"w","version":"1","extends":"ilo-2006","rules":{"EVAL-NOPE":{"severity":"minor"}}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.path(), "rules.EVAL-NOPE");
         let e = Policy::from_json(r#"{"extends":"ilo-2006"}"#).unwrap_err();
         assert_eq!(e.path(), "name");
         let e = Policy::from_json("[1,2").unwrap_err();

@@ -93,7 +93,8 @@ pub(crate) fn read_value<T: DeserializeOwned>(value: &serde_json::Value) -> Resu
 }
 
 /// The path of the error reading `T` from the JSON text of `value` gives, written as
-/// a policy's errors name paths: `?` for a key of a map in `enum_keyed` (`rules.?.severity`).
+/// a policy's errors name paths: the keys of the maps in `enum_keyed` named too
+/// (`rules.EVAL-PLAN.severity`).
 pub(crate) fn error_path<T: DeserializeOwned>(
     value: &serde_json::Value,
     enum_keyed: &[&str],
