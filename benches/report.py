@@ -104,22 +104,22 @@ def bounds(core: dict[str, Any], py: dict[tuple[str, str], Any], targets: list[l
             f"{duration(core['eval/classify/1000000']['seconds'])} on one thread; `tcrules.requirements` takes "
             f"{ms(('requirements', 'tcrules-arrow'))} from a pyarrow Table, {ms(('requirements', 'tcrules-pandas'))} from pandas and "
             f"{ms(('requirements', 'tcrules-polars'))} from polars on every core, conversions in and out included. Per row "
-            f"(about 1,100 instructions, counted with callgrind) it reads two dates (cached by day number), "
-            f"turns the float budget into the exact decimal its shortest repr spells (one division), "
-            f"converts it to US dollars with `Decimal` and compares it with the threshold on integer "
-            f"mantissas, and does calendar arithmetic with chrono (months and days, anniversaries), "
-            f"each step returning a typed error for its row; the peers do integer arithmetic on whole "
-            f"columns. Writing the Arrow result columns (class names, bitmaps) is the serial part, about a "
-            f"tenth of the instructions.")
+            f"(about 940 instructions, counted with callgrind) it reads two dates (cached by day number), "
+            f"reads the float budget as the mantissa and scale of the decimal its shortest repr spells "
+            f"(one division) and converts it to US dollars as an exact integer product (a cell that is "
+            f"not the usual kind takes the `Decimal` path, which reports its error), compares it with the "
+            f"threshold on integer mantissas, and does calendar arithmetic with chrono (months and days, "
+            f"anniversaries); the peers do integer arithmetic on whole columns. Writing the Arrow "
+            f"result columns (class names on one thread, bitmaps on another) is the serial part.")
     if any(m.startswith("Python DLV") for m in missed):
         say.append(
             f"- **Python DLV batch.** `tcrules.delivery_table` takes {ms(('delivery', 'tcrules-arrow'))} from Arrow, "
             f"{ms(('delivery', 'tcrules-pandas'))} from pandas and {ms(('delivery', 'tcrules-polars'))} from polars for 1M records on every core. "
-            f"A record costs about 860 instructions (callgrind): four text cells (month, project, source, "
-            f"currency; codes found in a hashed cache), two floats made exact decimals, each amount "
-            f"converted to US dollars as an exact integer product and added to its group's and the "
-            f"total's exact sums, with a typed error naming the record for any bad cell; polars sums "
-            f"integer cents with vectorized kernels and no per-cell checks.")
+            f"A record costs about 710 instructions (callgrind): four text cells (month, project, source, "
+            f"currency; codes found in a hashed cache), two floats read as exact decimal mantissas, each "
+            f"amount converted to US dollars as an exact integer product and added to its group's and "
+            f"the total's exact sums, with a typed error naming the record for any bad cell; polars "
+            f"sums integer cents with vectorized kernels and no per-cell checks.")
     if "core DLV aggregation, 1 core" in missed:
         say.append(
             f"- **Delivery in the core.** {si(rate(core['dlv/unit_2025/100000']), '/s')} at 100k records, "
@@ -134,14 +134,16 @@ def bounds(core: dict[str, Any], py: dict[tuple[str, str], Any], targets: list[l
     if "one full appraisal, Chromium" in missed:
         say.append(
             f"- **Appraisal in WebAssembly.** The appraisal itself is {duration(core['apr/appraise/ready']['seconds'])} natively; "
-            f"with JSON text in and out (`api::call_str`) {duration(core['apr/json_call_str/ready']['seconds'])}. serde_json reads the "
-            f"proposal straight into the Rust types (a field path is worked out only when a read fails); "
-            f"most of the rest is writing the 6.5 kB answer: string escaping, and the policy stamp "
-            f"repeated in every finding. In Chromium about 20 µs is JavaScript's (`JSON.stringify`, a "
-            f"copy each way, `JSON.parse` of the answer) and the rest runs in code compiled for size "
-            f"(`opt-level = \"z\"`). Compiled for speed (`opt-level = 3`) the call was measured at 42–52 µs; "
-            f"compiling only the JSON boundary for speed gets nearly all of that but adds 68 kB gzipped, "
-            f"and `opt-level = \"s\"` for the core saves 25–35 % for 26–33 kB.")
+            f"with JSON text in and out (`api::call_str`) {duration(core['apr/json_call_str/ready']['seconds'])}. Of a call in Chromium "
+            f"(profiled at about 65 µs on a quiet machine), about 47 µs is the WebAssembly call and the rest "
+            f"JavaScript's (`JSON.parse` of the 6.5 kB answer about 10 µs, `JSON.stringify` of the input "
+            f"about 3 µs). Inside the call, writing the answer is about 42 % (escaping strings 27 %; the "
+            f"policy stamp is repeated in every finding), reading the proposal 14 % and passing the text "
+            f"in 9 %, all compiled for size (`opt-level = \"z\"`) inside the core crate, where serde's "
+            f"code for the core's types is instantiated. Measured trade-offs (`pkg/` gzipped): the core "
+            f"at `opt-level = 3` brings the call to about 42 µs at 314 kB; at `\"s\"` the WebAssembly part "
+            f"to 43 µs at 269 kB; every dependency at 3, 255 kB for 5 µs; wasm-opt `-O3` or `-Os` "
+            f"instead of `-Oz`, no change. Under 250 kB nothing tried reached 50 µs.")
     if ".wasm gzipped, loaded first (`pkg/`)" in missed:
         say.append(
             f"- **.wasm size.** {node['wasm_gzip_bytes'] / 1000:.0f} kB gzipped after `wasm-opt -Oz` (the module loaded first, "

@@ -1,18 +1,31 @@
 //! A batch's rows shared among the machine's cores, in consecutive parts, on scoped
 //! threads (the GIL is released around every batch, so the workers never touch Python).
+//!
+//! A part is a few times smaller than a core's share, and each worker takes the next part
+//! left when it is done with one: on a machine whose cores are not all as fast at every
+//! moment (other work, a shared host), a slow core holds up only the part it is on.
 
 use std::ops::Range;
+use std::sync::Mutex;
 use std::thread;
 
 use tcrules::Error;
 
-/// Rows per part below which another thread costs more than it saves.
+/// Rows per part below which another part costs more than it saves.
 const MIN_ROWS: usize = 32_768;
 
-/// The part size for `n` rows: at most one part per core, each at least [`MIN_ROWS`].
+/// Parts per core, at most.
+const PARTS_PER_CORE: usize = 8;
+
+fn cores() -> usize {
+    thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// The part size for `n` rows: at most [`PARTS_PER_CORE`] parts per core, each at least
+/// [`MIN_ROWS`].
 fn part_size(n: usize) -> usize {
-    let cores = thread::available_parallelism().map_or(1, usize::from);
-    n.div_ceil((n / MIN_ROWS).clamp(1, cores)).max(1)
+    n.div_ceil((n / MIN_ROWS).clamp(1, cores() * PARTS_PER_CORE))
+        .max(1)
 }
 
 pub(crate) fn failed() -> Error {
@@ -39,62 +52,73 @@ impl<T: Send> Split for &mut [T] {
     }
 }
 
-/// `f(first row, part)` over consecutive parts of `rows`, one thread each; the results in
-/// row order.
+/// `f(part)` of every part, each worker taking the next part left; the results in the
+/// parts' order.
+fn each<P: Send, R: Send>(parts: Vec<P>, f: impl Fn(P) -> R + Sync) -> tcrules::Result<Vec<R>> {
+    let count = parts.len();
+    if count <= 1 {
+        return Ok(parts.into_iter().map(f).collect());
+    }
+    let queue = Mutex::new(parts.into_iter().enumerate());
+    let next = || queue.lock().ok().and_then(|mut q| q.next());
+    let mut done: Vec<(usize, R)> = thread::scope(|s| {
+        let workers: Vec<_> = (0..cores().min(count))
+            .map(|_| {
+                let (f, next) = (&f, &next);
+                s.spawn(move || {
+                    let mut done = Vec::new();
+                    while let Some((k, part)) = next() {
+                        done.push((k, f(part)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().map_err(|_| failed()))
+            .collect::<tcrules::Result<Vec<_>>>()
+    })?
+    .into_iter()
+    .flatten()
+    .collect();
+    if done.len() != count {
+        return Err(failed());
+    }
+    done.sort_unstable_by_key(|(k, _)| *k);
+    Ok(done.into_iter().map(|(_, r)| r).collect())
+}
+
+/// `f(first row, part)` over consecutive parts of `rows`, shared among the cores; the
+/// results in row order.
 pub(crate) fn parts<S: Split, R: Send>(
     rows: S,
     f: impl Fn(usize, S) -> R + Sync,
 ) -> tcrules::Result<Vec<R>> {
     let size = part_size(rows.len());
-    if size >= rows.len() {
-        return Ok(vec![f(0, rows)]);
-    }
     let mut cut = Vec::new();
     let mut rest = rows;
-    while rest.len() > 0 {
+    while rest.len() > size {
         let (part, after) = rest.split_at(size);
-        cut.push(part);
+        cut.push((cut.len() * size, part));
         rest = after;
     }
-    thread::scope(|s| {
-        let workers: Vec<_> = cut
-            .into_iter()
-            .enumerate()
-            .map(|(k, part)| {
-                let f = &f;
-                s.spawn(move || f(k * size, part))
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().map_err(|_| failed()))
-            .collect()
-    })
+    cut.push((cut.len() * size, rest));
+    each(cut, |(first, part)| f(first, part))
 }
 
-/// `f(range)` over consecutive row ranges of `0..n`, one thread each; the results in
-/// row order.
+/// `f(range)` over consecutive row ranges of `0..n`, shared among the cores; the results
+/// in row order.
 pub(crate) fn ranges<R: Send>(
     n: usize,
     f: impl Fn(Range<usize>) -> R + Sync,
 ) -> tcrules::Result<Vec<R>> {
     let size = part_size(n);
-    if size >= n {
-        return Ok(vec![f(0..n)]);
-    }
-    thread::scope(|s| {
-        let workers: Vec<_> = (0..n)
-            .step_by(size)
-            .map(|start| {
-                let f = &f;
-                s.spawn(move || f(start..(start + size).min(n)))
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().map_err(|_| failed()))
-            .collect()
-    })
+    let cut: Vec<Range<usize>> = (0..n.max(1))
+        .step_by(size)
+        .map(|start| start..(start + size).min(n))
+        .collect();
+    each(cut, f)
 }
 
 #[cfg(test)]
@@ -103,7 +127,7 @@ mod tests {
 
     #[test]
     fn parts_and_ranges_cover_every_row_once_in_order() {
-        for n in [0, 1, MIN_ROWS, 3 * MIN_ROWS + 7] {
+        for n in [0, 1, MIN_ROWS, 3 * MIN_ROWS + 7, 40 * MIN_ROWS + 3] {
             let mut rows = vec![0_usize; n];
             let firsts = parts(rows.as_mut_slice(), |first, part: &mut [usize]| {
                 for (j, r) in part.iter_mut().enumerate() {
