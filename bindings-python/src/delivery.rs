@@ -197,12 +197,11 @@ pub(crate) fn delivery(
     };
     let groups = groups(group_by, projects.as_ref())?;
     let batches = Batches::new(records, Records::new)?;
-    let run = |rows: Range<usize>| -> tcrules::Result<DeliverySums<'_, '_>> {
+    let run = |cache: &mut Cache, rows: Range<usize>| -> tcrules::Result<DeliverySums<'_, '_>> {
         let mut run = DeliverySums::new(&groups, period);
-        let mut cache = Cache::default();
         let cells = batches.rows_from(rows.start).take(rows.len());
         for (row, (columns, i)) in rows.zip(cells) {
-            columns.add(i, row, &mut run, &mut cache, rates)?;
+            columns.add(i, row, &mut run, cache, rates)?;
         }
         Ok(run)
     };
@@ -210,11 +209,11 @@ pub(crate) fn delivery(
     // where joining would round differently from one pass (sums past 96 bits), one pass.
     let mut sums = DeliverySums::new(&groups, period);
     let mut exact = true;
-    for part in parallel::ranges(batches.rows, run)? {
+    for part in parallel::ranges(batches.rows, Cache::default, run)? {
         exact &= sums.join(part?);
     }
     if !exact {
-        sums = run(0..batches.rows)?;
+        sums = run(&mut Cache::default(), 0..batches.rows)?;
     }
     Ok(sums.report(policy))
 }

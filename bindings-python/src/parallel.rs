@@ -52,23 +52,29 @@ impl<T: Send> Split for &mut [T] {
     }
 }
 
-/// `f(part)` of every part, each worker taking the next part left; the results in the
-/// parts' order.
-fn each<P: Send, R: Send>(parts: Vec<P>, f: impl Fn(P) -> R + Sync) -> tcrules::Result<Vec<R>> {
+/// `f(state, part)` of every part, each worker taking the next part left with its own
+/// `state` (made by `state()`, kept from part to part: caches); the results in the parts'
+/// order.
+fn each<P: Send, W, R: Send>(
+    parts: Vec<P>,
+    state: impl Fn() -> W + Sync,
+    f: impl Fn(&mut W, P) -> R + Sync,
+) -> tcrules::Result<Vec<R>> {
     let count = parts.len();
     if count <= 1 {
-        return Ok(parts.into_iter().map(f).collect());
+        let mut state = state();
+        return Ok(parts.into_iter().map(|p| f(&mut state, p)).collect());
     }
     let queue = Mutex::new(parts.into_iter().enumerate());
     let next = || queue.lock().ok().and_then(|mut q| q.next());
     let mut done: Vec<(usize, R)> = thread::scope(|s| {
         let workers: Vec<_> = (0..cores().min(count))
             .map(|_| {
-                let (f, next) = (&f, &next);
+                let (f, next, state) = (&f, &next, &state);
                 s.spawn(move || {
-                    let mut done = Vec::new();
+                    let (mut done, mut state) = (Vec::new(), state());
                     while let Some((k, part)) = next() {
-                        done.push((k, f(part)));
+                        done.push((k, f(&mut state, part)));
                     }
                     done
                 })
@@ -89,11 +95,12 @@ fn each<P: Send, R: Send>(parts: Vec<P>, f: impl Fn(P) -> R + Sync) -> tcrules::
     Ok(done.into_iter().map(|(_, r)| r).collect())
 }
 
-/// `f(first row, part)` over consecutive parts of `rows`, shared among the cores; the
-/// results in row order.
-pub(crate) fn parts<S: Split, R: Send>(
+/// `f(state, first row, part)` over consecutive parts of `rows`, shared among the cores,
+/// each with a `state` of its worker's; the results in row order.
+pub(crate) fn parts<S: Split, W, R: Send>(
     rows: S,
-    f: impl Fn(usize, S) -> R + Sync,
+    state: impl Fn() -> W + Sync,
+    f: impl Fn(&mut W, usize, S) -> R + Sync,
 ) -> tcrules::Result<Vec<R>> {
     let size = part_size(rows.len());
     let mut cut = Vec::new();
@@ -104,21 +111,22 @@ pub(crate) fn parts<S: Split, R: Send>(
         rest = after;
     }
     cut.push((cut.len() * size, rest));
-    each(cut, |(first, part)| f(first, part))
+    each(cut, state, |w, (first, part)| f(w, first, part))
 }
 
-/// `f(range)` over consecutive row ranges of `0..n`, shared among the cores; the results
-/// in row order.
-pub(crate) fn ranges<R: Send>(
+/// `f(state, range)` over consecutive row ranges of `0..n`, shared among the cores, each
+/// with a `state` of its worker's; the results in row order.
+pub(crate) fn ranges<W, R: Send>(
     n: usize,
-    f: impl Fn(Range<usize>) -> R + Sync,
+    state: impl Fn() -> W + Sync,
+    f: impl Fn(&mut W, Range<usize>) -> R + Sync,
 ) -> tcrules::Result<Vec<R>> {
     let size = part_size(n);
     let cut: Vec<Range<usize>> = (0..n.max(1))
         .step_by(size)
         .map(|start| start..(start + size).min(n))
         .collect();
-    each(cut, f)
+    each(cut, state, f)
 }
 
 #[cfg(test)]
@@ -129,16 +137,28 @@ mod tests {
     fn parts_and_ranges_cover_every_row_once_in_order() {
         for n in [0, 1, MIN_ROWS, 3 * MIN_ROWS + 7, 40 * MIN_ROWS + 3] {
             let mut rows = vec![0_usize; n];
-            let firsts = parts(rows.as_mut_slice(), |first, part: &mut [usize]| {
-                for (j, r) in part.iter_mut().enumerate() {
-                    *r = first + j;
-                }
-                first
-            })
+            // A worker's state goes from part to part: it counts its rows.
+            let firsts = parts(
+                rows.as_mut_slice(),
+                || 0,
+                |seen: &mut usize, first, part: &mut [usize]| {
+                    for (j, r) in part.iter_mut().enumerate() {
+                        *r = first + j;
+                    }
+                    *seen += part.len();
+                    (first, *seen)
+                },
+            )
             .unwrap();
+            if n > cores() * part_size(n) {
+                // More parts than workers: some worker's count went on past one part.
+                assert!(firsts.iter().any(|(_, seen)| *seen > part_size(n)));
+            }
             assert!(rows.iter().enumerate().all(|(i, r)| i == *r));
-            assert!(firsts.windows(2).all(|w| w[0] < w[1]));
-            let covered: Vec<usize> = ranges(n, |r| r.collect::<Vec<_>>()).unwrap().concat();
+            assert!(firsts.windows(2).all(|w| w[0].0 < w[1].0));
+            let covered: Vec<usize> = ranges(n, || (), |_, r| r.collect::<Vec<_>>())
+                .unwrap()
+                .concat();
             assert_eq!(covered, (0..n).collect::<Vec<_>>());
         }
     }

@@ -180,15 +180,18 @@ impl Columns {
     /// The Arrow columns (`duration_class` as string views with `views`), and the rows
     /// whose `budget_usd` does not fit 38 digits at the column's scale (null there).
     pub(crate) fn finish(mut self, out: &mut Out, views: bool) -> tcrules::Result<Vec<usize>> {
-        let scale = parallel::parts(self.slots(), |_, s| s.largest_scale())?
+        let scale = parallel::parts(self.slots(), || (), |_, _, s| s.largest_scale())?
             .into_iter()
             .max()
             .unwrap_or(0);
-        let overflowed: Vec<usize> =
-            parallel::parts(self.slots(), |first, mut s| s.rescale(first, scale))?
-                .into_iter()
-                .flatten()
-                .collect();
+        let overflowed: Vec<usize> = parallel::parts(
+            self.slots(),
+            || (),
+            |_, first, mut s| s.rescale(first, scale),
+        )?
+        .into_iter()
+        .flatten()
+        .collect();
         let class = &self.class;
         // The class names on one thread, the bitmaps on this one.
         let (names, valid, [mid_term, review_if_agreed, independent]) = std::thread::scope(|s| {
@@ -456,12 +459,11 @@ pub(crate) fn classify(
     let mut columns = Columns::new(batches.rows);
     // The rows are shared among the cores across batch boundaries: a table of many small
     // batches (as polars holds one) is split like one batch.
-    let errors = parallel::parts(columns.slots(), |first, mut part| {
+    let errors = parallel::parts(columns.slots(), Cache::default, |cache, first, mut part| {
         let mut errors = Vec::new();
-        let mut cache = Cache::default();
         let rows = batches.rows_from(first).enumerate();
         for ((j, (cells, i)), slot) in rows.zip(part.each()) {
-            match cells.row(i, &mut cache, policy, rates) {
+            match cells.row(i, cache, policy, rates) {
                 Ok(r) => slot.set(&r),
                 Err(e) => errors.push((first + j, e.info())),
             }
