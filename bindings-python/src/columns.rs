@@ -150,7 +150,9 @@ fn tick_day(t: i64, unit: TimeUnit) -> Option<i64> {
 
 /// The day of a timestamp of `PER_DAY` ticks a day, if it falls at midnight.
 fn day_of<const PER_DAY: i64>(ticks: i64) -> Option<i64> {
-    (ticks.rem_euclid(PER_DAY) == 0).then(|| ticks.div_euclid(PER_DAY))
+    // One division: at midnight exactly when the day's first tick is the timestamp.
+    let day = ticks.div_euclid(PER_DAY);
+    (day.checked_mul(PER_DAY) == Some(ticks)).then_some(day)
 }
 
 /// The date `days` after 1970-01-01, if the calendar has it.
@@ -616,5 +618,16 @@ mod tests {
         assert_eq!(col.get(0, "end").unwrap(), "1969-12-31".parse().ok());
         assert_eq!(col.get(1, "end").unwrap_err().code(), "invalid_value");
         assert_eq!(col.get(2, "end").unwrap(), "2024-01-01".parse().ok());
+        // The ends of the range: no day (and no overflow), read either way.
+        let a: ArrayRef = Arc::new(TimestampNanosecondArray::from(vec![i64::MIN, i64::MAX]));
+        let col = Dates::new("end", &a).unwrap();
+        let mut days = DayCache::default();
+        for i in 0..2 {
+            assert_eq!(col.get(i, "end").unwrap_err().code(), "invalid_value");
+            assert_eq!(col.day(i, &mut days), None);
+        }
+        assert_eq!(day_of::<86_400>(-5 * 86_400), Some(-5));
+        assert_eq!(day_of::<86_400>(-1), None);
+        assert_eq!(day_of::<1>(i64::MIN), Some(i64::MIN));
     }
 }
