@@ -396,7 +396,6 @@ impl Sum {
     const ROUNDED: u32 = 66;
 
     /// Adds `usd`; `path` names the record if the sum overflows `Decimal`.
-    #[inline]
     fn add(&mut self, usd: Usd, path: &dyn Fn() -> String) -> Result<()> {
         // The usual term: exact, at no larger a scale than the sum's. The states beyond
         // every scale (and a larger scale, wrapping) leave `by` past 28.
@@ -500,7 +499,6 @@ struct GroupSums {
 }
 
 impl GroupSums {
-    #[inline]
     fn add(&mut self, (a, e): (Usd, Usd), path: &dyn Fn() -> String) -> Result<()> {
         self.records += 1;
         self.allocation.add(a, path)?;
