@@ -114,8 +114,8 @@ impl Records {
 
     /// Row `i` of `month` with its amounts in US dollars, for the usual record: every cell
     /// well formed, a currency with a rate, amounts above zero converted without rounding
-    /// ([`tcrules::money::UsdRate::exact`]). `None` for any other record, which [`Records::add`] then
-    /// reads as a [`RecordRef`] (and reports, if it is wrong).
+    /// ([`tcrules::money::UsdRate::exact`]). `None` for any other record, which
+    /// [`Records::add`] then reads as a [`RecordRef`] (and reports, if it is wrong).
     fn converted<'a>(
         &'a self,
         i: usize,

@@ -69,9 +69,9 @@ impl Inputs {
     /// with a rate, converted without rounding ([`tcrules::money::UsdRate::exact`]).
     /// `None` for any other row, which [`Inputs::budget_usd`] then reads (or reports).
     fn exact_usd(&self, i: usize, cache: &mut Cache, rates: &Rates) -> Option<ExactUsd> {
-        let (_, rate) = match &self.currency {
-            None => (Currency::USD, rates.usd_rate(Currency::USD)),
-            Some(c) => cache.currencies.read(c.get(i)?, rates).ok()?,
+        let rate = match &self.currency {
+            None => rates.usd_rate(Currency::USD),
+            Some(c) => cache.currencies.read(c.get(i)?, rates).ok()?.1,
         };
         let (m, s) = self.amount.parts(i)?;
         rate?.exact(m, s)
