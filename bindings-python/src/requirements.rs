@@ -312,6 +312,9 @@ impl Slots<'_> {
     /// fit 38 digits there.
     fn rescale(&mut self, first: usize, scale: u32) -> Vec<usize> {
         const LIMIT: i128 = 10_i128.pow(38);
+        // The factors a row can need (a scale is at most 28), computed once.
+        let factors: Vec<i128> = (0..=28).map(|k| 10_i128.pow(k)).collect();
+        let factor = |by: u32| factors.get(by as usize).copied();
         let mut overflowed = Vec::new();
         let rows = self.mantissa.iter_mut().zip(&*self.scale).zip(&*self.class);
         for (i, ((m, s), c)) in rows.enumerate() {
@@ -320,12 +323,14 @@ impl Slots<'_> {
                 continue;
             }
             let exact = if s < scale {
-                10_i128
-                    .checked_pow(scale - s)
-                    .and_then(|f| m.checked_mul(f))
+                factor(scale - s).and_then(|f| match (i64::try_from(*m), i64::try_from(f)) {
+                    // Two 64-bit factors (the usual budget): the product cannot overflow.
+                    (Ok(a), Ok(b)) => Some(i128::from(a) * i128::from(b)),
+                    _ => m.checked_mul(f),
+                })
             } else {
                 // Trailing zeros only: the column's scale holds every value.
-                10_i128.checked_pow(s - scale).map(|f| *m / f)
+                factor(s - scale).map(|f| *m / f)
             };
             match exact.filter(|m| m.abs() < LIMIT) {
                 Some(v) => *m = v,
