@@ -91,12 +91,14 @@ impl Dates {
     }
 
     /// Row `i`'s date for the usual cell (a date, or a timestamp at midnight, that the
-    /// calendar has), the dates of day numbers already met taken from `days`; `None` for
-    /// every other cell, which [`Dates::get_cached`] reads (or reports).
-    pub(crate) fn day(&self, i: usize, days: &mut DayCache) -> Option<NaiveDate> {
+    /// calendar has), the dates of cells already met taken from `cells` (this column's);
+    /// `None` for every other cell, which [`Dates::get_cached`] reads (or reports).
+    pub(crate) fn day(&self, i: usize, cells: &mut CellDates) -> Option<NaiveDate> {
         match self {
-            Dates::Days(a) if a.is_valid(i) => days.date(a.value(i).into()),
-            Dates::Ticks(a, unit) if a.is_valid(i) => days.date(tick_day(a.value(i), *unit)?),
+            Dates::Days(a) if a.is_valid(i) => cells.date(a.value(i).into(), from_days),
+            Dates::Ticks(a, unit) if a.is_valid(i) => {
+                cells.date(a.value(i), |t| from_days(tick_day(t, *unit)?))
+            }
             _ => None,
         }
     }
@@ -179,6 +181,38 @@ impl DayCache {
         let slot = self.0.get_mut(days.rem_euclid(1 << 14) as usize)?;
         if slot.0 != days {
             *slot = (days, from_days(days)?);
+        }
+        Some(slot.1)
+    }
+}
+
+/// The dates of one column's cells already read, by the cell's stored value (a day number
+/// or a timestamp), one slot per value hashed: a hit skips even the division a timestamp
+/// takes to its day.
+pub(crate) struct CellDates(Vec<(i64, NaiveDate)>);
+
+impl Default for CellDates {
+    fn default() -> Self {
+        CellDates(vec![(i64::MIN, NaiveDate::MIN); 1 << 14])
+    }
+}
+
+impl CellDates {
+    /// The date of the cell `value`, made by `date` the first time it is met in its slot.
+    fn date(
+        &mut self,
+        value: i64,
+        date: impl FnOnce(i64) -> Option<NaiveDate>,
+    ) -> Option<NaiveDate> {
+        // i64::MIN marks an empty slot; no date cell holds it (it is no midnight in any
+        // unit, and outside date32).
+        if value == i64::MIN {
+            return None;
+        }
+        let hash = (value as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let slot = self.0.get_mut((hash >> (64 - 14)) as usize)?;
+        if slot.0 != value {
+            *slot = (value, date(value)?);
         }
         Some(slot.1)
     }
@@ -621,10 +655,10 @@ mod tests {
         // The ends of the range: no day (and no overflow), read either way.
         let a: ArrayRef = Arc::new(TimestampNanosecondArray::from(vec![i64::MIN, i64::MAX]));
         let col = Dates::new("end", &a).unwrap();
-        let mut days = DayCache::default();
+        let mut cells = CellDates::default();
         for i in 0..2 {
             assert_eq!(col.get(i, "end").unwrap_err().code(), "invalid_value");
-            assert_eq!(col.day(i, &mut days), None);
+            assert_eq!(col.day(i, &mut cells), None);
         }
         assert_eq!(day_of::<86_400>(-5 * 86_400), Some(-5));
         assert_eq!(day_of::<86_400>(-1), None);

@@ -15,7 +15,7 @@ use tcrules::money::{Currency, ExactUsd, Money, Rates};
 use tcrules::{Error, ErrorInfo, Policy};
 
 use crate::batch::{arrow_error, Batches, Input, Out};
-use crate::columns::{self, Currencies, Dates, DayCache, Decimals, Texts};
+use crate::columns::{self, CellDates, Currencies, Dates, DayCache, Decimals, Texts};
 use crate::parallel::{self, Split};
 
 /// The columns the requirements read, resolved once per batch.
@@ -47,12 +47,15 @@ impl Inputs {
         policy: &Policy,
         rates: &Rates,
     ) -> tcrules::Result<Requirements> {
-        let days = &mut cache.days;
-        let (start, end) = match (self.start.day(i, days), self.end.day(i, days)) {
+        let days = (
+            self.start.day(i, &mut cache.starts),
+            self.end.day(i, &mut cache.ends),
+        );
+        let (start, end) = match days {
             (Some(start), Some(end)) => (start, end),
             _ => {
                 let mut get = |d: &Dates, name| {
-                    d.get_cached(i, name, days)?
+                    d.get_cached(i, name, &mut cache.days)?
                         .ok_or_else(|| columns::required(name))
                 };
                 (get(&self.start, "start")?, get(&self.end, "end")?)
@@ -112,6 +115,8 @@ impl Inputs {
 /// Dates and currency codes already read in a run of rows.
 #[derive(Default)]
 struct Cache {
+    starts: CellDates,
+    ends: CellDates,
     days: DayCache,
     currencies: Currencies,
 }
