@@ -80,20 +80,22 @@ impl Dates {
         self.read(i, path, from_days)
     }
 
-    /// [`Dates::get`], with the dates of day numbers already met taken from `days`.
+    /// [`Dates::get`], with the dates of day numbers already met taken from `days`
+    /// (a cache of day numbers, not of a column's cells).
     pub(crate) fn get_cached(
         &self,
         i: usize,
         path: &str,
         days: &mut DayCache,
     ) -> Result<Option<NaiveDate>, Error> {
-        self.read(i, path, |d| days.date(d))
+        self.read(i, path, |d| days.date(d, from_days))
     }
 
     /// Row `i`'s date for the usual cell (a date, or a timestamp at midnight, that the
-    /// calendar has), the dates of cells already met taken from `cells` (this column's);
+    /// calendar has), the dates of cells already met taken from `cells` (this column's own
+    /// cache, by stored value);
     /// `None` for every other cell, which [`Dates::get_cached`] reads (or reports).
-    pub(crate) fn day(&self, i: usize, cells: &mut CellDates) -> Option<NaiveDate> {
+    pub(crate) fn day(&self, i: usize, cells: &mut DayCache) -> Option<NaiveDate> {
         match self {
             Dates::Days(a) if a.is_valid(i) => cells.date(a.value(i).into(), from_days),
             Dates::Ticks(a, unit) if a.is_valid(i) => {
@@ -165,9 +167,10 @@ fn from_days(days: i64) -> Option<NaiveDate> {
         .and_then(NaiveDate::from_num_days_from_ce_opt)
 }
 
-/// The dates of day numbers already met, one slot per day number modulo the table's size
-/// (about 45 years): a table's dates fall within a few decades and repeat, and a slot
-/// costs less than the calendar arithmetic it saves.
+/// Dates already made, by the value they were made from (a day number, or a column's
+/// stored day or timestamp), one slot per value hashed: a table's dates fall within a few
+/// decades and repeat, and a slot costs less than the calendar arithmetic (or, for a
+/// column's cells, even the division a timestamp takes to its day) it saves.
 pub(crate) struct DayCache(Vec<(i64, NaiveDate)>);
 
 impl Default for DayCache {
@@ -177,35 +180,14 @@ impl Default for DayCache {
 }
 
 impl DayCache {
-    fn date(&mut self, days: i64) -> Option<NaiveDate> {
-        let slot = self.0.get_mut(days.rem_euclid(1 << 14) as usize)?;
-        if slot.0 != days {
-            *slot = (days, from_days(days)?);
-        }
-        Some(slot.1)
-    }
-}
-
-/// The dates of one column's cells already read, by the cell's stored value (a day number
-/// or a timestamp), one slot per value hashed: a hit skips even the division a timestamp
-/// takes to its day.
-pub(crate) struct CellDates(Vec<(i64, NaiveDate)>);
-
-impl Default for CellDates {
-    fn default() -> Self {
-        CellDates(vec![(i64::MIN, NaiveDate::MIN); 1 << 14])
-    }
-}
-
-impl CellDates {
-    /// The date of the cell `value`, made by `date` the first time it is met in its slot.
+    /// The date of `value`, made by `date` the first time it is met in its slot.
     fn date(
         &mut self,
         value: i64,
         date: impl FnOnce(i64) -> Option<NaiveDate>,
     ) -> Option<NaiveDate> {
-        // i64::MIN marks an empty slot; no date cell holds it (it is no midnight in any
-        // unit, and outside date32).
+        // i64::MIN marks an empty slot; no date is made from it (it is no midnight in any
+        // unit, and outside date32 and the calendar's day numbers).
         if value == i64::MIN {
             return None;
         }
@@ -655,7 +637,7 @@ mod tests {
         // The ends of the range: no day (and no overflow), read either way.
         let a: ArrayRef = Arc::new(TimestampNanosecondArray::from(vec![i64::MIN, i64::MAX]));
         let col = Dates::new("end", &a).unwrap();
-        let mut cells = CellDates::default();
+        let mut cells = DayCache::default();
         for i in 0..2 {
             assert_eq!(col.get(i, "end").unwrap_err().code(), "invalid_value");
             assert_eq!(col.day(i, &mut cells), None);

@@ -15,7 +15,7 @@ use tcrules::money::{Currency, ExactUsd, Money, Rates};
 use tcrules::{Error, ErrorInfo, Policy};
 
 use crate::batch::{arrow_error, Batches, Input, Out};
-use crate::columns::{self, CellDates, Currencies, Dates, DayCache, Decimals, Texts};
+use crate::columns::{self, Currencies, Dates, DayCache, Decimals, Texts};
 use crate::parallel::{self, Split};
 
 /// The columns the requirements read, resolved once per batch.
@@ -115,8 +115,10 @@ impl Inputs {
 /// Dates and currency codes already read in a run of rows.
 #[derive(Default)]
 struct Cache {
-    starts: CellDates,
-    ends: CellDates,
+    /// Each date column's usual cells, by stored value.
+    starts: DayCache,
+    ends: DayCache,
+    /// The other cells' dates, by day number.
     days: DayCache,
     currencies: Currencies,
 }
