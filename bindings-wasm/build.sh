@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Builds the WebAssembly package from the Rust crate:
-#   pkg/       ES module for browsers, bundlers and <script type="module"> (--target web),
-#              without the CSV and IATI importers: what a page loads first
-#   pkg-full/  the same with the importers (`Policy.iati`, `Policy.read`), for a page to
-#              load with `import()` when the user imports a file
-#   pkg-node/  CommonJS module for Node (--target nodejs), with the importers
+#   pkg/       ES module for browsers, bundlers and <script type="module"> (--target web)
+#              for proposals and projects (appraisal, evaluation, schedule, policies),
+#              without the portfolio kinds or the CSV and IATI importers: what a page loads
+#              first
+#   pkg-full/  the same with the portfolio kinds (`Policy.delivery`, `call("report")`, ...)
+#              and the importers (`Policy.iati`, `Policy.read`), for a page to load with
+#              `import()` when the user imports a file or reads a portfolio
+#   pkg-node/  CommonJS module for Node (--target nodejs), with everything
 #   types.d.ts in each, generated from the JSON Schemas of the core's Rust types
 #   www/pkg/, www/examples/, www/policies/: everything the static page serves (it reads
 #              no CSV or IATI file, so it needs only pkg/)
@@ -37,11 +40,11 @@ shrink() {
   node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size 0 "$1" -o "$1"
 }
 
-# Two builds of one crate: the main web module without the file importers (what a page
-# loads first), then the full one with them (loaded when a file is imported; Node's).
+# Two builds of one crate: the main web module for proposals (what a page loads first),
+# then the full one (loaded when a file is imported or a portfolio read; Node's).
 cargo build --target wasm32-unknown-unknown --profile wasm-release -p tcrules-wasm
 bind web pkg
-cargo build --target wasm32-unknown-unknown --profile wasm-release -p tcrules-wasm --features importers
+cargo build --target wasm32-unknown-unknown --profile wasm-release -p tcrules-wasm --features portfolio,importers
 bind web pkg-full
 bind nodejs pkg-node
 # pkg-node is CommonJS inside a package whose own modules are ES modules.

@@ -13,7 +13,7 @@ echo "== Rust: format, lints, tests"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p tcrules-wasm --target wasm32-unknown-unknown -- -D warnings
-cargo clippy -p tcrules-wasm --target wasm32-unknown-unknown --features importers -- -D warnings
+cargo clippy -p tcrules-wasm --target wasm32-unknown-unknown --all-features -- -D warnings
 cargo test --workspace
 
 echo "== Fuzzing: every parser and rule entry point for 10 s each (bash core/fuzz/run.sh SECONDS)"

@@ -22,25 +22,41 @@ pub const MAX_INPUT_LENGTH: u32 = 16 << 20;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
-import type { Appraisal, DeliveryReport, ErrorInfo, GroupBy, Portfolio, PolicySpec, PolicyStamp, Project, ProjectEvaluation, Proposal, Rates, ReportingPeriod } from "./types.js";
+import type { Appraisal, ErrorInfo, PolicySpec, PolicyStamp, Project, ProjectEvaluation, Proposal, Rates } from "./types.js";
 export type * from "./types.js";
 
 /** An answer: the value, or the errors that kept the call from giving one. Bad data never throws. */
 export type Answer<T> = { type: "ok"; value: T } | { type: "error"; errors: ErrorInfo[] };
 
-/** The kinds of the core's JSON boundary, for `Policy.call`. */
-export type Kind = "evaluation" | "schedule" | "appraisal" | "delivery" | "delivery_series" | "integration" | "portfolio" | "report" | "policy" | "read_portfolio" | "iati";
-
 /** What `Policy.appraise` reads; `rates` (US dollars per unit) for budget lines in other currencies. */
 export interface AppraisalInput { proposal: Proposal; rates?: Rates }
 /** What `Policy.evaluate` reads. */
 export interface EvaluationInput { project: Project; rates?: Rates }
-/** What `Policy.delivery` reads: the projects and monthly records, grouped and over a period. */
-export interface DeliveryInput { portfolio: Portfolio; group_by: GroupBy; period: ReportingPeriod }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 /** A policy edition: complete, or `extends: "ilo-2006"` with its own name and version and the fields it changes. */
 export type PolicyEdition = PolicySpec | ({ name: string; version: string; extends: "ilo-2006" } & DeepPartial<Omit<PolicySpec, "name" | "version">>);
+"#;
+
+/// The kinds `Policy.call` answers in this build; the others are an `invalid_value` error
+/// at `kind`.
+#[cfg(not(feature = "portfolio"))]
+#[wasm_bindgen(typescript_custom_section)]
+const KIND_TYPE: &'static str = r#"
+/** The kinds of the core's JSON boundary this module answers, for `Policy.call`; the full module (`pkg-full/`) answers the portfolio kinds too. */
+export type Kind = "evaluation" | "schedule" | "appraisal" | "policy";
+"#;
+
+#[cfg(feature = "portfolio")]
+#[wasm_bindgen(typescript_custom_section)]
+const KIND_TYPE: &'static str = r#"
+import type { DeliveryReport, GroupBy, Portfolio, ReportingPeriod } from "./types.js";
+
+/** The kinds of the core's JSON boundary, for `Policy.call`. */
+export type Kind = "evaluation" | "schedule" | "appraisal" | "delivery" | "delivery_series" | "integration" | "portfolio" | "report" | "policy" | "read_portfolio" | "iati";
+
+/** What `Policy.delivery` reads: the projects and monthly records, grouped and over a period. */
+export interface DeliveryInput { portfolio: Portfolio; group_by: GroupBy; period: ReportingPeriod }
 "#;
 
 #[cfg(feature = "importers")]
@@ -111,6 +127,7 @@ impl Policy {
     }
 
     /// Delivery of a portfolio's monthly records by group over a reporting period.
+    #[cfg(feature = "portfolio")]
     #[wasm_bindgen(unchecked_return_type = "Answer<DeliveryReport>")]
     pub fn delivery(
         &self,
@@ -226,7 +243,49 @@ fn json_text(input: &JsValue) -> Result<String, Error> {
             ),
         });
     }
-    Ok(text.into())
+    utf8(text).ok_or_else(|| json("the input is not text".to_owned()))
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The platform's UTF-8 encoder (browsers and Node have it).
+    type TextEncoder;
+    #[wasm_bindgen(constructor)]
+    fn new() -> TextEncoder;
+    #[wasm_bindgen(method, js_name = encodeInto)]
+    fn encode_into(this: &TextEncoder, source: &JsString, destination: &mut [u8]) -> Encoded;
+
+    /// What `encodeInto` did: UTF-16 code units read, bytes written.
+    type Encoded;
+    #[wasm_bindgen(method, getter)]
+    fn read(this: &Encoded) -> u32;
+    #[wasm_bindgen(method, getter)]
+    fn written(this: &Encoded) -> u32;
+}
+
+thread_local! {
+    static ENCODER: TextEncoder = TextEncoder::new();
+}
+
+/// A JavaScript string as UTF-8, copied into the module by one `encodeInto` for text that
+/// fits a byte per code unit (JSON is mostly ASCII), where wasm-bindgen's own conversion
+/// copies ASCII one code unit at a time. The rest, if any, gets the 3 bytes a code unit can
+/// take. Lone surrogates become U+FFFD, as in wasm-bindgen's conversion.
+fn utf8(text: &JsString) -> Option<String> {
+    let units = text.length();
+    let mut bytes = vec![0; units as usize];
+    let first = ENCODER.with(|encoder| encoder.encode_into(text, &mut bytes));
+    let (read, mut written) = (first.read(), first.written() as usize);
+    if read < units {
+        let rest = text.slice(read, units);
+        bytes.resize(written + 3 * rest.length() as usize, 0);
+        let tail = bytes.get_mut(written..)?;
+        written += ENCODER
+            .with(|encoder| encoder.encode_into(&rest, tail))
+            .written() as usize;
+    }
+    bytes.truncate(written);
+    String::from_utf8(bytes).ok()
 }
 
 /// A file's bytes: its text as UTF-8, or the bytes of a `Uint8Array`. Inputs over

@@ -67,6 +67,24 @@ test("JSON text is read like an object", () => {
   assert.deepEqual(ilo.appraise(JSON.stringify({ proposal })), ilo.appraise({ proposal }));
 });
 
+test("text arrives as UTF-8, however much of it is not ASCII", () => {
+  const ascii = "x".repeat(3000);
+  // Mostly non-ASCII text takes up to 3 bytes a code unit (€), or 4 a surrogate pair.
+  const ids = ["Égalité §72–74", `${ascii}Égalité`, `${ascii}€𝄞 à la fin`, `Z${ascii}😀`, "", "\u0000",
+    "é".repeat(3000), "€".repeat(3000), `${"😀".repeat(1000)}€`];
+  for (const id of ids) {
+    for (const input of [{ proposal: { id, title: "T" } }, JSON.stringify({ proposal: { id, title: "T" } })]) {
+      assert.equal(ok(ilo.appraise(input)).proposal, id);
+    }
+  }
+  // A lone surrogate is not text: in JSON text it arrives as U+FFFD, as TextEncoder writes
+  // it; in an object, JSON.stringify writes it as an escape that JSON text may not hold.
+  const text = (id) => `{"proposal": {"id": "${id}", "title": "T"}}`;
+  assert.equal(ok(ilo.appraise(text(`${ascii}\ud800x`))).proposal, `${ascii}\ufffdx`);
+  assert.equal(ok(ilo.appraise(text("\udc00"))).proposal, "\ufffd");
+  assert.equal(error(ilo.appraise({ proposal: { id: "\ud800", title: "T" } })).code, "invalid_json");
+});
+
 test("bad data answers with errors and never throws", () => {
   const cyclic = {};
   cyclic.self = cyclic;

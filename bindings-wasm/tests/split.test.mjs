@@ -1,6 +1,7 @@
-// The two web modules: the main one (pkg/, what a page loads first) leaves the CSV and IATI
-// importers out; the full one (pkg-full/, loaded with `import()` when a file is imported)
-// and the Node package have them. Prints both sizes; the size target is for the main one.
+// The two web modules: the main one (pkg/, what a page loads first) answers proposals and
+// projects, and leaves the portfolio kinds and the CSV and IATI importers out; the full one
+// (pkg-full/, loaded with `import()` when a file is imported or a portfolio read) and the
+// Node package have them. Prints both sizes; the size target is for the main one.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
@@ -18,6 +19,17 @@ async function web(dir) {
   return { Policy: module.Policy, dts: readFileSync(file(`${dir}/tcrules_wasm.d.ts`), "utf8") };
 }
 
+const PORTFOLIO = { projects: [], records: [] };
+/** A call of every portfolio kind, with an input that reads. */
+const PORTFOLIO_CALLS = {
+  delivery: { portfolio: PORTFOLIO, group_by: "unit", period: { kind: "year", year: 2024 } },
+  delivery_series: { portfolio: PORTFOLIO, group_by: "unit", year: 2024 },
+  integration: { portfolio: PORTFOLIO },
+  portfolio: { portfolio: PORTFOLIO },
+  report: { portfolio: PORTFOLIO },
+  read_portfolio: { text: JSON.stringify(PORTFOLIO) },
+};
+
 test("the main web module has no importers, and says so for the `iati` kind", async () => {
   const { Policy, dts } = await web("pkg");
   const policy = new Policy();
@@ -29,6 +41,34 @@ test("the main web module has no importers, and says so for the `iati` kind", as
   assert.deepEqual([answer.errors[0].code, answer.errors[0].path], ["invalid_value", "kind"]);
   // Everything else the page needs is there.
   assert.equal(policy.appraise({ proposal: { id: "P", title: "T" } }).type, "ok");
+});
+
+test("the main web module leaves the portfolio kinds out, and says which feature has them", async () => {
+  const { Policy, dts } = await web("pkg");
+  const policy = new Policy();
+  assert.equal(policy.delivery, undefined);
+  assert.doesNotMatch(dts, /\bdelivery\(|DeliveryInput|"report"/);
+  for (const [kind, input] of Object.entries(PORTFOLIO_CALLS)) {
+    const answer = JSON.parse(policy.call(kind, input));
+    assert.equal(answer.type, "error", kind);
+    assert.deepEqual([answer.errors[0].code, answer.errors[0].path], ["invalid_value", "kind"], kind);
+    assert.match(answer.errors[0].message, /`portfolio-kinds` feature is off/, kind);
+  }
+  for (const kind of ["evaluation", "schedule"]) {
+    const project = { id: "P", title: "T", start: "2024-01-01", end: "2025-06-30", budget: { amount: "1", currency: "USD" } };
+    assert.equal(JSON.parse(policy.call(kind, { project })).type, "ok", kind);
+  }
+  assert.equal(JSON.parse(policy.call("policy", { text: '{"name": "x", "version": "1", "extends": "ilo-2006"}' })).type, "ok");
+});
+
+test("the full web module and the Node package answer every portfolio kind", async () => {
+  const { Policy } = await web("pkg-full");
+  for (const policy of [new Policy(), new NodePolicy()]) {
+    assert.equal(policy.delivery(PORTFOLIO_CALLS.delivery).type, "ok");
+    for (const [kind, input] of Object.entries(PORTFOLIO_CALLS)) {
+      assert.equal(JSON.parse(policy.call(kind, input)).type, "ok", kind);
+    }
+  }
 });
 
 test("the full web module and the Node package read IATI and CSV files", async () => {

@@ -54,12 +54,19 @@ answer.value;
 console.log(asNumber, asString, badCurrency);
 
 // The ES modules for browsers and bundlers are initialized before use; the main one has
-// no importers, the full one (loaded when a file is imported) has them.
+// the proposal kinds only, the full one (loaded when a file is imported or a portfolio is
+// read) has the portfolio kinds and the importers too.
 await init();
-console.log(new WebPolicy().stamp.name);
+const web = new WebPolicy();
+console.log(web.stamp.name, web.call("schedule", { project: {} }));
 // @ts-expect-error the main web module reads no IATI file
-new WebPolicy().iati("<iati-activities/>");
+web.iati("<iati-activities/>");
+// @ts-expect-error nor does it answer the portfolio kinds
+web.delivery({ portfolio: { projects: [], records: [] }, group_by: "unit", period: { kind: "year", year: 2024 } });
+// @ts-expect-error not a kind of the main web module
+web.call("report", { portfolio: {} });
 await initFull();
 const format: Format = "iati";
-const report: Answer<IatiReport> = new FullPolicy().iati("<iati-activities/>");
-console.log(new FullPolicy().read(format, "<iati-activities/>").type, report.type);
+const full = new FullPolicy();
+const report: Answer<IatiReport> = full.iati("<iati-activities/>");
+console.log(full.read(format, "<iati-activities/>").type, report.type, full.call("report", { portfolio: {} }));

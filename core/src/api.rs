@@ -19,6 +19,10 @@
 //! | `read_portfolio` | `text` (JSON text) | `{"ok": true}` once validated |
 //! | `iati` | `text` (an IATI activity file), `rates` | [`io::iati::read`] |
 //!
+//! The portfolio kinds (`delivery` to `report`, and `read_portfolio`) need the
+//! `portfolio-kinds` feature and `iati` the `iati` feature (both on by default); a build
+//! without them answers those kinds with an `invalid_value` error at `kind`.
+//!
 //! [`read`] and [`read_str`] are the same boundary for a file's bytes, in any
 //! [`io::Format`].
 //!
@@ -30,15 +34,17 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::delivery::GroupBy;
 use crate::io::Format;
 use crate::money::Rates;
-use crate::period::ReportingPeriod;
-use crate::portfolio::YearRange;
-use crate::report::ReportOptions;
+use crate::{appraisal, evaluation, io, Error, Policy, Project, Proposal};
+#[cfg(feature = "portfolio-kinds")]
 use crate::{
-    appraisal, delivery, evaluation, integration, io, portfolio, report, Error, Policy, Portfolio,
-    Project, Proposal,
+    delivery::{self, GroupBy},
+    integration,
+    period::ReportingPeriod,
+    portfolio::{self, YearRange},
+    report::{self, ReportOptions},
+    Portfolio,
 };
 
 /// Every kind [`call`] understands.
@@ -172,6 +178,12 @@ inputs! {
     ProjectInput { rates: Option<Rates>, project: Project }
     /// `appraisal`.
     ProposalInput { rates: Option<Rates>, proposal: Proposal }
+    /// `policy` and `read_portfolio`.
+    TextInput { text: String }
+}
+
+#[cfg(feature = "portfolio-kinds")]
+inputs! {
     /// `delivery`.
     DeliveryInput { portfolio: Portfolio, group_by: GroupBy, period: ReportingPeriod }
     /// `delivery_series`.
@@ -182,8 +194,6 @@ inputs! {
     PeriodsInput { portfolio: Portfolio, periods: Option<Vec<YearRange>> }
     /// `report`.
     ReportInput { portfolio: Portfolio, options: Option<ReportOptions> }
-    /// `policy` and `read_portfolio`.
-    TextInput { text: String }
 }
 
 #[cfg(feature = "iati")]
@@ -217,6 +227,7 @@ fn write_error(e: serde_json::Error) -> Error {
 }
 
 /// The answer of `read_portfolio`.
+#[cfg(feature = "portfolio-kinds")]
 #[derive(Serialize)]
 struct Validated {
     ok: bool,
@@ -248,6 +259,7 @@ fn dispatch<O: Output>(kind: &str, input: Source<'_>, policy: &Policy) -> Result
                 &rates.unwrap_or_default(),
             )?)
         }
+        #[cfg(feature = "portfolio-kinds")]
         "delivery" => {
             let DeliveryInput {
                 portfolio: p,
@@ -263,6 +275,7 @@ fn dispatch<O: Output>(kind: &str, input: Source<'_>, policy: &Policy) -> Result
                 &p.rates,
             )?)
         }
+        #[cfg(feature = "portfolio-kinds")]
         "delivery_series" => {
             let SeriesInput {
                 portfolio: p,
@@ -277,14 +290,17 @@ fn dispatch<O: Output>(kind: &str, input: Source<'_>, policy: &Policy) -> Result
                 &p.rates,
             )?)
         }
+        #[cfg(feature = "portfolio-kinds")]
         "integration" => {
             let PortfolioInput { portfolio } = input.read()?;
             O::of(&integration::report(&portfolio, policy)?)
         }
+        #[cfg(feature = "portfolio-kinds")]
         "portfolio" => {
             let PeriodsInput { portfolio, periods } = input.read()?;
             O::of(&portfolio::report(&portfolio, periods.as_deref(), policy)?)
         }
+        #[cfg(feature = "portfolio-kinds")]
         "report" => {
             // `ReportOptions` ignores unknown fields, and what serde_json skips it does not
             // check as a parse into a value does (nesting depth, number range).
@@ -299,6 +315,7 @@ fn dispatch<O: Output>(kind: &str, input: Source<'_>, policy: &Policy) -> Result
             let TextInput { text } = input.read()?;
             O::of(Policy::from_json(&text)?.stamp())
         }
+        #[cfg(feature = "portfolio-kinds")]
         "read_portfolio" => {
             let TextInput { text } = input.read()?;
             io::json::read_portfolio(&text)?;
@@ -309,8 +326,15 @@ fn dispatch<O: Output>(kind: &str, input: Source<'_>, policy: &Policy) -> Result
             let IatiInput { text, rates } = input.read()?;
             read_as("iati", text.as_bytes(), &rates.unwrap_or_default(), policy)
         }
+        #[cfg(not(feature = "portfolio-kinds"))]
+        "delivery" | "delivery_series" | "integration" | "portfolio" | "report"
+        | "read_portfolio" => Err(left_out(
+            "kind",
+            "answers no portfolio kind",
+            "portfolio-kinds",
+        )),
         #[cfg(not(feature = "iati"))]
-        "iati" => Err(no_iati("kind")),
+        "iati" => Err(left_out("kind", "reads no IATI", "iati")),
         other => {
             // An unknown kind is named only once its input is known to be JSON.
             if let Source::Text(text) = input {
@@ -372,10 +396,7 @@ fn read_as<O: Output>(
         #[cfg(feature = "csv")]
         Format::Csv => O::of(&io::csv::read_table(Format::Csv.text(bytes)?)?),
         #[cfg(not(feature = "csv"))]
-        Format::Csv => Err(Error::invalid(
-            "format",
-            "this build reads no CSV (the `csv` feature is off)",
-        )),
+        Format::Csv => Err(left_out("format", "reads no CSV", "csv")),
         Format::Policy => O::of(Policy::from_json(Format::Policy.text(bytes)?)?.stamp()),
         #[cfg(feature = "iati")]
         Format::Iati => {
@@ -383,14 +404,22 @@ fn read_as<O: Output>(
             O::of(&io::iati::read(bytes, rates, policy))
         }
         #[cfg(not(feature = "iati"))]
-        Format::Iati => Err(no_iati("format")),
+        Format::Iati => Err(left_out("format", "reads no IATI", "iati")),
     }
 }
 
-/// Builds that leave the IATI reader out (a smaller WebAssembly module) still name the kind.
-#[cfg(not(feature = "iati"))]
-fn no_iati(path: &str) -> Error {
-    Error::invalid(path, "this build reads no IATI (the `iati` feature is off)")
+/// Builds that leave a feature out (a smaller WebAssembly module) still name its kinds and
+/// formats, and say which feature they need.
+#[cfg(any(
+    not(feature = "csv"),
+    not(feature = "iati"),
+    not(feature = "portfolio-kinds")
+))]
+fn left_out(path: &str, what: &str, feature: &str) -> Error {
+    Error::invalid(
+        path,
+        format!("this build {what} (the `{feature}` feature is off)"),
+    )
 }
 
 #[cfg(test)]
