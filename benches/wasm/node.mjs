@@ -9,18 +9,21 @@ const wasm = (dir) => readFileSync(new URL(`../../bindings-wasm/${dir}/tcrules_w
 const proposals = new URL("../../core/data/example/proposals/", import.meta.url);
 const EXAMPLES = ["ready", "fails-tripartism", "fails-gender"];
 
-/** Median microseconds per call of `f`, over samples of `batch` calls each, after a
- * second of calls (so V8 has moved the module from its baseline to its optimizing tier). */
-function latency(f, { samples = 40, batch = 50 } = {}) {
-  for (const until = performance.now() + 1000; performance.now() < until; ) f();
-  const times = [];
+/** Median microseconds per call of each of `calls`, over samples of `batch` calls each,
+ * after a second of calls (so V8 has moved the module from its baseline to its optimizing
+ * tier). The samples take turns, so a moment when the machine is busy weighs on every call
+ * alike. */
+function latencies(calls, { samples = 40, batch = 50 } = {}) {
+  for (const until = performance.now() + 1000; performance.now() < until; ) Object.values(calls).forEach((f) => f());
+  const times = Object.fromEntries(Object.keys(calls).map((name) => [name, []]));
   for (let s = 0; s < samples; s++) {
-    const start = performance.now();
-    for (let i = 0; i < batch; i++) f();
-    times.push(((performance.now() - start) * 1000) / batch);
+    for (const [name, f] of Object.entries(calls)) {
+      const start = performance.now();
+      for (let i = 0; i < batch; i++) f();
+      times[name].push(((performance.now() - start) * 1000) / batch);
+    }
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return Object.fromEntries(Object.entries(times).map(([name, ts]) => [name, ts.sort((a, b) => a - b)[Math.floor(ts.length / 2)]]));
 }
 
 const loadStart = performance.now();
@@ -28,13 +31,14 @@ const { Policy } = createRequire(import.meta.url)("../../bindings-wasm/pkg-node/
 const policy = new Policy();
 const loadMs = performance.now() - loadStart;
 
-const appraisal_us = {};
+const calls = {};
 for (const name of EXAMPLES) {
   const text = readFileSync(new URL(`${name}.json`, proposals), "utf8");
   const input = { proposal: JSON.parse(text) };
   if (policy.appraise(input).type !== "ok") throw new Error(`${name}: no appraisal`);
-  appraisal_us[name] = latency(() => policy.appraise(input));
+  calls[name] = () => policy.appraise(input);
 }
+const appraisal_us = latencies(calls);
 const main = wasm("pkg");
 const full = wasm("pkg-full");
 console.log(JSON.stringify({
