@@ -16,7 +16,7 @@ use tcrules::evaluation;
 use tcrules::model::{
     EvaluationKind, EvaluationPlan, FinancialRecord, Independence, PlannedEvaluation, SourceOfFunds,
 };
-use tcrules::money::{compare, round_shares, Money, Rates};
+use tcrules::money::{compare, decimal_text, normalized_text, round_shares, Money, Rates};
 use tcrules::period::{
     add_months, anniversaries, anniversary_count, Duration, ReportingPeriod, YearMonth,
 };
@@ -274,6 +274,21 @@ proptest! {
         let (_, rates, records) = mixed_currency_records(&[(0, currency, a, a)]);
         let m = &records[0].allocation;
         prop_assert_eq!(rates.to_usd(m, "x").ok().map(|d| d.to_string()), usd(&rates, m).map(|d| d.to_string()));
+    }
+
+    #[test]
+    fn decimal_text_is_what_display_writes(
+        m in prop_oneof![Just(0u128), 0u128..10_000_000, (1u128 << 90)..(1u128 << 96)],
+        zeros in 0u32..6,
+        scale in 0u32..=28,
+        negative: bool,
+    ) {
+        // Fractions that end in zeros, every scale, either sign (negative zero too).
+        let m = m.checked_mul(10u128.pow(zeros)).filter(|m| *m < 1 << 96).unwrap_or(m);
+        let mut d = Decimal::from_i128_with_scale(i128::try_from(m).unwrap(), scale);
+        d.set_sign_negative(negative);
+        prop_assert_eq!(decimal_text(d), d.to_string());
+        prop_assert_eq!(normalized_text(d), d.normalize().to_string());
     }
 
     #[test]

@@ -197,7 +197,7 @@ impl From<&str> for Fact {
 }
 impl From<rust_decimal::Decimal> for Fact {
     fn from(v: rust_decimal::Decimal) -> Self {
-        Fact::Text(v.normalize().to_string())
+        Fact::Text(crate::money::normalized_text(v))
     }
 }
 /// A ratio that may be undefined (nothing to divide by) reads `"undefined"`.

@@ -185,9 +185,99 @@ impl fmt::Display for Money {
     }
 }
 
+/// A decimal as `Display` writes it (`-412000.50`: every digit of its scale), built
+/// directly: facts and messages write several decimals per finding, and `Display` goes
+/// through the formatting machinery.
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use tcrules::money::{decimal_text, normalized_text};
+/// assert_eq!(decimal_text(Decimal::new(-41200050, 2)), "-412000.50");
+/// assert_eq!(normalized_text(Decimal::new(-41200050, 2)), "-412000.5");
+/// assert_eq!(normalized_text(Decimal::new(-0, 3)), "0");
+/// ```
+pub fn decimal_text(d: Decimal) -> String {
+    digits_text(d.mantissa().unsigned_abs(), d.scale(), d.is_sign_negative())
+}
+
+/// A decimal without the zeros that end its fraction (`412000.5`), as
+/// `d.normalize().to_string()` writes it (negative zero is `0`).
+pub fn normalized_text(d: Decimal) -> String {
+    let (mut m, mut scale) = (d.mantissa().unsigned_abs(), d.scale());
+    while scale > 0 && m % 10 == 0 {
+        m /= 10;
+        scale -= 1;
+    }
+    digits_text(m, scale, m != 0 && d.is_sign_negative())
+}
+
+/// `magnitude / 10^scale` in decimal digits, written from the last digit into a buffer
+/// on the stack (in 64-bit arithmetic once the rest fits, as it usually does from the
+/// start).
+fn digits_text(magnitude: u128, scale: u32, negative: bool) -> String {
+    let mut text = Backwards::default();
+    let scale = scale as usize;
+    let mut rest = magnitude;
+    while u64::try_from(rest).is_err() {
+        text.digit((rest % 10) as u8, scale);
+        rest /= 10;
+    }
+    let mut rest = u64::try_from(rest).unwrap_or_default();
+    // Every digit, and at least one before the point.
+    while rest > 0 || text.digits <= scale {
+        text.digit((rest % 10) as u8, scale);
+        rest /= 10;
+    }
+    if negative {
+        text.put(b'-');
+    }
+    text.into_string()
+}
+
+/// Text written from its end: a decimal's 39 digits at most, or a point and 28 places
+/// after a zero, then the point and the sign.
+struct Backwards {
+    bytes: [u8; 42],
+    at: usize,
+    digits: usize,
+}
+
+impl Default for Backwards {
+    fn default() -> Self {
+        Backwards {
+            bytes: [0; 42],
+            at: 42,
+            digits: 0,
+        }
+    }
+}
+
+impl Backwards {
+    fn put(&mut self, byte: u8) {
+        self.at = self.at.saturating_sub(1);
+        if let Some(slot) = self.bytes.get_mut(self.at) {
+            *slot = byte;
+        }
+    }
+
+    /// The next digit to the left, after the point once `scale` digits are written.
+    fn digit(&mut self, d: u8, scale: usize) {
+        if self.digits == scale && scale > 0 {
+            self.put(b'.');
+        }
+        self.put(b'0' + d);
+        self.digits += 1;
+    }
+
+    fn into_string(self) -> String {
+        let text = self.bytes.get(self.at..).unwrap_or_default();
+        std::str::from_utf8(text).unwrap_or_default().to_owned()
+    }
+}
+
 /// Formats a decimal with thousands separators (`412000.5` → `412,000.5`), for display only.
 pub fn group_thousands(d: &Decimal) -> String {
-    let s = d.to_string();
+    let s = decimal_text(*d);
     let (sign, digits) = match s.strip_prefix('-') {
         Some(rest) => ("-", rest),
         None => ("", s.as_str()),
