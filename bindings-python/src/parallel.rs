@@ -22,10 +22,11 @@ fn cores() -> usize {
 }
 
 /// The part size for `n` rows: at most [`PARTS_PER_CORE`] parts per core, each at least
-/// [`MIN_ROWS`].
+/// [`MIN_ROWS`], and a multiple of 64 rows (so that every part starts a bitmap's word).
 fn part_size(n: usize) -> usize {
     n.div_ceil((n / MIN_ROWS).clamp(1, cores() * PARTS_PER_CORE))
-        .max(1)
+        .next_multiple_of(64)
+        .max(64)
 }
 
 pub(crate) fn failed() -> Error {

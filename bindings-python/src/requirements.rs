@@ -5,9 +5,10 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::StringViewBuilder;
 use arrow_array::types::Decimal128Type;
-use arrow_array::{ArrayRef, BooleanArray, PrimitiveArray, RecordBatch, StringArray, UInt32Array};
+use arrow_array::{
+    ArrayRef, BooleanArray, PrimitiveArray, RecordBatch, StringArray, StringViewArray, UInt32Array,
+};
 use arrow_buffer::{BooleanBuffer, NullBuffer, OffsetBuffer};
 use rust_decimal::Decimal;
 use tcrules::evaluation::{self, DurationClass, Requirements};
@@ -187,34 +188,61 @@ impl Columns {
     /// The Arrow columns (`duration_class` as string views with `views`), and the rows
     /// whose `budget_usd` does not fit 38 digits at the column's scale (null there).
     pub(crate) fn finish(mut self, out: &mut Out, views: bool) -> tcrules::Result<Vec<usize>> {
+        let n = self.len();
         let scale = parallel::parts(self.slots(), || (), |_, _, s| s.largest_scale())?
             .into_iter()
             .max()
             .unwrap_or(0);
-        let overflowed: Vec<usize> = parallel::parts(
-            self.slots(),
-            || (),
-            |_, first, mut s| s.rescale(first, scale),
-        )?
-        .into_iter()
-        .flatten()
-        .collect();
-        let class = &self.class;
-        // The class names on one thread, the bitmaps on this one.
-        let (names, valid, [mid_term, review_if_agreed, independent]) = std::thread::scope(|s| {
-            let names = s.spawn(|| match views {
-                true => Ok(class_views(class)),
-                false => classes(class),
+        // The class names' bytes, counted first so that every part writes its own.
+        let text_len: usize = self.class.iter().map(|c| name(*c).len()).sum();
+        if !views && i32::try_from(text_len).is_err() {
+            return Err(Error::TooLarge {
+                path: "duration_class".into(),
+                message: "more than 2 GiB of text in one column".into(),
             });
-            let flag = |v: &[bool]| bits(v.len(), |i| v.get(i).copied().unwrap_or_default());
-            let valid = NullBuffer::new(bits(class.len(), |i| {
-                class.get(i).is_some_and(Option::is_some)
-            }));
-            let flags =
-                [&self.mid_term, &self.review_if_agreed, &self.independent].map(|v| flag(v));
-            (names.join(), valid, flags)
-        });
-        let names = names.map_err(|_| parallel::failed())??;
+        }
+        let (mut offsets, mut text, mut view_words) = match views {
+            true => (Vec::new(), Vec::new(), vec![0_u128; n]),
+            false => (vec![0_i32; n + 1], vec![0_u8; text_len], Vec::new()),
+        };
+        let mut bitmaps: [Vec<u64>; 4] = std::array::from_fn(|_| vec![0_u64; n.div_ceil(64)]);
+        let [valid, mid_term, review_if_agreed, independent] = &mut bitmaps;
+        let names = match views {
+            true => Names::Views(&mut view_words),
+            false => Names::Text {
+                offsets: offsets.get_mut(1..).unwrap_or_default(),
+                text: &mut text,
+                start: 0,
+            },
+        };
+        let parts = Finishing {
+            rows: self.slots(),
+            names,
+            bitmaps: [valid, mid_term, review_if_agreed, independent].map(|b| b.as_mut_slice()),
+        };
+        // Each part: budgets to the column's scale, class names, bitmaps.
+        let overflowed: Vec<usize> =
+            parallel::parts(parts, || (), |_, first, mut part| part.write(first, scale))?
+                .into_iter()
+                .flatten()
+                .collect();
+        let [valid, mid_term, review_if_agreed, independent] =
+            bitmaps.map(|words| BooleanBuffer::new(words.into(), 0, n));
+        let valid = NullBuffer::new(valid);
+        let names: ArrayRef = match views {
+            true => Arc::new(
+                StringViewArray::try_new(view_words.into(), Vec::new(), Some(valid.clone()))
+                    .map_err(arrow_error)?,
+            ),
+            false => Arc::new(
+                StringArray::try_new(
+                    OffsetBuffer::new(offsets.into()),
+                    text.into(),
+                    Some(valid.clone()),
+                )
+                .map_err(arrow_error)?,
+            ),
+        };
         let number =
             |v: Vec<u32>| -> ArrayRef { Arc::new(UInt32Array::new(v.into(), Some(valid.clone()))) };
         let flag =
@@ -222,6 +250,7 @@ impl Columns {
         out.push("duration_months", number(self.months));
         out.push("duration_days", number(self.days));
         out.push("duration_class", names);
+        let class = &self.class;
         let budget_valid = if overflowed.is_empty() {
             valid.clone()
         } else {
@@ -239,6 +268,168 @@ impl Columns {
         out.push("mid_term_review_if_agreed", flag(review_if_agreed));
         out.push("independent_evaluation", flag(independent));
         Ok(overflowed)
+    }
+}
+
+/// A row's class name: empty for a row without requirements.
+fn name(class: Option<DurationClass>) -> &'static str {
+    class.map_or("", |c| c.as_str())
+}
+
+/// Where the `duration_class` column of some consecutive rows goes.
+enum Names<'a> {
+    /// Text: each row's end offset (the start of the next), and the bytes from `start`.
+    Text {
+        offsets: &'a mut [i32],
+        text: &'a mut [u8],
+        start: usize,
+    },
+    /// String views: every name fits inline in its view, so there is no text buffer.
+    Views(&'a mut [u128]),
+}
+
+/// What [`Columns::finish`] writes for some consecutive rows: their slots (budgets
+/// rescaled in place), class names and the bitmaps (validity, then the three flags) of
+/// rows that start at a multiple of 64, as every part does.
+struct Finishing<'a> {
+    rows: Slots<'a>,
+    names: Names<'a>,
+    bitmaps: [&'a mut [u64]; 4],
+}
+
+impl Finishing<'_> {
+    /// Writes these rows, numbered from `first`; the rows whose budget overflows.
+    fn write(&mut self, first: usize, scale: u32) -> Vec<usize> {
+        let overflowed = self.rows.rescale(first, scale);
+        let class = &*self.rows.class;
+        match &mut self.names {
+            Names::Text {
+                offsets,
+                text,
+                start,
+            } => {
+                // Offsets are within the column's text, which is under 2 GiB (checked).
+                let (mut end, mut at) = (*start, 0);
+                for (c, offset) in class.iter().zip(offsets.iter_mut()) {
+                    let name = name(*c).as_bytes();
+                    if let Some(slot) = text.get_mut(at..at + name.len()) {
+                        slot.copy_from_slice(name);
+                    }
+                    (at, end) = (at + name.len(), end + name.len());
+                    *offset = end as i32;
+                }
+            }
+            Names::Views(views) => {
+                let [none, short, medium, long] = [
+                    None,
+                    Some(DurationClass::Short),
+                    Some(DurationClass::Medium),
+                    Some(DurationClass::Long),
+                ]
+                .map(|c| inline_view(name(c)));
+                for (c, view) in class.iter().zip(views.iter_mut()) {
+                    *view = match c {
+                        None => none,
+                        Some(DurationClass::Short) => short,
+                        Some(DurationClass::Medium) => medium,
+                        Some(DurationClass::Long) => long,
+                    };
+                }
+            }
+        }
+        let rows = &self.rows;
+        let flags = [&*rows.mid_term, &*rows.review_if_agreed, &*rows.independent];
+        let [valid, mid_term, review_if_agreed, independent] = &mut self.bitmaps;
+        for (k, c) in class.chunks(64).enumerate() {
+            if let Some(w) = valid.get_mut(k) {
+                *w = word(c.iter().map(Option::is_some));
+            }
+            let rows = k * 64..(k * 64 + c.len());
+            for (words, flag) in [&mut **mid_term, &mut **review_if_agreed, &mut **independent]
+                .into_iter()
+                .zip(flags)
+            {
+                if let (Some(w), Some(values)) = (words.get_mut(k), flag.get(rows.clone())) {
+                    *w = word(values.iter().copied());
+                }
+            }
+        }
+        overflowed
+    }
+}
+
+/// Up to 64 bits, the first in the lowest place (Arrow's order).
+fn word(bits: impl Iterator<Item = bool>) -> u64 {
+    bits.enumerate()
+        .fold(0, |w, (i, b)| w | (u64::from(b) << i))
+}
+
+/// The string view of a text of at most 12 bytes: its length, then its bytes inline.
+fn inline_view(text: &str) -> u128 {
+    let bytes = text.bytes().take(12).enumerate();
+    bytes.fold(text.len() as u128, |view, (i, b)| {
+        view | (u128::from(b) << (32 + 8 * i))
+    })
+}
+
+impl Split for Finishing<'_> {
+    fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn split_at(self, mid: usize) -> (Self, Self) {
+        let mid = mid.min(self.rows.len());
+        let bytes: usize = self
+            .rows
+            .class
+            .get(..mid)
+            .unwrap_or_default()
+            .iter()
+            .map(|c| name(*c).len())
+            .sum();
+        let (rows, rows2) = self.rows.split_at(mid);
+        let (names, names2) = match self.names {
+            Names::Text {
+                offsets,
+                text,
+                start,
+            } => {
+                let (offsets, offsets2) = Split::split_at(offsets, mid);
+                let (text, text2) = Split::split_at(text, bytes);
+                (
+                    Names::Text {
+                        offsets,
+                        text,
+                        start,
+                    },
+                    Names::Text {
+                        offsets: offsets2,
+                        text: text2,
+                        start: start + bytes,
+                    },
+                )
+            }
+            Names::Views(views) => {
+                let (views, views2) = Split::split_at(views, mid);
+                (Names::Views(views), Names::Views(views2))
+            }
+        };
+        // Parts start at multiples of 64 rows, so each has whole words.
+        let [a, b, c, d] = self
+            .bitmaps
+            .map(|words| Split::split_at(words, mid.div_ceil(64)));
+        (
+            Finishing {
+                rows,
+                names,
+                bitmaps: [a.0, b.0, c.0, d.0],
+            },
+            Finishing {
+                rows: rows2,
+                names: names2,
+                bitmaps: [a.1, b.1, c.1, d.1],
+            },
+        )
     }
 }
 
@@ -398,68 +589,6 @@ fn bits(n: usize, bit: impl FnMut(usize) -> bool) -> BooleanBuffer {
     BooleanBuffer::collect_bool(n, bit)
 }
 
-/// The `duration_class` column (null where a row has no class). Each row's name is written
-/// as one 8-byte word (its bytes then padding, overwritten by the next row's), not copied
-/// byte by byte.
-fn classes(class: &[Option<DurationClass>]) -> tcrules::Result<ArrayRef> {
-    let word = |c: &Option<DurationClass>| {
-        let name = c.map_or("", |c| c.as_str()).as_bytes();
-        let mut w = [0_u8; 8];
-        for (w, b) in w.iter_mut().zip(name) {
-            *w = *b;
-        }
-        (w, name.len())
-    };
-    let words: [([u8; 8], usize); 4] = [
-        word(&None),
-        word(&Some(DurationClass::Short)),
-        word(&Some(DurationClass::Medium)),
-        word(&Some(DurationClass::Long)),
-    ];
-    let too_large = || Error::TooLarge {
-        path: "duration_class".into(),
-        message: "more than 2 GiB of text in one column".into(),
-    };
-    let mut offsets = Vec::with_capacity(class.len() + 1);
-    let mut text = vec![0_u8; class.len() * 6 + 8];
-    let mut end = 0_usize;
-    offsets.push(0_i32);
-    for c in class {
-        let k = match c {
-            None => 0,
-            Some(DurationClass::Short) => 1,
-            Some(DurationClass::Medium) => 2,
-            Some(DurationClass::Long) => 3,
-        };
-        let (w, len) = words.get(k).copied().unwrap_or_default();
-        if let Some(slot) = text.get_mut(end..end + 8) {
-            slot.copy_from_slice(&w);
-        }
-        end += len;
-        offsets.push(i32::try_from(end).map_err(|_| too_large())?);
-    }
-    text.truncate(end);
-    let valid = NullBuffer::new(bits(class.len(), |i| {
-        class.get(i).is_some_and(Option::is_some)
-    }));
-    let array = StringArray::try_new(OffsetBuffer::new(offsets.into()), text.into(), Some(valid))
-        .map_err(arrow_error)?;
-    Ok(Arc::new(array))
-}
-
-/// The `duration_class` column as string views (what polars holds), built directly: every
-/// name fits inline in its view, so there is no text buffer to copy or cast.
-fn class_views(class: &[Option<DurationClass>]) -> ArrayRef {
-    let mut views = StringViewBuilder::with_capacity(class.len());
-    for c in class {
-        match c {
-            Some(c) => views.append_value(c.as_str()),
-            None => views.append_null(),
-        }
-    }
-    Arc::new(views.finish())
-}
-
 /// Requirements of every row from its columns, the rows shared among the cores: the
 /// requirement columns and each bad row's error.
 pub(crate) fn classify(
@@ -489,8 +618,8 @@ pub(crate) fn classify(
 mod tests {
     use super::*;
     use arrow_array::Array;
-    use arrow_array::StringViewArray;
     use arrow_schema::DataType;
+    use chrono::NaiveDate;
 
     fn requirements(budget_usd: &str) -> Requirements {
         let d = |s: &str| s.parse().unwrap();
@@ -531,21 +660,85 @@ mod tests {
         );
     }
 
+    /// The requirements of `n` rows over every class, no class (every 7th row) and each
+    /// flag on and off.
+    fn varied(n: usize) -> Vec<Option<Requirements>> {
+        let start: NaiveDate = "2024-01-01".parse().unwrap();
+        let policy = Policy::default();
+        (0..n)
+            .map(|i| {
+                let end = start + chrono::Days::new(200 + (i as u64 * 37) % 1800);
+                let usd = Decimal::new((i as i64 * 7_919) % 90_000_000, 2);
+                (i % 7 != 3).then(|| evaluation::classify(start, end, usd, &policy).unwrap())
+            })
+            .collect()
+    }
+
+    fn columns(rows: &[Option<Requirements>]) -> Columns {
+        let mut columns = Columns::new(rows.len());
+        let mut slots = columns.slots();
+        for (r, slot) in rows.iter().zip(slots.each()) {
+            if let Some(r) = r {
+                slot.set(r);
+            }
+        }
+        columns
+    }
+
     #[test]
-    fn class_views_hold_the_class_names() {
-        let class = [
-            Some(DurationClass::Short),
-            None,
-            Some(DurationClass::Medium),
-            Some(DurationClass::Long),
-        ];
-        let views = class_views(&class);
-        let views = views.as_any().downcast_ref::<StringViewArray>().unwrap();
-        let text = classes(&class).unwrap();
-        let text = text.as_any().downcast_ref::<StringArray>().unwrap();
-        let names: Vec<Option<&str>> = views.iter().collect();
-        assert_eq!(names, [Some("short"), None, Some("medium"), Some("long")]);
-        assert_eq!(names, text.iter().collect::<Vec<_>>());
+    fn every_part_writes_its_rows_names_and_flags() {
+        // Several parts of the rows (each a multiple of 64 rows), and the last one short.
+        let rows = varied(3 * 32_768 + 77);
+        for views in [false, true] {
+            let mut out = Out::default();
+            assert!(columns(&rows).finish(&mut out, views).unwrap().is_empty());
+            let class = out.column("duration_class").unwrap();
+            let names: Vec<Option<&str>> = match views {
+                true => class
+                    .as_any()
+                    .downcast_ref::<StringViewArray>()
+                    .unwrap()
+                    .iter()
+                    .collect(),
+                false => class
+                    .as_any()
+                    .downcast_ref::<StringArray>()
+                    .unwrap()
+                    .iter()
+                    .collect(),
+            };
+            let expected: Vec<Option<&str>> = rows
+                .iter()
+                .map(|r| r.as_ref().map(|r| r.class.as_str()))
+                .collect();
+            assert_eq!(names, expected);
+            for name in ["short", "medium", "long"] {
+                assert!(names.contains(&Some(name)), "{name}");
+            }
+            type Flag = fn(&Requirements) -> bool;
+            let flags: [(&str, Flag); 3] = [
+                ("mid_term_evaluation", |r| r.mid_term_evaluation),
+                ("mid_term_review_if_agreed", |r| r.mid_term_review_if_agreed),
+                ("independent_evaluation", |r| r.independent_evaluation),
+            ];
+            for (column, flag) in flags {
+                let got: Vec<Option<bool>> = out
+                    .column(column)
+                    .unwrap()
+                    .as_any()
+                    .downcast_ref::<BooleanArray>()
+                    .unwrap()
+                    .iter()
+                    .collect();
+                let expected: Vec<Option<bool>> =
+                    rows.iter().map(|r| r.as_ref().map(flag)).collect();
+                assert_eq!(got, expected, "{column}");
+                assert!(
+                    expected.contains(&Some(true)) && expected.contains(&Some(false)),
+                    "{column}"
+                );
+            }
+        }
     }
 
     #[test]
