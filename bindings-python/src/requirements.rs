@@ -309,10 +309,31 @@ impl Finishing<'_> {
                 start,
             } => {
                 // Offsets are within the column's text, which is under 2 GiB (checked).
+                // A name goes in as one 8-byte word (its bytes, then padding the next
+                // name overwrites) where the part's text has room, not byte by byte.
+                let words = [
+                    None,
+                    Some(DurationClass::Short),
+                    Some(DurationClass::Medium),
+                    Some(DurationClass::Long),
+                ]
+                .map(|c| {
+                    let name = name(c).as_bytes();
+                    let mut word = [0_u8; 8];
+                    word.iter_mut().zip(name).for_each(|(w, b)| *w = *b);
+                    (word, name)
+                });
                 let (mut end, mut at) = (*start, 0);
                 for (c, offset) in class.iter().zip(offsets.iter_mut()) {
-                    let name = name(*c).as_bytes();
-                    if let Some(slot) = text.get_mut(at..at + name.len()) {
+                    let (word, name) = match c {
+                        None => words[0],
+                        Some(DurationClass::Short) => words[1],
+                        Some(DurationClass::Medium) => words[2],
+                        Some(DurationClass::Long) => words[3],
+                    };
+                    if let Some(slot) = text.get_mut(at..at + 8) {
+                        slot.copy_from_slice(&word);
+                    } else if let Some(slot) = text.get_mut(at..at + name.len()) {
                         slot.copy_from_slice(name);
                     }
                     (at, end) = (at + name.len(), end + name.len());
@@ -337,31 +358,31 @@ impl Finishing<'_> {
                 }
             }
         }
+        // Each word of the four bitmaps from one pass over its 64 rows, the first row in
+        // the lowest bit (Arrow's order).
         let rows = &self.rows;
-        let flags = [&*rows.mid_term, &*rows.review_if_agreed, &*rows.independent];
-        let [valid, mid_term, review_if_agreed, independent] = &mut self.bitmaps;
-        for (k, c) in class.chunks(64).enumerate() {
-            if let Some(w) = valid.get_mut(k) {
-                *w = word(c.iter().map(Option::is_some));
+        let flags = rows
+            .mid_term
+            .chunks(64)
+            .zip(rows.review_if_agreed.chunks(64));
+        let rows = class.chunks(64).zip(flags).zip(rows.independent.chunks(64));
+        for (k, ((class, (mid_term, review)), independent)) in rows.enumerate() {
+            let mut words = [0_u64; 4];
+            let rows = class.iter().zip(mid_term).zip(review).zip(independent);
+            for (j, (((c, m), r), i)) in rows.enumerate() {
+                words[0] |= u64::from(c.is_some()) << j;
+                words[1] |= u64::from(*m) << j;
+                words[2] |= u64::from(*r) << j;
+                words[3] |= u64::from(*i) << j;
             }
-            let rows = k * 64..(k * 64 + c.len());
-            for (words, flag) in [&mut **mid_term, &mut **review_if_agreed, &mut **independent]
-                .into_iter()
-                .zip(flags)
-            {
-                if let (Some(w), Some(values)) = (words.get_mut(k), flag.get(rows.clone())) {
-                    *w = word(values.iter().copied());
+            for (bitmap, word) in self.bitmaps.iter_mut().zip(words) {
+                if let Some(w) = bitmap.get_mut(k) {
+                    *w = word;
                 }
             }
         }
         overflowed
     }
-}
-
-/// Up to 64 bits, the first in the lowest place (Arrow's order).
-fn word(bits: impl Iterator<Item = bool>) -> u64 {
-    bits.enumerate()
-        .fold(0, |w, (i, b)| w | (u64::from(b) << i))
 }
 
 /// The string view of a text of at most 12 bytes: its length, then its bytes inline.
