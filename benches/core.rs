@@ -11,8 +11,10 @@
     clippy::indexing_slicing
 )]
 
+use std::cell::OnceCell;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
@@ -40,7 +42,13 @@ fn read(path: &Path) -> String {
     })
 }
 
-/// The generated tables, read once through the core's CSV reader.
+/// The generated tables, read once through the core's CSV reader, when a benchmark first
+/// needs them (a run filtered to others reads none).
+fn data() -> &'static Data {
+    static DATA: OnceLock<Data> = OnceLock::new();
+    DATA.get_or_init(Data::load)
+}
+
 struct Data {
     projects: Vec<Project>,
     records: Vec<FinancialRecord>,
@@ -90,27 +98,33 @@ fn sized<'a>(
     g
 }
 
-fn evaluation(c: &mut Criterion, d: &Data) {
+fn evaluation(c: &mut Criterion) {
     let policy = Policy::default();
     let mut g = sized(c, "eval");
     for n in SIZES {
-        let projects = &d.projects[..n];
         g.throughput(Throughput::Elements(n as u64));
-        g.bench_with_input(BenchmarkId::new("requirements", n), projects, |b, ps| {
+        g.bench_function(BenchmarkId::new("requirements", n), |b| {
+            let (projects, rates) = (&data().projects[..n], &data().rates);
             b.iter(|| {
-                ps.iter()
-                    .filter(|p| evaluation::requirements(p, &policy, &d.rates).is_ok())
+                projects
+                    .iter()
+                    .filter(|p| evaluation::requirements(p, &policy, rates).is_ok())
                     .count()
             });
         });
         // The batch fast path: dates and US-dollar budgets as columns.
-        let columns: Vec<_> = projects
-            .iter()
-            .map(|p| (p.start, p.end, d.rates.to_usd(&p.budget, "").unwrap()))
-            .collect();
-        g.bench_with_input(BenchmarkId::new("classify", n), &columns, |b, cs| {
+        let columns = OnceCell::new();
+        g.bench_function(BenchmarkId::new("classify", n), |b| {
+            let columns = columns.get_or_init(|| {
+                let d = data();
+                d.projects[..n]
+                    .iter()
+                    .map(|p| (p.start, p.end, d.rates.to_usd(&p.budget, "").unwrap()))
+                    .collect::<Vec<_>>()
+            });
             b.iter(|| {
-                cs.iter()
+                columns
+                    .iter()
                     .filter(|(s, e, usd)| evaluation::classify(*s, *e, *usd, &policy).is_ok())
                     .count()
             });
@@ -119,22 +133,21 @@ fn evaluation(c: &mut Criterion, d: &Data) {
     // Every finding of every project: thousands of times the work, so smaller sizes.
     for n in [1_000, 10_000] {
         g.throughput(Throughput::Elements(n as u64));
-        g.bench_with_input(
-            BenchmarkId::new("evaluate_all", n),
-            &d.projects[..n],
-            |b, ps| b.iter(|| evaluation::evaluate_all(ps, &policy, &d.rates)),
-        );
+        g.bench_function(BenchmarkId::new("evaluate_all", n), |b| {
+            let (projects, rates) = (&data().projects[..n], &data().rates);
+            b.iter(|| evaluation::evaluate_all(projects, &policy, rates));
+        });
     }
     g.finish();
 }
 
-fn delivery(c: &mut Criterion, d: &Data) {
+fn delivery(c: &mut Criterion) {
     let policy = Policy::default();
     let mut g = sized(c, "dlv");
     for n in SIZES {
         // Copies, laid out as a program that reads only these has them (in the shared
         // tables, read one after the other, they sit in the holes the others left).
-        let (projects, records) = (d.projects_of(n).to_vec(), d.records[..n].to_vec());
+        let copies = OnceCell::new();
         g.throughput(Throughput::Elements(n as u64));
         for (name, group_by, period) in [
             (
@@ -144,9 +157,14 @@ fn delivery(c: &mut Criterion, d: &Data) {
             ),
             ("project_all", GroupBy::Project, ReportingPeriod::All),
         ] {
-            g.bench_with_input(BenchmarkId::new(name, n), &records, |b, rs| {
+            g.bench_function(BenchmarkId::new(name, n), |b| {
+                let (projects, records) = copies.get_or_init(|| {
+                    let d = data();
+                    (d.projects_of(n).to_vec(), d.records[..n].to_vec())
+                });
+                let rates = &data().rates;
                 b.iter(|| {
-                    delivery::delivery(&projects, rs, group_by, period, &policy, &d.rates).unwrap()
+                    delivery::delivery(projects, records, group_by, period, &policy, rates).unwrap()
                 });
             });
         }
@@ -154,16 +172,18 @@ fn delivery(c: &mut Criterion, d: &Data) {
     g.finish();
 }
 
-fn portfolio_reports(c: &mut Criterion, d: &Data) {
+fn portfolio_reports(c: &mut Criterion) {
     let policy = Policy::default();
     let mut g = sized(c, "report");
     for n in SIZES {
-        let p = d.portfolio(n);
+        let portfolio = OnceCell::new();
         g.throughput(Throughput::Elements(n as u64));
-        g.bench_with_input(BenchmarkId::new("integration", n), &p, |b, p| {
+        g.bench_function(BenchmarkId::new("integration", n), |b| {
+            let p = portfolio.get_or_init(|| data().portfolio(n));
             b.iter(|| integration::report(p, &policy).unwrap());
         });
-        g.bench_with_input(BenchmarkId::new("portfolio", n), &p, |b, p| {
+        g.bench_function(BenchmarkId::new("portfolio", n), |b| {
+            let p = portfolio.get_or_init(|| data().portfolio(n));
             b.iter(|| portfolio::report(p, None, &policy).unwrap());
         });
     }
@@ -266,10 +286,9 @@ fn main() {
     policy_load(&mut c);
     appraisal(&mut c);
     ingest(&mut c);
-    let data = Data::load();
-    evaluation(&mut c, &data);
-    delivery(&mut c, &data);
-    portfolio_reports(&mut c, &data);
+    evaluation(&mut c);
+    delivery(&mut c);
+    portfolio_reports(&mut c);
     c.final_summary();
     if let (Some(kib), Ok(path)) = (peak_rss_kib(), std::env::var("TCRULES_BENCH_PEAK")) {
         std::fs::write(path, format!("{kib}\n")).unwrap();
