@@ -206,7 +206,6 @@ impl Columns {
             false => (vec![0_i32; n + 1], vec![0_u8; text_len], Vec::new()),
         };
         let mut bitmaps: [Vec<u64>; 4] = std::array::from_fn(|_| vec![0_u64; n.div_ceil(64)]);
-        let [valid, mid_term, review_if_agreed, independent] = &mut bitmaps;
         let names = match views {
             true => Names::Views(&mut view_words),
             false => Names::Text {
@@ -218,7 +217,7 @@ impl Columns {
         let parts = Finishing {
             rows: self.slots(),
             names,
-            bitmaps: [valid, mid_term, review_if_agreed, independent].map(|b| b.as_mut_slice()),
+            bitmaps: bitmaps.each_mut().map(|b| b.as_mut_slice()),
         };
         // Each part: budgets to the column's scale, class names, bitmaps.
         let overflowed: Vec<usize> =
@@ -276,6 +275,24 @@ fn name(class: Option<DurationClass>) -> &'static str {
     class.map_or("", |c| c.as_str())
 }
 
+/// Every class a row can have, in the order of [`class_number`].
+const CLASSES: [Option<DurationClass>; 4] = [
+    None,
+    Some(DurationClass::Short),
+    Some(DurationClass::Medium),
+    Some(DurationClass::Long),
+];
+
+/// A row's class as its place in [`CLASSES`]: what a part looks its name up by.
+fn class_number(class: Option<DurationClass>) -> usize {
+    match class {
+        None => 0,
+        Some(DurationClass::Short) => 1,
+        Some(DurationClass::Medium) => 2,
+        Some(DurationClass::Long) => 3,
+    }
+}
+
 /// Where the `duration_class` column of some consecutive rows goes.
 enum Names<'a> {
     /// Text: each row's end offset (the start of the next), and the bytes from `start`.
@@ -311,13 +328,7 @@ impl Finishing<'_> {
                 // Offsets are within the column's text, which is under 2 GiB (checked).
                 // A name goes in as one 8-byte word (its bytes, then padding the next
                 // name overwrites) where the part's text has room, not byte by byte.
-                let words = [
-                    None,
-                    Some(DurationClass::Short),
-                    Some(DurationClass::Medium),
-                    Some(DurationClass::Long),
-                ]
-                .map(|c| {
+                let words = CLASSES.map(|c| {
                     let name = name(c).as_bytes();
                     let mut word = [0_u8; 8];
                     word.iter_mut().zip(name).for_each(|(w, b)| *w = *b);
@@ -325,12 +336,7 @@ impl Finishing<'_> {
                 });
                 let (mut end, mut at) = (*start, 0);
                 for (c, offset) in class.iter().zip(offsets.iter_mut()) {
-                    let (word, name) = match c {
-                        None => words[0],
-                        Some(DurationClass::Short) => words[1],
-                        Some(DurationClass::Medium) => words[2],
-                        Some(DurationClass::Long) => words[3],
-                    };
+                    let (word, name) = words.get(class_number(*c)).copied().unwrap_or_default();
                     if let Some(slot) = text.get_mut(at..at + 8) {
                         slot.copy_from_slice(&word);
                     } else if let Some(slot) = text.get_mut(at..at + name.len()) {
@@ -341,20 +347,9 @@ impl Finishing<'_> {
                 }
             }
             Names::Views(views) => {
-                let [none, short, medium, long] = [
-                    None,
-                    Some(DurationClass::Short),
-                    Some(DurationClass::Medium),
-                    Some(DurationClass::Long),
-                ]
-                .map(|c| inline_view(name(c)));
+                let inline = CLASSES.map(|c| inline_view(name(c)));
                 for (c, view) in class.iter().zip(views.iter_mut()) {
-                    *view = match c {
-                        None => none,
-                        Some(DurationClass::Short) => short,
-                        Some(DurationClass::Medium) => medium,
-                        Some(DurationClass::Long) => long,
-                    };
+                    *view = inline.get(class_number(*c)).copied().unwrap_or_default();
                 }
             }
         }
