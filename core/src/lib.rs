@@ -20,6 +20,12 @@
 //! activity files, the open standard donors and agencies publish in ([`io::iati`]);
 //! [`api`] is the JSON boundary every binding calls.
 //!
+//! Cargo features, all on by default: `csv` and `iati`, the CSV and IATI readers (with
+//! the `csv` and `quick-xml` crates); `portfolio-kinds`, the JSON boundary's portfolio
+//! kinds (`delivery` to `report`; the rule functions are there without it); `schema`, the
+//! JSON Schemas of the input types; `cli`, the `tcrules` program. The smallest
+//! WebAssembly module leaves out all but the boundary's proposal and project kinds.
+//!
 //! ```
 //! use tcrules::{evaluation, Policy, Project, money::Rates};
 //! let project: Project = serde_json::from_str(r#"{
