@@ -269,9 +269,7 @@ impl Decimals {
             Decimals::Text(a) => a.get(i).map(parse).transpose(),
         }
     }
-}
 
-impl Decimals {
     /// Row `i`'s amount as the mantissa and scale of the `Decimal` [`Decimals::get`]
     /// reads, for the usual cell: a float whose shortest digits [`shortest`] finds, or a
     /// decimal128 at 0 to 28 places under 2^96; `None` for every other cell (empty, text,

@@ -29,7 +29,7 @@ fn part_size(n: usize) -> usize {
         .max(64)
 }
 
-pub(crate) fn failed() -> Error {
+fn failed() -> Error {
     Error::Invalid {
         path: String::new(),
         message: "a worker thread stopped unexpectedly".into(),
