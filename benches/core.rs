@@ -22,7 +22,7 @@ use tcrules::delivery::{self, GroupBy};
 use tcrules::model::{Approval, FinancialRecord};
 use tcrules::money::Rates;
 use tcrules::period::ReportingPeriod;
-use tcrules::{api, appraisal, evaluation, integration, io, portfolio, Policy, Portfolio};
+use tcrules::{api, appraisal, evaluation, iati, integration, io, portfolio, Policy, Portfolio};
 use tcrules::{Project, Proposal};
 
 const SIZES: [usize; 3] = [1_000, 100_000, 1_000_000];
@@ -265,11 +265,11 @@ fn ingest(c: &mut Criterion) {
     // Reading an IATI file applies the rules to each activity as it is read.
     let (xml, policy) = (read(&dir.join("activities.xml")), Policy::default());
     let rates: Rates = io::json::from_str(&read(&dir.join("rates.json"))).unwrap();
-    let report = io::iati::read(xml.as_bytes(), &rates, &policy);
+    let report = iati::read(xml.as_bytes(), &rates, &policy);
     assert!(report.activities.iter().all(|a| a.error.is_none()) && report.errors.is_empty());
     g.throughput(Throughput::Bytes(xml.len() as u64));
     g.bench_with_input("iati", &xml, |b, t| {
-        b.iter(|| io::iati::read(t.as_bytes(), &rates, &policy));
+        b.iter(|| iati::read(t.as_bytes(), &rates, &policy));
     });
     g.finish();
 }

@@ -15,7 +15,7 @@ use std::io::{BufReader, Read};
 
 use rust_decimal::Decimal;
 use tcrules::evaluation::DurationClass;
-use tcrules::io::iati::{self, Activities, IatiActivity, IatiReport, IatiRow, TransactionType};
+use tcrules::iati::{self, Activities, IatiActivity, IatiReport, IatiRow, TransactionType};
 use tcrules::model::{DonorCategory, EvaluationKind};
 use tcrules::money::Rates;
 use tcrules::{Policy, RuleId, Status};

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tcrules::io::iati;
+use tcrules::iati;
 use tcrules::{evaluation, money::Rates, Policy};
 
 fuzz_target!(|data: &[u8]| {

@@ -12,8 +12,9 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::finding::{Finding, RuleId, Status, Text};
+use crate::finding::Finding;
 use crate::model::{FinancialRecord, Portfolio, Project, SeedFunding, SourceOfFunds};
+use crate::rule::{RuleId, Status, Text};
 use std::cmp::Ordering::{Greater, Less};
 
 use crate::money::{checked_add, cmp_percent, percent, round_shares, Rates};

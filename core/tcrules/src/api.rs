@@ -17,7 +17,7 @@
 //! | `report` | `portfolio`, `options` (optional) | [`report::report`] |
 //! | `policy` | `text` (a policy file's text) | the edition's stamp |
 //! | `read_portfolio` | `text` (JSON text) | `{"ok": true}` once validated |
-//! | `iati` | `text` (an IATI activity file), `rates` | [`io::iati::read`] |
+//! | `iati` | `text` (an IATI activity file), `rates` | [`crate::iati::read`] |
 //!
 //! The portfolio kinds (`delivery` to `report`, and `read_portfolio`) need the
 //! `portfolio-kinds` feature and `iati` the `iati` feature (both on by default); a build
@@ -351,7 +351,7 @@ fn dispatch<O: Output>(kind: &str, input: Source<'_>, policy: &Policy) -> Result
 /// Reads a file's bytes in `format` (`json`, `csv`, `iati` or `policy`, see
 /// [`io::Format`]), as the command line reads files: a JSON portfolio, validated, or a CSV
 /// table (recognized by its header) gives the canonical portfolio; a policy edition its
-/// stamp; an IATI file the rules applied to every activity ([`io::iati::read`], with
+/// stamp; an IATI file the rules applied to every activity ([`crate::iati::read`], with
 /// `rates`). Bytes that are not UTF-8 are the format's own error.
 ///
 /// ```
@@ -401,7 +401,7 @@ fn read_as<O: Output>(
         #[cfg(feature = "iati")]
         Format::Iati => {
             rates.validate("rates")?;
-            O::of(&io::iati::read(bytes, rates, policy))
+            O::of(&crate::iati::read(bytes, rates, policy))
         }
         #[cfg(not(feature = "iati"))]
         Format::Iati => Err(left_out("format", "reads no IATI", "iati")),
@@ -444,7 +444,7 @@ mod tests {
 
     #[test]
     fn text_answers_as_value_for_every_vector_and_its_mutants() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors");
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
         let mut count = 0;
         for entry in std::fs::read_dir(dir).unwrap() {
@@ -500,7 +500,7 @@ mod tests {
             assert_same("appraisal", &text, &policy);
         }
         // Unknown options of a report are ignored, but must still be JSON.
-        let portfolio = include_str!("../data/example/portfolio.json");
+        let portfolio = include_str!("../../data/example/portfolio.json");
         for options in [
             r#"{"x": 1}"#,
             r#"{"x": 1e400}"#,

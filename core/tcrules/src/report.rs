@@ -10,12 +10,13 @@ use serde::{Deserialize, Serialize};
 use crate::delivery::{self, DeliveryReport, GroupBy};
 use crate::error::ErrorInfo;
 use crate::evaluation::{self, ProjectEvaluation};
-use crate::finding::{Finding, Status};
+use crate::finding::Finding;
 use crate::integration::{self, IntegrationReport};
 use crate::model::Portfolio;
 use crate::period::ReportingPeriod;
 use crate::policy::{Policy, PolicyStamp};
 use crate::portfolio::{self, PortfolioReport, YearRange};
+use crate::rule::Status;
 
 /// What to report on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

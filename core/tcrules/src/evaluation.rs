@@ -16,11 +16,12 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::finding::{Finding, RuleId, Status, Text};
+use crate::finding::Finding;
 use crate::model::{EvaluationKind, EvaluationPlan, Project};
 use crate::money::{self, Rates};
 use crate::period::{anniversaries, anniversary_count, midpoint, Duration};
 use crate::policy::Policy;
+use crate::rule::{RuleId, Status, Text};
 
 /// Which duration band of R6 §143 a project falls in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

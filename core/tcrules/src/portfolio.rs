@@ -17,11 +17,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::delivery::{self, GroupBy};
 use crate::error::{Error, Result};
-use crate::finding::{Finding, RuleId, Status};
+use crate::finding::Finding;
 use crate::model::{Approval, DonorCategory, Portfolio};
 use crate::money::{checked_add, cmp_percent, fixed, percent, round_shares, Rates};
 use crate::period::ReportingPeriod;
 use crate::policy::{Policy, PolicyStamp};
+use crate::rule::{RuleId, Status};
 
 /// An inclusive range of years, such as 2000-04. Serialized as `"2000-2004"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -12,7 +12,8 @@ use serde::Serialize;
 
 use tcrules::delivery::{self, GroupBy};
 use tcrules::evaluation;
-use tcrules::io::{csv, iati, json, Format};
+use tcrules::iati;
+use tcrules::io::{csv, json, Format};
 use tcrules::money::{group_thousands, Rates};
 use tcrules::period::ReportingPeriod;
 use tcrules::portfolio::{self, YearRange};
@@ -20,7 +21,7 @@ use tcrules::report::{self, ReportOptions};
 use tcrules::{appraisal, integration, Error, Finding, Policy, Portfolio, Proposal, Status};
 
 /// The example portfolio shipped in the repository.
-const EXAMPLE: &str = include_str!("../data/example/portfolio.json");
+const EXAMPLE: &str = include_str!("../../data/example/portfolio.json");
 
 #[derive(Parser)]
 #[command(

@@ -19,13 +19,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::evaluation::{self, Due, Requirements};
-use crate::finding::{Finding, RuleId, Severity, Status, Text};
+use crate::finding::Finding;
 use crate::model::{
     sum_usd, BudgetLine, BudgetPurpose, Constituent, ConstituentInvolvement, GovernanceKind,
     Proposal, Stages,
 };
 use crate::money::{group_thousands, Rates};
 use crate::policy::{Policy, PolicyStamp};
+use crate::rule::{RuleId, Severity, Status, Text};
 
 /// The conclusion of an appraisal (RULES.md §5).
 ///

@@ -25,6 +25,6 @@ pub fn all() -> Vec<(&'static str, Value)> {
         ("appraisal", generate::<crate::appraisal::Appraisal>()),
         ("report", generate::<crate::report::Report>()),
         #[cfg(feature = "iati")]
-        ("iati", generate::<crate::io::iati::IatiReport>()),
+        ("iati", generate::<crate::iati::IatiReport>()),
     ]
 }

@@ -1,16 +1,15 @@
-//! Reading and writing portfolios: canonical JSON, flat CSV tables and IATI activity files.
+//! Reading and writing portfolios: canonical JSON and flat CSV tables (IATI activity files
+//! have their own module, [`crate::iati`]).
 
 use crate::error::{Error, Result};
 
 #[cfg(feature = "csv")]
 pub mod csv;
-#[cfg(feature = "iati")]
-pub mod iati;
 pub mod json;
 
 /// Largest input accepted by the readers that take the whole text at once (JSON, CSV),
 /// in bytes. The IATI reader streams and has per-token limits instead
-/// ([`iati::MAX_TOKEN_BYTES`]).
+/// ([`crate::iati::MAX_TOKEN_BYTES`]).
 pub const MAX_INPUT_BYTES: usize = 512 << 20;
 
 /// The kinds of input file the library reads.

@@ -16,11 +16,12 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::finding::{Finding, RuleId, Status};
+use crate::finding::Finding;
 use crate::model::{FinancialRecord, Project, SourceOfFunds};
 use crate::money::{checked_add, scale_up, ExactUsd, Money, Rates};
 use crate::period::{ReportingPeriod, YearMonth};
 use crate::policy::{Policy, PolicyStamp};
+use crate::rule::{RuleId, Status};
 
 /// Decimal places of `rate_percent` in reports.
 pub const RATE_DECIMALS: u32 = 4;

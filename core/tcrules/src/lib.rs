@@ -17,7 +17,7 @@
 //! compared, the citation and the [`Policy`] edition that produced them.
 //!
 //! Inputs come as canonical JSON ([`io::json`]), flat CSV tables ([`io::csv`]) or IATI
-//! activity files, the open standard donors and agencies publish in ([`io::iati`]);
+//! activity files, the open standard donors and agencies publish in ([`iati`]);
 //! [`api`] is the JSON boundary every binding calls.
 //!
 //! Cargo features, all on by default: `csv` and `iati`, the CSV and IATI readers (with
@@ -43,6 +43,8 @@ pub mod delivery;
 pub mod error;
 pub mod evaluation;
 pub mod finding;
+#[cfg(feature = "iati")]
+pub mod iati;
 pub mod integration;
 pub mod io;
 pub mod model;
@@ -51,12 +53,14 @@ pub mod period;
 pub mod policy;
 pub mod portfolio;
 pub mod report;
+pub mod rule;
 #[cfg(feature = "schema")]
 pub mod schema;
 #[cfg(test)]
 mod testing;
 
 pub use error::{Error, ErrorInfo, Result};
-pub use finding::{Fact, Finding, RuleId, Severity, Status};
+pub use finding::{Fact, Finding};
 pub use model::{Portfolio, Project, Proposal};
 pub use policy::{Policy, PolicyStamp};
+pub use rule::{RuleId, Severity, Status};

@@ -577,7 +577,7 @@ mod tests {
     /// and as a person might, and broken texts: the same paths as the reference.
     #[test]
     fn paths_are_the_references_for_every_vector_its_mutants_and_broken_texts() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors");
         let mut rng = Rng(0x2545_F491_4F6C_DD1D);
         let mut errors = 0;
         let mut paths = std::collections::BTreeSet::new();

@@ -1,0 +1,39 @@
+//! IATI activity files: the open standard in which donors and agencies publish their
+//! activities (XML, version 2.03 and the older 1.0x).
+//!
+//! [`Activities`] streams a file over any [`BufRead`], one `iati-activity` at a time, in
+//! bounded memory; [`read`] applies the rules to every activity and gives one
+//! [`IatiRow`] per activity: duration class, required evaluations, independent
+//! evaluation, delivery by year and the gender marker finding, or the error that kept the
+//! activity from being read. A malformed activity is an error in its own row; the rest of
+//! the file still imports.
+//!
+//! | IATI | read as |
+//! |---|---|
+//! | `activity-date` type 1 / 2 (v1 `start-planned` / `start-actual`) | planned / actual start; actual wins |
+//! | `activity-date` type 3 / 4 (v1 `end-planned` / `end-actual`) | planned / actual end; actual wins |
+//! | `budget` type 1 original, 2 revised; status 1 indicative, 2 committed | per period, the latest revised budget supersedes the original; a period over one year is an `IATI-BUDGET-PERIOD` finding |
+//! | `transaction` type 1 incoming funds, 2 outgoing commitment, 3 disbursement, 4 expenditure, 11 incoming commitment, ... (v1 `IF`, `C`, `D`, `E`, ...) | all kept; disbursements and expenditure are delivered against the budgets |
+//! | `participating-org` role 1 (v1 `Funding`) | the donors |
+//! | `policy-marker` code 1, vocabulary 1 (v1 `DAC`) or none | the gender equality marker, significance 0, 1 or 2 |
+//! | `value/@currency`, else the activity's `@default-currency`; `value/@value-date` | the money, and the date of its exchange rate (kept; conversion uses the caller's one rate per currency) |
+//!
+//! Delivery of a year is the disbursements and expenditure dated in it over the budgets
+//! whose period starts in it, for every year up to the latest disbursement or expenditure.
+//!
+//! Hostile input is refused, never expanded: a `DOCTYPE` is an error (so no entity can be
+//! declared, which defeats "billion laughs"), only the five predefined entities and
+//! character references are read, the file must be UTF-8, and nesting, token and text
+//! sizes are capped ([`MAX_DEPTH`], [`MAX_TOKEN_BYTES`], [`MAX_TEXT_BYTES`],
+//! [`MAX_ITEMS`]). Errors carry XPath-style paths counted from 1, as XPath counts:
+//! `iati-activity[3]/budget[1]/value/@currency`. A file that is not well-formed XML stops
+//! being read where it breaks: inside an activity, that activity's row has the
+//! `invalid_xml` error; outside one, the report's `errors` has it.
+
+mod model;
+mod reader;
+mod rules;
+
+pub use model::*;
+pub use reader::{Activities, MAX_DEPTH, MAX_ITEMS, MAX_TEXT_BYTES, MAX_TOKEN_BYTES};
+pub use rules::{read, IatiReport, IatiRow};

@@ -1,0 +1,382 @@
+//! The rules on published activities: one row per activity.
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::delivery::{self, GroupBy, GroupDelivery, Totals};
+use crate::error::{Error, ErrorInfo, Result};
+use crate::evaluation::{self, Due, DurationClass};
+use crate::finding::Finding;
+use crate::money::Rates;
+use crate::period::Duration;
+use crate::policy::{Policy, PolicyStamp};
+use crate::rule::{RuleId, Status};
+
+use super::model::{
+    IatiActivity, IatiError, MISSING_BUDGET, MISSING_END, MISSING_SPENDING, MISSING_START,
+};
+use super::reader::Activities;
+
+/// What the rules say of one published activity; or, for an activity that could not be
+/// read, its identifier (when known) and the error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct IatiRow {
+    /// Where the activity is in the file: `iati-activity[3]`.
+    pub activity: String,
+    /// `iati-identifier`.
+    pub identifier: Option<String>,
+    /// The first title narrative.
+    pub title: Option<String>,
+    /// Start (actual, else planned).
+    pub start: Option<NaiveDate>,
+    /// End (actual, else planned).
+    pub end: Option<NaiveDate>,
+    /// Duration, both days included.
+    pub duration: Option<Duration>,
+    /// Duration band of R6 §143.
+    pub duration_class: Option<DurationClass>,
+    /// The evaluations and reviews R6 §143 requires, with their due dates (IATI files
+    /// carry no evaluation plan, so no mid-term review of a long activity is scheduled).
+    pub evaluations: Vec<Due>,
+    /// Total of the effective budgets in US dollars, exact.
+    pub budget_usd: Option<Decimal>,
+    /// The budget is over the policy's threshold: an independent evaluation is required.
+    pub independent_evaluation: Option<bool>,
+    /// Delivery by calendar year (`group` is the year).
+    pub delivery: Vec<GroupDelivery>,
+    /// Names of the funding organisations.
+    pub donors: Vec<String>,
+    /// Gender equality marker: 0 not targeted, 1 significant, 2 principal.
+    pub gender_marker: Option<u8>,
+    /// IATI-GEN-MARKER, IATI-BUDGET-PERIOD and the DLV findings of each year.
+    pub findings: Vec<Finding>,
+    /// XPath-style paths of what the rules needed and the file does not publish.
+    pub missing: Vec<String>,
+    /// Why the activity, or part of it, could not be read or evaluated.
+    pub error: Option<ErrorInfo>,
+}
+
+/// Every activity of an IATI file with the rules applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct IatiReport {
+    /// The file's IATI version (`@version` of `iati-activities`).
+    pub version: Option<String>,
+    /// One row per `iati-activity`, in file order.
+    pub activities: Vec<IatiRow>,
+    /// A problem outside any activity, after which the file was not read further.
+    pub errors: Vec<ErrorInfo>,
+    pub policy: Arc<PolicyStamp>,
+}
+
+impl IatiRow {
+    /// Applies the rules to one activity: EVAL requirements from its dates and budget,
+    /// delivery by year, the gender marker and the budget periods. A missing rate or an
+    /// amount too large leaves the columns it touches empty and is the row's `error`.
+    ///
+    /// ```
+    /// use tcrules::{iati::{Activities, IatiRow}, money::Rates, Policy};
+    /// let xml = r#"<iati-activities><iati-activity default-currency="EUR">
+    ///   <iati-identifier>XM-DAC-41302-2</iati-identifier>
+    ///   <activity-date type="1" iso-date="2024-01-01"/><activity-date type="3" iso-date="2025-06-30"/>
+    ///   <budget><period-start iso-date="2024-01-01"/><period-end iso-date="2024-12-31"/><value>291666.67</value></budget>
+    ///   <policy-marker vocabulary="1" code="1" significance="1"/>
+    /// </iati-activity></iati-activities>"#;
+    /// let activity = Activities::new(xml.as_bytes()).next().unwrap().unwrap();
+    /// let rates = Rates::from_pairs([("EUR", "1.2")]).unwrap();
+    /// let row = IatiRow::of(&activity, &rates, &Policy::default());
+    /// assert_eq!(row.duration_class.unwrap().as_str(), "medium");
+    /// assert_eq!(row.independent_evaluation, Some(true)); // EUR 291,666.67 × 1.2 = US$350,000.004
+    /// assert_eq!(row.gender_marker, Some(1));
+    /// ```
+    pub fn of(activity: &IatiActivity, rates: &Rates, policy: &Policy) -> IatiRow {
+        let at = activity.path();
+        let mut row = IatiRow {
+            activity: at.clone(),
+            identifier: Some(activity.identifier.clone()),
+            title: activity.title.clone(),
+            start: activity.start(),
+            end: activity.end(),
+            duration: None,
+            duration_class: None,
+            evaluations: Vec::new(),
+            budget_usd: None,
+            independent_evaluation: None,
+            delivery: Vec::new(),
+            donors: activity.donors.iter().map(|d| d.name.clone()).collect(),
+            gender_marker: activity.gender_marker,
+            findings: Vec::new(),
+            missing: Vec::new(),
+            error: None,
+        };
+        let subject = format!("activity {}", activity.identifier);
+        let mut problems = Vec::new();
+
+        let budget = activity
+            .allocations_usd(rates)
+            .and_then(|a| activity.budget_usd(&a));
+        let budget = budget.unwrap_or_else(|e| {
+            problems.push(e);
+            None
+        });
+        row.budget_usd = budget;
+        match (row.start, row.end) {
+            (Some(start), Some(end)) => {
+                match evaluation::classify(start, end, budget.unwrap_or_default(), policy) {
+                    Ok(req) => {
+                        row.duration = Some(req.duration);
+                        row.duration_class = Some(req.class);
+                        row.evaluations = req.schedule(false);
+                        row.independent_evaluation = budget.map(|_| req.independent_evaluation);
+                    }
+                    Err(e) => problems.push(e.in_element(&at)),
+                }
+            }
+            (start, end) => {
+                for (value, what) in [(start, MISSING_START), (end, MISSING_END)] {
+                    if value.is_none() {
+                        row.missing.push(format!("{at}/{what}"));
+                    }
+                }
+            }
+        }
+        if activity.budgets.is_empty() {
+            row.missing.push(format!("{at}/{MISSING_BUDGET}"));
+        }
+
+        row.findings
+            .push(gender_marker(activity, policy).subject(subject.clone()));
+        row.findings.extend(
+            budget_periods(activity, policy)
+                .into_iter()
+                .map(|f| f.subject(subject.clone())),
+        );
+        match delivery_by_year(activity, rates, policy) {
+            Ok((years, findings)) => {
+                if years.is_empty() {
+                    row.missing.push(format!("{at}/{MISSING_SPENDING}"));
+                }
+                row.delivery = years;
+                row.findings.extend(findings);
+            }
+            Err(e) => problems.push(e),
+        }
+        row.error = problems.first().map(Error::info);
+        row
+    }
+
+    fn failed(error: &IatiError) -> IatiRow {
+        IatiRow {
+            activity: format!("iati-activity[{}]", error.activity.unwrap_or_default()),
+            identifier: error.identifier.clone(),
+            title: None,
+            start: None,
+            end: None,
+            duration: None,
+            duration_class: None,
+            evaluations: Vec::new(),
+            budget_usd: None,
+            independent_evaluation: None,
+            delivery: Vec::new(),
+            donors: Vec::new(),
+            gender_marker: None,
+            findings: Vec::new(),
+            missing: Vec::new(),
+            error: Some(error.error.info()),
+        }
+    }
+}
+
+/// IATI-GEN-MARKER: the OECD DAC gender equality marker, as published.
+fn gender_marker(a: &IatiActivity, policy: &Policy) -> Finding {
+    let rule = RuleId::IatiGenMarker;
+    match a.gender_marker {
+        None => Finding::new(
+            policy,
+            rule,
+            Status::Warning,
+            "no gender equality policy marker is published: gender mainstreaming cannot be checked",
+        )
+        .missing(format!("{}/policy-marker[@code='1']", a.path()))
+        .help("publish the OECD DAC gender equality marker (policy-marker code 1) with its significance 0, 1 or 2"),
+        Some(0) => Finding::new(
+            policy,
+            rule,
+            Status::Warning,
+            "gender equality marker 0: gender equality is not targeted",
+        )
+        .fact("marker", 0u32)
+        .help("make gender equality an explicit objective with a gender-specific indicator, or record why it is not targeted"),
+        Some(m) => Finding::new(
+            policy,
+            rule,
+            Status::Pass,
+            format!(
+                "gender equality marker {m}: gender equality is {} objective",
+                if m == 1 { "a significant" } else { "the principal" }
+            ),
+        )
+        .fact("marker", u32::from(m)),
+    }
+}
+
+/// IATI-BUDGET-PERIOD: each budget covers at most one year.
+fn budget_periods(a: &IatiActivity, policy: &Policy) -> Vec<Finding> {
+    let rule = RuleId::IatiBudgetPeriod;
+    if a.budgets.is_empty() {
+        return vec![Finding::new(
+            policy,
+            rule,
+            Status::NotApplicable,
+            "no budget is published",
+        )
+        .missing(format!("{}/budget", a.path()))];
+    }
+    let long: Vec<Finding> = a
+        .budgets
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| {
+            let d = Duration::between(b.period_start, b.period_end).ok()?;
+            d.exceeds_months(12).then(|| {
+                Finding::new(
+                    policy,
+                    rule,
+                    Status::Fail,
+                    format!(
+                        "budget[{}] covers {d} ({} to {}): a budget period is at most one year",
+                        i + 1,
+                        b.period_start,
+                        b.period_end
+                    ),
+                )
+                .fact("budget", format!("{}/budget[{}]", a.path(), i + 1))
+                .fact("period_start", b.period_start)
+                .fact("period_end", b.period_end)
+                .fact("duration_months", d.months)
+                .fact("duration_days", d.days)
+                .help("publish one budget per year, or per quarter, of the activity")
+            })
+        })
+        .collect();
+    if long.is_empty() {
+        vec![Finding::new(
+            policy,
+            rule,
+            Status::Pass,
+            format!(
+                "every budget period is at most one year ({} budgets)",
+                a.budgets.len()
+            ),
+        )
+        .fact("budgets", a.budgets.len())]
+    } else {
+        long
+    }
+}
+
+/// Delivery of each calendar year up to the latest disbursement or expenditure, with the
+/// DLV findings of each.
+fn delivery_by_year(
+    a: &IatiActivity,
+    rates: &Rates,
+    policy: &Policy,
+) -> Result<(Vec<GroupDelivery>, Vec<Finding>)> {
+    let spending = a.spending_usd(rates)?;
+    let Some(last) = spending.iter().map(|s| s.date.year()).max() else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let mut years: BTreeMap<i32, (Totals, usize)> = BTreeMap::new();
+    let allocations = a.allocations_usd(rates)?;
+    let amounts = allocations
+        .iter()
+        .map(|x| (x, "budget", true))
+        .chain(spending.iter().map(|x| (x, "transaction", false)));
+    for (x, element, allocated) in amounts {
+        if x.date.year() > last {
+            continue;
+        }
+        let (totals, n) = years.entry(x.date.year()).or_default();
+        let (allocation, expenditure) = if allocated {
+            (x.usd, Decimal::ZERO)
+        } else {
+            (Decimal::ZERO, x.usd)
+        };
+        totals.add(
+            allocation,
+            expenditure,
+            &format!("{}/{element}[{}]/value", a.path(), x.index),
+        )?;
+        *n += 1;
+    }
+    let mut findings = Vec::new();
+    let groups: Vec<GroupDelivery> = years
+        .into_iter()
+        .map(|(year, (totals, records))| {
+            let g = GroupDelivery {
+                group: year.to_string(),
+                rate_percent: totals.rate_percent(),
+                totals,
+                records,
+            };
+            let subject = format!("activity {}, {year}", a.identifier);
+            findings.extend(
+                delivery::assess(&g, GroupBy::Project, policy)
+                    .into_iter()
+                    .map(|f| f.subject(subject.clone())),
+            );
+            g
+        })
+        .collect();
+    Ok((groups, findings))
+}
+
+/// Reads an IATI activity file and applies the rules to every activity: one row per
+/// `iati-activity`, in file order, each with its findings or its error. A problem outside
+/// any activity ends the reading and is in the report's `errors`.
+///
+/// ```
+/// use tcrules::{iati, money::Rates, Policy};
+/// let xml = r#"<iati-activities version="1.05">
+///   <iati-activity default-currency="USD">
+///     <iati-identifier>XM-DAC-41302-3</iati-identifier>
+///     <activity-date type="start-actual" iso-date="2006-01-01"/>
+///     <activity-date type="end-planned" iso-date="2009-04-30"/>
+///     <budget><period-start iso-date="2006-01-01"/><period-end iso-date="2006-12-31"/><value>800000</value></budget>
+///     <transaction><transaction-type code="E"/><transaction-date iso-date="2006-06-30"/><value>440000</value></transaction>
+///   </iati-activity>
+///   <iati-activity default-currency="USD"><iati-identifier>XM-DAC-41302-4</iati-identifier>
+///     <budget><period-start iso-date="2006-01-01"/><period-end iso-date="2006-12-31"/><value>1.2.3</value></budget>
+///   </iati-activity>
+/// </iati-activities>"#;
+/// let report = iati::read(xml.as_bytes(), &Rates::usd_only(), &Policy::default());
+/// let [ok, bad] = &report.activities[..] else { panic!() };
+/// assert_eq!(ok.duration_class.unwrap().as_str(), "long");
+/// assert_eq!(ok.delivery[0].rate_percent.unwrap().to_string(), "55");
+/// let e = bad.error.as_ref().unwrap();
+/// assert_eq!((e.code.as_str(), e.path.as_str()), ("invalid_value", "iati-activity[2]/budget[1]/value"));
+/// ```
+pub fn read<R: BufRead>(input: R, rates: &Rates, policy: &Policy) -> IatiReport {
+    let mut activities = Activities::new(input);
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for item in activities.by_ref() {
+        match item {
+            Ok(activity) => rows.push(IatiRow::of(&activity, rates, policy)),
+            Err(e) if e.activity.is_some() => rows.push(IatiRow::failed(&e)),
+            Err(e) => errors.push(e.error.info()),
+        }
+    }
+    IatiReport {
+        version: activities.version().map(str::to_owned),
+        activities: rows,
+        errors,
+        policy: policy.stamp_arc(),
+    }
+}
