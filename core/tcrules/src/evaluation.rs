@@ -24,9 +24,23 @@ use crate::policy::Policy;
 use crate::rule::{RuleId, Status, Text};
 
 /// Which duration band of R6 §143 a project falls in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::Display,
+)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum DurationClass {
     /// Under the policy's first threshold (18 months): final evaluation only.
     Short,
@@ -39,11 +53,7 @@ pub enum DurationClass {
 impl DurationClass {
     /// The snake_case name.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            DurationClass::Short => "short",
-            DurationClass::Medium => "medium",
-            DurationClass::Long => "long",
-        }
+        self.into()
     }
 }
 

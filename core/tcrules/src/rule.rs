@@ -91,9 +91,23 @@ impl fmt::Display for RuleId {
 }
 
 /// The outcome of one rule on one subject.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::Display,
+)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Status {
     Pass,
     Fail,
@@ -104,25 +118,28 @@ pub enum Status {
 impl Status {
     /// The snake_case name.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Status::Pass => "pass",
-            Status::Fail => "fail",
-            Status::Warning => "warning",
-            Status::NotApplicable => "not_applicable",
-        }
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        self.into()
     }
 }
 
 /// How much a failing check matters; set per rule by the policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::Display,
+)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Severity {
     /// Stops approval.
     Blocking,
@@ -137,18 +154,7 @@ pub enum Severity {
 impl Severity {
     /// The snake_case name.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Severity::Blocking => "blocking",
-            Severity::Major => "major",
-            Severity::Minor => "minor",
-            Severity::Info => "info",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        self.into()
     }
 }
 
@@ -390,5 +396,29 @@ mod tests {
         assert_eq!(String::from(shared), "R6 §143");
         let back: Text = serde_json::from_str("\"x\"").unwrap();
         assert_eq!((back.as_str(), Text::default().as_str()), ("x", ""));
+    }
+
+    #[test]
+    fn status_and_severity_names_are_their_json_names() {
+        use Severity::*;
+        use Status::*;
+        for s in [Pass, Fail, Warning, NotApplicable] {
+            let json = serde_json::to_string(&s).unwrap();
+            assert_eq!(
+                (json.as_str(), s.to_string()),
+                (&*format!("\"{}\"", s.as_str()), s.as_str().to_owned())
+            );
+        }
+        for s in [Blocking, Major, Minor, Info] {
+            let json = serde_json::to_string(&s).unwrap();
+            assert_eq!(
+                (json.as_str(), s.to_string()),
+                (&*format!("\"{}\"", s.as_str()), s.as_str().to_owned())
+            );
+        }
+        assert_eq!(
+            (NotApplicable.as_str(), Blocking.as_str()),
+            ("not_applicable", "blocking")
+        );
     }
 }

@@ -11,7 +11,6 @@
 //! required text blank, a required list empty) fails and names each missing field in
 //! `missing`: missing input is never a pass (RULES.md §5).
 
-use std::fmt;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -48,9 +47,23 @@ use tripartism::{autonomy, tri_bureaux, tri_capacity, tri_consult, tri_governanc
 /// assert_eq!(Verdict::NotAppraisable.as_str(), "not_appraisable");
 /// assert_eq!(serde_json::to_string(&Verdict::Ready).unwrap(), "\"ready\"");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::Display,
+)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Verdict {
     /// No blocking or major check fails: ready for approval and submission.
     Ready,
@@ -63,17 +76,7 @@ pub enum Verdict {
 impl Verdict {
     /// The snake_case name.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Verdict::Ready => "ready",
-            Verdict::Revise => "revise",
-            Verdict::NotAppraisable => "not_appraisable",
-        }
-    }
-}
-
-impl fmt::Display for Verdict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        self.into()
     }
 }
 
