@@ -94,6 +94,22 @@ impl SourceOfFunds {
         matches!(self, SourceOfFunds::Xbtc | SourceOfFunds::Rbsa)
     }
 
+    /// Whether the source is technical cooperation (XBTC, RBTC or RBSA): what R6 Table V.2
+    /// and Figure V.3 share out by region and strategic objective, as opposed to
+    /// regular-budget (RB) spending, programme support income and other sources.
+    ///
+    /// ```
+    /// use tcrules::model::SourceOfFunds;
+    /// let tc: Vec<_> = SourceOfFunds::ALL.iter().filter(|s| s.is_technical_cooperation()).collect();
+    /// assert_eq!(tc, [&SourceOfFunds::Rbtc, &SourceOfFunds::Xbtc, &SourceOfFunds::Rbsa]);
+    /// ```
+    pub fn is_technical_cooperation(&self) -> bool {
+        matches!(
+            self,
+            SourceOfFunds::Xbtc | SourceOfFunds::Rbtc | SourceOfFunds::Rbsa
+        )
+    }
+
     /// Whether the source is the regular budget (RB or RBTC).
     pub fn is_regular_budget(&self) -> bool {
         matches!(self, SourceOfFunds::Rb | SourceOfFunds::Rbtc)

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::delivery::{self, GroupBy};
 use crate::error::{Error, Result};
 use crate::finding::Finding;
-use crate::model::{Approval, DonorCategory, Portfolio};
+use crate::model::{Approval, DonorCategory, FinancialRecord, Portfolio};
 use crate::money::{checked_add, cmp_percent, fixed, percent, round_shares, Rates};
 use crate::period::ReportingPeriod;
 use crate::policy::{Policy, PolicyStamp};
@@ -466,8 +466,11 @@ pub struct Share {
     pub share_percent: Decimal,
 }
 
-/// Shares of expenditure by region or by strategic objective (or any delivery grouping)
-/// over a period (R6 Table V.2, Figure V.3).
+/// Shares of technical cooperation expenditure by region or by strategic objective (or any
+/// delivery grouping) over a period (R6 Table V.2, Figure V.3). Only records of XBTC, RBTC
+/// and RBSA count ([`SourceOfFunds::is_technical_cooperation`]): the table and the figure
+/// share out technical cooperation expenditure, not regular-budget (RB) spending, programme
+/// support income or other sources (RULES.md §4).
 ///
 /// ```
 /// use tcrules::{delivery::GroupBy, period::ReportingPeriod, portfolio, Policy, Portfolio};
@@ -485,9 +488,15 @@ pub fn expenditure_shares(
     period: ReportingPeriod,
     policy: &Policy,
 ) -> Result<Vec<Share>> {
+    let technical_cooperation: Vec<FinancialRecord> = portfolio
+        .records
+        .iter()
+        .filter(|r| r.source.is_technical_cooperation())
+        .cloned()
+        .collect();
     let d = delivery::delivery(
         &portfolio.projects,
-        &portfolio.records,
+        &technical_cooperation,
         by,
         period,
         policy,
