@@ -15,7 +15,7 @@ use crate::error::Result;
 use crate::finding::Finding;
 use crate::model::{FinancialRecord, Portfolio, Project, SeedFunding, SourceOfFunds};
 use crate::rule::{RuleId, Status, Text};
-use std::cmp::Ordering::{Greater, Less};
+use std::cmp::Ordering::Greater;
 
 use crate::money::{checked_add, cmp_percent, percent, round_shares, Rates};
 use crate::period::{Biennium, ReportingPeriod};
@@ -411,9 +411,16 @@ pub struct Phasing {
     pub second_year_usd: Decimal,
     /// Second year's share, two decimals; `null` when nothing was spent.
     pub second_year_percent: Option<Decimal>,
+    /// How many of the biennium's 24 months have at least one record (of any source): a
+    /// biennium still in progress, or with months missing from the data, is not judged.
+    pub months_with_records: u32,
 }
 
-/// RBTC expenditure by biennium and year, from the monthly records.
+/// The months of a biennium, for [`Phasing::months_with_records`].
+const BIENNIUM_MONTHS: u32 = 24;
+
+/// RBTC expenditure by biennium and year, from the monthly records, with how many of each
+/// biennium's months the records (of any source) cover.
 ///
 /// ```
 /// use tcrules::{integration, Policy, Portfolio, Status};
@@ -424,18 +431,29 @@ pub struct Phasing {
 ///    "allocation": {"amount": "0", "currency": "USD"}, "expenditure": {"amount": "60", "currency": "USD"}}]}"#).unwrap();
 /// let ph = integration::phasing(&p.records, &p.rates).unwrap();
 /// assert_eq!((ph[0].biennium.as_str(), ph[0].second_year_percent.unwrap().to_string().as_str()), ("2004-05", "60"));
-/// assert_eq!(integration::phasing_finding(&ph[0], &Policy::default()).status, Status::Pass);
+/// // Records for 2 of the biennium's 24 months: reported, not judged.
+/// assert_eq!(ph[0].months_with_records, 2);
+/// assert_eq!(integration::phasing_finding(&ph[0], &Policy::default()).status, Status::NotApplicable);
 /// ```
 pub fn phasing(records: &[FinancialRecord], rates: &Rates) -> Result<Vec<Phasing>> {
     let mut by: BTreeMap<Biennium, [Decimal; 2]> = BTreeMap::new();
+    // One bit per month of the biennium that has a record.
+    let mut covered: BTreeMap<Biennium, u32> = BTreeMap::new();
     for (i, r) in records.iter().enumerate() {
+        let b = Biennium::of_year(r.month.year());
+        let year_offset = if r.month.year() == b.first_year() {
+            0
+        } else {
+            12
+        };
+        let month = year_offset + r.month.month() - 1;
+        *covered.entry(b).or_default() |= 1 << month;
         if r.source != SourceOfFunds::Rbtc {
             continue;
         }
         let at = format!("records[{i}].expenditure");
         r.expenditure.non_negative(&at)?;
         let usd = rates.to_usd(&r.expenditure, &format!("{at}.amount"))?;
-        let b = Biennium::of_year(r.month.year());
         let years = by.entry(b).or_default();
         let slot = if r.month.year() == b.first_year() {
             &mut years[0]
@@ -454,39 +472,50 @@ pub fn phasing(records: &[FinancialRecord], rates: &Rates) -> Result<Vec<Phasing
                 .checked_add(second)
                 .and_then(|total| percent(second, total))
                 .map(round2),
+            months_with_records: covered.get(&b).map_or(0, |bits| bits.count_ones()),
         })
         .collect())
 }
 
 /// The INT-PHASING finding for one biennium: informative, with the policy's expectation.
+/// R6 §162 expects RBTC expenditure to be "normally greater ... in the second year": the
+/// second year's share must be strictly over the policy's figure (50 %). A biennium whose
+/// records do not cover all 24 months (still in progress, or months missing from the data)
+/// is reported as incomplete, never warned about: half a year of data is not a phasing.
 pub fn phasing_finding(p: &Phasing, policy: &Policy) -> Finding {
-    let min = policy.spec().integration.rbtc_second_year_min_percent;
+    let over = policy.spec().integration.rbtc_second_year_over_percent;
     let total = p
         .first_year_usd
         .checked_add(p.second_year_usd)
         .unwrap_or(Decimal::MAX);
-    let f = match p.second_year_percent {
-        None => Finding::new(policy, RuleId::IntPhasing, Status::NotApplicable, "no RBTC expenditure in the biennium"),
-        Some(s) if cmp_percent(p.second_year_usd, total, min) != Some(Less) => {
-            Finding::new(
-                policy,
-                RuleId::IntPhasing,
-                Status::Pass,
-                format!("{s} % of the biennium's RBTC expenditure fell in its second year (expected at least {min} %)"),
-            )
-        }
-        Some(s) => Finding::new(
-            policy,
-            RuleId::IntPhasing,
+    let (status, message) = match p.second_year_percent {
+        None => (
+            Status::NotApplicable,
+            "no RBTC expenditure in the biennium".to_owned(),
+        ),
+        Some(_) if p.months_with_records < BIENNIUM_MONTHS => (
+            Status::NotApplicable,
+            format!(
+                "not judged: the biennium is incomplete, its records cover {} of its {BIENNIUM_MONTHS} months",
+                p.months_with_records
+            ),
+        ),
+        Some(s) if cmp_percent(p.second_year_usd, total, over) == Some(Greater) => (
+            Status::Pass,
+            format!("{s} % of the biennium's RBTC expenditure fell in its second year (expected over {over} %)"),
+        ),
+        Some(s) => (
             Status::Warning,
-            format!("only {s} % of the biennium's RBTC expenditure fell in its second year (expected at least {min} %)"),
+            format!("only {s} % of the biennium's RBTC expenditure fell in its second year (expected over {over} %)"),
         ),
     };
-    f.subject(format!("biennium {}", p.biennium))
+    Finding::new(policy, RuleId::IntPhasing, status, message)
+        .subject(format!("biennium {}", p.biennium))
         .fact("first_year_usd", p.first_year_usd)
         .fact("second_year_usd", p.second_year_usd)
         .fact("second_year_percent", p.second_year_percent)
-        .fact("expected_min_percent", min)
+        .fact("months_with_records", p.months_with_records)
+        .fact("expected_over_percent", over)
 }
 
 /// Programme support income on extra-budgetary expenditure over a period (INT-PSI):
@@ -659,16 +688,58 @@ mod tests {
     }
 
     #[test]
-    fn phasing_expectation_is_inclusive() {
+    fn phasing_expects_strictly_over_half_of_a_whole_biennium() {
         let p = Policy::default();
-        let ph = |a: i64, b: i64| Phasing {
+        let ph = |a: i64, b: i64, months| Phasing {
             biennium: "2004-05".into(),
             first_year_usd: a.into(),
             second_year_usd: b.into(),
             second_year_percent: percent(b.into(), (a + b).into()),
+            months_with_records: months,
         };
-        assert_eq!(phasing_finding(&ph(50, 50), &p).status, Status::Pass);
-        assert_eq!(phasing_finding(&ph(51, 49), &p).status, Status::Warning);
-        assert_eq!(phasing_finding(&ph(0, 0), &p).status, Status::NotApplicable);
+        let status = |a, b, months| phasing_finding(&ph(a, b, months), &p).status;
+        assert_eq!(status(4999, 5001, 24), Status::Pass);
+        assert_eq!(status(50, 50, 24), Status::Warning);
+        assert_eq!(status(51, 49, 24), Status::Warning);
+        assert_eq!(status(0, 0, 24), Status::NotApplicable);
+        // Incomplete: not judged, whatever the split.
+        assert_eq!(status(51, 49, 23), Status::NotApplicable);
+        assert_eq!(status(40, 60, 18), Status::NotApplicable);
+    }
+
+    #[test]
+    fn phasing_counts_the_months_each_biennium_has_records_for() {
+        let record = |month: &str, source| {
+            FinancialRecord {
+            project: "A".into(),
+            month: month.parse().unwrap(),
+            source,
+            ..serde_json::from_value(serde_json::json!({"project": "A", "month": "2004-01", "source": "rbtc",
+                "allocation": {"amount": "0", "currency": "USD"}, "expenditure": {"amount": "1", "currency": "USD"}})).unwrap()
+        }
+        };
+        // Every month of 2004-05 (some only XBTC), and the first half of 2006.
+        let mut records: Vec<_> = (1..=12)
+            .flat_map(|m| [format!("2004-{m:02}"), format!("2005-{m:02}")])
+            .map(|m| {
+                record(
+                    &m,
+                    if m.ends_with("-03") {
+                        SourceOfFunds::Xbtc
+                    } else {
+                        SourceOfFunds::Rbtc
+                    },
+                )
+            })
+            .collect();
+        records.extend((1..=6).map(|m| record(&format!("2006-{m:02}"), SourceOfFunds::Rbtc)));
+        records.push(record("2004-07", SourceOfFunds::Rbtc));
+        let ph = phasing(&records, &Rates::usd_only()).unwrap();
+        let months: Vec<_> = ph
+            .iter()
+            .map(|p| (p.biennium.as_str(), p.months_with_records))
+            .collect();
+        assert_eq!(months, [("2004-05", 24), ("2006-07", 6)]);
+        assert_eq!(ph[0].second_year_usd, Decimal::from(11));
     }
 }

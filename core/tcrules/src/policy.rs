@@ -56,8 +56,9 @@ pub struct DeliveryPolicy {
 pub struct IntegrationPolicy {
     /// An outcome whose extra-budgetary share is above this percentage is donor-dependent.
     pub donor_dependence_above_percent: Decimal,
-    /// The share of a biennium's RBTC expenditure expected in its second year, at least.
-    pub rbtc_second_year_min_percent: Decimal,
+    /// The share of a biennium's RBTC expenditure expected in its second year: strictly
+    /// over this percentage (R6 §162, "normally greater ... in the second year").
+    pub rbtc_second_year_over_percent: Decimal,
     /// Programme support income as a percentage of extra-budgetary expenditure.
     pub psi_rate_percent: Decimal,
 }
@@ -376,8 +377,8 @@ fn validate(spec: &mut PolicySpec) -> Result<()> {
         100,
     )?;
     percent_in_range(
-        "integration.rbtc_second_year_min_percent",
-        &mut i.rbtc_second_year_min_percent,
+        "integration.rbtc_second_year_over_percent",
+        &mut i.rbtc_second_year_over_percent,
         100,
     )?;
     percent_in_range("integration.psi_rate_percent", &mut i.psi_rate_percent, 100)?;
@@ -481,14 +482,14 @@ fn ilo_2006_spec() -> PolicySpec {
         ("delivery", "R6 §140: delivery averages between 60 and 70 per cent each year; under 60 % is flagged. Delivery = expenditure / allocations (GB.267/TC/1, Appendix I, table C)"),
         ("integration.psi_rate_percent", "Not in R6: the UN system's standard programme support cost rate of 13 per cent of extra-budgetary expenditure, as applied by the ILO; configurable"),
         ("integration.donor_dependence_above_percent", "Not in R6 (§64 names the balance, not a figure): tcrules default of 80 per cent; set per organisation"),
-        ("integration.rbtc_second_year_min_percent", "R6 §162: greater RBTC expenditure in the second year of each biennium; tcrules expects at least half of it there"),
+        ("integration.rbtc_second_year_over_percent", "R6 §162: RBTC expenditure is normally greater in the second year of each biennium, that is, more than half of it falls there; judged only on a biennium whose records cover all 24 months"),
         ("portfolio", "R6 §158: the top three donors (53 per cent) show the need to diversify; tcrules warns above 50 per cent. Shares to one decimal as in R6 tables, by the largest-remainder rule so they sum to 100"),
         ("appraisal.gender_marker", "OECD DAC gender equality policy marker, 2016 definition and minimum criteria: 0 not targeted, 1 significant, 2 principal"),
         ("iati", "IATI Standard 2.03 (and 1.0x): the gender equality marker is policy-marker code 1 of vocabulary 1 (OECD DAC CRS); each budget period is at most one year"),
     ];
     PolicySpec {
         name: "ilo-2006".into(),
-        version: "1.0.0".into(),
+        version: "1.1.0".into(),
         description: "The technical cooperation rules described in International Labour Conference, 95th Session (2006), Report VI, The role of the ILO in technical cooperation (R6), with the ILO Development Cooperation page (DC) for appraisal.".into(),
         sources: sources.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
         evaluation: EvaluationPolicy {
@@ -503,7 +504,7 @@ fn ilo_2006_spec() -> PolicySpec {
         },
         integration: IntegrationPolicy {
             donor_dependence_above_percent: pct(80),
-            rbtc_second_year_min_percent: pct(50),
+            rbtc_second_year_over_percent: pct(50),
             psi_rate_percent: pct(13),
         },
         portfolio: PortfolioPolicy {
@@ -577,7 +578,7 @@ mod tests {
 
     #[test]
     fn equal_values_written_differently_hash_the_same() {
-        let a = Policy::from_json(r#"{"name":"ilo-2006","version":"1.0.0","extends":"ilo-2006","evaluation":{"independent_threshold_usd":"350000.00"}}"#).unwrap();
+        let a = Policy::from_json(r#"{"name":"ilo-2006","version":"1.1.0","extends":"ilo-2006","evaluation":{"independent_threshold_usd":"350000.00"}}"#).unwrap();
         assert_eq!(a.stamp().hash, Policy::ilo_2006().stamp().hash);
     }
 
