@@ -329,9 +329,11 @@ def approvals():
     # R6 Table V.1, averages 1995-99 in US$'000. The report gives no yearly or donor detail
     # for that period: each source's five-year total (5 x the average) is recorded as five
     # equal yearly approvals, so averages and totals are exact while the yearly split is not.
+    # Table V.1's "Other sources" lumps direct trust funds, non-state actors, IFIs and the
+    # EU: it is filed as that lump (other_sources), never under one of them.
     table_v1_1995_99 = [("United Nations", "united_nations", 29895),
                         ("Multi-bilateral donors", "multi_bilateral", 72415),
-                        ("Other sources", "direct_trust_funds", 3446)]
+                        ("Other sources", "other_sources", 3446)]
     for donor, category, avg in table_v1_1995_99:
         for year in range(1995, 2000):
             out.append({"donor": f"{donor} (1995-99 total)", "category": category, "year": year,

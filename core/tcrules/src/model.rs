@@ -67,6 +67,10 @@ snake_enum! {
         InternationalFinancialInstitutions = "international_financial_institutions" => "International financial institutions",
         EuropeanUnion = "european_union" => "European Union",
         OtherIntergovernmental = "other_intergovernmental" => "Other intergovernmental organizations",
+        /// R6 Table V.1's "Other sources" where the data has only that lump (its 1995–99
+        /// column): direct trust funds, non-state actors, IFIs and the EU together, which
+        /// must not be filed under any one of them.
+        OtherSources = "other_sources" => "Other sources (not broken down)",
     }
 }
 

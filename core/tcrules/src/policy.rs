@@ -476,6 +476,7 @@ fn ilo_2006_spec() -> PolicySpec {
         ),
         (DonorCategory::EuropeanUnion, "Other sources"),
         (DonorCategory::OtherIntergovernmental, "Other sources"),
+        (DonorCategory::OtherSources, "Other sources"),
     ];
     let sources = [
         ("evaluation", "R6 §143: under 18 months final only; 18–30 months mid-term and final; over 30 months annual reviews, mid-term review if agreed, final; budget over US$350,000 independent evaluation"),
