@@ -25,9 +25,6 @@ struct Case {
     names: &'static str,
 }
 
-const PROJECT: &str = r#"{"id": "P1", "title": "T", "start": "2024-01-01", "end": "2025-06-30",
-    "budget": {"amount": "400000", "currency": "USD"}}"#;
-
 /// One file per error class, each read by the command that meets it.
 const CASES: &[Case] = &[
     Case {
