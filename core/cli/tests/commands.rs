@@ -213,9 +213,10 @@ fn rates() {
     assert_ne!(with.stdout, without.stdout, "--rates changes the figures");
 }
 
-/// Several inputs make one portfolio: the first name and notes stand, projects, records
-/// and approvals are appended, a later file's rate wins over an earlier one's and
-/// `--rates` over both; CSV tables are recognized by their extension (any case) and header.
+/// Several inputs make one portfolio: the first name stands (`Portfolio::merge`'s tests
+/// cover the notes, which no output shows), projects and records are appended, a later
+/// file's rate wins over an earlier one's and `--rates` over both; CSV tables are
+/// recognized by their extension (any case) and header.
 #[test]
 fn inputs_merge() {
     let a = br#"{"name": "A", "rates": {"EUR": "1.2", "CHF": "1.1"},
