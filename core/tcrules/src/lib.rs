@@ -23,8 +23,9 @@
 //! Cargo features, all on by default: `csv` and `iati`, the CSV and IATI readers (with
 //! the `csv` and `quick-xml` crates); `portfolio-kinds`, the JSON boundary's portfolio
 //! kinds (`delivery` to `report`; the rule functions are there without it); `schema`, the
-//! JSON Schemas of the input types; `cli`, the `tcrules` program. The smallest
-//! WebAssembly module leaves out all but the boundary's proposal and project kinds.
+//! JSON Schemas of the input types. The smallest WebAssembly module leaves out all but the
+//! boundary's proposal and project kinds. The `tcrules` program is its own crate,
+//! `tcrules-cli` (`core/cli`).
 //!
 //! ```
 //! use tcrules::{evaluation, Policy, Project, money::Rates};

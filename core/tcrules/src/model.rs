@@ -514,6 +514,52 @@ pub struct Portfolio {
 }
 
 impl Portfolio {
+    /// Adds `other` to this portfolio, as the `tcrules` program reads several input files
+    /// into one: projects, records, approvals and seed funding are appended in order; a
+    /// name or notes already set stay, others are taken from `other`; `other`'s exchange
+    /// rates are added and win over this portfolio's for the same currency
+    /// ([`Rates::merge`]).
+    ///
+    /// Ids are not compared here: a project in both portfolios is kept twice, for
+    /// [`Portfolio::validate`] and the rules to report as they would in one file.
+    ///
+    /// # Errors
+    /// A rate of `other` that is not positive (`invalid_value`, at the currency code, as
+    /// [`Rates::merge`] gives it); this portfolio is then left as it was.
+    ///
+    /// ```
+    /// use tcrules::Portfolio;
+    /// let mut p: Portfolio = serde_json::from_str(r#"{"name": "A", "rates": {"EUR": "1.2"},
+    ///   "projects": [{"id": "P1", "title": "T", "start": "2024-01-01", "end": "2024-12-31",
+    ///     "budget": {"amount": "1", "currency": "EUR"}}]}"#).unwrap();
+    /// let q: Portfolio = serde_json::from_str(r#"{"name": "B", "notes": "from B",
+    ///   "rates": {"EUR": "1.5"}}"#).unwrap();
+    /// p.merge(q).unwrap();
+    /// assert_eq!((p.name.as_deref(), p.notes.as_deref()), (Some("A"), Some("from B")));
+    /// assert_eq!(p.rates.rate("EUR".parse().unwrap()).unwrap().to_string(), "1.5");
+    /// assert_eq!(p.projects.len(), 1);
+    /// ```
+    pub fn merge(&mut self, other: Portfolio) -> Result<()> {
+        self.rates.merge(&other.rates)?;
+        // Every field named, so that a new one cannot be dropped here unnoticed.
+        let Portfolio {
+            name,
+            rates: _,
+            projects,
+            records,
+            approvals,
+            seed_funding,
+            notes,
+        } = other;
+        self.name = self.name.take().or(name);
+        self.notes = self.notes.take().or(notes);
+        self.projects.extend(projects);
+        self.records.extend(records);
+        self.approvals.extend(approvals);
+        self.seed_funding.extend(seed_funding);
+        Ok(())
+    }
+
     /// Checks what the types cannot: unique project ids, end dates not before start
     /// dates, no negative amounts, records and approvals that refer to known projects,
     /// positive exchange rates. Returns the first problem, located by path.
@@ -927,6 +973,71 @@ mod tests {
         );
         let e = "XBTC".parse::<SourceOfFunds>().unwrap_err();
         assert!(e.to_string().contains("rb, rbtc, xbtc"), "{e}");
+    }
+
+    fn portfolio(json: &str) -> Portfolio {
+        serde_json::from_str(json).unwrap()
+    }
+
+    const P1: &str = r#"{"id": "P1", "title": "T", "start": "2024-01-01", "end": "2024-12-31",
+        "budget": {"amount": "100", "currency": "EUR"}}"#;
+
+    #[test]
+    fn merge_appends_in_order_and_keeps_the_first_name() {
+        let mut p = portfolio(&format!(
+            r#"{{"name": "A", "projects": [{P1}], "records": [{{"project": "P1",
+            "month": "2024-01", "source": "xbtc", "allocation": {{"amount": "2", "currency": "USD"}},
+            "expenditure": {{"amount": "1", "currency": "USD"}}}}]}}"#
+        ));
+        let other = portfolio(&format!(
+            r#"{{"name": "B", "notes": "n", "projects": [{}], "approvals": [{{"donor": "Norway",
+            "category": "multi_bilateral", "year": 2001, "amount": {{"amount": "1", "currency": "USD"}}}}],
+            "seed_funding": [{{"id": "S", "rbtc": {{"amount": "1", "currency": "USD"}}}}]}}"#,
+            P1.replace("P1", "P2")
+        ));
+        p.merge(other.clone()).unwrap();
+        assert_eq!(p.name.as_deref(), Some("A"));
+        assert_eq!(p.notes.as_deref(), Some("n"));
+        let ids: Vec<&str> = p.projects.iter().map(|x| x.id.as_str()).collect();
+        assert_eq!(ids, ["P1", "P2"]);
+        assert_eq!(p.records.len(), 1);
+        assert_eq!(p.approvals, other.approvals);
+        assert_eq!(p.seed_funding, other.seed_funding);
+
+        // Into an empty portfolio, a merge is the portfolio itself.
+        let mut empty = Portfolio::default();
+        empty.merge(other.clone()).unwrap();
+        assert_eq!(empty, other);
+    }
+
+    #[test]
+    fn merge_keeps_duplicate_ids_for_validate_to_report() {
+        let mut p = portfolio(&format!(r#"{{"projects": [{P1}]}}"#));
+        p.merge(portfolio(&format!(r#"{{"projects": [{P1}]}}"#)))
+            .unwrap();
+        assert_eq!(p.projects.len(), 2);
+        assert_eq!(p.validate().unwrap_err().code(), "duplicate_id");
+    }
+
+    #[test]
+    fn merge_rates_later_wins_and_a_bad_rate_changes_nothing() {
+        let mut p = portfolio(r#"{"name": "A", "rates": {"EUR": "1.2", "CHF": "1.1"}}"#);
+        p.merge(portfolio(r#"{"rates": {"EUR": "1.5"}}"#)).unwrap();
+        assert_eq!(
+            p.rates,
+            Rates::from_pairs([("CHF", "1.1"), ("EUR", "1.5")]).unwrap()
+        );
+
+        let before = p.clone();
+        let bad = portfolio(&format!(
+            r#"{{"notes": "n", "projects": [{P1}], "rates": {{"EUR": "-1.2"}}}}"#
+        ));
+        let e = p.merge(bad).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "EUR: exchange rate must be positive, got -1.2"
+        );
+        assert_eq!(p, before);
     }
 
     #[test]

@@ -353,6 +353,32 @@ impl Rates {
         Ok(())
     }
 
+    /// Adds `other`'s rates to this table, `other`'s winning where both have a currency:
+    /// how several rate tables (input files, then a `--rates` file) make one.
+    ///
+    /// A table read from JSON is not checked until [`Rates::validate`], so every rate of
+    /// `other` must be positive here; otherwise the error is [`Rates::insert`]'s, at the
+    /// first such currency in code order, and this table is left as it was.
+    ///
+    /// ```
+    /// use tcrules::money::Rates;
+    /// let mut rates = Rates::from_pairs([("EUR", "1.2"), ("CHF", "1.1")]).unwrap();
+    /// rates.merge(&Rates::from_pairs([("EUR", "1.5"), ("JPY", "0.0067")]).unwrap()).unwrap();
+    /// assert_eq!(rates, Rates::from_pairs([("CHF", "1.1"), ("EUR", "1.5"), ("JPY", "0.0067")]).unwrap());
+    ///
+    /// let read: Rates = serde_json::from_str(r#"{"GBP": "1.3", "EUR": "0"}"#).unwrap();
+    /// let e = rates.merge(&read).unwrap_err();
+    /// assert_eq!(e.code(), "invalid_value");
+    /// assert_eq!(e.to_string(), "EUR: exchange rate must be positive, got 0");
+    /// assert_eq!(rates.rate("GBP".parse().unwrap()), None);
+    /// ```
+    pub fn merge(&mut self, other: &Rates) -> Result<()> {
+        // `validate` at the root names the currency alone, as `insert` does.
+        other.validate("")?;
+        self.usd_per_unit.extend(&other.usd_per_unit);
+        Ok(())
+    }
+
     /// Checks every rate is positive (for tables read from JSON).
     pub fn validate(&self, path: &str) -> Result<()> {
         for (c, r) in &self.usd_per_unit {
@@ -713,6 +739,45 @@ mod tests {
     fn non_positive_rates_are_rejected() {
         assert!(Rates::from_pairs([("EUR", "0")]).is_err());
         assert!(Rates::from_pairs([("EUR", "-1")]).is_err());
+    }
+
+    #[test]
+    fn merge_adds_and_overrides() {
+        let mut rates = Rates::from_pairs([("EUR", "1.2"), ("CHF", "1.10")]).unwrap();
+        rates
+            .merge(&Rates::from_pairs([("EUR", "1.470"), ("GBP", "1.3")]).unwrap())
+            .unwrap();
+        let eur = rates.rate("EUR".parse().unwrap()).unwrap();
+        // the incoming rate exactly, scale included
+        assert_eq!(eur.to_string(), "1.470");
+        assert_eq!(
+            rates.rate("CHF".parse().unwrap()).unwrap().to_string(),
+            "1.10"
+        );
+        assert_eq!(
+            rates.rate("GBP".parse().unwrap()).unwrap().to_string(),
+            "1.3"
+        );
+        let before = rates.clone();
+        rates.merge(&Rates::usd_only()).unwrap();
+        assert_eq!(rates, before);
+    }
+
+    #[test]
+    fn merge_refuses_a_non_positive_rate_and_changes_nothing() {
+        let mut rates = Rates::from_pairs([("EUR", "1.2")]).unwrap();
+        let read: Rates =
+            serde_json::from_str(r#"{"JPY": "-0.01", "AUD": "0.6", "EUR": "0"}"#).unwrap();
+        let e = rates.merge(&read).unwrap_err();
+        // the first offending currency in code order, named alone
+        assert_eq!(e.path(), "EUR");
+        assert_eq!(
+            e,
+            Rates::default()
+                .insert("EUR".parse().unwrap(), Decimal::ZERO)
+                .unwrap_err()
+        );
+        assert_eq!(rates, Rates::from_pairs([("EUR", "1.2")]).unwrap());
     }
 
     #[test]

@@ -1,0 +1,56 @@
+//! The commands, one file each: its arguments (`Args`) and its `run`.
+
+mod appraise;
+mod delivery;
+mod evaluation;
+mod iati;
+mod integration;
+mod policy;
+mod portfolio;
+mod report;
+mod schedule;
+
+use clap::Subcommand;
+use tcrules::Policy;
+
+use crate::failure::Failure;
+use crate::options::Options;
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Every rule family on a portfolio.
+    Report(report::Args),
+    /// Evaluation requirements of each project (R6 §143).
+    Evaluation(evaluation::Args),
+    /// Evaluations falling due, in date order.
+    Schedule(schedule::Args),
+    /// Delivery rates (R6 §140).
+    Delivery(delivery::Args),
+    /// Integration of RB, RBTC and extra-budgetary resources (R6 §59–64, §162).
+    Integration(integration::Args),
+    /// Portfolio balance: approvals by source (R6 Table V.1), concentration, shares.
+    Portfolio(portfolio::Args),
+    /// Appraise a proposal (JSON).
+    Appraise(appraise::Args),
+    /// Evaluation requirements, delivery by year and the gender marker of every activity
+    /// of an IATI activity file (XML, version 2.03 or 1.0x).
+    Iati(iati::Args),
+    /// Show the policy edition in force.
+    Policy,
+}
+
+impl Command {
+    pub fn run(&self, options: &Options, edition: &Policy) -> Result<(), Failure> {
+        match self {
+            Command::Report(args) => report::run(args, options, edition),
+            Command::Evaluation(args) => evaluation::run(args, options, edition),
+            Command::Schedule(args) => schedule::run(args, options, edition),
+            Command::Delivery(args) => delivery::run(args, options, edition),
+            Command::Integration(args) => integration::run(args, options, edition),
+            Command::Portfolio(args) => portfolio::run(args, options, edition),
+            Command::Appraise(args) => appraise::run(args, options, edition),
+            Command::Iati(args) => iati::run(args, options, edition),
+            Command::Policy => policy::run(options, edition),
+        }
+    }
+}

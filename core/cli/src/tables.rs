@@ -1,0 +1,145 @@
+//! The tables several commands print: findings, evaluation requirements, delivery and
+//! approvals by source.
+
+use rust_decimal::Decimal;
+use tcrules::delivery::DeliveryReport;
+use tcrules::evaluation::ProjectEvaluation;
+use tcrules::money::{fixed, group_thousands};
+use tcrules::portfolio::ApprovalTable;
+use tcrules::{Finding, RuleId, Status};
+
+use crate::render::{self, rate, say, usd};
+
+/// One row per finding, or `(no findings)`.
+pub fn findings<'a>(findings: impl Iterator<Item = &'a Finding>) {
+    let rows: Vec<Vec<String>> = findings
+        .map(|f| {
+            vec![
+                f.status.to_string(),
+                f.rule.to_string(),
+                f.subject.as_deref().unwrap_or_default().to_owned(),
+                f.message.to_string(),
+                f.citation.to_string(),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        say!("(no findings)");
+    } else {
+        render::table(&["status", "rule", "subject", "message", "citation"], &rows);
+    }
+}
+
+/// Each project's evaluation requirements, or the error that kept it from having any.
+pub fn evaluations(rows: &[ProjectEvaluation]) {
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| match (&r.requirements, &r.error) {
+            (Some(req), _) => {
+                let plan_gaps = r
+                    .findings
+                    .iter()
+                    .filter(|f| f.rule == RuleId::EvalPlan && f.status == Status::Fail)
+                    .count();
+                vec![
+                    r.project.clone(),
+                    req.duration.to_string(),
+                    req.class.as_str().to_owned(),
+                    usd(&req.budget_usd),
+                    r.schedule
+                        .iter()
+                        .map(|d| d.kind.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    yes_no(req.independent_evaluation).to_owned(),
+                    if plan_gaps == 0 {
+                        "ok".to_owned()
+                    } else {
+                        format!("{plan_gaps} missing")
+                    },
+                ]
+            }
+            (None, Some(e)) => vec![
+                r.project.clone(),
+                format!("error [{}] {}", e.code, e.message),
+            ],
+            (None, None) => vec![r.project.clone()],
+        })
+        .collect();
+    render::table(
+        &[
+            "project",
+            "duration",
+            "class",
+            "budget US$",
+            "schedule",
+            "independent",
+            "plan",
+        ],
+        &table,
+    );
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+/// Allocation, expenditure and rate of each group, then the total.
+pub fn delivery(d: &DeliveryReport) {
+    let rows: Vec<Vec<String>> = d
+        .groups
+        .iter()
+        .chain(std::iter::once(&d.total))
+        .map(|g| {
+            vec![
+                g.group.clone(),
+                usd(&g.totals.allocation_usd),
+                usd(&g.totals.expenditure_usd),
+                rate(g.rate_percent),
+            ]
+        })
+        .collect();
+    render::table(
+        &[
+            d.group_by.as_str(),
+            "allocation US$",
+            "expenditure US$",
+            "delivery %",
+        ],
+        &rows,
+    );
+}
+
+/// Average yearly approvals in thousands of US dollars and shares per period, with the
+/// change from the first period to the last (the layout of R6 Table V.1).
+pub fn approvals(t: &ApprovalTable) {
+    let mut header = vec!["source".to_owned()];
+    for p in &t.periods {
+        header.push(format!("avg {p} US$'000"));
+        header.push("share %".to_owned());
+    }
+    header.push("% change".to_owned());
+    let rows: Vec<Vec<String>> = t
+        .rows
+        .iter()
+        .chain(std::iter::once(&t.total))
+        .map(|r| {
+            let mut row = vec![r.key.clone()];
+            for p in &r.periods {
+                row.push(group_thousands(&fixed(
+                    p.average_usd / Decimal::ONE_THOUSAND,
+                    0,
+                )));
+                row.push(p.share_percent.to_string());
+            }
+            row.push(r.change_percent.map(|c| c.to_string()).unwrap_or_default());
+            row
+        })
+        .collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    render::table(&header, &rows);
+}

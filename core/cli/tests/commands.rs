@@ -1,0 +1,286 @@
+//! Every command on the example data shipped in the repository, as a table and as JSON,
+//! with `--policy` and `--rates`; the snapshots (`snapshots/`) pin what the program prints.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test code
+
+mod support;
+
+use std::io::Read as _;
+use std::process::Stdio;
+
+use support::{dir_with, repo, tcrules, tcrules_in};
+
+const PROPOSALS: &str = "core/data/example/proposals";
+const WHAT_IF: &str = "core/policies/what-if-1m.json";
+
+/// Snapshots the transcript of `tcrules args…` run at the repository root.
+macro_rules! check {
+    ($name:literal, $($arg:expr),+ $(,)?) => {
+        insta::assert_snapshot!($name, tcrules(&[$($arg),+]).transcript())
+    };
+}
+
+#[test]
+fn report() {
+    check!("report_table", "report");
+    check!("report_json", "--format", "json", "report");
+    check!(
+        "report_explicit_input",
+        "report",
+        "core/data/example/portfolio.json"
+    );
+}
+
+#[test]
+fn evaluation() {
+    check!("evaluation_table", "evaluation");
+    check!("evaluation_json", "evaluation", "--format", "json");
+    check!(
+        "evaluation_what_if_policy",
+        "--policy",
+        WHAT_IF,
+        "evaluation"
+    );
+}
+
+#[test]
+fn schedule() {
+    check!("schedule_table", "schedule");
+    check!(
+        "schedule_first_quarter",
+        "schedule",
+        "--from",
+        "2008-01-01",
+        "--to",
+        "2008-03-31"
+    );
+    check!(
+        "schedule_json",
+        "schedule",
+        "--from",
+        "2008-01-01",
+        "--to",
+        "2008-12-31",
+        "--format",
+        "json"
+    );
+}
+
+#[test]
+fn delivery() {
+    check!("delivery_table", "delivery");
+    check!("delivery_json", "delivery", "--format", "json");
+    check!(
+        "delivery_unit_ytd",
+        "delivery",
+        "--by",
+        "unit",
+        "--year",
+        "2008",
+        "--through-month",
+        "6"
+    );
+    check!(
+        "delivery_region_series",
+        "delivery",
+        "--by",
+        "region",
+        "--series"
+    );
+    check!(
+        "delivery_series_json",
+        "delivery",
+        "--by",
+        "portfolio",
+        "--series",
+        "--format",
+        "json"
+    );
+}
+
+#[test]
+fn integration() {
+    check!("integration_table", "integration");
+    check!("integration_json", "integration", "--format", "json");
+}
+
+#[test]
+fn portfolio() {
+    check!("portfolio_table", "portfolio");
+    check!(
+        "portfolio_periods",
+        "portfolio",
+        "--periods",
+        "1995-1999,2000-2004"
+    );
+    check!("portfolio_json", "portfolio", "--format", "json");
+}
+
+#[test]
+fn appraise() {
+    check!(
+        "appraise_ready",
+        "appraise",
+        &format!("{PROPOSALS}/ready.json")
+    );
+    check!(
+        "appraise_fails_gender",
+        "appraise",
+        &format!("{PROPOSALS}/fails-gender.json")
+    );
+    check!(
+        "appraise_fails_tripartism",
+        "appraise",
+        &format!("{PROPOSALS}/fails-tripartism.json")
+    );
+    check!(
+        "appraise_json",
+        "--format",
+        "json",
+        "appraise",
+        &format!("{PROPOSALS}/ready.json")
+    );
+}
+
+#[test]
+fn iati() {
+    check!(
+        "iati_2_03",
+        "iati",
+        "core/data/iati/ilo-activities-2.03.xml"
+    );
+    check!(
+        "iati_1_05",
+        "iati",
+        "core/data/iati/ilo-activities-1.05.xml"
+    );
+    check!(
+        "iati_json",
+        "iati",
+        "core/data/iati/ilo-activities-2.03.xml",
+        "--format",
+        "json"
+    );
+}
+
+#[test]
+fn policy() {
+    check!("policy_table", "policy");
+    check!("policy_json", "policy", "--format", "json");
+    check!("policy_what_if", "--policy", WHAT_IF, "policy");
+    check!(
+        "policy_what_if_json",
+        "policy",
+        "--policy",
+        WHAT_IF,
+        "--format",
+        "json"
+    );
+}
+
+/// `--rates` adds to the input's rates and wins over them (the example has EUR at 1.47),
+/// for the portfolio commands and for the IATI reader, which has no rates of its own.
+#[test]
+fn rates() {
+    let dir = dir_with(&[("rates.json", br#"{"EUR": "1.2"}"#)]);
+    let rates = dir.path().join("rates.json");
+    let rates = rates.to_str().unwrap();
+    // The temporary directory differs from run to run.
+    let run = |args: &[&str]| tcrules(args).transcript().replace(rates, "RATES.json");
+    insta::assert_snapshot!("rates_evaluation", run(&["--rates", rates, "evaluation"]));
+    insta::assert_snapshot!(
+        "rates_iati",
+        run(&[
+            "iati",
+            "core/data/iati/ilo-activities-2.03.xml",
+            "--rates",
+            rates
+        ])
+    );
+    let with = tcrules(&["--rates", rates, "report"]);
+    let without = tcrules(&["report"]);
+    assert_eq!(
+        (with.code, without.code),
+        (Some(0), Some(0)),
+        "{}",
+        with.stderr
+    );
+    assert_ne!(with.stdout, without.stdout, "--rates changes the figures");
+}
+
+/// Several inputs make one portfolio: the first name stands (`Portfolio::merge`'s tests
+/// cover the notes, which no output shows), projects and records are appended, a later
+/// file's rate wins over an earlier one's and `--rates` over both; CSV tables are
+/// recognized by their extension (any case) and header.
+#[test]
+fn inputs_merge() {
+    let a = br#"{"name": "A", "rates": {"EUR": "1.2", "CHF": "1.1"},
+        "projects": [{"id": "P1", "title": "Pay equity", "start": "2024-01-01", "end": "2025-06-30",
+            "budget": {"amount": "300000", "currency": "EUR"}}]}"#;
+    let b = br#"{"name": "B", "notes": "from B", "rates": {"EUR": "1.5"},
+        "projects": [{"id": "P2", "title": "Migration", "start": "2024-01-01", "end": "2024-06-30",
+            "budget": {"amount": "100000", "currency": "CHF"}}]}"#;
+    let projects = b"id,title,start,end,budget_amount,budget_currency,unit\n\
+        P3,Forced labour,2023-01-01,2026-12-31,2000000,USD,FUNDAMENTALS\n";
+    let records = b"project,month,source,currency,allocation,expenditure\n\
+        P3,2024-01,xbtc,USD,1000,650\n\
+        P1,2024-02,xbtc,EUR,1000,500\n";
+    let dir = dir_with(&[
+        ("a.json", a),
+        ("b.json", b),
+        ("projects.csv", projects),
+        ("records.CSV", records),
+        ("rates.json", br#"{"CHF": "1.25"}"#),
+    ]);
+    let files = ["a.json", "b.json", "projects.csv", "records.CSV"];
+    let run = |args: &[&str]| tcrules_in(dir.path(), &[args, &files].concat()).transcript();
+    insta::assert_snapshot!("merge_evaluation", run(&["evaluation"]));
+    insta::assert_snapshot!(
+        "merge_rates_option",
+        run(&["--rates", "rates.json", "evaluation"])
+    );
+    insta::assert_snapshot!("merge_delivery", run(&["delivery", "--by", "unit"]));
+    insta::assert_snapshot!("merge_report", run(&["report"]));
+}
+
+#[test]
+fn help_and_version() {
+    check!("help", "--help");
+    check!("help_delivery", "delivery", "--help");
+    check!("help_portfolio", "help", "portfolio");
+    check!("version", "--version");
+    check!("no_command", "--format", "json");
+}
+
+/// A reader that stops early (`tcrules report | head`) ends the program quietly: exit 0,
+/// nothing on stderr. The JSON report is larger than a pipe's buffer, so the program is
+/// still writing when the pipe closes.
+#[test]
+fn closed_pipe_is_quiet() {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("tcrules"))
+        .current_dir(repo())
+        .args(["--format", "json", "report"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The read end is dropped here.
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "stderr: {stderr}");
+    assert_eq!(stderr, "");
+    assert_eq!(&first[..1], b"{");
+}

@@ -1,0 +1,263 @@
+//! Every error class the program can meet, provoked with a small bad file: the exit code,
+//! and a message on stderr that names the code and the file or field at fault. The
+//! snapshots pin the messages word for word.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test code
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use support::{dir_with, tcrules, tcrules_in};
+
+/// A bad input, the command that reads it, and what it must answer.
+struct Case {
+    files: &'static [(&'static str, &'static [u8])],
+    args: &'static [&'static str],
+    /// The error's code (`Error::code`).
+    code: &'static str,
+    /// What stderr must name besides the code: the file, or the field of a merged input.
+    names: &'static str,
+}
+
+/// One file per error class, each read by the command that meets it.
+const CASES: &[Case] = &[
+    Case {
+        files: &[],
+        args: &["evaluation", "missing.json"],
+        code: "io",
+        names: "missing.json: No such file",
+    },
+    Case {
+        files: &[],
+        args: &["iati", "missing.xml"],
+        code: "io",
+        names: "missing.xml",
+    },
+    Case {
+        files: &[],
+        args: &["--policy", "missing.json", "policy"],
+        code: "io",
+        names: "missing.json",
+    },
+    Case {
+        files: &[("truncated.json", br#"{"projects": ["#)],
+        args: &["evaluation", "truncated.json"],
+        code: "invalid_json",
+        names: "truncated.json",
+    },
+    Case {
+        files: &[("latin1.json", b"{\"name\": \"Gen\xe8ve\"}")],
+        args: &["report", "latin1.json"],
+        code: "invalid_json",
+        names: "latin1.json",
+    },
+    Case {
+        files: &[("proposal.json", br#"{"id": "PR-1", "title": "T", "budget": 3}"#)],
+        args: &["appraise", "proposal.json"],
+        code: "invalid_json",
+        names: "proposal.json",
+    },
+    Case {
+        files: &[("rates.json", br#"{"XYZ": "1.1"}"#)],
+        args: &["--rates", "rates.json", "evaluation"],
+        code: "invalid_json",
+        names: "rates.json",
+    },
+    Case {
+        files: &[("table.csv", b"name,amount\nx,1\n")],
+        args: &["evaluation", "table.csv"],
+        code: "invalid_csv",
+        names: "table.csv",
+    },
+    Case {
+        files: &[(
+            "projects.csv",
+            b"id,title,start,end,budget_amount,budget_currency\nP1,T,2024-01-01,2025-06-30,1,XYZ\n",
+        )],
+        args: &["evaluation", "projects.csv"],
+        code: "unknown_currency",
+        names: "projects.csv",
+    },
+    Case {
+        files: &[(
+            "projects.csv",
+            b"id,title,start,end,budget_amount,budget_currency\nP1,T,2025-07-01,2025-06-30,1,USD\n",
+        )],
+        args: &["evaluation", "projects.csv"],
+        code: "end_before_start",
+        names: "projects.csv",
+    },
+    Case {
+        files: &[(
+            "projects.csv",
+            b"id,title,start,end,budget_amount,budget_currency\nP1,T,2024-01-01,2025-06-30,-1,USD\n",
+        )],
+        args: &["evaluation", "projects.csv"],
+        code: "negative_amount",
+        names: "projects.csv",
+    },
+    Case {
+        files: &[(
+            "projects.csv",
+            b"id,title,start,end,budget_amount,budget_currency\n\
+              P1,T,2024-01-01,2025-06-30,1,USD\nP1,U,2024-01-01,2025-06-30,1,USD\n",
+        )],
+        args: &["evaluation", "projects.csv"],
+        code: "duplicate_id",
+        names: "projects.csv",
+    },
+    Case {
+        files: &[(
+            "records.csv",
+            b"project,month,source,currency,allocation,expenditure\nP1,2024-01,xbtc,EUR,100,50\n",
+        )],
+        args: &["delivery", "records.csv"],
+        code: "missing_rate",
+        names: "records[0].allocation",
+    },
+    Case {
+        files: &[(
+            "records.csv",
+            b"project,month,source,currency,allocation,expenditure\n\
+              P1,2024-01,xbtc,USD,79228162514264337593543950335,1\n\
+              P1,2024-02,xbtc,USD,79228162514264337593543950335,1\n",
+        )],
+        args: &["delivery", "records.csv"],
+        code: "overflow",
+        names: "records[1]",
+    },
+    Case {
+        files: &[(
+            "orphan.json",
+            br#"{"records": [{"project": "P9", "month": "2024-01", "source": "xbtc",
+                "allocation": {"amount": "1", "currency": "USD"},
+                "expenditure": {"amount": "1", "currency": "USD"}}]}"#,
+        )],
+        args: &["portfolio", "orphan.json"],
+        code: "unknown_project",
+        names: "records[0].project",
+    },
+    Case {
+        files: &[],
+        args: &["delivery", "--by", "donors"],
+        code: "invalid_value",
+        names: "group_by",
+    },
+    Case {
+        files: &[("projects.json", b"{}")],
+        args: &["delivery", "projects.json"],
+        code: "invalid_value",
+        names: "no delivery records",
+    },
+    Case {
+        files: &[("rates.json", br#"{"EUR": "0"}"#)],
+        args: &["--rates", "rates.json", "evaluation"],
+        code: "invalid_value",
+        names: "rates.json",
+    },
+    // A non-positive rate inside an input portfolio: the message names the currency but
+    // not the file (as the program always has).
+    Case {
+        files: &[("portfolio.json", br#"{"rates": {"EUR": "-1.2"}}"#)],
+        args: &["evaluation", "portfolio.json"],
+        code: "invalid_value",
+        names: "EUR: exchange rate must be positive",
+    },
+    Case {
+        files: &[("policy.json", br#"{"name": "x"}"#)],
+        args: &["--policy", "policy.json", "report"],
+        code: "invalid_policy",
+        names: "policy.json",
+    },
+    Case {
+        files: &[(
+            "policy.json",
+            br#"{"name": "x", "version": "1", "extends": "ilo-2007"}"#,
+        )],
+        args: &["--policy", "policy.json", "policy"],
+        code: "invalid_policy",
+        names: "policy.json: error [invalid_policy] extends",
+    },
+    Case {
+        files: &[("policy.json", &[b' '; (1 << 20) + 1])],
+        args: &["--policy", "policy.json", "policy"],
+        code: "too_large",
+        names: "policy.json",
+    },
+];
+
+#[test]
+fn each_error_exits_1_naming_code_and_place() {
+    let mut transcripts = Vec::new();
+    for case in CASES {
+        let dir = dir_with(case.files);
+        let run = tcrules_in(dir.path(), case.args);
+        let what = format!("{:?}: {}", case.args, run.stderr);
+        assert_eq!(run.code, Some(1), "{what}");
+        assert_eq!(run.stdout, "", "{what}");
+        assert!(run.stderr.starts_with("tcrules: "), "{what}");
+        assert!(
+            run.stderr.contains(&format!("error [{}] ", case.code)),
+            "{what}"
+        );
+        assert!(run.stderr.contains(case.names), "{what}");
+        assert_eq!(run.stderr.lines().count(), 1, "{what}");
+        transcripts.push(run.transcript());
+    }
+    insta::assert_snapshot!("errors", transcripts.join("\n"));
+}
+
+/// The IATI reader reports what it cannot read in its output, row by row, and the
+/// program succeeds: a malformed file is not a failure of the run.
+#[test]
+fn iati_errors_are_part_of_the_report() {
+    let dir = dir_with(&[("html.xml", b"<html><body/></html>"), ("empty.xml", b"")]);
+    let mut transcripts = Vec::new();
+    for file in ["html.xml", "empty.xml"] {
+        let run = tcrules_in(dir.path(), &["iati", file]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        assert!(
+            run.stdout.contains("error [invalid_xml] "),
+            "{}",
+            run.stdout
+        );
+        transcripts.push(run.transcript());
+    }
+    insta::assert_snapshot!("iati_invalid_xml", transcripts.join("\n"));
+}
+
+/// Command-line mistakes are clap's: exit 2, with a usage hint.
+#[test]
+fn usage_errors_exit_2() {
+    let mut transcripts = Vec::new();
+    for args in [
+        &["frobnicate"][..],
+        &["delivery", "--through-month", "13"],
+        &["delivery", "--year", "last"],
+        &["schedule", "--from", "2008-13-01"],
+        &["portfolio", "--periods", "2000-1999"],
+        &["--format", "xml", "report"],
+        &["appraise"],
+    ] {
+        let run = tcrules(args);
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
+        transcripts.push(run.transcript());
+    }
+    insta::assert_snapshot!("usage_errors", transcripts.join("\n"));
+}
+
+/// Every code `tcrules::Error` has is provoked above, or shown to be reported in-band.
+#[test]
+fn every_error_code_is_covered() {
+    let mut covered: BTreeSet<&str> = CASES.iter().map(|c| c.code).collect();
+    covered.insert("invalid_xml");
+    let all: BTreeSet<&str> = tcrules::Error::CODES.iter().copied().collect();
+    assert_eq!(covered, all);
+}
