@@ -606,7 +606,9 @@ pub fn evaluate_all(
 /// let rows = evaluation::evaluate_all(&p.projects, &Policy::default(), &p.rates);
 /// let d = |s: &str| s.parse().unwrap();
 /// let due = evaluation::due_between(&rows, d("2024-07-01"), d("2024-09-30"));
-/// assert_eq!(due.len(), 1); // the mid-term evaluation, at the midpoint 2024-09-29
+/// // The mid-term evaluation, at the midpoint 2024-09-30: the window's last day counts.
+/// assert_eq!((due.len(), due[0].1.date), (1, d("2024-09-30")));
+/// assert!(evaluation::due_between(&rows, d("2024-07-01"), d("2024-09-29")).is_empty());
 /// ```
 pub fn due_between(
     rows: &[ProjectEvaluation],
@@ -647,6 +649,26 @@ mod tests {
         assert_eq!(class("2024-01-01", "2026-06-30"), DurationClass::Medium); // 30m 0d
         assert_eq!(class("2024-01-01", "2026-07-01"), DurationClass::Long); // 30m 1d
         assert_eq!(class("2020-02-29", "2022-08-28"), DurationClass::Medium); // 30m 0d
+    }
+
+    #[test]
+    fn due_between_counts_both_ends_of_the_window() {
+        let p: crate::Project = serde_json::from_value(serde_json::json!({"id": "A", "title": "A",
+            "start": "2024-01-01", "end": "2025-06-30", "budget": {"amount": "1", "currency": "USD"}}))
+        .unwrap();
+        let rows = evaluate_all(&[p], &Policy::default(), &Rates::usd_only());
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let dates = |from, to| -> Vec<NaiveDate> {
+            due_between(&rows, d(from), d(to))
+                .into_iter()
+                .map(|(_, due)| due.date)
+                .collect()
+        };
+        // Mid-term at 2024-09-30, final at 2025-06-30.
+        assert_eq!(dates("2024-09-30", "2024-09-30"), [d("2024-09-30")]);
+        assert_eq!(dates("2024-10-01", "2025-06-29"), []);
+        assert_eq!(dates("2025-06-30", "2025-06-30"), [d("2025-06-30")]);
+        assert_eq!(dates("2024-01-01", "2025-12-31").len(), 2);
     }
 
     #[test]
