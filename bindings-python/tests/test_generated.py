@@ -32,6 +32,6 @@ def test_error_classes_cover_exactly_the_core_codes() -> None:
 
     core, python = set(get_args(ErrorCode)), set(errors.CODES)
     assert python == core, (
-        f"tcrules.errors.CODES lacks {sorted(core - python)} and has codes the core does not "
-        f"({sorted(python - core)}): map each code of Error::CODES to an exception class"
+        f"tcrules.errors.CODES should map exactly the core's Error::CODES: no class for "
+        f"{sorted(core - python)}, codes the core does not have {sorted(python - core)}"
     )
