@@ -178,10 +178,6 @@ def _fields(cls: type) -> list[tuple[str, str, Decoder]]:
     return _FIELDS[cls]
 
 
-def _raw() -> Any:
-    return field(default=None, repr=False, compare=False)
-
-
 @dataclass(frozen=True)
 class PolicyStamp(PolicyStampFields, Result):
     """Which policy edition produced a result: name, version and content hash."""
@@ -285,6 +281,12 @@ class DeliveryReport(DeliveryReportFields, Result):
 
     def _repr_html_(self) -> str:
         return _display.delivery(self)
+
+
+# The delivery series is not among the committed schemas (`tcrules::schema::all`), so its
+# shapes are written here.
+def _raw() -> Any:
+    return field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
