@@ -214,11 +214,31 @@ pub(crate) fn join_path(prefix: &str, rest: &str) -> String {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorInfo {
     /// Stable code, see [`Error::code`].
+    #[cfg_attr(feature = "schema", schemars(with = "ErrorCode"))]
     pub code: String,
     /// Path of the offending field.
     pub path: String,
     /// Human-readable message, including the path.
     pub message: String,
+}
+
+/// The schema of [`ErrorInfo::code`]: one of [`Error::CODES`], so that the bindings'
+/// generated types list every code, and their tests can check their error classes against it.
+#[cfg(feature = "schema")]
+enum ErrorCode {}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for ErrorCode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ErrorCode".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "The stable code of an error, the same in Rust, Python and JavaScript.",
+            "type": "string",
+            "enum": Error::CODES,
+        })
+    }
 }
 
 impl From<&Error> for ErrorInfo {
