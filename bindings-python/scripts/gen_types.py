@@ -17,9 +17,9 @@ Schema to Python:
 - arrays become ``list`` (``tuple`` when their length is fixed), findings ``Findings``; a map
   ``dict[str, ...]``, and so does an object the Python side has no class for (a reporting
   period);
-- fields come in the Rust declaration order (the schemas keep it), those the core always
-  writes first, then the others, each with its empty default (a dataclass field with a
-  default cannot precede one without); a field named by a Python keyword (``class``)
+- fields come in the schema's ``required`` order (the Rust declaration order), then the
+  others in the schema's order (by name), each with its empty default (a dataclass field
+  with a default cannot precede one without); a field named by a Python keyword (``class``)
   takes the name of its type in snake case (``duration_class``).
 """
 

@@ -279,14 +279,14 @@ class FindingFields:
     citation: str
     #: The policy edition that produced it.
     policy: PolicyStamp
-    #: What the finding is about (`project P-12`, `outcome 1a`, ...), when not obvious.
-    subject: Optional[str] = None
     #: The values compared: value, threshold, dates.
     facts: dict[str, FactValue] = field(default_factory=dict)
-    #: Paths of input fields the rule needed and did not get.
-    missing: list[str] = field(default_factory=list)
     #: How to fix a failing check.
     help: Optional[str] = None
+    #: Paths of input fields the rule needed and did not get.
+    missing: list[str] = field(default_factory=list)
+    #: What the finding is about (`project P-12`, `outcome 1a`, ...), when not obvious.
+    subject: Optional[str] = None
     raw: Any = field(default=None, repr=False, compare=False)
 
 
@@ -336,26 +336,26 @@ class IatiRowFields:
     findings: Findings
     #: XPath-style paths of what the rules needed and the file does not publish.
     missing: list[str]
-    #: `iati-identifier`.
-    identifier: Optional[str] = None
-    #: The first title narrative.
-    title: Optional[str] = None
-    #: Start (actual, else planned).
-    start: Optional[date] = None
-    #: End (actual, else planned).
-    end: Optional[date] = None
+    #: Total of the effective budgets in US dollars, exact.
+    budget_usd: Optional[Decimal] = None
     #: Duration, both days included.
     duration: Optional[Duration] = None
     #: Duration band of R6 §143.
     duration_class: Optional[DurationClass] = None
-    #: Total of the effective budgets in US dollars, exact.
-    budget_usd: Optional[Decimal] = None
-    #: The budget is over the policy's threshold: an independent evaluation is required.
-    independent_evaluation: Optional[bool] = None
-    #: Gender equality marker: 0 not targeted, 1 significant, 2 principal.
-    gender_marker: Optional[int] = None
+    #: End (actual, else planned).
+    end: Optional[date] = None
     #: Why the activity, or part of it, could not be read or evaluated.
     error: Optional[ErrorInfo] = None
+    #: Gender equality marker: 0 not targeted, 1 significant, 2 principal.
+    gender_marker: Optional[int] = None
+    #: `iati-identifier`.
+    identifier: Optional[str] = None
+    #: The budget is over the policy's threshold: an independent evaluation is required.
+    independent_evaluation: Optional[bool] = None
+    #: Start (actual, else planned).
+    start: Optional[date] = None
+    #: The first title narrative.
+    title: Optional[str] = None
     raw: Any = field(default=None, repr=False, compare=False)
 
 
@@ -464,11 +464,11 @@ class ProjectEvaluationFields:
 
     #: The project's id.
     project: str
-    requirements: Optional[Requirements] = None
-    schedule: list[Due] = field(default_factory=list)
-    findings: Findings = field(default_factory=Findings)
     #: Why the project could not be evaluated.
     error: Optional[ErrorInfo] = None
+    findings: Findings = field(default_factory=Findings)
+    requirements: Optional[Requirements] = None
+    schedule: list[Due] = field(default_factory=list)
     raw: Any = field(default=None, repr=False, compare=False)
 
 
@@ -481,10 +481,10 @@ class ReportFields:
     evaluations: list[ProjectEvaluation]
     #: Input problems and sections that could not be computed.
     errors: list[ErrorInfo]
-    portfolio: Optional[str] = None
+    balance: Optional[PortfolioReport] = None
     delivery: Optional[DeliveryReport] = None
     integration: Optional[IntegrationReport] = None
-    balance: Optional[PortfolioReport] = None
+    portfolio: Optional[str] = None
     raw: Any = field(default=None, repr=False, compare=False)
 
 
