@@ -6,7 +6,7 @@
 #
 #   bash core/fuzz/run.sh            # 10 s per target (CI)
 #   bash core/fuzz/run.sh 3600       # an hour per target
-#   cd core/fuzz && cargo +nightly fuzz run iati   # one target until stopped (Ctrl-C)
+#   cd core/fuzz && cargo +nightly fuzz run --fuzz-dir . iati   # one target until stopped (Ctrl-C)
 #
 # Needs a nightly toolchain and cargo-fuzz (tests/setup.sh installs cargo-fuzz).
 set -euo pipefail
@@ -28,12 +28,12 @@ seed policy "$root"/core/policies/*.json "$root"/tests/bad-inputs/policy-*.json
 seed api_call "$root"/tests/vectors/*.json
 
 targets=(json_portfolio csv_projects iati policy api_call)
-cargo +nightly fuzz build --sanitizer none 2>&1 | tail -n 1
+cargo +nightly fuzz build --fuzz-dir . --sanitizer none 2>&1 | tail -n 1
 for target in "${targets[@]}"; do
   echo "== fuzz $target for ${seconds}s"
   log="artifacts/$target/log.txt"
   status=0
-  cargo +nightly fuzz run --sanitizer none "$target" "corpus/$target" -- \
+  cargo +nightly fuzz run --fuzz-dir . --sanitizer none "$target" "corpus/$target" -- \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="artifacts/$target/" -print_final_stats=1 >"$log" 2>&1 || status=$?
   grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units)' "$log" || true
