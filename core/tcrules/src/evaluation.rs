@@ -11,13 +11,14 @@
 
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{Months, NaiveDate};
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::finding::Finding;
-use crate::model::{EvaluationKind, EvaluationPlan, Project};
+use crate::model::{EvaluationKind, EvaluationPlan, PlannedEvaluation, Project};
 use crate::money::{self, Rates};
 use crate::period::{anniversaries, anniversary_count, midpoint, Duration};
 use crate::policy::Policy;
@@ -431,6 +432,60 @@ fn evaluation_budget(
     Ok(f.fact("evaluation_budget_usd", budgeted))
 }
 
+/// The dates in which a planned evaluation meets a requirement due on `due` (EVAL-PLAN).
+/// R6 §143 names the evaluations, not their dates: the windows are policy data. An annual
+/// review falls inside the project year that ends on its anniversary (`year_start` is the
+/// day after the previous anniversary, or the start); a mid-term one inside the middle
+/// part of the project; a final one near the end.
+fn window(
+    req: &Requirements,
+    due: &Due,
+    year_start: NaiveDate,
+    e: &crate::policy::EvaluationPolicy,
+) -> (NaiveDate, NaiveDate) {
+    match due.kind {
+        EvaluationKind::AnnualReview => (year_start, due.date),
+        EvaluationKind::MidTerm | EvaluationKind::MidTermReview => {
+            let days = Decimal::from((req.end - req.start).num_days());
+            let at = |percent: Decimal, round: fn(Decimal) -> Decimal| {
+                round(days * percent / Decimal::ONE_HUNDRED)
+                    .to_i64()
+                    .and_then(|n| req.start.checked_add_signed(chrono::TimeDelta::days(n)))
+                    .unwrap_or(req.end)
+            };
+            (
+                at(e.mid_term_from_percent, |d| d.floor()),
+                at(e.mid_term_to_percent, |d| d.ceil()),
+            )
+        }
+        // An ex-post evaluation is never required, so never scheduled.
+        EvaluationKind::Final | EvaluationKind::ExPost => (
+            req.end
+                .checked_sub_months(Months::new(e.final_months_before_end))
+                .unwrap_or(NaiveDate::MIN),
+            req.end
+                .checked_add_months(Months::new(e.final_months_after_end))
+                .unwrap_or(NaiveDate::MAX),
+        ),
+    }
+}
+
+/// What the plan holds for one requirement.
+enum Planned {
+    /// A planned evaluation of its kind dated inside its window.
+    InWindow,
+    /// One of its kind with no date: whether it fits cannot be told.
+    Undated,
+    /// Only ones of its kind dated outside the window (the first of them).
+    Outside(NaiveDate),
+    /// None of its kind.
+    Missing,
+}
+
+/// EVAL-PLAN: each requirement is met by a planned evaluation of its kind dated inside its
+/// window ([`window`]); each planned evaluation meets one requirement at most. A missing
+/// evaluation, or one dated outside its window, fails; an undated one is a warning, never a
+/// silent pass.
 fn plan_conformance(
     req: &Requirements,
     plan: Option<&EvaluationPlan>,
@@ -447,34 +502,50 @@ fn plan_conformance(
         .missing(plan_path)
         .help("add an evaluation plan")];
     };
-    let count = |kind: EvaluationKind| plan.planned.iter().filter(|p| p.kind == kind).count();
-    let mut annual_seen = 0usize;
-    let annual_planned = count(EvaluationKind::AnnualReview);
+    let e = &policy.spec().evaluation;
+    let mut used = vec![false; plan.planned.len()];
+    let mut year_start = req.start;
     let mut out = Vec::new();
     for due in req.schedule(plan.mid_term_review_agreed) {
-        let missing = match due.kind {
-            EvaluationKind::AnnualReview => {
-                annual_seen += 1;
-                annual_seen > annual_planned
-            }
-            kind => count(kind) == 0,
+        let (from, to) = window(req, &due, year_start, e);
+        if due.kind == EvaluationKind::AnnualReview {
+            year_start = due.date.succ_opt().unwrap_or(due.date);
+        }
+        let found = claim(&plan.planned, &mut used, due.kind, from, to);
+        let label = due.kind.label();
+        let finding = |status, message: String| {
+            Finding::new(policy, RuleId::EvalPlan, status, message)
+                .fact("due", due.date)
+                .fact("window_from", from)
+                .fact("window_to", to)
         };
-        if missing {
-            out.push(
-                Finding::new(
-                    policy,
-                    RuleId::EvalPlan,
+        match found {
+            Planned::InWindow => {}
+            Planned::Undated => out.push(
+                finding(
+                    Status::Warning,
+                    format!("the plan's {label} has no date: it should fall from {from} to {to}"),
+                )
+                .fact("undated", due.kind.as_str())
+                .help(format!("date the {label}: from {from} to {to}")),
+            ),
+            Planned::Outside(planned) => out.push(
+                finding(
                     Status::Fail,
-                    format!("the plan lacks the {} due {}", due.kind.label(), due.date),
+                    format!("the plan's {label} ({planned}) falls outside {from} to {to}, where the {label} due {} belongs", due.date),
+                )
+                .fact("planned", planned)
+                .fact("outside", due.kind.as_str())
+                .help(format!("plan the {label} from {from} to {to}")),
+            ),
+            Planned::Missing => out.push(
+                finding(
+                    Status::Fail,
+                    format!("the plan lacks the {label} due {}", due.date),
                 )
                 .fact("missing", due.kind.as_str())
-                .fact("due", due.date)
-                .help(format!(
-                    "add the {} due {} to the plan",
-                    due.kind.label(),
-                    due.date
-                )),
-            );
+                .help(format!("add the {label} due {} to the plan", due.date)),
+            ),
         }
     }
     if out.is_empty() {
@@ -484,7 +555,7 @@ fn plan_conformance(
                 RuleId::EvalPlan,
                 Status::Pass,
                 format!(
-                    "the plan provides every required evaluation: {}",
+                    "the plan provides every required evaluation, each in its window: {}",
                     req.summary()
                 ),
             )
@@ -492,6 +563,37 @@ fn plan_conformance(
         );
     }
     out
+}
+
+/// Takes the first unused planned evaluation of `kind` dated from `from` to `to`, else the
+/// first undated one, and marks it used; else says whether any is dated outside.
+fn claim(
+    planned: &[PlannedEvaluation],
+    used: &mut [bool],
+    kind: EvaluationKind,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Planned {
+    let free = || {
+        planned
+            .iter()
+            .zip(used.iter())
+            .enumerate()
+            .filter(move |(_, (p, taken))| p.kind == kind && !**taken)
+            .map(|(i, (p, _))| (i, p.due))
+    };
+    let inside = free().find(|(_, d)| d.is_some_and(|d| from <= d && d <= to));
+    let undated = free().find(|(_, d)| d.is_none());
+    let outside = free().find_map(|(_, d)| d);
+    let (slot, found) = match (inside, undated) {
+        (Some((i, _)), _) => (Some(i), Planned::InWindow),
+        (None, Some((i, _))) => (Some(i), Planned::Undated),
+        (None, None) => (None, outside.map_or(Planned::Missing, Planned::Outside)),
+    };
+    if let Some(taken) = slot.and_then(|i| used.get_mut(i)) {
+        *taken = true;
+    }
+    found
 }
 
 /// The EVAL results of one project in a batch: requirements, schedule and findings, or
@@ -669,6 +771,31 @@ mod tests {
         assert_eq!(dates("2024-10-01", "2025-06-29"), []);
         assert_eq!(dates("2025-06-30", "2025-06-30"), [d("2025-06-30")]);
         assert_eq!(dates("2024-01-01", "2025-12-31").len(), 2);
+    }
+
+    #[test]
+    fn a_planned_evaluation_in_its_window_wins_over_an_undated_one_and_meets_one_requirement() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let pe = |due: Option<&str>| PlannedEvaluation {
+            kind: EvaluationKind::AnnualReview,
+            independence: crate::model::Independence::SelfEvaluation,
+            due: due.map(d),
+            budget: None,
+        };
+        let planned = [pe(None), pe(Some("2020-06-01")), pe(Some("2019-01-01"))];
+        let mut used = [false; 3];
+        let year = (d("2020-03-01"), d("2021-03-01"));
+        let found =
+            |used: &mut [bool]| claim(&planned, used, EvaluationKind::AnnualReview, year.0, year.1);
+        assert!(matches!(found(&mut used), Planned::InWindow));
+        assert_eq!(used, [false, true, false]);
+        assert!(matches!(found(&mut used), Planned::Undated));
+        assert!(matches!(found(&mut used), Planned::Outside(o) if o == d("2019-01-01")));
+        assert_eq!(used, [true, true, false]);
+        assert!(matches!(
+            claim(&planned, &mut used, EvaluationKind::Final, year.0, year.1),
+            Planned::Missing
+        ));
     }
 
     #[test]

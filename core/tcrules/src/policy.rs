@@ -34,6 +34,16 @@ pub struct EvaluationPolicy {
     pub mid_term_up_to_months: u32,
     /// A total budget strictly over this many US dollars needs an independent evaluation.
     pub independent_threshold_usd: Decimal,
+    /// Where a planned mid-term evaluation or review meets the requirement: from this
+    /// percentage of the project's days after its start (not from R6: policy data) ...
+    pub mid_term_from_percent: Decimal,
+    /// ... up to this percentage, both ends included.
+    pub mid_term_to_percent: Decimal,
+    /// A planned final evaluation meets the requirement from this many months before the
+    /// project's end (not from R6: policy data) ...
+    pub final_months_before_end: u32,
+    /// ... to this many months after it, both ends included.
+    pub final_months_after_end: u32,
 }
 
 /// Thresholds of the delivery rules (R6 §140).
@@ -356,6 +366,25 @@ fn validate(spec: &mut PolicySpec) -> Result<()> {
         ));
     }
     e.independent_threshold_usd = e.independent_threshold_usd.normalize();
+    percent_in_range(
+        "evaluation.mid_term_from_percent",
+        &mut e.mid_term_from_percent,
+        100,
+    )?;
+    percent_in_range(
+        "evaluation.mid_term_to_percent",
+        &mut e.mid_term_to_percent,
+        100,
+    )?;
+    if e.mid_term_from_percent > e.mid_term_to_percent {
+        return Err(policy_err(
+            "evaluation.mid_term_from_percent",
+            format!(
+                "{} is above mid_term_to_percent ({})",
+                e.mid_term_from_percent, e.mid_term_to_percent
+            ),
+        ));
+    }
     let d = &mut spec.delivery;
     percent_in_range(
         "delivery.warning_below_percent",
@@ -481,6 +510,7 @@ fn ilo_2006_spec() -> PolicySpec {
     let sources = [
         ("evaluation", "R6 §143: under 18 months final only; 18–30 months mid-term and final; over 30 months annual reviews, mid-term review if agreed, final; budget over US$350,000 independent evaluation"),
         ("delivery", "R6 §140: delivery averages between 60 and 70 per cent each year; under 60 % is flagged. Delivery = expenditure / allocations (GB.267/TC/1, Appendix I, table C)"),
+        ("evaluation.windows", "Not in R6 (§143 names the evaluations, not their dates): a planned mid-term evaluation or review counts from 25 to 75 per cent of the project's days, an annual review inside the project year that ends on its anniversary, a final evaluation from 6 months before the end to 6 months after it; set per organisation"),
         ("integration.psi_rate_percent", "Not in R6: the UN system's standard programme support cost rate of 13 per cent of extra-budgetary expenditure, as applied by the ILO; configurable"),
         ("integration.donor_dependence_above_percent", "Not in R6 (§64 names the balance, not a figure): tcrules default of 80 per cent; set per organisation"),
         ("integration.rbtc_second_year_over_percent", "R6 §162: RBTC expenditure is normally greater in the second year of each biennium, that is, more than half of it falls there; judged only on a biennium whose records cover all 24 months"),
@@ -497,6 +527,10 @@ fn ilo_2006_spec() -> PolicySpec {
             final_only_below_months: 18,
             mid_term_up_to_months: 30,
             independent_threshold_usd: Decimal::from(350_000),
+            mid_term_from_percent: pct(25),
+            mid_term_to_percent: pct(75),
+            final_months_before_end: 6,
+            final_months_after_end: 6,
         },
         delivery: DeliveryPolicy {
             warning_below_percent: pct(60),
