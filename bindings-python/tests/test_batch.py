@@ -173,7 +173,7 @@ def test_policy_what_if_changes_the_batch() -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_evaluate_gives_findings_and_schedule_per_row(kind: str, rows: list[dict[str, Any]]) -> None:
-    rows[0]["evaluations"] = "mid_term|external|2024-09-30|10000 USD;final|external||"
+    rows[0]["evaluations"] = "mid_term|external|2024-09-30|10000 USD;final|external|2025-06-30|"
     rows[0]["constituent_participation"] = "tripartite committee"
     got = KINDS[kind][1](tcrules.evaluate(KINDS[kind][0](rows)))
     assert [r["id"] for r in got] == ["A", "B", "C", "D", "E"]
