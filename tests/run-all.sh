@@ -9,6 +9,9 @@ bash tests/setup.sh
 echo "== Example data: the Annex 2 transcription adds up to the report's printed totals"
 python3 core/data/source/check_annex2.py > /dev/null
 
+echo "== Layout: no import cycles between a crate's files, no CLI, Arrow or pyo3 in the rules library"
+python3 tests/layout.py
+
 echo "== Rust: format, lints, tests"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings

@@ -6,7 +6,7 @@ use tcrules::delivery::DeliveryReport;
 use tcrules::evaluation::ProjectEvaluation;
 use tcrules::money::{fixed, group_thousands};
 use tcrules::portfolio::ApprovalTable;
-use tcrules::{Finding, RuleId, Status};
+use tcrules::{Finding, RuleId};
 
 use crate::render::{self, rate, say, usd};
 
@@ -30,17 +30,46 @@ pub fn findings<'a>(findings: impl Iterator<Item = &'a Finding>) {
     }
 }
 
+/// The plan column: `ok`, `no plan (N due)`, or how many required evaluations the plan
+/// lacks, places outside their window, or leaves undated (one EVAL-PLAN finding each).
+fn plan_summary(r: &ProjectEvaluation) -> String {
+    let plan: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == RuleId::EvalPlan)
+        .collect();
+    if plan
+        .iter()
+        .any(|f| f.missing.iter().any(|m| m == "evaluation_plan"))
+    {
+        return format!("no plan ({} due)", r.schedule.len());
+    }
+    let count = |fact: &str| plan.iter().filter(|f| f.facts.contains_key(fact)).count();
+    let parts: Vec<String> = [
+        ("missing", "missing"),
+        ("outside", "misplaced"),
+        ("undated", "undated"),
+    ]
+    .into_iter()
+    .filter_map(|(fact, word)| match count(fact) {
+        0 => None,
+        n => Some(format!("{n} {word}")),
+    })
+    .collect();
+    if parts.is_empty() {
+        "ok".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
+
 /// Each project's evaluation requirements, or the error that kept it from having any.
 pub fn evaluations(rows: &[ProjectEvaluation]) {
     let table: Vec<Vec<String>> = rows
         .iter()
         .map(|r| match (&r.requirements, &r.error) {
             (Some(req), _) => {
-                let plan_gaps = r
-                    .findings
-                    .iter()
-                    .filter(|f| f.rule == RuleId::EvalPlan && f.status == Status::Fail)
-                    .count();
+                let plan = plan_summary(r);
                 vec![
                     r.project.clone(),
                     req.duration.to_string(),
@@ -52,11 +81,7 @@ pub fn evaluations(rows: &[ProjectEvaluation]) {
                         .collect::<Vec<_>>()
                         .join(" "),
                     yes_no(req.independent_evaluation).to_owned(),
-                    if plan_gaps == 0 {
-                        "ok".to_owned()
-                    } else {
-                        format!("{plan_gaps} missing")
-                    },
+                    plan,
                 ]
             }
             (None, Some(e)) => vec![

@@ -772,7 +772,7 @@ pub fn assess(g: &GroupDelivery, group_by: GroupBy, policy: &Policy) -> Vec<Find
             } else {
                 format!(
                     "US${} spent with nothing allocated: delivery is undefined",
-                    crate::money::group_thousands(&t.expenditure_usd.round_dp(2))
+                    crate::money::display_amount(t.expenditure_usd)
                 )
             },
         ))
@@ -780,10 +780,10 @@ pub fn assess(g: &GroupDelivery, group_by: GroupBy, policy: &Policy) -> Vec<Find
         .help("record the allocations made available for the period")];
     };
     let band = format!("{}–{} %", d.band_low_percent, d.band_high_percent);
-    // Messages show one decimal; the fact keeps the reported precision.
-    let shown = crate::money::fixed(rate, 1);
     use std::cmp::Ordering::{Greater, Less};
     let below = t.cmp_percent(d.warning_below_percent) == Some(Less);
+    // Messages show one decimal; the fact keeps the reported precision.
+    let shown = shown_rate(t, rate, below.then_some(d.warning_below_percent));
     let within_band = t.cmp_percent(d.band_low_percent) != Some(Less)
         && t.cmp_percent(d.band_high_percent) != Some(Greater);
     let mut out = vec![base(if below {
@@ -823,6 +823,23 @@ pub fn assess(g: &GroupDelivery, group_by: GroupBy, policy: &Policy) -> Vec<Find
         );
     }
     out
+}
+
+/// The rate as a message shows it: one decimal, half away from zero, or as many more
+/// decimals of the exact rate as it takes for a rate under `below` not to read as `below`
+/// itself (59.9997 % is not "60.0 % is below 60 %": a displayed value never contradicts
+/// its verdict, RULES.md §0).
+fn shown_rate(t: &Totals, rate: Decimal, below: Option<Decimal>) -> Decimal {
+    let (Some(threshold), Some(exact)) = (
+        below,
+        crate::money::percent(t.expenditure_usd, t.allocation_usd),
+    ) else {
+        return crate::money::fixed(rate, 1);
+    };
+    (1..=exact.scale().max(1))
+        .map(|decimals| crate::money::fixed(exact, decimals))
+        .find(|shown| *shown < threshold)
+        .unwrap_or(exact)
 }
 
 /// One point of a year-to-date delivery curve.
@@ -949,6 +966,51 @@ mod tests {
         assert_eq!(statuses(just_below), [(RuleId::DlvRate, Status::Warning)]);
         // 2/3 of 90: exactly 60 %, though the quotient is not a finite decimal
         assert_eq!(statuses(totals(90, 54)), [(RuleId::DlvRate, Status::Pass)]);
+    }
+
+    #[test]
+    fn a_rate_just_below_the_threshold_never_reads_as_the_threshold() {
+        let message = |a: &str, e: &str| {
+            let t = Totals {
+                allocation_usd: a.parse().unwrap(),
+                expenditure_usd: e.parse().unwrap(),
+            };
+            let g = GroupDelivery {
+                group: "P".into(),
+                totals: t,
+                rate_percent: t.rate_percent(),
+                records: 1,
+            };
+            let f = assess(&g, GroupBy::Project, &Policy::default());
+            (f[0].status, f[0].message.to_string())
+        };
+        let warning = Status::Warning;
+        assert_eq!(
+            message("5", "2.9999999"),
+            (
+                warning,
+                "delivery 59.999998 % is below 60 % (usual band 60–70 %)".into()
+            )
+        );
+        assert_eq!(
+            message("10000", "5999.97"),
+            (
+                warning,
+                "delivery 59.9997 % is below 60 % (usual band 60–70 %)".into()
+            )
+        );
+        assert_eq!(
+            message("1000", "599"),
+            (
+                warning,
+                "delivery 59.9 % is below 60 % (usual band 60–70 %)".into()
+            )
+        );
+        // Half away from zero where no verdict is at stake: 60.05 % shows as 60.1 %.
+        assert_eq!(
+            message("2000", "1201"),
+            (Status::Pass, "delivery 60.1 % (usual band 60–70 %)".into())
+        );
     }
 
     #[test]

@@ -559,8 +559,8 @@ pub fn psi(
         Status::Pass,
         format!(
             "programme support income of US${} at {rate} % of US${} extra-budgetary expenditure",
-            crate::money::group_thousands(&psi.round_dp(2)),
-            crate::money::group_thousands(&xb.round_dp(2)),
+            crate::money::display_amount(psi),
+            crate::money::display_amount(xb),
         ),
     )
     .subject(format!("period {period}"))
@@ -607,7 +607,7 @@ pub fn report(portfolio: &Portfolio, policy: &Policy) -> Result<IntegrationRepor
                 Status::Pass,
                 format!(
                     "US${} from {}",
-                    crate::money::group_thousands(&o.total_usd.round_dp(2)),
+                    crate::money::display_amount(o.total_usd),
                     o.by_source
                         .iter()
                         .map(|s| format!(

@@ -176,12 +176,7 @@ impl Money {
 
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {}",
-            self.currency,
-            group_thousands(&self.amount.round_dp(2))
-        )
+        write!(f, "{} {}", self.currency, display_amount(self.amount))
     }
 }
 
@@ -273,6 +268,21 @@ impl Backwards {
         let text = self.bytes.get(self.at..).unwrap_or_default();
         std::str::from_utf8(text).unwrap_or_default().to_owned()
     }
+}
+
+/// An amount as messages show it: to the cent, half away from zero as spreadsheets round
+/// (RULES.md §0), with thousands separators. For display only; rules compare exact values.
+///
+/// ```
+/// let d = |s: &str| s.parse().unwrap();
+/// assert_eq!(tcrules::money::display_amount(d("0.625")), "0.63");
+/// assert_eq!(tcrules::money::display_amount(d("-1234567.125")), "-1,234,567.13");
+/// assert_eq!(tcrules::money::display_amount(d("412000")), "412,000");
+/// ```
+pub fn display_amount(d: Decimal) -> String {
+    group_thousands(
+        &d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
+    )
 }
 
 /// Formats a decimal with thousands separators (`412000.5` → `412,000.5`), for display only.

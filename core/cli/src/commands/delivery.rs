@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use tcrules::delivery::{self, GroupBy};
 use tcrules::period::ReportingPeriod;
-use tcrules::{Error, Policy, Portfolio};
+use tcrules::{Error, Policy, Portfolio, Status};
 
 use crate::failure::Failure;
 use crate::options::Options;
@@ -67,7 +67,9 @@ pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<(), Failur
     );
     tables::delivery(&d);
     say!();
-    tables::findings(d.findings.iter().filter(|f| f.needs_action()));
+    // Not only what needs action: undefined delivery comes with a not-applicable finding
+    // that says why.
+    tables::findings(d.findings.iter().filter(|f| f.status != Status::Pass));
     Ok(())
 }
 

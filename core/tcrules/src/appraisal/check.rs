@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use crate::error::Result;
 use crate::finding::Finding;
 use crate::model::{sum_usd, BudgetLine, BudgetPurpose};
-use crate::money::{group_thousands, Rates};
+use crate::money::{display_amount, Rates};
 use crate::policy::Policy;
 use crate::rule::{RuleId, Status, Text};
 
@@ -29,7 +29,7 @@ pub(super) fn budget_usd(
 }
 
 pub(super) fn usd(amount: Decimal) -> String {
-    format!("US${}", group_thousands(&amount.round_dp(2)))
+    format!("US${}", display_amount(amount))
 }
 
 /// A text that is present and not blank.
