@@ -4,8 +4,7 @@
 use tcrules::money::{Currency, Rates, UsdRate};
 use tcrules::{Error, Result};
 
-/// Codes already read in a column (a column holds a handful, row after row), one slot
-/// per code's key hashed. The key is the length and up to eight bytes that determine a
+/// Codes already read in a column, one slot per code's key hashed. The key is the length and up to eight bytes that determine a
 /// code of that length (the first and last four, overlapping), read as two words, so a
 /// code is found with a few loads, one multiplication and one comparison.
 pub(crate) struct Codes<T>(Vec<Option<(u64, usize, T)>>);
