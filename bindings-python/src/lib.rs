@@ -1,16 +1,14 @@
 //! `tcrules._tcrules`: the private native module behind the Python package `tcrules`.
 //!
-//! It holds no rule logic. Every answer comes from the core crate: single calls through
-//! its JSON boundary [`tcrules::api::call_str`] (JSON text in and out, so Python gets
-//! byte for byte what Rust and WASM get), and batches through Arrow columns ([`batch`]). The GIL is released while the core works. Errors are raised as the
-//! exception classes of `tcrules.errors`, with the core's code, path and message.
+//! Glue only: it holds no rule logic and no columnar engine. Single calls go through the
+//! core's JSON boundary [`tcrules::api::call_str`] (JSON text in and out, so Python gets
+//! byte for byte what Rust and WASM get), and batches through the columnar engine
+//! `tcrules_arrow` ([`batch`]). The GIL is released while the core works. Errors are
+//! raised as the exception classes of `tcrules.errors`, with the core's code, path and
+//! message.
 
 mod batch;
-mod columns;
-mod delivery;
 mod error;
-mod parallel;
-mod requirements;
 
 use pyo3::prelude::*;
 use serde_json::{json, Value};

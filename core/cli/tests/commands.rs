@@ -75,7 +75,12 @@ fn schedule() {
 fn delivery() {
     check!("delivery_table", "delivery");
     // No records in the year: undefined, and the not-applicable finding says why.
-    check!("delivery_year_without_records", "delivery", "--year", "2030");
+    check!(
+        "delivery_year_without_records",
+        "delivery",
+        "--year",
+        "2030"
+    );
     check!("delivery_json", "delivery", "--format", "json");
     check!(
         "delivery_unit_ytd",

@@ -52,6 +52,19 @@ pub enum DurationClass {
 }
 
 impl DurationClass {
+    /// Every class, shortest first.
+    ///
+    /// ```
+    /// use tcrules::evaluation::DurationClass;
+    /// let names: Vec<&str> = DurationClass::ALL.iter().map(|c| c.as_str()).collect();
+    /// assert_eq!(names, ["short", "medium", "long"]);
+    /// ```
+    pub const ALL: [DurationClass; 3] = [
+        DurationClass::Short,
+        DurationClass::Medium,
+        DurationClass::Long,
+    ];
+
     /// The snake_case name.
     pub fn as_str(&self) -> &'static str {
         self.into()
@@ -796,6 +809,19 @@ mod tests {
             claim(&planned, &mut used, EvaluationKind::Final, year.0, year.1),
             Planned::Missing
         ));
+    }
+
+    #[test]
+    fn every_class_is_listed_once_shortest_first() {
+        let bands = [
+            class("2024-03-01", "2025-08-30"),
+            class("2024-01-01", "2025-06-30"),
+            class("2024-01-01", "2026-07-01"),
+        ];
+        assert_eq!(DurationClass::ALL, bands);
+        for c in DurationClass::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+        }
     }
 
     #[test]

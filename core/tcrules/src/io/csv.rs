@@ -23,7 +23,7 @@ use crate::model::{
     Approval, Donor, EvaluationPlan, FinancialRecord, FundingLine, Links, PlannedEvaluation,
     Portfolio, Project, Provenance,
 };
-use crate::money::Money;
+use crate::money::{Currency, Money};
 
 /// Column order of the project table.
 pub const PROJECT_COLUMNS: &[&str] = &[
@@ -73,25 +73,125 @@ pub const APPROVAL_COLUMNS: &[&str] = &[
     "source",
 ];
 
-/// One data row, its cells found by header name.
-struct Row<'a> {
-    table: &'a str,
-    index: usize,
+/// The cells of one data row of a flat table, found by column name: what the readers of
+/// this module read a row from. A CSV record gives every cell as text; a reader of typed
+/// columns (the Arrow engine, `tcrules-arrow`) gives dates and amounts as values, which
+/// are then read as their text would be.
+pub trait Cells {
+    /// The cell's text, trimmed; `None` when the table has no such column or the cell is
+    /// empty or blank.
+    fn text(&self, column: &str) -> Option<&str>;
+
+    /// A date cell, `None` when empty: by default its text read by [`date`].
+    fn date(&self, column: &str) -> Result<Option<NaiveDate>> {
+        self.text(column).map(|s| date(column, s)).transpose()
+    }
+
+    /// An amount cell, `None` when empty: by default its text read by [`decimal`].
+    fn amount(&self, column: &str) -> Result<Option<Decimal>> {
+        self.text(column).map(|s| decimal(column, s)).transpose()
+    }
+}
+
+/// A cell's text as a date (`YYYY-MM-DD`); the error names `column`.
+///
+/// ```
+/// use tcrules::io::csv;
+/// assert_eq!(csv::date("start", "2024-02-29").unwrap().to_string(), "2024-02-29");
+/// let e = csv::date("start", "2024-02-30").unwrap_err();
+/// assert_eq!(e.to_string(), r#"start: "2024-02-30" is not a date (YYYY-MM-DD)"#);
+/// ```
+pub fn date(column: &str, text: &str) -> Result<NaiveDate> {
+    parse(column, text, "a date (YYYY-MM-DD)")
+}
+
+/// A cell's text as an exact decimal number; the error names `column`.
+pub fn decimal(column: &str, text: &str) -> Result<Decimal> {
+    parse(column, text, "a decimal number")
+}
+
+/// The error for an empty cell in a column that needs a value.
+pub fn empty_cell(column: &str) -> Error {
+    Error::invalid(column, "required value is empty")
+}
+
+fn parse<T: std::str::FromStr>(column: &str, s: &str, what: &str) -> Result<T> {
+    s.parse()
+        .map_err(|_| Error::invalid(column, format!("{s:?} is not {what}")))
+}
+
+fn enum_value<T: std::str::FromStr<Err = Error>>(column: &str, s: &str) -> Result<T> {
+    s.parse::<T>().map_err(|e| e.at(column))
+}
+
+/// The currency of a table's amounts where it has no currency column: US dollars, the
+/// currency of every threshold.
+pub const IMPLIED_CURRENCY: Currency = Currency::USD;
+
+/// Money from a row's cells, checked as every table of the layout is: the amount in
+/// `amount_column` and the currency in `currency_column` are required, the currency is an
+/// ISO 4217 code and the amount is not negative. With no `currency_column` (a table
+/// without one), the amount is in [`IMPLIED_CURRENCY`]. Errors name the column.
+///
+/// ```
+/// use tcrules::io::csv::{self, Cells};
+/// use tcrules::money::Money;
+/// struct Budget(&'static str);
+/// impl Cells for Budget {
+///     fn text(&self, _column: &str) -> Option<&str> {
+///         Some(self.0).filter(|s| !s.is_empty())
+///     }
+/// }
+/// let usd = csv::money(&Budget("350000.01"), "budget_amount", None).unwrap();
+/// assert_eq!(usd, Money::usd("350000.01".parse().unwrap()));
+/// let e = csv::money(&Budget("-1"), "budget_amount", None).unwrap_err();
+/// assert_eq!((e.code(), e.path()), ("negative_amount", "budget_amount"));
+/// let e = csv::money(&Budget(""), "budget_amount", None).unwrap_err();
+/// assert_eq!((e.code(), e.path()), ("invalid_value", "budget_amount"));
+/// ```
+pub fn money(
+    cells: &impl Cells,
+    amount_column: &str,
+    currency_column: Option<&str>,
+) -> Result<Money> {
+    let amount = cells
+        .amount(amount_column)?
+        .ok_or_else(|| empty_cell(amount_column))?;
+    let currency = match currency_column {
+        Some(column) => enum_value(column, Row(cells).req(column)?)?,
+        None => IMPLIED_CURRENCY,
+    };
+    let m = Money { amount, currency };
+    m.non_negative(amount_column).map_err(|_| Error::Negative {
+        path: amount_column.to_owned(),
+        value: amount.to_string(),
+    })?;
+    Ok(m)
+}
+
+/// A CSV record's cells, found by header name.
+struct Record<'a> {
     cells: &'a csv::StringRecord,
     columns: &'a HashMap<String, usize>,
 }
 
-impl Row<'_> {
-    fn path(&self, column: &str) -> String {
-        format!("{}[{}].{column}", self.table, self.index)
-    }
-
-    fn opt(&self, column: &str) -> Option<&str> {
+impl Cells for Record<'_> {
+    fn text(&self, column: &str) -> Option<&str> {
         self.columns
             .get(column)
             .and_then(|i| self.cells.get(*i))
             .map(str::trim)
             .filter(|s| !s.is_empty())
+    }
+}
+
+/// A row's cells with the readers of the layout; errors name the column, and the caller
+/// adds the table and row.
+struct Row<'c, C>(&'c C);
+
+impl<C: Cells> Row<'_, C> {
+    fn opt(&self, column: &str) -> Option<&str> {
+        self.0.text(column)
     }
 
     fn text(&self, column: &str) -> Option<String> {
@@ -99,39 +199,16 @@ impl Row<'_> {
     }
 
     fn req(&self, column: &str) -> Result<&str> {
-        self.opt(column)
-            .ok_or_else(|| Error::invalid(self.path(column), "required value is empty"))
+        self.opt(column).ok_or_else(|| empty_cell(column))
     }
 
-    fn parse<T: std::str::FromStr>(&self, column: &str, s: &str, what: &str) -> Result<T> {
-        s.parse()
-            .map_err(|_| Error::invalid(self.path(column), format!("{s:?} is not {what}")))
-    }
-
-    fn enum_value<T: std::str::FromStr<Err = Error>>(&self, column: &str, s: &str) -> Result<T> {
-        s.parse::<T>().map_err(|e| e.at(&self.path(column)))
-    }
-
-    fn date(&self, column: &str, s: &str) -> Result<NaiveDate> {
-        self.parse(column, s, "a date (YYYY-MM-DD)")
-    }
-
-    fn decimal(&self, column: &str, s: &str) -> Result<Decimal> {
-        let d: Decimal = self.parse(column, s, "a decimal number")?;
-        Ok(d)
+    fn req_date(&self, column: &str) -> Result<NaiveDate> {
+        self.0.date(column)?.ok_or_else(|| empty_cell(column))
     }
 
     /// The amount of `amount_col` in the currency of `currency_col`.
     fn money(&self, amount_col: &str, currency_col: &str) -> Result<Money> {
-        let amount = self.decimal(amount_col, self.req(amount_col)?)?;
-        let currency = self.enum_value(currency_col, self.req(currency_col)?)?;
-        let m = Money { amount, currency };
-        m.non_negative(&self.path(amount_col))
-            .map_err(|_| Error::Negative {
-                path: self.path(amount_col),
-                value: amount.to_string(),
-            })?;
-        Ok(m)
+        money(self.0, amount_col, Some(currency_col))
     }
 
     fn flag(&self, column: &str) -> Result<Option<bool>> {
@@ -140,7 +217,7 @@ impl Row<'_> {
             Some("true" | "yes" | "1") => Ok(Some(true)),
             Some("false" | "no" | "0") => Ok(Some(false)),
             Some(other) => Err(Error::invalid(
-                self.path(column),
+                column,
                 format!("{other:?} is not true or false"),
             )),
         }
@@ -155,12 +232,24 @@ impl Row<'_> {
     }
 }
 
-/// Reads the header and calls `each` on every data row, collecting one result per row.
+/// A table without one of its `required` columns is an error for the whole table.
+fn require_columns(table: &str, required: &[&str], has: impl Fn(&str) -> bool) -> Result<()> {
+    match required.iter().find(|c| !has(c)) {
+        Some(c) => Err(Error::Csv {
+            path: table.to_owned(),
+            message: format!("missing column {c:?}"),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Reads the header and calls `each` on every data row, collecting one result per row;
+/// errors are prefixed with the table and row (`projects[3]`).
 fn read_rows<T>(
     text: &str,
     table: &str,
     required: &[&str],
-    each: impl Fn(&Row<'_>) -> Result<T>,
+    each: impl Fn(&Record<'_>) -> Result<T>,
 ) -> Result<Vec<Result<T>>> {
     if text.len() > super::MAX_INPUT_BYTES {
         return Err(Error::TooLarge {
@@ -183,25 +272,18 @@ fn read_rows<T>(
         .enumerate()
         .map(|(i, h)| (h.trim().trim_start_matches('\u{feff}').to_owned(), i))
         .collect();
-    for c in required {
-        if !columns.contains_key(*c) {
-            return Err(Error::Csv {
-                path: table.to_owned(),
-                message: format!("missing column {c:?}"),
-            });
-        }
-    }
+    require_columns(table, required, |c| columns.contains_key(c))?;
     let mut out = Vec::new();
     for (index, record) in reader.records().enumerate() {
+        let at = || format!("{table}[{index}]");
         out.push(match record {
-            Ok(cells) => each(&Row {
-                table,
-                index,
+            Ok(cells) => each(&Record {
                 cells: &cells,
                 columns: &columns,
-            }),
+            })
+            .map_err(|e| e.at(&at())),
             Err(e) => Err(Error::Csv {
-                path: format!("{table}[{index}]"),
+                path: at(),
                 message: e.to_string(),
             }),
         });
@@ -213,12 +295,12 @@ fn all_ok<T>(rows: Vec<Result<T>>) -> Result<Vec<T>> {
     rows.into_iter().collect()
 }
 
-fn project_row(r: &Row<'_>) -> Result<Project> {
+fn project_row(r: &Row<'_, impl Cells>) -> Result<Project> {
     let donors = r
         .list("donors")
         .map(|d| {
             let (name, category, locally_mobilized) =
-                Donor::parse_entry(d).map_err(|e| e.at(&r.path("donors")))?;
+                Donor::parse_entry(d).map_err(|e| e.at("donors"))?;
             Ok(Donor {
                 name: name.to_owned(),
                 category,
@@ -232,18 +314,18 @@ fn project_row(r: &Row<'_>) -> Result<Project> {
             let parts: Vec<&str> = f.split(':').map(str::trim).collect();
             let [source, amount, cur] = parts.as_slice() else {
                 return Err(Error::invalid(
-                    r.path("funding"),
+                    "funding",
                     format!("{f:?} is not source:amount:currency"),
                 ));
             };
-            let amount = r.decimal("funding", amount)?;
+            let amount = decimal("funding", amount)?;
             let m = Money {
                 amount,
-                currency: r.enum_value("funding", cur)?,
+                currency: enum_value("funding", cur)?,
             };
-            m.non_negative(&r.path("funding"))?;
+            m.non_negative("funding")?;
             Ok(FundingLine {
-                source: r.enum_value("funding", source)?,
+                source: enum_value("funding", source)?,
                 amount: m,
             })
         })
@@ -258,7 +340,7 @@ fn project_row(r: &Row<'_>) -> Result<Project> {
                 [k, i, d, b] => (*k, *i, *d, *b),
                 _ => {
                     return Err(Error::invalid(
-                        r.path("evaluations"),
+                        "evaluations",
                         format!("{e:?} is not kind|independence|due|amount currency"),
                     ))
                 }
@@ -267,26 +349,26 @@ fn project_row(r: &Row<'_>) -> Result<Project> {
                 None if budget.is_empty() => None,
                 Some((amount, cur)) => {
                     let m = Money {
-                        amount: r.decimal("evaluations", amount)?,
-                        currency: r.enum_value("evaluations", cur.trim())?,
+                        amount: decimal("evaluations", amount)?,
+                        currency: enum_value("evaluations", cur.trim())?,
                     };
-                    m.non_negative(&r.path("evaluations"))?;
+                    m.non_negative("evaluations")?;
                     Some(m)
                 }
                 None => {
                     return Err(Error::invalid(
-                        r.path("evaluations"),
+                        "evaluations",
                         format!("{budget:?} is not \"amount currency\""),
                     ))
                 }
             };
             Ok(PlannedEvaluation {
-                kind: r.enum_value("evaluations", kind)?,
-                independence: r.enum_value("evaluations", independence)?,
+                kind: enum_value("evaluations", kind)?,
+                independence: enum_value("evaluations", independence)?,
                 due: if due.is_empty() {
                     None
                 } else {
-                    Some(r.date("evaluations", due)?)
+                    Some(date("evaluations", due)?)
                 },
                 budget,
             })
@@ -303,17 +385,17 @@ fn project_row(r: &Row<'_>) -> Result<Project> {
         country: r.text("country"),
         region: r
             .opt("region")
-            .map(|s| r.enum_value("region", s))
+            .map(|s| enum_value("region", s))
             .transpose()?,
         unit: r.text("unit"),
         field_office: r.text("field_office"),
         strategic_objective: r
             .opt("strategic_objective")
-            .map(|s| r.enum_value("strategic_objective", s))
+            .map(|s| enum_value("strategic_objective", s))
             .transpose()?,
         donors,
-        start: r.date("start", r.req("start")?)?,
-        end: r.date("end", r.req("end")?)?,
+        start: r.req_date("start")?,
+        end: r.req_date("end")?,
         budget: r.money("budget_amount", "budget_currency")?,
         funding,
         links: Links {
@@ -332,11 +414,19 @@ fn project_row(r: &Row<'_>) -> Result<Project> {
             illustrative: r.list("illustrative").map(str::to_owned).collect(),
         },
     };
-    project
-        .validate()
-        .map_err(|e| e.at(&format!("projects[{}]", r.index)))?;
+    project.validate()?;
     Ok(project)
 }
+
+/// Columns every project table has.
+const REQUIRED_PROJECT_COLUMNS: &[&str] = &[
+    "id",
+    "title",
+    "start",
+    "end",
+    "budget_amount",
+    "budget_currency",
+];
 
 /// Reads a project table, one result per data row (a bad row does not stop the others;
 /// a row repeating an earlier row's id is a `duplicate_id` error). The outer error is for
@@ -351,19 +441,57 @@ fn project_row(r: &Row<'_>) -> Result<Project> {
 /// assert_eq!(rows[1].as_ref().unwrap_err().path(), "projects[1].end");
 /// ```
 pub fn read_project_rows(text: &str) -> Result<Vec<Result<Project>>> {
-    let mut rows = read_rows(
-        text,
-        "projects",
-        &[
-            "id",
-            "title",
-            "start",
-            "end",
-            "budget_amount",
-            "budget_currency",
-        ],
-        project_row,
-    )?;
+    let rows = read_rows(text, "projects", REQUIRED_PROJECT_COLUMNS, |r| {
+        project_row(&Row(r))
+    })?;
+    Ok(unique_ids(rows))
+}
+
+/// Reads the rows of a project table from their cells, as [`read_project_rows`] reads
+/// its text: one result per row, in order, with the same errors (`projects[i].column`,
+/// `duplicate_id`). `has_column` says which columns the table has: one without a required
+/// column is an `invalid_csv` error for the whole table. A row given as an error (a cell
+/// its reader could not read) keeps that error.
+///
+/// ```
+/// use tcrules::io::csv::{self, Cells};
+/// struct Row(&'static str, &'static str);
+/// impl Cells for Row {
+///     fn text(&self, column: &str) -> Option<&str> {
+///         match column {
+///             "id" | "title" => Some(self.0),
+///             "start" => Some("2010-03-01"),
+///             "end" => Some(self.1),
+///             "budget_amount" => Some("350000.01"),
+///             "budget_currency" => Some("USD"),
+///             _ => None,
+///         }
+///     }
+/// }
+/// let every = |_: &str| true;
+/// let rows = [Ok(Row("P1", "2012-02-29")), Ok(Row("P2", "2009-01-01")), Ok(Row("P1", "2012-02-29"))];
+/// let rows = csv::read_project_cells(every, rows).unwrap();
+/// assert_eq!(rows[0].as_ref().unwrap().end.to_string(), "2012-02-29");
+/// assert_eq!(rows[1].as_ref().unwrap_err().path(), "projects[1].end");
+/// assert_eq!(rows[2].as_ref().unwrap_err().code(), "duplicate_id");
+/// let no_title = |c: &str| c != "title";
+/// let e = csv::read_project_cells(no_title, [Ok(Row("P1", "2012-02-29"))]).unwrap_err();
+/// assert_eq!((e.code(), e.path()), ("invalid_csv", "projects"));
+/// ```
+pub fn read_project_cells<C: Cells>(
+    has_column: impl Fn(&str) -> bool,
+    rows: impl IntoIterator<Item = Result<C>>,
+) -> Result<Vec<Result<Project>>> {
+    require_columns("projects", REQUIRED_PROJECT_COLUMNS, has_column)?;
+    let rows = rows.into_iter().enumerate().map(|(i, row)| {
+        row.and_then(|cells| project_row(&Row(&cells)).map_err(|e| e.at(&format!("projects[{i}]"))))
+    });
+    Ok(unique_ids(rows.collect()))
+}
+
+/// The rows with each project whose id an earlier project has made a `duplicate_id`
+/// error.
+fn unique_ids(mut rows: Vec<Result<Project>>) -> Vec<Result<Project>> {
     let mut seen = std::collections::HashSet::new();
     for (i, row) in rows.iter_mut().enumerate() {
         if let Ok(p) = row {
@@ -375,7 +503,7 @@ pub fn read_project_rows(text: &str) -> Result<Vec<Result<Project>>> {
             }
         }
     }
-    Ok(rows)
+    rows
 }
 
 /// Reads a project table; the first bad row is the error.
@@ -383,14 +511,11 @@ pub fn read_projects(text: &str) -> Result<Vec<Project>> {
     all_ok(read_project_rows(text)?)
 }
 
-fn record_row(r: &Row<'_>) -> Result<FinancialRecord> {
+fn record_row(r: &Row<'_, impl Cells>) -> Result<FinancialRecord> {
     Ok(FinancialRecord {
         project: r.req("project")?.to_owned(),
-        month: r
-            .req("month")?
-            .parse()
-            .map_err(|e: Error| e.at(&r.path("month")))?,
-        source: r.enum_value("source", r.req("source")?)?,
+        month: r.req("month")?.parse().map_err(|e: Error| e.at("month"))?,
+        source: enum_value("source", r.req("source")?)?,
         allocation: r.money("allocation", "currency")?,
         expenditure: r.money("expenditure", "currency")?,
         illustrative: r.flag("illustrative")?.unwrap_or(false),
@@ -406,14 +531,16 @@ fn record_row(r: &Row<'_>) -> Result<FinancialRecord> {
 /// assert_eq!(r[0].expenditure.amount.to_string(), "32000");
 /// ```
 pub fn read_records(text: &str) -> Result<Vec<FinancialRecord>> {
-    all_ok(read_rows(text, "records", RECORD_COLUMNS, record_row)?)
+    all_ok(read_rows(text, "records", RECORD_COLUMNS, |r| {
+        record_row(&Row(r))
+    })?)
 }
 
-fn approval_row(r: &Row<'_>) -> Result<Approval> {
+fn approval_row(r: &Row<'_, impl Cells>) -> Result<Approval> {
     Ok(Approval {
         donor: r.req("donor")?.to_owned(),
-        category: r.enum_value("category", r.req("category")?)?,
-        year: r.parse("year", r.req("year")?, "a year")?,
+        category: enum_value("category", r.req("category")?)?,
+        year: parse("year", r.req("year")?, "a year")?,
         amount: r.money("amount", "currency")?,
         locally_mobilized: r.flag("locally_mobilized")?.unwrap_or(false),
         project: r.text("project"),
@@ -433,7 +560,7 @@ pub fn read_approvals(text: &str) -> Result<Vec<Approval>> {
         text,
         "approvals",
         &["donor", "category", "year", "currency", "amount"],
-        approval_row,
+        |r| approval_row(&Row(r)),
     )?)
 }
 
@@ -629,6 +756,103 @@ mod tests {
             let e = rows[0].as_ref().unwrap_err();
             assert_eq!((e.path(), e.code()), (path, code), "{row}");
         }
+    }
+
+    /// A row's cells as text, by the columns of [`HEADER`]; `start` given as a value.
+    struct Typed(Vec<String>, Option<NaiveDate>);
+
+    impl Cells for Typed {
+        fn text(&self, column: &str) -> Option<&str> {
+            let i = HEADER.trim_end().split(',').position(|c| c == column)?;
+            Some(self.0.get(i)?.trim()).filter(|s| !s.is_empty())
+        }
+
+        fn date(&self, column: &str) -> Result<Option<NaiveDate>> {
+            match column {
+                "start" => Ok(self.1),
+                _ => self.text(column).map(|s| date(column, s)).transpose(),
+            }
+        }
+    }
+
+    #[test]
+    fn cells_read_as_their_text_reads() {
+        let rows = [
+            "P1,T,2024-01-01,2025-06-30,350000.00,USD,USDOL|multi_bilateral,xbtc:1:USD,final|external||,yes",
+            "P2,T,2024-01-01,2023-06-30,1,USD,,,,",
+            "P3,T,2024-01-01,2025-06-30,-1,USD,,,,",
+            "P4,T,2024-01-01,2025-06-30,1,,,,,",
+            "P1,T,2024-01-01,2025-06-30,1,EUR,,,,",
+            "P5,T,,2025-06-30,1,EUR,,,,",
+            "P6,T,2024-01-01,2025-06-30,1,USD,,,final,",
+        ];
+        let text = format!("{HEADER}{}\n", rows.join("\n"));
+        let cells = rows.iter().map(|r| {
+            let cells: Vec<String> = r.split(',').map(str::to_owned).collect();
+            let start = cells.get(2).and_then(|s| s.parse().ok());
+            Ok(Typed(cells, start))
+        });
+        let from_cells = read_project_cells(|c| HEADER.contains(c), cells).unwrap();
+        assert_eq!(from_cells, read_project_rows(&text).unwrap());
+        let codes: Vec<&str> = from_cells
+            .iter()
+            .map(|r| r.as_ref().map_or_else(|e| e.code(), |_| "ok"))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                "ok",
+                "end_before_start",
+                "negative_amount",
+                "invalid_value",
+                "duplicate_id",
+                "invalid_value",
+                "invalid_value"
+            ]
+        );
+        // A row its reader could not read keeps its own error.
+        let unread = Error::invalid("start", "unreadable");
+        let rows = read_project_cells(|_| true, [Err::<Typed, _>(unread.clone())]).unwrap();
+        assert_eq!(rows[0].as_ref().unwrap_err(), &unread);
+    }
+
+    #[test]
+    fn money_is_required_and_not_negative_and_usd_without_a_currency_column() {
+        let row = |amount: &str, currency: &str| {
+            let cells = format!("P,T,,,{amount},{currency},,,,");
+            Typed(cells.split(',').map(str::to_owned).collect(), None)
+        };
+        let money = |r: &Typed, currency| money(r, "budget_amount", currency);
+        let eur = money(&row("12.50", "EUR"), Some("budget_currency")).unwrap();
+        assert_eq!(eur.to_string(), "EUR 12.50");
+        assert_eq!(
+            money(&row("12.50", ""), None).unwrap(),
+            Money::usd(Decimal::new(1250, 2))
+        );
+        let error = |r: Typed, currency| {
+            let e = money(&r, currency).unwrap_err();
+            (e.code(), e.path().to_owned(), e.to_string())
+        };
+        let at = Some("budget_currency");
+        assert_eq!(
+            error(row("", "EUR"), at),
+            (
+                "invalid_value",
+                "budget_amount".into(),
+                "budget_amount: required value is empty".into()
+            )
+        );
+        assert_eq!(error(row("1", ""), at).1, "budget_currency");
+        assert_eq!(error(row("1", "EURO"), at).0, "unknown_currency");
+        assert_eq!(
+            error(row("-0.5", "EUR"), at),
+            (
+                "negative_amount",
+                "budget_amount".into(),
+                "budget_amount: -0.5 is negative".into()
+            )
+        );
+        assert!(money(&row("-0", "EUR"), at).is_ok());
     }
 
     #[test]

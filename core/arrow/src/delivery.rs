@@ -12,14 +12,16 @@ use arrow_array::RecordBatch;
 use tcrules::delivery::{
     ConvertedRecord, DeliveryReport, DeliverySums, GroupBy, Groups, RecordRef,
 };
+use tcrules::io::csv;
 use tcrules::model::SourceOfFunds;
 use tcrules::money::{Money, Rates};
 use tcrules::period::{ReportingPeriod, YearMonth};
 use tcrules::{Error, Policy};
 
-use crate::batch::{Batches, Input};
-use crate::columns::{self, Codes, Currencies, Dates, DayCache, Decimals, Texts};
+use crate::codes::{Codes, Currencies};
+use crate::columns::{Dates, DayCache, Decimals, Texts};
 use crate::parallel;
+use crate::table::{Batches, Table};
 
 /// A `month` column: `YYYY-MM` text, or dates (their month).
 enum Months {
@@ -32,12 +34,12 @@ impl Months {
         match self {
             Months::Text(t) => cache
                 .months
-                .read(t.get(i).ok_or_else(|| columns::required("month"))?)
+                .read(t.get(i).ok_or_else(|| csv::empty_cell("month"))?)
                 .map_err(|e: Error| e.at("month")),
             Months::Dates(d) => {
                 let date = d
                     .get_cached(i, "month", &mut cache.days)?
-                    .ok_or_else(|| columns::required("month"))?;
+                    .ok_or_else(|| csv::empty_cell("month"))?;
                 Ok(YearMonth::of(date))
             }
         }
@@ -55,8 +57,8 @@ struct Records {
 }
 
 impl Records {
-    fn new(input: &Input, batch: &RecordBatch) -> tcrules::Result<Self> {
-        let column = |name| input.required(batch, name).map_err(|e| e.at("records"));
+    fn new(table: &Table, batch: &RecordBatch) -> tcrules::Result<Self> {
+        let column = |name| table.required(batch, name).map_err(|e| e.at("records"));
         Ok(Records {
             project: Texts::new("project", column("project")?)?,
             month: match Dates::new("month", column("month")?)? {
@@ -88,13 +90,13 @@ impl Records {
             return sums.add_converted(row, &record);
         }
         let mut record = || -> tcrules::Result<RecordRef<'a>> {
-            let text = |t: &'a Texts, name| t.get(i).ok_or_else(|| columns::required(name));
+            let text = |t: &'a Texts, name| t.get(i).ok_or_else(|| csv::empty_cell(name));
             let (currency, _) = cache
                 .currencies
                 .read(text(&self.currency, "currency")?, rates)
                 .map_err(|e| e.at("currency"))?;
             let money = |d: &Decimals, name| -> tcrules::Result<Money> {
-                let amount = d.get(i, name)?.ok_or_else(|| columns::required(name))?;
+                let amount = d.get(i, name)?.ok_or_else(|| csv::empty_cell(name))?;
                 Ok(Money { amount, currency })
             };
             Ok(RecordRef {
@@ -167,17 +169,46 @@ fn groups<'a>(
         .enumerate()
         .map(|(row, (p, i))| {
             let id = p.id.get(i);
-            let id = id.ok_or_else(|| columns::required("id").at(&format!("projects[{row}]")))?;
+            let id = id.ok_or_else(|| csv::empty_cell("id").at(&format!("projects[{row}]")))?;
             Ok((id, p.key.as_ref().and_then(|k| k.get(i))))
         })
         .collect::<tcrules::Result<Vec<_>>>()?;
     Groups::of_cells(group_by, rows)
 }
 
-/// Delivery by `group_by` over `period` from the tables.
-pub(crate) fn delivery(
-    records: &Input,
-    projects: Option<&Input>,
+/// Delivery by `group_by` over `period` from a records table and, for the groupings that
+/// read a project's attributes ([`GroupBy::project_column`]), a projects table with `id`
+/// and that column: the report [`tcrules::delivery::delivery`] gives for the same rows,
+/// the records summed on every core.
+///
+/// Records: `project`, `month` (`YYYY-MM` text, or dates), `source`, `currency`,
+/// `allocation`, `expenditure`. Only the rows in the period are read past their month;
+/// the first bad one is the error, naming `records[i].<column>`.
+///
+/// ```
+/// use std::sync::Arc;
+/// use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+/// use tcrules::{delivery::GroupBy, money::Rates, period::ReportingPeriod, Policy};
+/// use tcrules_arrow::{delivery, Table};
+/// let text = |v: Vec<&str>| -> ArrayRef { Arc::new(StringArray::from(v)) };
+/// let amounts = |v: Vec<i64>| -> ArrayRef { Arc::new(Int64Array::from(v)) };
+/// let records = RecordBatch::try_from_iter([
+///     ("project", text(vec!["P1", "P1"])),
+///     ("month", text(vec!["2005-01", "2005-02"])),
+///     ("source", text(vec!["xbtc", "xbtc"])),
+///     ("currency", text(vec!["USD", "USD"])),
+///     ("allocation", amounts(vec![100, 300])),
+///     ("expenditure", amounts(vec![50, 250])),
+/// ]).unwrap();
+/// let projects = RecordBatch::try_from_iter([("id", text(vec!["P1"])), ("unit", text(vec!["GENDER"]))]).unwrap();
+/// let report = delivery(&Table::from(records), Some(&Table::from(projects)), GroupBy::Unit,
+///     ReportingPeriod::Year { year: 2005 }, &Policy::default(), &Rates::usd_only()).unwrap();
+/// assert_eq!(report.groups[0].group, "GENDER");
+/// assert_eq!(report.groups[0].rate_percent, Some(75.into()));
+/// ```
+pub fn delivery(
+    records: &Table,
+    projects: Option<&Table>,
     group_by: GroupBy,
     period: ReportingPeriod,
     policy: &Policy,
@@ -209,7 +240,7 @@ pub(crate) fn delivery(
     // where joining would round differently from one pass (sums past 96 bits), one pass.
     let mut sums = DeliverySums::new(&groups, period);
     let mut exact = true;
-    for part in parallel::ranges(batches.rows, Cache::default, run)? {
+    for part in parallel::ranges(batches.rows, Cache::default, run) {
         exact &= sums.join(part?);
     }
     if !exact {

@@ -12,12 +12,15 @@ use arrow_array::{
 use arrow_buffer::{BooleanBuffer, NullBuffer, OffsetBuffer};
 use rust_decimal::Decimal;
 use tcrules::evaluation::{self, DurationClass, Requirements};
-use tcrules::money::{Currency, ExactUsd, Money, Rates};
+use tcrules::io::csv::{self, Cells};
+use tcrules::money::{ExactUsd, Rates};
 use tcrules::{Error, ErrorInfo, Policy};
 
-use crate::batch::{arrow_error, Batches, Input, Out};
-use crate::columns::{self, Currencies, Dates, DayCache, Decimals, Texts};
+use crate::codes::Currencies;
+use crate::columns::{Dates, DayCache, Decimals, Texts};
+use crate::output::{arrow_error, Out};
 use crate::parallel::{self, Split};
+use crate::table::{Batches, Table};
 
 /// The columns the requirements read, resolved once per batch.
 struct Inputs {
@@ -28,12 +31,12 @@ struct Inputs {
 }
 
 impl Inputs {
-    fn new(input: &Input, batch: &RecordBatch) -> tcrules::Result<Self> {
+    fn new(table: &Table, batch: &RecordBatch) -> tcrules::Result<Self> {
         Ok(Inputs {
-            start: Dates::new("start", input.required(batch, "start")?)?,
-            end: Dates::new("end", input.required(batch, "end")?)?,
-            amount: Decimals::new("budget_amount", input.required(batch, "budget_amount")?)?,
-            currency: input
+            start: Dates::new("start", table.required(batch, "start")?)?,
+            end: Dates::new("end", table.required(batch, "end")?)?,
+            amount: Decimals::new("budget_amount", table.required(batch, "budget_amount")?)?,
+            currency: table
                 .column(batch, "budget_currency")
                 .map(|a| Texts::new("budget_currency", a))
                 .transpose()?,
@@ -57,14 +60,14 @@ impl Inputs {
             _ => {
                 let mut get = |d: &Dates, name| {
                     d.get_cached(i, name, &mut cache.days)?
-                        .ok_or_else(|| columns::required(name))
+                        .ok_or_else(|| csv::empty_cell(name))
                 };
                 (get(&self.start, "start")?, get(&self.end, "end")?)
             }
         };
         let usd = match self.exact_usd(i, cache, rates) {
             Some(usd) => usd.decimal(),
-            None => self.budget_usd(i, cache, rates)?,
+            None => self.budget_usd(i, rates)?,
         };
         evaluation::classify(start, end, usd, policy)
     }
@@ -74,42 +77,37 @@ impl Inputs {
     /// `None` for any other row, which [`Inputs::budget_usd`] then reads (or reports).
     fn exact_usd(&self, i: usize, cache: &mut Cache, rates: &Rates) -> Option<ExactUsd> {
         let rate = match &self.currency {
-            None => rates.usd_rate(Currency::USD),
+            None => rates.usd_rate(csv::IMPLIED_CURRENCY),
             Some(c) => cache.currencies.read(c.get(i)?, rates).ok()?.1,
         };
         let (m, s) = self.amount.parts(i)?;
         rate?.exact(m, s)
     }
 
-    /// Row `i`'s budget in US dollars, `Decimal` by `Decimal`.
-    fn budget_usd(&self, i: usize, cache: &mut Cache, rates: &Rates) -> tcrules::Result<Decimal> {
-        let amount = self
-            .amount
-            .get(i, "budget_amount")?
-            .ok_or_else(|| columns::required("budget_amount"))?;
-        let currency = match &self.currency {
-            None => Currency::USD,
-            Some(c) => {
-                let code = c
-                    .get(i)
-                    .ok_or_else(|| columns::required("budget_currency"))?;
-                let (currency, _) = cache
-                    .currencies
-                    .read(code, rates)
-                    .map_err(|e| e.at("budget_currency"))?;
-                currency
-            }
-        };
-        let money = Money { amount, currency };
-        // The core names the money's `amount`; here the cell is the column.
-        money.non_negative("").map_err(|e| match e {
-            Error::Negative { value, .. } => Error::Negative {
-                path: "budget_amount".into(),
-                value,
-            },
-            other => other,
-        })?;
+    /// Row `i`'s budget in US dollars, `Decimal` by `Decimal`: its money as the core
+    /// reads a table's ([`csv::money`]), converted with `rates`.
+    fn budget_usd(&self, i: usize, rates: &Rates) -> tcrules::Result<Decimal> {
+        let budget = Budget { inputs: self, i };
+        let currency = self.currency.as_ref().map(|_| "budget_currency");
+        let money = csv::money(&budget, "budget_amount", currency)?;
         rates.to_usd(&money, "budget_currency")
+    }
+}
+
+/// Row `i`'s budget cells.
+struct Budget<'a> {
+    inputs: &'a Inputs,
+    i: usize,
+}
+
+impl Cells for Budget<'_> {
+    /// The currency: the only text cell the budget reads.
+    fn text(&self, _column: &str) -> Option<&str> {
+        self.inputs.currency.as_ref()?.get(self.i)
+    }
+
+    fn amount(&self, column: &str) -> tcrules::Result<Option<Decimal>> {
+        self.inputs.amount.get(self.i, column)
     }
 }
 
@@ -189,7 +187,7 @@ impl Columns {
     /// whose `budget_usd` does not fit 38 digits at the column's scale (null there).
     pub(crate) fn finish(mut self, out: &mut Out, views: bool) -> tcrules::Result<Vec<usize>> {
         let n = self.len();
-        let scale = parallel::parts(self.slots(), || (), |_, _, s| s.largest_scale())?
+        let scale = parallel::parts(self.slots(), || (), |_, _, s| s.largest_scale())
             .into_iter()
             .max()
             .unwrap_or(0);
@@ -221,7 +219,7 @@ impl Columns {
         };
         // Each part: budgets to the column's scale, class names, bitmaps.
         let overflowed: Vec<usize> =
-            parallel::parts(parts, || (), |_, first, mut part| part.write(first, scale))?
+            parallel::parts(parts, || (), |_, first, mut part| part.write(first, scale))
                 .into_iter()
                 .flatten()
                 .collect();
@@ -275,22 +273,15 @@ fn name(class: Option<DurationClass>) -> &'static str {
     class.map_or("", |c| c.as_str())
 }
 
-/// Every class a row can have, in the order of [`class_number`].
-const CLASSES: [Option<DurationClass>; 4] = [
-    None,
-    Some(DurationClass::Short),
-    Some(DurationClass::Medium),
-    Some(DurationClass::Long),
-];
+/// Every class a row can have, numbered from 0: none, then the core's classes.
+const CLASSES: [Option<DurationClass>; 4] = {
+    let [short, medium, long] = DurationClass::ALL;
+    [None, Some(short), Some(medium), Some(long)]
+};
 
 /// A row's class as its place in [`CLASSES`]: what a part looks its name up by.
 fn class_number(class: Option<DurationClass>) -> usize {
-    match class {
-        None => 0,
-        Some(DurationClass::Short) => 1,
-        Some(DurationClass::Medium) => 2,
-        Some(DurationClass::Long) => 3,
-    }
+    CLASSES.iter().position(|c| *c == class).unwrap_or_default()
 }
 
 /// Where the `duration_class` column of some consecutive rows goes.
@@ -608,11 +599,11 @@ fn bits(n: usize, bit: impl FnMut(usize) -> bool) -> BooleanBuffer {
 /// Requirements of every row from its columns, the rows shared among the cores: the
 /// requirement columns and each bad row's error.
 pub(crate) fn classify(
-    input: &Input,
+    table: &Table,
     policy: &Policy,
     rates: &Rates,
 ) -> tcrules::Result<(Columns, Vec<(usize, ErrorInfo)>)> {
-    let batches = Batches::new(input, Inputs::new)?;
+    let batches = Batches::new(table, Inputs::new)?;
     let mut columns = Columns::new(batches.rows);
     // The rows are shared among the cores across batch boundaries: a table of many small
     // batches (as polars holds one) is split like one batch.
@@ -626,7 +617,7 @@ pub(crate) fn classify(
             }
         }
         errors
-    })?;
+    });
     Ok((columns, errors.into_iter().flatten().collect()))
 }
 

@@ -15,7 +15,7 @@ use arrow_array::{
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
-use tcrules::money::{Currency, Rates, UsdRate};
+use tcrules::io::csv;
 use tcrules::Error;
 
 /// Days from 0001-01-01 (chrono's day 1) to 1970-01-01.
@@ -26,11 +26,6 @@ fn invalid(path: &str, message: impl Into<String>) -> Error {
         path: path.to_owned(),
         message: message.into(),
     }
-}
-
-/// The error for an empty cell in a required column (the core's CSV reader says the same).
-pub(crate) fn required(path: &str) -> Error {
-    invalid(path, "required value is empty")
 }
 
 fn cast(name: &str, array: &ArrayRef, to: &DataType) -> Result<ArrayRef, Error> {
@@ -130,13 +125,7 @@ impl Dates {
                     )),
                 })
                 .transpose(),
-            Dates::Text(a) => match a.get(i) {
-                None => Ok(None),
-                Some(s) => s
-                    .parse()
-                    .map(Some)
-                    .map_err(|_| invalid(path, format!("{s:?} is not a date (YYYY-MM-DD)"))),
-            },
+            Dates::Text(a) => a.get(i).map(|s| csv::date(path, s)).transpose(),
         }
     }
 }
@@ -238,10 +227,7 @@ impl Decimals {
 
     /// Row `i`'s amount, `None` when empty; `path` names the cell in errors.
     pub(crate) fn get(&self, i: usize, path: &str) -> Result<Option<Decimal>, Error> {
-        let parse = |s: &str| {
-            s.parse::<Decimal>()
-                .map_err(|_| invalid(path, format!("{s:?} is not a decimal number")))
-        };
+        let parse = |s: &str| csv::decimal(path, s);
         let finite = |ok: bool, s: String| {
             if ok {
                 parse(&s)
@@ -410,98 +396,6 @@ fn trim(s: &str) -> &str {
     }
 }
 
-/// Codes already read in a column (a column holds a handful, row after row), one slot
-/// per code's key hashed. The key is the length and up to eight bytes that determine a
-/// code of that length (the first and last four, overlapping), read as two words, so a
-/// code is found with a few loads, one multiplication and one comparison.
-pub(crate) struct Codes<T>(Vec<Option<(u64, usize, T)>>);
-
-/// Slots of a [`Codes`]: room for the months of two decades without many collisions.
-const CODE_SLOTS: u32 = 8;
-
-impl<T: Clone> Default for Codes<T> {
-    fn default() -> Self {
-        Codes(vec![None; 1 << CODE_SLOTS])
-    }
-}
-
-/// The key of a code of at most eight bytes; `None` for longer ones.
-fn key(code: &[u8]) -> Option<u64> {
-    let word = |at: usize| {
-        code.get(at..at + 4)
-            .and_then(|b| b.try_into().ok())
-            .map_or(0, |b| u64::from(u32::from_le_bytes(b)))
-    };
-    let byte = |at: usize| code.get(at).map_or(0, |b| u64::from(*b));
-    match code.len() {
-        0 => Some(0),
-        n @ 1..=3 => Some(byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16),
-        n @ 4..=8 => Some(word(0) | word(n - 4) << 32),
-        _ => None,
-    }
-}
-
-impl<T: Copy + std::str::FromStr<Err = Error>> Codes<T> {
-    pub(crate) fn read(&mut self, code: &str) -> tcrules::Result<T> {
-        self.read_with(code, str::parse)
-    }
-}
-
-impl<T: Copy> Codes<T> {
-    /// The value of `code`, made by `make` the first time it is met in its slot.
-    pub(crate) fn read_with(
-        &mut self,
-        code: &str,
-        make: impl FnOnce(&str) -> tcrules::Result<T>,
-    ) -> tcrules::Result<T> {
-        let len = code.len();
-        let Some(key) = key(code.as_bytes()) else {
-            return make(code);
-        };
-        let hash = (key ^ len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let slot = (hash >> (64 - CODE_SLOTS)) as usize;
-        if let Some(Some((k, n, v))) = self.0.get(slot) {
-            if (*k, *n) == (key, len) {
-                return Ok(*v);
-            }
-        }
-        let v = make(code)?;
-        if let Some(s) = self.0.get_mut(slot) {
-            *s = Some((key, len, v));
-        }
-        Ok(v)
-    }
-}
-
-/// Currency codes already read, each with its rate in US dollars (if `rates` has one).
-#[derive(Default)]
-pub(crate) struct Currencies(Codes<(Currency, Option<UsdRate>)>);
-
-impl Currencies {
-    pub(crate) fn read(
-        &mut self,
-        code: &str,
-        rates: &Rates,
-    ) -> tcrules::Result<(Currency, Option<UsdRate>)> {
-        self.0.read_with(code, |code| {
-            let currency: Currency = code.parse()?;
-            Ok((currency, rates.usd_rate(currency)))
-        })
-    }
-}
-
-/// The column called `name` in `columns`, if the table has one.
-pub(crate) fn find<'a>(
-    names: &[String],
-    columns: &'a [ArrayRef],
-    name: &str,
-) -> Option<&'a ArrayRef> {
-    names
-        .iter()
-        .position(|n| n == name)
-        .and_then(|i| columns.get(i))
-}
-
 /// Days since 1970-01-01 of a date, for date32 output columns.
 pub(crate) fn epoch_days(d: NaiveDate) -> i32 {
     d.num_days_from_ce() - EPOCH_FROM_CE
@@ -512,7 +406,6 @@ mod tests {
     use super::*;
     use arrow_array::{Float64Array, TimestampNanosecondArray, TimestampSecondArray};
     use std::sync::Arc;
-    use tcrules::money::Currency;
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
@@ -578,35 +471,6 @@ mod tests {
         assert_eq!(shortest(-0.0), None);
         assert_eq!(shortest(-1.5), None);
         assert_eq!(shortest(f64::NAN), None);
-    }
-
-    #[test]
-    fn codes_are_told_apart_by_every_byte_and_the_length() {
-        // Every code of up to eight bytes over a small alphabet has a key of its own.
-        let mut codes = vec![String::new()];
-        let mut longest = codes.clone();
-        for _ in 0..8 {
-            longest = longest
-                .iter()
-                .flat_map(|c| ["A", "B", "-"].map(|a| format!("{c}{a}")))
-                .collect();
-            codes.extend(longest.iter().cloned());
-        }
-        let mut keys: Vec<(u64, usize)> = codes
-            .iter()
-            .map(|c| (key(c.as_bytes()).unwrap(), c.len()))
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        assert_eq!(keys.len(), codes.len());
-        assert_eq!(key(b"ABABABABA"), None);
-        // The cache answers what parsing answers, for codes read twice in any order.
-        let mut cache: Codes<Currency> = Codes::default();
-        for code in ["EUR", "USD", "EUR", "eur", "EURO", "", "USD"] {
-            let cached = cache.read(code).map_err(|e| e.code().to_owned());
-            let parsed = code.parse::<Currency>().map_err(|e| e.code().to_owned());
-            assert_eq!(cached, parsed, "{code:?}");
-        }
     }
 
     #[test]

@@ -1,0 +1,162 @@
+//! A table as Arrow record batches read as one: columns found by name, rows numbered
+//! across batches.
+
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::SchemaRef;
+use tcrules::{Error, Result};
+
+/// A table: record batches of one schema, read as one table of rows in order (a pyarrow
+/// or polars table comes as several batches; none is copied into one).
+///
+/// ```
+/// use std::sync::Arc;
+/// use arrow_array::{ArrayRef, RecordBatch, StringArray};
+/// use tcrules_arrow::Table;
+/// let ids: ArrayRef = Arc::new(StringArray::from(vec!["P1", "P2"]));
+/// let batch = RecordBatch::try_from_iter([("id", ids)]).unwrap();
+/// let table = Table::try_new(batch.schema(), vec![batch.clone(), batch.clone()]).unwrap();
+/// assert_eq!(table.num_rows(), 4);
+/// assert_eq!(Table::from(batch).num_rows(), 2);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Table {
+    names: Vec<String>,
+    batches: Vec<RecordBatch>,
+}
+
+impl Table {
+    /// A table of `batches` with `schema`; every batch must have the schema's column names,
+    /// in order (an `invalid_value` error otherwise).
+    pub fn try_new(schema: SchemaRef, batches: Vec<RecordBatch>) -> Result<Self> {
+        let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+        for (k, batch) in batches.iter().enumerate() {
+            let fields = batch.schema_ref().fields();
+            if !fields.iter().map(|f| f.name()).eq(names.iter()) {
+                return Err(Error::Invalid {
+                    path: String::new(),
+                    message: format!("batch {k} does not have the table's columns"),
+                });
+            }
+        }
+        Ok(Table { names, batches })
+    }
+
+    /// Rows in all.
+    pub fn num_rows(&self) -> usize {
+        self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+
+    /// Whether the table has a column called `name`.
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n == name)
+    }
+
+    /// `batch`'s column called `name`, if the table has one.
+    pub(crate) fn column<'a>(&self, batch: &'a RecordBatch, name: &str) -> Option<&'a ArrayRef> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .and_then(|i| batch.columns().get(i))
+    }
+
+    /// `batch`'s column called `name`; a table without one is an error naming it.
+    pub(crate) fn required<'a>(&self, batch: &'a RecordBatch, name: &str) -> Result<&'a ArrayRef> {
+        self.column(batch, name).ok_or_else(|| Error::Invalid {
+            path: name.to_owned(),
+            message: format!("the table has no column {name:?}"),
+        })
+    }
+}
+
+impl From<RecordBatch> for Table {
+    fn from(batch: RecordBatch) -> Self {
+        let names = batch
+            .schema_ref()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
+        Table {
+            names,
+            batches: vec![batch],
+        }
+    }
+}
+
+/// Each batch's columns as a reader resolves them, and where the batch starts.
+pub(crate) struct Batches<T> {
+    parts: Vec<(usize, usize, T)>,
+    /// Rows in all.
+    pub(crate) rows: usize,
+}
+
+impl<T> Batches<T> {
+    /// `read` of every batch of `table`; its first error is the table's.
+    pub(crate) fn new(
+        table: &Table,
+        read: impl Fn(&Table, &RecordBatch) -> Result<T>,
+    ) -> Result<Self> {
+        let mut parts = Vec::with_capacity(table.batches.len());
+        let mut rows = 0;
+        for batch in &table.batches {
+            parts.push((rows, batch.num_rows(), read(table, batch)?));
+            rows += batch.num_rows();
+        }
+        Ok(Batches { parts, rows })
+    }
+
+    /// From table row `first` on: each row's batch columns and its index in the batch.
+    pub(crate) fn rows_from(&self, first: usize) -> impl Iterator<Item = (&T, usize)> {
+        let start = self.parts.partition_point(|(at, n, _)| at + n <= first);
+        self.parts
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .flat_map(move |(at, n, cells)| {
+                (first.saturating_sub(*at)..*n).map(move |i| (cells, i))
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::Int32Array;
+    use std::sync::Arc;
+
+    fn batch(name: &str, values: Vec<i32>) -> RecordBatch {
+        let column: ArrayRef = Arc::new(Int32Array::from(values));
+        RecordBatch::try_from_iter([(name, column)]).unwrap()
+    }
+
+    #[test]
+    fn rows_are_numbered_across_batches() {
+        let parts = [vec![0, 1, 2], vec![], vec![3], vec![4, 5]];
+        let batches: Vec<RecordBatch> = parts.iter().map(|v| batch("n", v.clone())).collect();
+        let table = Table::try_new(batches[0].schema(), batches).unwrap();
+        let read = Batches::new(&table, |t, b| {
+            let column = t.required(b, "n")?;
+            Ok(column
+                .as_any()
+                .downcast_ref::<Int32Array>()
+                .unwrap()
+                .clone())
+        })
+        .unwrap();
+        assert_eq!(read.rows, 6);
+        for first in 0..=6 {
+            let values: Vec<i32> = read.rows_from(first).map(|(a, i)| a.value(i)).collect();
+            assert_eq!(values, (first as i32..6).collect::<Vec<_>>());
+        }
+        let e = table.required(&table.batches[0], "m").unwrap_err();
+        assert_eq!((e.code(), e.path()), ("invalid_value", "m"));
+    }
+
+    #[test]
+    fn batches_must_have_the_tables_columns() {
+        let (a, b) = (batch("n", vec![1]), batch("m", vec![1]));
+        let e = Table::try_new(a.schema(), vec![a.clone(), b]).unwrap_err();
+        assert_eq!(e.to_string(), "batch 1 does not have the table's columns");
+        assert!(Table::try_new(a.schema(), vec![]).unwrap().has("n"));
+    }
+}
