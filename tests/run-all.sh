@@ -18,6 +18,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p tcrules-wasm --target wasm32-unknown-unknown -- -D warnings
 cargo clippy -p tcrules-wasm --target wasm32-unknown-unknown --all-features -- -D warnings
 cargo test --workspace
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p tcrules -p tcrules-arrow
 
 echo "== Fuzzing: every parser and rule entry point for 10 s each (bash core/fuzz/run.sh SECONDS)"
 if cargo +nightly --version >/dev/null 2>&1; then

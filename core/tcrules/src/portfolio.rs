@@ -468,7 +468,7 @@ pub struct Share {
 
 /// Shares of technical cooperation expenditure by region or by strategic objective (or any
 /// delivery grouping) over a period (R6 Table V.2, Figure V.3). Only records of XBTC, RBTC
-/// and RBSA count ([`SourceOfFunds::is_technical_cooperation`]): the table and the figure
+/// and RBSA count ([`crate::model::SourceOfFunds::is_technical_cooperation`]): the table and the figure
 /// share out technical cooperation expenditure, not regular-budget (RB) spending, programme
 /// support income or other sources (RULES.md §4).
 ///

@@ -1,7 +1,7 @@
 //! IATI activity files: the open standard in which donors and agencies publish their
 //! activities (XML, version 2.03 and the older 1.0x).
 //!
-//! [`Activities`] streams a file over any [`BufRead`], one `iati-activity` at a time, in
+//! [`Activities`] streams a file over any [`BufRead`](std::io::BufRead), one `iati-activity` at a time, in
 //! bounded memory; [`read`] applies the rules to every activity and gives one
 //! [`IatiRow`] per activity: duration class, required evaluations, independent
 //! evaluation, delivery by year and the gender marker finding, or the error that kept the
