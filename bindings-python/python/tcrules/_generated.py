@@ -66,7 +66,7 @@ ErrorCode = Literal[
 #: Kinds of evaluation and review named in R6 §143.
 EvaluationKind = Literal["final", "mid_term", "annual_review", "mid_term_review", "ex_post"]
 
-#: The scope delivery is aggregated over (R6 §140: units and field offices; R6 §170–172).
+#: The scope delivery is aggregated over (R6 §140: units and field offices).
 GroupBy = Literal[
     "project",
     "unit",

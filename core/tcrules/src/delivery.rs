@@ -1,5 +1,5 @@
 //! Delivery (DLV): how much of the resources made available to a programme were spent
-//! (R6 §140, §170–172).
+//! (R6 §140).
 //!
 //! `delivery rate = expenditure / allocations` for the same period and scope: the ILO's
 //! own definition (GB.267/TC/1, Appendix I, table C: "Alloc. / Expend. / %"). The rate of a
@@ -26,7 +26,7 @@ use crate::rule::{RuleId, Status};
 /// Decimal places of `rate_percent` in reports.
 pub const RATE_DECIMALS: u32 = 4;
 
-/// The scope delivery is aggregated over (R6 §140: units and field offices; R6 §170–172).
+/// The scope delivery is aggregated over (R6 §140: units and field offices).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]

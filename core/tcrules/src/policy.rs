@@ -473,14 +473,14 @@ fn ilo_2006_spec() -> PolicySpec {
         (AprTriRoles, Major, "R6 §305, §67"),
         (AprTriCapacity, Minor, "R6 §139, §305"),
         (AprTriAutonomy, Major, "Appendix I (d)"),
-        (AprGenAnalysis, Major, "Appendix I (e); R6 §310–317"),
+        (AprGenAnalysis, Major, "Appendix I (e)"),
         (AprGenIndicators, Major, "Appendix I (e)"),
         (
             AprGenMarker,
             Major,
             "Appendix I (e); OECD DAC gender equality policy marker (2016)",
         ),
-        (AprGenBudget, Minor, "Appendix I (e); R6 §316"),
+        (AprGenBudget, Minor, "Appendix I (e)"),
         (AprSus, Major, "R6 §138–139"),
         (AprPpp, Major, "R6 §106, §113, §116"),
         (
