@@ -378,9 +378,16 @@ class LocalMobilizationFields:
 
     #: Category label, or `Total`.
     key: str
+    #: Every approval of the category in the period.
     total_usd: Decimal
+    #: The approvals whose local or non-local status is known: what the share is of.
+    known_usd: Decimal
     local_usd: Decimal
-    #: Locally mobilized ÷ total, rounded to the policy's decimals; `null` when no total.
+    #: Known ÷ total, rounded the same way: how much of the approvals the share covers;
+    #: `null` when there are no approvals.
+    coverage_percent: Optional[Decimal] = None
+    #: Locally mobilized ÷ known, rounded to the policy's decimals; `null` when no
+    #: approval's status is known.
     local_percent: Optional[Decimal] = None
     raw: Any = field(default=None, repr=False, compare=False)
 

@@ -341,11 +341,57 @@ def approvals():
                         "source": "R6 Table V.1: 1995-99 average by source; yearly split illustrative (equal years)"})
     path = HERE.parent / "source" / "annex2_approvals.csv"
     with path.open(newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            note = "R6 Annex 2 (US$'000)" + (f"; {row['note']}" if row.get("note") else "")
-            out.append({"donor": row["donor"], "category": row["category"], "year": int(row["year"]),
-                        "amount": usd(f"{int(row['amount_kusd']) * 1000}.00"), "source": note})
+        rows = list(csv.DictReader(f))
+    local = local_split(rows)
+    for i, row in enumerate(rows):
+        note = "R6 Annex 2 (US$'000)" + (f"; {row['note']}" if row.get("note") else "")
+        approval = {"donor": row["donor"], "category": row["category"], "year": int(row["year"])}
+        kusd = int(row["amount_kusd"])
+        if i not in local:
+            # R6 says nothing of local mobilization before 2002: the status stays unknown.
+            out.append({**approval, "amount": usd(f"{kusd * 1000}.00"), "source": note})
+            continue
+        note += "; locally mobilized per R6 Annex 1 (the category's figure; its split among donors is illustrative)"
+        for part, is_local in ((local[i], True), (kusd - local[i], False)):
+            if part:
+                out.append({**approval, "amount": usd(f"{part * 1000}.00"), "locally_mobilized": is_local,
+                            "source": note})
     return out
+
+
+# R6 Annex 1.A, "Local resource mobilization", 2002-04: each category's locally mobilized
+# approvals in US$'000. Annex 1 prints US$ million to one decimal and the share to one
+# decimal; each figure here is one that rounds to both against Annex 2's category total
+# (multi-bilateral 52.0 of 425.0, 12.2 %; ...; total 85.4, 17.8 %). Annex 1's "Other
+# intergovernmental organizations" (US$7.8 million) is Annex 2's European Union (7,754).
+ANNEX1_LOCAL_KUSD = {
+    "multi_bilateral": 52000,
+    "direct_trust_funds": 6605,
+    "non_state_actors": 1639,
+    "international_financial_institutions": 3575,
+    "united_nations": 19640,
+    "european_union": 1954,
+}
+
+
+def local_split(rows):
+    """Each 2002-04 row's locally mobilized part, in proportion to its amount within its
+    category, the remainders given by the largest-remainder rule so each category sums to
+    its Annex 1 figure exactly."""
+    by_category = {}
+    for i, row in enumerate(rows):
+        if 2002 <= int(row["year"]) <= 2004:
+            by_category.setdefault(row["category"], []).append(i)
+    local = {}
+    for category, members in by_category.items():
+        target = ANNEX1_LOCAL_KUSD[category]
+        total = sum(int(rows[i]["amount_kusd"]) for i in members)
+        exact = {i: int(rows[i]["amount_kusd"]) * target / total for i in members}
+        local.update({i: int(x) for i, x in exact.items()})
+        short = target - sum(local[i] for i in members)
+        for i in sorted(members, key=lambda i: (int(exact[i]) - exact[i], i))[:short]:
+            local[i] += 1
+    return local
 
 
 def main():
@@ -353,7 +399,9 @@ def main():
         "name": "tcrules example portfolio: ILO projects from the seeds, with R6 Annex 2 approvals",
         "notes": "Real: project titles, countries, dates and donors as cited in each project's provenance; "
                  "R6 Annex 2 approvals 2000-04 and R6 Table V.1 averages 1995-99. Illustrative: every field listed "
-                 "in provenance.illustrative, every record and seed allocation marked illustrative, and the exchange rates.",
+                 "in provenance.illustrative, every record and seed allocation marked illustrative, and the exchange rates. "
+                 "Local mobilization 2002-04 is R6 Annex 1's by category (17.8 % overall), shared among donors in "
+                 "proportion; R6 also says 26 % for 2002-05 (§159) and more than 25 % (§102).",
         "rates": {"EUR": "1.47"},
         "projects": [project(d) for d in PROJECTS],
         "records": records(),

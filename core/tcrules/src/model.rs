@@ -455,9 +455,10 @@ pub struct Approval {
     pub year: i32,
     /// Amount approved.
     pub amount: Money,
-    /// Mobilized locally at the beneficiary country level (R6 §159, Annex 1).
-    #[serde(default)]
-    pub locally_mobilized: bool,
+    /// Mobilized locally at the beneficiary country level (R6 §159, Annex 1); absent when
+    /// the data does not say, which is never read as "not local".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locally_mobilized: Option<bool>,
     /// The project funded, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,

@@ -521,22 +521,34 @@ pub fn expenditure_shares(
 pub struct LocalMobilization {
     /// Category label, or `Total`.
     pub key: String,
+    /// Every approval of the category in the period.
     pub total_usd: Decimal,
+    /// The approvals whose local or non-local status is known: what the share is of.
+    pub known_usd: Decimal,
     pub local_usd: Decimal,
-    /// Locally mobilized ÷ total, rounded to the policy's decimals; `null` when no total.
+    /// Locally mobilized ÷ known, rounded to the policy's decimals; `null` when no
+    /// approval's status is known.
     pub local_percent: Option<Decimal>,
+    /// Known ÷ total, rounded the same way: how much of the approvals the share covers;
+    /// `null` when there are no approvals.
+    pub coverage_percent: Option<Decimal>,
 }
 
 /// Locally mobilized share of approvals by donor category and in total (R6 §159,
-/// Annex 1).
+/// Annex 1), over the approvals whose status is known: an approval that does not say
+/// whether it was mobilized locally is never counted as not local (RULES.md §4), and
+/// `coverage_percent` says how much of the approvals the share speaks for.
 ///
 /// ```
 /// use tcrules::{portfolio::{self, YearRange}, Policy, Portfolio};
 /// let p: Portfolio = serde_json::from_str(r#"{"approvals": [
 ///   {"donor": "UNDP", "category": "united_nations", "year": 2003, "locally_mobilized": true, "amount": {"amount": "68", "currency": "USD"}},
-///   {"donor": "UNAIDS", "category": "united_nations", "year": 2003, "amount": {"amount": "32", "currency": "USD"}}]}"#).unwrap();
+///   {"donor": "UNAIDS", "category": "united_nations", "year": 2003, "locally_mobilized": false, "amount": {"amount": "32", "currency": "USD"}},
+///   {"donor": "ILO", "category": "united_nations", "year": 2003, "amount": {"amount": "100", "currency": "USD"}}]}"#).unwrap();
 /// let l = portfolio::local_mobilization(&p.approvals, YearRange::new(2002, 2004).unwrap(), &Policy::default(), &p.rates).unwrap();
-/// assert_eq!(l.last().unwrap().local_percent.unwrap().to_string(), "68.0");
+/// let total = l.last().unwrap();
+/// assert_eq!(total.local_percent.unwrap().to_string(), "68.0");
+/// assert_eq!(total.coverage_percent.unwrap().to_string(), "50.0");
 /// ```
 pub fn local_mobilization(
     approvals: &[Approval],
@@ -545,8 +557,9 @@ pub fn local_mobilization(
     rates: &Rates,
 ) -> Result<Vec<LocalMobilization>> {
     let decimals = policy.spec().portfolio.share_decimals;
-    let mut by: BTreeMap<DonorCategory, (Decimal, Decimal)> = BTreeMap::new();
-    let mut total = (Decimal::ZERO, Decimal::ZERO);
+    // Total, known and local, by category and in all.
+    let mut by: BTreeMap<DonorCategory, [Decimal; 3]> = BTreeMap::new();
+    let mut all = [Decimal::ZERO; 3];
     for (i, a) in approvals.iter().enumerate() {
         if !period.contains(a.year) {
             continue;
@@ -554,29 +567,78 @@ pub fn local_mobilization(
         let at = format!("approvals[{i}].amount");
         a.amount.non_negative(&at)?;
         let usd = rates.to_usd(&a.amount, &format!("{at}.amount"))?;
-        let local = if a.locally_mobilized {
+        let known = if a.locally_mobilized.is_some() {
             usd
         } else {
             Decimal::ZERO
         };
-        let slot = by.entry(a.category).or_default();
-        slot.0 = checked_add(slot.0, usd, &at)?;
-        slot.1 = checked_add(slot.1, local, &at)?;
-        total.0 = checked_add(total.0, usd, &at)?;
-        total.1 = checked_add(total.1, local, &at)?;
+        let local = if a.locally_mobilized == Some(true) {
+            usd
+        } else {
+            Decimal::ZERO
+        };
+        for sums in [by.entry(a.category).or_default(), &mut all] {
+            for (sum, add) in sums.iter_mut().zip([usd, known, local]) {
+                *sum = checked_add(*sum, add, &at)?;
+            }
+        }
     }
-    let row = |key: String, (t, l): (Decimal, Decimal)| LocalMobilization {
+    let row = |key: String, [total, known, local]: [Decimal; 3]| LocalMobilization {
         key,
-        total_usd: t,
-        local_usd: l,
-        local_percent: percent(l, t).map(|p| fixed(p, decimals)),
+        total_usd: total,
+        known_usd: known,
+        local_usd: local,
+        local_percent: percent(local, known).map(|p| fixed(p, decimals)),
+        coverage_percent: percent(known, total).map(|p| fixed(p, decimals)),
     };
     let mut out: Vec<LocalMobilization> = by
         .into_iter()
         .map(|(c, v)| row(c.label().to_owned(), v))
         .collect();
-    out.push(row("Total".to_owned(), total));
+    out.push(row("Total".to_owned(), all));
     Ok(out)
+}
+
+/// PF-LOCAL on the total row: the share over the approvals whose status is known, with
+/// its coverage when some do not say; `not_applicable`, naming the missing field, when
+/// none does (RULES.md §4).
+fn local_finding(total: &LocalMobilization, policy: &Policy) -> Finding {
+    let f = match (total.local_percent, total.coverage_percent) {
+        (_, None) => Finding::new(
+            policy,
+            RuleId::PfLocal,
+            Status::NotApplicable,
+            "no approvals recorded",
+        ),
+        (None, Some(_)) => Finding::new(
+            policy,
+            RuleId::PfLocal,
+            Status::NotApplicable,
+            "not evaluated: field locally_mobilized missing on every approval",
+        )
+        .missing("approvals.locally_mobilized")
+        .help("record for each approval whether it was mobilized locally (true or false)"),
+        (Some(p), Some(c)) if total.known_usd == total.total_usd => Finding::new(
+            policy,
+            RuleId::PfLocal,
+            Status::Pass,
+            format!("{p} % of approvals were mobilized locally"),
+        )
+        .fact("local_percent", p)
+        .fact("coverage_percent", c),
+        (Some(p), Some(c)) => Finding::new(
+            policy,
+            RuleId::PfLocal,
+            Status::Pass,
+            format!("{p} % of the approvals whose status is known were mobilized locally; the status is known for {c} % of approvals"),
+        )
+        .fact("local_percent", p)
+        .fact("coverage_percent", c)
+        .help("record for the other approvals whether they were mobilized locally"),
+    };
+    f.fact("local_usd", total.local_usd)
+        .fact("known_usd", total.known_usd)
+        .fact("total_usd", total.total_usd)
 }
 
 /// Every PF result for a portfolio.
@@ -709,25 +771,7 @@ pub fn report(
     };
     let local = local_mobilization(&portfolio.approvals, span, policy, rates)?;
     if let Some(total) = local.last() {
-        findings.push(
-            match total.local_percent {
-                Some(p) => Finding::new(
-                    policy,
-                    RuleId::PfLocal,
-                    Status::Pass,
-                    format!("{p} % of approvals were mobilized locally"),
-                )
-                .fact("local_percent", p),
-                None => Finding::new(
-                    policy,
-                    RuleId::PfLocal,
-                    Status::NotApplicable,
-                    "no approvals recorded",
-                ),
-            }
-            .fact("local_usd", total.local_usd)
-            .fact("total_usd", total.total_usd),
-        );
+        findings.push(local_finding(total, policy));
     }
     Ok(PortfolioReport {
         approvals_by_group: by_group,

@@ -542,7 +542,7 @@ fn approval_row(r: &Row<'_, impl Cells>) -> Result<Approval> {
         category: enum_value("category", r.req("category")?)?,
         year: parse("year", r.req("year")?, "a year")?,
         amount: r.money("amount", "currency")?,
-        locally_mobilized: r.flag("locally_mobilized")?.unwrap_or(false),
+        locally_mobilized: r.flag("locally_mobilized")?,
         project: r.text("project"),
         source: r.text("source"),
     })
