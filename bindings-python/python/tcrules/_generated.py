@@ -93,6 +93,7 @@ RuleId = Literal[
     "DLV-RATE",
     "DLV-OVERSPEND",
     "DLV-NO-ALLOCATION",
+    "DLV-OUTSIDE-DATES",
     "INT-COMPOSITE",
     "INT-LINK",
     "INT-BALANCE",

@@ -98,6 +98,11 @@ pub fn project_batch(
 ) -> Result<RecordBatch> {
     let views = text == TextLayout::Views;
     let mut rows = match batch {
+        // The threshold compares "all sources" (R6 §143): where the table lists funding
+        // lines, each row is read whole, as the core reads a project.
+        ProjectBatch::Requirements if table.has("funding") => {
+            Rows::evaluated(evaluate_rows(table, policy, rates, Depth::Requirements)?)
+        }
         ProjectBatch::Requirements => {
             let (requirements, errors) = requirements::classify(table, policy, rates)?;
             Rows {
@@ -107,12 +112,12 @@ pub fn project_batch(
                 evaluated: Vec::new(),
             }
         }
-        ProjectBatch::Evaluation | ProjectBatch::Schedule => Rows::evaluated(evaluate_rows(
-            table,
-            policy,
-            rates,
-            batch == ProjectBatch::Evaluation,
-        )?),
+        ProjectBatch::Evaluation => {
+            Rows::evaluated(evaluate_rows(table, policy, rates, Depth::Findings)?)
+        }
+        ProjectBatch::Schedule => {
+            Rows::evaluated(evaluate_rows(table, policy, rates, Depth::Schedule)?)
+        }
     };
     let mut out = Out::default();
     match batch {
@@ -161,7 +166,7 @@ pub fn due_between(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<RecordBatch> {
-    let rows = evaluate_rows(table, policy, rates, false)?;
+    let rows = evaluate_rows(table, policy, rates, Depth::Schedule)?;
     let due = evaluation::due_between(&rows, from, to);
     let mut out = Out::default();
     out.push(
@@ -176,14 +181,24 @@ pub fn due_between(
     out.finish()
 }
 
-/// The core's evaluation of every row (a row that is not a project keeps its error);
-/// with `findings` false, only the schedule ([`evaluation::schedule`]), which is much
-/// cheaper than every finding.
+/// How much of the core's evaluation a row needs.
+#[derive(Clone, Copy)]
+enum Depth {
+    /// The requirements ([`evaluation::requirements`]).
+    Requirements,
+    /// The schedule ([`evaluation::schedule`]), much cheaper than every finding.
+    Schedule,
+    /// Every finding ([`evaluation::evaluate`]).
+    Findings,
+}
+
+/// The core's evaluation of every row, to `depth` (a row that is not a project keeps its
+/// error).
 fn evaluate_rows(
     table: &Table,
     policy: &Policy,
     rates: &Rates,
-    findings: bool,
+    depth: Depth,
 ) -> Result<Vec<ProjectEvaluation>> {
     let empty = |project: String, error: Option<ErrorInfo>| ProjectEvaluation {
         project,
@@ -197,13 +212,22 @@ fn evaluate_rows(
         .into_par_iter()
         .enumerate()
         .map(|(i, row)| match row {
-            Ok(p) if findings => evaluation::evaluate(&p, policy, rates),
-            Ok(p) => match evaluation::schedule(&p, policy, rates) {
-                Ok(schedule) => ProjectEvaluation {
-                    schedule,
-                    ..empty(p.id, None)
+            Ok(p) => match depth {
+                Depth::Findings => evaluation::evaluate(&p, policy, rates),
+                Depth::Schedule => match evaluation::schedule(&p, policy, rates) {
+                    Ok(schedule) => ProjectEvaluation {
+                        schedule,
+                        ..empty(p.id, None)
+                    },
+                    Err(e) => empty(p.id, Some(e.info())),
                 },
-                Err(e) => empty(p.id, Some(e.info())),
+                Depth::Requirements => match evaluation::requirements(&p, policy, rates) {
+                    Ok(r) => ProjectEvaluation {
+                        requirements: Some(r),
+                        ..empty(p.id, None)
+                    },
+                    Err(e) => empty(p.id, Some(e.info())),
+                },
             },
             Err(e) => empty(String::new(), Some(relative(e.info(), i))),
         })

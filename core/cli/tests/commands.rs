@@ -81,6 +81,16 @@ fn delivery() {
         "--year",
         "2030"
     );
+    // 2008: co-funded projects under their donors jointly; MIG-AFG's July record after
+    // its end counted and flagged.
+    check!(
+        "delivery_by_donor_2008",
+        "delivery",
+        "--year",
+        "2008",
+        "--by",
+        "donor"
+    );
     check!("delivery_json", "delivery", "--format", "json");
     check!(
         "delivery_unit_ytd",

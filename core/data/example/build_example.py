@@ -122,7 +122,8 @@ PROJECTS = [
          country=None, region="asia_pacific", strategic_objective="employment",
          start="2007-01-01", end="2008-01-31",
          donors=[{"name": "Japan", "category": "multi_bilateral"}],
-         source=f"{S002}: 1 January 2007 - 31 January 2008; ILO/Japan multi-bilateral programme", extra=[],
+         source=f"{S002}: 1 January 2007 - 31 January 2008; ILO/Japan multi-bilateral programme",
+         extra=["donors"],  # Japan is read from the title; the seed names no donor
          budget=usd("300000.00"),
          funding=[("xbtc", usd("270000.00")), ("rb", usd("30000.00"))],
          links={"pb_outcome": "2008-09/3b labour migration"},
@@ -175,7 +176,7 @@ PROJECTS = [
          start="2010-03-01", end="2012-02-29",
          donors=[{"name": "Norway", "category": "multi_bilateral"}],
          source=f"{S000}: working in Jordan since March 2010 with the Ministry of Labour and JNCW; tripartite-plus National Steering Committee for Pay Equity launched July 2011",
-         extra=["end", "donors"],
+         extra=["start", "end", "donors"],  # the seed gives the month, not the day
          budget=usd("350000.01"),
          funding=[("xbtc", usd("320000.01")), ("rbtc", usd("30000.00"))],
          links={"pb_outcome": "2010-11/18 equality at work", "country_has_dwcp": True},
@@ -233,7 +234,7 @@ PROJECTS = [
          start="2012-01-01", end="2015-12-31",
          donors=[{"name": "France", "category": "multi_bilateral"}],
          source=f"{S000}: financed by the French Government, launched in 2000, third phase began early 2012, covering 17 African and 6 Union for the Mediterranean countries",
-         extra=["end"],
+         extra=["start", "end"],  # "early 2012": the day is illustrative
          budget=money("4000000.00", "EUR"),
          funding=[("xbtc", money("4000000.00", "EUR")), ("rbtc", usd("150000.00"))],
          links={"pb_outcome": "2012-13/18 fundamental principles and rights at work"},
@@ -254,7 +255,8 @@ PROJECTS = [
          country="Zambia", region="africa", strategic_objective="standards",
          start="2009-11-01", end="2011-10-31",
          donors=[{"name": "UN joint programme (ILO, IOM, UNICEF)", "category": "united_nations", "locally_mobilized": True}],
-         source=f"{S000}: published 4 November 2009; UN Country Team joint programme with IOM and UNICEF", extra=["start", "end"],
+         source=f"{S000}: published 4 November 2009; UN Country Team joint programme with IOM and UNICEF",
+         extra=["start", "end", "donors"],  # the seed names no donor, nor local mobilization
          budget=usd("280000.00"),
          funding=[("xbtc", usd("280000.00"))],
          links={"pb_outcome": "2010-11/15 forced labour"},

@@ -8,6 +8,7 @@
 //! Over 100 % is a legitimate value and is flagged. Thresholds are compared exactly, by
 //! cross-multiplication; `rate_percent` is rounded to four decimal places for reporting.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -17,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::finding::Finding;
-use crate::model::{FinancialRecord, Project, SourceOfFunds};
+use crate::model::{joint, FinancialRecord, Project, SourceOfFunds};
 use crate::money::{checked_add, scale_up, ExactUsd, Money, Rates};
 use crate::period::{ReportingPeriod, YearMonth};
 use crate::policy::{Policy, PolicyStamp};
@@ -36,9 +37,9 @@ pub enum GroupBy {
     FieldOffice,
     Country,
     Region,
-    /// The project's lead (first) donor.
+    /// The project's donors: a sole donor, or several jointly (`Italy + United Kingdom`).
     Donor,
-    /// The lead donor's category.
+    /// The donors' categories, jointly where they differ.
     DonorCategory,
     StrategicObjective,
     SourceOfFunds,
@@ -220,21 +221,23 @@ pub struct ConvertedRecord<'a> {
 #[derive(Debug, Clone)]
 pub struct Groups<'a> {
     group_by: GroupBy,
-    by_id: FxHashMap<&'a str, &'a str>,
+    by_id: FxHashMap<&'a str, Cow<'a, str>>,
 }
 
 impl<'a> Groups<'a> {
     /// The keys of `projects`.
     pub fn of_projects(projects: &'a [Project], group_by: GroupBy) -> Self {
-        let key = |p: &'a Project| -> Option<&'a str> {
+        let key = |p: &'a Project| -> Option<Cow<'a, str>> {
             match group_by {
-                GroupBy::Unit => p.unit.as_deref(),
-                GroupBy::FieldOffice => p.field_office.as_deref(),
-                GroupBy::Country => p.country.as_deref(),
-                GroupBy::Region => p.region.map(|r| r.as_str()),
-                GroupBy::Donor => p.lead_donor().map(|d| d.name.as_str()),
-                GroupBy::DonorCategory => p.lead_donor().map(|d| d.category.as_str()),
-                GroupBy::StrategicObjective => p.strategic_objective.map(|s| s.as_str()),
+                GroupBy::Unit => p.unit.as_deref().map(Cow::Borrowed),
+                GroupBy::FieldOffice => p.field_office.as_deref().map(Cow::Borrowed),
+                GroupBy::Country => p.country.as_deref().map(Cow::Borrowed),
+                GroupBy::Region => p.region.map(|r| Cow::Borrowed(r.as_str())),
+                GroupBy::Donor => joint(p.donors.iter().map(|d| d.name.as_str())),
+                GroupBy::DonorCategory => joint(p.donors.iter().map(|d| d.category.as_str())),
+                GroupBy::StrategicObjective => {
+                    p.strategic_objective.map(|s| Cow::Borrowed(s.as_str()))
+                }
                 GroupBy::Project | GroupBy::SourceOfFunds | GroupBy::Portfolio => None,
             }
         };
@@ -242,7 +245,7 @@ impl<'a> Groups<'a> {
             group_by,
             by_id: projects
                 .iter()
-                .map(|p| (p.id.as_str(), key(p).unwrap_or(UNASSIGNED)))
+                .map(|p| (p.id.as_str(), key(p).unwrap_or(Cow::Borrowed(UNASSIGNED))))
                 .collect(),
         }
     }
@@ -271,50 +274,46 @@ impl<'a> Groups<'a> {
         for (i, (id, cell)) in rows.enumerate() {
             let key = cell_key(group_by, cell.map(str::trim).filter(|c| !c.is_empty()))
                 .map_err(|e| e.at(&format!("projects[{i}].{column}")))?;
-            by_id.insert(id.trim(), key.unwrap_or(UNASSIGNED));
+            by_id.insert(id.trim(), key.unwrap_or(Cow::Borrowed(UNASSIGNED)));
         }
         Ok(Groups { group_by, by_id })
     }
 
     /// The group of record `i`, of `project` and from `source`.
-    fn key<'r>(&self, i: usize, project: &'r str, source: SourceOfFunds) -> Result<&'r str>
-    where
-        'a: 'r,
-    {
+    fn key<'r>(&'r self, i: usize, project: &'r str, source: SourceOfFunds) -> Result<&'r str> {
         Ok(match self.group_by {
             GroupBy::Project => project,
             GroupBy::SourceOfFunds => source.as_str(),
             GroupBy::Portfolio => "portfolio",
-            _ => self
-                .by_id
-                .get(project)
-                .copied()
-                .ok_or_else(|| Error::UnknownProject {
+            _ => self.by_id.get(project).map(|k| k.as_ref()).ok_or_else(|| {
+                Error::UnknownProject {
                     path: format!("records[{i}].project"),
                     id: project.to_owned(),
-                })?,
+                }
+            })?,
         })
     }
 }
 
-/// A project's key read from its cell, as [`crate::io::csv`] reads the column.
-fn cell_key(group_by: GroupBy, cell: Option<&str>) -> Result<Option<&str>> {
+/// A project's key read from its cell, as [`crate::io::csv`] reads the column; several
+/// donors are their [`joint`] key.
+fn cell_key(group_by: GroupBy, cell: Option<&str>) -> Result<Option<Cow<'_, str>>> {
     let Some(cell) = cell else { return Ok(None) };
     Ok(match group_by {
-        GroupBy::Region => Some(cell.parse::<crate::model::Region>()?.as_str()),
-        GroupBy::StrategicObjective => {
-            Some(cell.parse::<crate::model::StrategicObjective>()?.as_str())
-        }
+        GroupBy::Region => Some(Cow::Borrowed(
+            cell.parse::<crate::model::Region>()?.as_str(),
+        )),
+        GroupBy::StrategicObjective => Some(Cow::Borrowed(
+            cell.parse::<crate::model::StrategicObjective>()?.as_str(),
+        )),
         GroupBy::Donor | GroupBy::DonorCategory => {
-            let Some((name, category)) = crate::model::Donor::lead_entry(cell)? else {
-                return Ok(None);
-            };
-            Some(match group_by {
-                GroupBy::Donor => name,
-                _ => category.as_str(),
-            })
+            let donors = crate::model::Donor::cell_entries(cell)?;
+            match group_by {
+                GroupBy::Donor => joint(donors.iter().map(|(name, _)| *name)),
+                _ => joint(donors.iter().map(|(_, category)| category.as_str())),
+            }
         }
-        _ => Some(cell),
+        _ => Some(Cow::Borrowed(cell)),
     })
 }
 
@@ -545,7 +544,7 @@ impl GroupSums {
 pub struct DeliverySums<'g, 'a> {
     groups: &'g Groups<'a>,
     period: ReportingPeriod,
-    slots: FxHashMap<&'a str, usize>,
+    slots: FxHashMap<&'g str, usize>,
     sums: Vec<GroupSums>,
     total: GroupSums,
     /// The last record's project and its slot: records come project by project.
@@ -648,7 +647,7 @@ impl<'g, 'a> DeliverySums<'g, 'a> {
     /// which can happen only past `Decimal`'s 96 bits: sum those records in one run.
     pub fn join(&mut self, later: DeliverySums<'g, 'a>) -> bool {
         let mut exact = self.total.join(&later.total);
-        let mut order: Vec<(&'a str, usize)> = later.slots.into_iter().collect();
+        let mut order: Vec<(&'g str, usize)> = later.slots.into_iter().collect();
         order.sort_unstable_by_key(|(_, slot)| *slot);
         for (key, slot) in order {
             let Some(theirs) = later.sums.get(slot) else {
@@ -734,7 +733,114 @@ pub fn delivery(
     for (i, r) in records.iter().enumerate() {
         sums.add(i, &r.into(), rates)?;
     }
-    Ok(sums.report(policy))
+    let mut report = sums.report(policy);
+    report
+        .findings
+        .extend(outside_dates(projects, records, period, policy, rates)?);
+    Ok(report)
+}
+
+/// DLV-OUTSIDE-DATES: records of the period dated outside their project's own months.
+/// They are counted, as the money was spent, and flagged, so that a reader sees why a
+/// project's year looks odd (RULES.md §2): one warning per project, in project order.
+///
+/// ```
+/// use tcrules::{delivery, period::ReportingPeriod, Policy, Portfolio, RuleId};
+/// let p: Portfolio = serde_json::from_str(r#"{
+///   "projects": [{"id": "A", "title": "A", "start": "2008-01-01", "end": "2008-06-30",
+///                 "budget": {"amount": "1000", "currency": "USD"}}],
+///   "records": [{"project": "A", "month": "2008-07", "source": "xbtc",
+///      "allocation": {"amount": "0", "currency": "USD"}, "expenditure": {"amount": "50", "currency": "USD"}}]}"#).unwrap();
+/// let f = delivery::outside_dates(&p.projects, &p.records, ReportingPeriod::All, &Policy::default(), &p.rates).unwrap();
+/// assert_eq!((f[0].rule, f[0].facts["records_outside"].to_string().as_str()), (RuleId::DlvOutsideDates, "1"));
+/// ```
+pub fn outside_dates(
+    projects: &[Project],
+    records: &[FinancialRecord],
+    period: ReportingPeriod,
+    policy: &Policy,
+    rates: &Rates,
+) -> Result<Vec<Finding>> {
+    let months: FxHashMap<&str, (usize, YearMonth, YearMonth)> = projects
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            (
+                p.id.as_str(),
+                (i, YearMonth::of(p.start), YearMonth::of(p.end)),
+            )
+        })
+        .collect();
+    // Per project: records outside, first and last such month, amounts.
+    let mut outside: BTreeMap<usize, (usize, YearMonth, YearMonth, Totals)> = BTreeMap::new();
+    // Records come project by project: the last project's months are reused.
+    let mut last: Option<(&str, (usize, YearMonth, YearMonth))> = None;
+    for (i, r) in records.iter().enumerate() {
+        if !period.contains(r.month) {
+            continue;
+        }
+        let found = match last {
+            Some((id, found)) if same_id(id, &r.project) => Some(found),
+            _ => months.get(r.project.as_str()).copied(),
+        };
+        let Some((p, start, end)) = found else {
+            continue;
+        };
+        last = Some((&r.project, (p, start, end)));
+        if start <= r.month && r.month <= end {
+            continue;
+        }
+        let (a, e) = record_usd(&r.into(), rates).map_err(|e| e.at(&format!("records[{i}]")))?;
+        let slot = outside
+            .entry(p)
+            .or_insert((0, r.month, r.month, Totals::default()));
+        slot.0 += 1;
+        slot.1 = slot.1.min(r.month);
+        slot.2 = slot.2.max(r.month);
+        slot.3
+            .add(a.decimal(), e.decimal(), &format!("records[{i}]"))?;
+    }
+    Ok(outside
+        .into_iter()
+        .filter_map(|(p, (n, first, last, t))| {
+            let p = projects.get(p)?;
+            let (start, end) = (YearMonth::of(p.start), YearMonth::of(p.end));
+            let when = if last < start {
+                format!("before its start {}", p.start)
+            } else if first > end {
+                format!("after its end {}", p.end)
+            } else {
+                format!("outside {} to {}", p.start, p.end)
+            };
+            let months = if first == last {
+                first.to_string()
+            } else {
+                format!("{first} to {last}")
+            };
+            Some(
+                Finding::new(
+                    policy,
+                    RuleId::DlvOutsideDates,
+                    Status::Warning,
+                    format!(
+                        "{n} record{} dated {months}, {when}, counted: US${} spent, US${} allocated",
+                        if n == 1 { "" } else { "s" },
+                        crate::money::display_amount(t.expenditure_usd),
+                        crate::money::display_amount(t.allocation_usd),
+                    ),
+                )
+                .subject(format!("project {}", p.id))
+                .fact("records_outside", n)
+                .fact("first_month", first.to_string())
+                .fact("last_month", last.to_string())
+                .fact("start", p.start)
+                .fact("end", p.end)
+                .fact("allocation_usd", t.allocation_usd)
+                .fact("expenditure_usd", t.expenditure_usd)
+                .help("check the records' months against the project's dates; an extension needs the new end date"),
+            )
+        })
+        .collect())
 }
 
 /// The DLV findings for one group's delivery: DLV-NO-ALLOCATION when nothing was
@@ -1065,6 +1171,101 @@ mod tests {
                 serde_json::to_string(g).unwrap(),
                 format!("\"{}\"", g.as_str())
             );
+        }
+    }
+
+    #[test]
+    fn project_cells_give_the_key_of_each_grouping() {
+        let key = |by, cell| {
+            let groups = Groups::of_cells(by, [("P1", Some(cell))]).unwrap();
+            groups.key(0, "P1", SourceOfFunds::Xbtc).unwrap().to_owned()
+        };
+        assert_eq!(key(GroupBy::StrategicObjective, "employment"), "employment");
+        let donors = "Italy|multi_bilateral;UNDP|united_nations";
+        // Several donors are the group jointly, never the first one alone.
+        assert_eq!(key(GroupBy::Donor, donors), "Italy + UNDP");
+        assert_eq!(
+            key(GroupBy::DonorCategory, donors),
+            "multi_bilateral + united_nations"
+        );
+        assert_eq!(key(GroupBy::Donor, "Norway|multi_bilateral"), "Norway");
+        assert_eq!(key(GroupBy::Region, "arab_states"), "arab_states");
+        assert_eq!(key(GroupBy::Unit, "GENDER"), "GENDER");
+        // A bad cell is the grouping's error, not its text.
+        assert!(Groups::of_cells(GroupBy::StrategicObjective, [("P1", Some("jobs"))]).is_err());
+        assert!(Groups::of_cells(GroupBy::DonorCategory, [("P1", Some("Italy|nowhere"))]).is_err());
+    }
+
+    #[test]
+    fn project_ids_match_whole() {
+        assert!(same_id("P10", "P10") && same_id("", ""));
+        assert!(!same_id("P1", "P10") && !same_id("P10", "P1") && !same_id("P1", "P2"));
+    }
+
+    #[test]
+    fn by_source_of_funds_one_project_s_records_split_by_source() {
+        let p: crate::Portfolio = serde_json::from_value(serde_json::json!({
+            "projects": [{"id": "P1", "title": "P1", "start": "2005-01-01", "end": "2005-12-31",
+                          "budget": {"amount": "1", "currency": "USD"}}],
+            "records": [
+                {"project": "P1", "month": "2005-01", "source": "xbtc",
+                 "allocation": {"amount": "100", "currency": "USD"}, "expenditure": {"amount": "60", "currency": "USD"}},
+                {"project": "P1", "month": "2005-02", "source": "rbtc",
+                 "allocation": {"amount": "10", "currency": "USD"}, "expenditure": {"amount": "9", "currency": "USD"}}]
+        })).unwrap();
+        let d = delivery(
+            &p.projects,
+            &p.records,
+            GroupBy::SourceOfFunds,
+            ReportingPeriod::All,
+            &Policy::default(),
+            &p.rates,
+        )
+        .unwrap();
+        let groups: Vec<(&str, String)> = d
+            .groups
+            .iter()
+            .map(|g| (g.group.as_str(), g.totals.expenditure_usd.to_string()))
+            .collect();
+        assert_eq!(
+            groups,
+            [("rbtc", "9".to_owned()), ("xbtc", "60".to_owned())]
+        );
+    }
+
+    #[test]
+    fn sums_match_adding_one_by_one_at_the_edges_of_96_bits_and_28_places() {
+        let limit = ExactUsd::LIMIT;
+        let max = u128::try_from(Decimal::MAX.mantissa()).unwrap();
+        let cases: [&[(u128, u32)]; 9] = [
+            &[(limit - 2, 0), (1, 0)],
+            &[(limit - 1, 0), (1, 0)],
+            &[(max, 0), (0, 0)],
+            &[(1, 28), (1, 0)],
+            &[(8, 0), (1, 28)],
+            &[(1, 0), (1, 28), (limit - 1, 28)],
+            &[(max / 10, 1), (max / 10, 1)],
+            &[(0, 3), (5, 1), (0, 5)],
+            &[(limit / 2, 0), (limit / 2 - 1, 0), (1, 0)],
+        ];
+        for terms in cases {
+            let mut sum = Sum::default();
+            let mut reference = Some(Decimal::ZERO);
+            let mut failed = false;
+            for &(m, s) in terms {
+                let usd = if m > 0 && m < limit {
+                    Usd::Exact(ExactUsd {
+                        mantissa: m,
+                        scale: s,
+                    })
+                } else {
+                    Usd::Decimal(Decimal::from_i128_with_scale(i128::try_from(m).unwrap(), s))
+                };
+                reference = reference.and_then(|r| r.checked_add(usd.decimal()));
+                failed |= sum.add(usd, &|| String::new()).is_err();
+            }
+            let got = (!failed).then(|| sum.decimal().to_string());
+            assert_eq!(got, reference.map(|r| r.to_string()), "{terms:?}");
         }
     }
 }

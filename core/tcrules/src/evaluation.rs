@@ -164,9 +164,78 @@ pub fn classify(
 /// assert!(r.independent_evaluation); // 350,000.004 USD after conversion
 /// ```
 pub fn requirements(project: &Project, policy: &Policy, rates: &Rates) -> Result<Requirements> {
-    project.budget.non_negative("budget")?;
-    let budget_usd = rates.to_usd(&project.budget, "budget.amount")?;
-    classify(project.start, project.end, budget_usd, policy)
+    let budget = BudgetSources::of(project, rates)?;
+    classify(project.start, project.end, budget.total_usd(), policy)
+}
+
+/// A project's budget for the independent-evaluation threshold, which R6 §143 sets on the
+/// "total budget, all sources": the stated budget and, where the project lists funding
+/// lines (XBTC, RBTC, RBSA, RB, ...), their sum. The threshold is compared with the larger,
+/// never silently the smaller, and a stated budget that differs from the lines' sum is a
+/// data-quality finding naming both figures ([`BudgetSources::discrepancy`]; RULES.md
+/// EVAL-INDEPENDENT).
+///
+/// ```
+/// use tcrules::{evaluation::BudgetSources, money::Rates, Project};
+/// let p: Project = serde_json::from_str(r#"{"id": "P1", "title": "T",
+///     "start": "2024-01-01", "end": "2025-06-30", "budget": {"amount": "300000", "currency": "USD"},
+///     "funding": [{"source": "xbtc", "amount": {"amount": "300000", "currency": "USD"}},
+///                 {"source": "rbtc", "amount": {"amount": "100000", "currency": "USD"}}]}"#).unwrap();
+/// let b = BudgetSources::of(&p, &Rates::usd_only()).unwrap();
+/// assert_eq!(b.total_usd().to_string(), "400000");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BudgetSources {
+    /// The stated budget in US dollars.
+    pub stated_usd: Decimal,
+    /// The funding lines' sum in US dollars; `None` when the project lists none.
+    pub funding_usd: Option<Decimal>,
+}
+
+impl BudgetSources {
+    /// The stated budget and the funding lines of `project`, converted with `rates`.
+    pub fn of(project: &Project, rates: &Rates) -> Result<BudgetSources> {
+        project.budget.non_negative("budget")?;
+        let stated_usd = rates.to_usd(&project.budget, "budget.amount")?;
+        let funding_usd = if project.funding.is_empty() {
+            None
+        } else {
+            let lines = project.funding.iter().map(|f| &f.amount).enumerate();
+            Some(crate::model::sum_usd(lines, rates, "funding")?)
+        };
+        Ok(BudgetSources {
+            stated_usd,
+            funding_usd,
+        })
+    }
+
+    /// What the threshold is compared with: the larger of the two.
+    pub fn total_usd(&self) -> Decimal {
+        self.funding_usd
+            .map_or(self.stated_usd, |f| f.max(self.stated_usd))
+    }
+
+    /// The EVAL-INDEPENDENT warning when the stated budget and the funding lines' sum
+    /// differ: both figures, and which one the rule used.
+    pub fn discrepancy(&self, policy: &Policy) -> Option<Finding> {
+        let funding = self.funding_usd.filter(|f| *f != self.stated_usd)?;
+        let (stated, lines, used) = (
+            money::display_amount(self.stated_usd),
+            money::display_amount(funding),
+            money::display_amount(self.total_usd()),
+        );
+        Some(
+            Finding::new(
+                policy,
+                RuleId::EvalIndependent,
+                Status::Warning,
+                format!("the stated budget US${stated} differs from the funding lines' total US${lines} (all sources): the threshold is compared with the larger, US${used}"),
+            )
+            .fact("stated_budget_usd", self.stated_usd)
+            .fact("funding_usd", funding)
+            .help("make the stated budget and the funding lines agree"),
+        )
+    }
 }
 
 impl Requirements {
@@ -255,14 +324,30 @@ pub fn schedule(project: &Project, policy: &Policy, rates: &Rates) -> Result<Vec
 /// assert_eq!(independent.missing, ["evaluation_plan"]);
 /// ```
 pub fn check(project: &Project, policy: &Policy, rates: &Rates) -> Result<Vec<Finding>> {
-    let req = requirements(project, policy, rates)?;
-    check_plan(
-        &req,
-        project.evaluation_plan.as_ref(),
-        "evaluation_plan",
-        policy,
-        rates,
-    )
+    let budget = BudgetSources::of(project, rates)?;
+    let req = classify(project.start, project.end, budget.total_usd(), policy)?;
+    project_checks(project, &budget, &req, policy, rates)
+}
+
+/// A project's EVAL findings: [`check_plan`] on its plan, and the warning of a stated
+/// budget that differs from its funding lines beside the EVAL-INDEPENDENT finding.
+fn project_checks(
+    project: &Project,
+    budget: &BudgetSources,
+    req: &Requirements,
+    policy: &Policy,
+    rates: &Rates,
+) -> Result<Vec<Finding>> {
+    let plan = project.evaluation_plan.as_ref();
+    let mut findings = check_plan(req, plan, "evaluation_plan", policy, rates)?;
+    if let Some(f) = budget.discrepancy(policy) {
+        let at = findings
+            .iter()
+            .position(|f| f.rule == RuleId::EvalIndependent)
+            .map_or(findings.len(), |i| i + 1);
+        findings.insert(at, f);
+    }
+    Ok(findings)
 }
 
 /// The EVAL findings for given requirements and plan; `plan_path` names the plan's field
@@ -649,9 +734,9 @@ fn evaluate_at(
     index: Option<usize>,
 ) -> ProjectEvaluation {
     let result = project.validate().and_then(|()| {
-        let req = requirements(project, policy, rates)?;
-        let plan = project.evaluation_plan.as_ref();
-        let findings = check_plan(&req, plan, "evaluation_plan", policy, rates)?;
+        let budget = BudgetSources::of(project, rates)?;
+        let req = classify(project.start, project.end, budget.total_usd(), policy)?;
+        let findings = project_checks(project, &budget, &req, policy, rates)?;
         Ok((req, findings))
     });
     let mut row = ProjectEvaluation {

@@ -363,6 +363,7 @@ pub fn seed_leverage(
                 seed: s.id.clone(),
                 rbtc_usd: rbtc,
                 xb_approved_usd: xb,
+                // (At scale 2 the rescale changes nothing, so `<=` would do the same.)
                 leverage: leverage.map(|l| if l.scale() < 2 { with_scale(l, 2) } else { l }),
             })
         })

@@ -255,14 +255,39 @@ impl Donor {
         Ok((name, category, locally_mobilized))
     }
 
-    /// The lead (first) donor's name and category in a `donors` cell (entries joined by
-    /// `;`), `None` when it names none.
-    pub fn lead_entry(cell: &str) -> Result<Option<(&str, DonorCategory)>> {
-        let Some(first) = cell.split(';').map(str::trim).find(|s| !s.is_empty()) else {
-            return Ok(None);
-        };
-        let (name, category, _) = Donor::parse_entry(first)?;
-        Ok(Some((name, category)))
+    /// The donors' names and categories in a `donors` cell (entries joined by `;`), in
+    /// the order listed.
+    pub fn cell_entries(cell: &str) -> Result<Vec<(&str, DonorCategory)>> {
+        cell.split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|entry| Donor::parse_entry(entry).map(|(name, category, _)| (name, category)))
+            .collect()
+    }
+}
+
+/// Several donors (or their categories) as one group key: a sole one as it is, several
+/// joined by ` + ` in the order listed, each once; `None` for none. A project's delivery
+/// by donor belongs to its donors jointly, never to the first one alone, where its funding
+/// lines do not say which donor gave what (RULES.md §2).
+///
+/// ```
+/// use tcrules::model::joint;
+/// assert_eq!(joint(["Italy", "United Kingdom", "Italy"]).as_deref(), Some("Italy + United Kingdom"));
+/// assert_eq!(joint(["Norway"]).as_deref(), Some("Norway"));
+/// assert_eq!(joint([]).as_deref(), None);
+/// ```
+pub fn joint<'d>(keys: impl IntoIterator<Item = &'d str>) -> Option<std::borrow::Cow<'d, str>> {
+    let mut seen: Vec<&'d str> = Vec::new();
+    for k in keys {
+        if !seen.contains(&k) {
+            seen.push(k);
+        }
+    }
+    match seen.as_slice() {
+        [] => None,
+        [one] => Some(std::borrow::Cow::Borrowed(*one)),
+        many => Some(std::borrow::Cow::Owned(many.join(" + "))),
     }
 }
 
@@ -381,7 +406,8 @@ pub struct Project {
     /// Strategic objective (R6 §58).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategic_objective: Option<StrategicObjective>,
-    /// Donors; the first is the lead donor for delivery by donor.
+    /// Donors; delivery by donor counts a project under its donors jointly (several joined
+    /// by ` + `), never under the first one alone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub donors: Vec<Donor>,
     /// Start date.
@@ -405,11 +431,6 @@ pub struct Project {
 }
 
 impl Project {
-    /// The lead donor, if any.
-    pub fn lead_donor(&self) -> Option<&Donor> {
-        self.donors.first()
-    }
-
     /// Whether the project is funded (wholly or partly) from extra-budgetary sources: its
     /// funding lines say so, or, without funding lines, it has a donor.
     pub fn is_extra_budgetary(&self) -> bool {

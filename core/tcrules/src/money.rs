@@ -32,7 +32,8 @@ const ISO_4217: &[&str] = &[
     "VND", "VUV", "WST", "XAF", "XCD", "XCG", "XDR", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG",
 ];
 
-/// A three-letter code as a number that sorts as the code does.
+/// A three-letter code as a number that sorts as the code does. (The three bytes occupy
+/// bits that do not overlap, so `^` in place of `|` would give the same number.)
 const fn code_number([a, b, c]: [u8; 3]) -> u32 {
     (a as u32) << 16 | (b as u32) << 8 | c as u32
 }
@@ -795,5 +796,23 @@ mod tests {
         assert_eq!(group_thousands(&"412000.5".parse().unwrap()), "412,000.5");
         assert_eq!(group_thousands(&"-1000".parse().unwrap()), "-1,000");
         assert_eq!(group_thousands(&"999".parse().unwrap()), "999");
+    }
+
+    #[test]
+    fn exact_conversion_stops_where_a_decimal_would_round() {
+        let rates = Rates::from_pairs([("EUR", "1"), ("GBP", "2"), ("JPY", "0.1")]).unwrap();
+        let rate = |c: &str| rates.usd_rate(c.parse().unwrap()).unwrap();
+        let limit = ExactUsd::LIMIT;
+        // The amount's own bounds: under 2^96, at most 28 places.
+        assert!(rate("EUR").exact(limit - 1, 0).is_some());
+        assert!(rate("EUR").exact(limit, 0).is_none());
+        assert!(rate("EUR").exact(1, 28).is_some());
+        assert!(rate("EUR").exact(1, 29).is_none());
+        // The product's: under 2^96 ...
+        assert!(rate("GBP").exact(limit / 2 - 1, 0).is_some());
+        assert!(rate("GBP").exact(limit / 2, 0).is_none());
+        // ... and at most 28 places (a rate of 0.1 adds one).
+        assert!(rate("JPY").exact(1, 27).is_some());
+        assert!(rate("JPY").exact(1, 28).is_none());
     }
 }

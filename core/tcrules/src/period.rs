@@ -57,6 +57,7 @@ impl Duration {
         let months = u32::try_from(months).unwrap_or(0);
         // The clamp matters only past `limit`'s day.
         let mut day = start.day();
+        // (`>=` would do the same: at equal days the clamp leaves `day` as it is.)
         if day > limit.day() {
             day = day.min(u32::from(limit.num_days_in_month()));
         }
@@ -127,6 +128,7 @@ pub fn anniversary_count(start: NaiveDate, end: NaiveDate) -> u32 {
     // without building it (a 29 February start falls on the 28th in a common year, which
     // is before `end` exactly when the 29th would be); the one before it falls in the
     // year before.
+    // (`years >= 0` would do the same: with no year between them, both branches give 0.)
     if years > 0 && (start.month(), start.day()) < (end.month(), end.day()) {
         years
     } else {
@@ -526,5 +528,51 @@ mod tests {
             "2005-12".parse::<YearMonth>().unwrap().to_string(),
             "2005-12"
         );
+    }
+
+    #[test]
+    fn every_month_of_every_four_digit_year_reads_back() {
+        for year in 1..=9999 {
+            for month in 1..=12 {
+                let text = format!("{year:04}-{month:02}");
+                let m: YearMonth = text.parse().unwrap();
+                assert_eq!((m.year(), m.month()), (year, month), "{text}");
+            }
+        }
+        for bad in [
+            "2024-00", "2024-13", "2024-1", "24-03", "2024/03", "2024-0a",
+        ] {
+            assert!(bad.parse::<YearMonth>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_period_contains_its_months_and_no_other() {
+        let m = |s: &str| s.parse::<YearMonth>().unwrap();
+        let biennium = ReportingPeriod::Biennium { first_year: 2004 };
+        let inside = ["2004-01", "2004-12", "2005-01", "2005-12"];
+        let outside = ["2003-12", "2006-01", "2002-06", "2007-06"];
+        assert!(inside.iter().all(|s| biennium.contains(m(s))));
+        assert!(!outside.iter().any(|s| biennium.contains(m(s))));
+        let month = ReportingPeriod::Month {
+            year: 2005,
+            month: 3,
+        };
+        assert!(
+            month.contains(m("2005-03"))
+                && !month.contains(m("2005-04"))
+                && !month.contains(m("2004-03"))
+        );
+        let ytd = ReportingPeriod::YearToDate {
+            year: 2005,
+            through_month: 3,
+        };
+        assert!(
+            ytd.contains(m("2005-03"))
+                && !ytd.contains(m("2005-04"))
+                && !ytd.contains(m("2004-01"))
+        );
+        let year = ReportingPeriod::Year { year: 2005 };
+        assert!(year.contains(m("2005-12")) && !year.contains(m("2006-01")));
     }
 }

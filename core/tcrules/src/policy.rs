@@ -453,6 +453,7 @@ fn ilo_2006_spec() -> PolicySpec {
         (DlvRate, Minor, "R6 §140"),
         (DlvOverspend, Minor, "R6 §140"),
         (DlvNoAllocation, Info, "R6 §140"),
+        (DlvOutsideDates, Minor, "R6 §140"),
         (IntComposite, Info, "R6 §59–62"),
         (IntLink, Major, "R6 §63, §72–75; DC"),
         (IntBalance, Minor, "R6 §64"),

@@ -54,6 +54,7 @@ rule_ids! {
     DlvRate = "DLV-RATE": "Delivery rate against the policy band",
     DlvOverspend = "DLV-OVERSPEND": "Expenditure above allocation",
     DlvNoAllocation = "DLV-NO-ALLOCATION": "No resources allocated: delivery undefined",
+    DlvOutsideDates = "DLV-OUTSIDE-DATES": "Records dated outside the project's dates",
     IntComposite = "INT-COMPOSITE": "Outcome budget as a composite of sources",
     IntLink = "INT-LINK": "Extra-budgetary work is linked to the programming framework",
     IntBalance = "INT-BALANCE": "Balance between regular budget and extra-budgetary resources",

@@ -518,4 +518,14 @@ mod tests {
             )
         );
     }
+
+    #[test]
+    fn a_proposal_may_start_and_end_on_the_same_day() {
+        let mut p = complete();
+        p.end = p.start;
+        assert!(appraise(&p, &Policy::default(), &Rates::usd_only()).is_ok());
+        p.end = p.start.and_then(|d| d.pred_opt());
+        let e = appraise(&p, &Policy::default(), &Rates::usd_only()).unwrap_err();
+        assert_eq!((e.code(), e.path()), ("end_before_start", "end"));
+    }
 }

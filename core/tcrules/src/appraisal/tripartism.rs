@@ -56,6 +56,7 @@ pub(super) fn stage_facts(
 ) -> Finding {
     // Constituent by constituent, in the order of the fact names, so that most facts go
     // at the end of the list; in place, as a chain of `fact` calls moves the finding.
+    // (Room only: another count here would change the capacity, not the facts.)
     f.facts.reserve(stages.len() * Constituent::ALL.len());
     for i in 0..Constituent::ALL.len() {
         for (_, facts, took_part) in stages {
