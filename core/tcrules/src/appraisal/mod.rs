@@ -182,7 +182,10 @@ pub fn appraise(proposal: &Proposal, policy: &Policy, rates: &Rates) -> Result<A
         tri(RuleId::AprTriBureaux, tri_bureaux),
         tri(RuleId::AprTriGovernance, tri_governance),
         tri(RuleId::AprTriRoles, tri_roles),
-        tri(RuleId::AprTriCapacity, tri_capacity),
+        // Not lifted by the exemption: R6 §139 asks for the constituents' capacity as a
+        // condition of sustainability, not as the tripartite involvement that Appendix I
+        // (d) excepts for programmes requiring autonomy.
+        tri_capacity(p, policy),
         autonomy(p, policy),
         gender_analysis(p, policy),
         gender_indicators(p, policy),

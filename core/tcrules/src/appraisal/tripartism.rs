@@ -161,6 +161,12 @@ pub(super) fn tri_roles(p: &Proposal, policy: &Policy) -> Finding {
     stage_facts(f, ci, &ROLE_STAGES)
 }
 
+/// APR-TRI-CAPACITY (R6 §139, §305): the capacity needs of all three constituents are
+/// assessed at design and addressed by the project. A justified autonomy exemption does
+/// not lift it: §139 makes the constituents' skills a condition of sustainability ("to
+/// ensure sustainability, constituents should assume gradual ownership ... they must have
+/// the necessary skills"), which a programme requiring autonomy needs as much as any,
+/// while Appendix I (d) excepts such programmes only from drawing the constituents in.
 pub(super) fn tri_capacity(p: &Proposal, policy: &Policy) -> Finding {
     const HELP: &str = "assess the capacity needs of the government and of the employers' and workers' organizations at the design stage, and say which outputs address them (R6 §139)";
     let mut c = Check::new(policy, RuleId::AprTriCapacity);
@@ -237,12 +243,12 @@ mod tests {
         }
     }
 
-    const TRI: [RuleId; 5] = [
+    /// The checks a justified autonomy exemption lifts (not APR-TRI-CAPACITY).
+    const TRI: [RuleId; 4] = [
         RuleId::AprTriConsult,
         RuleId::AprTriBureaux,
         RuleId::AprTriGovernance,
         RuleId::AprTriRoles,
-        RuleId::AprTriCapacity,
     ];
 
     #[test]
@@ -336,10 +342,12 @@ mod tests {
             assert_eq!(f.status, Status::NotApplicable, "{rule}");
             assert!(f.message.contains("exempt"));
         }
+        // Capacity is still judged: a condition of sustainability (R6 §139).
+        assert_eq!(finding(&a, RuleId::AprTriCapacity).status, Status::Pass);
         assert_eq!(a.verdict, Verdict::Ready);
         // Applicable weights: NEEDS 5, RBM/ME/GEN-ANALYSIS/GEN-INDICATORS/GEN-MARKER/SUS 3
-        // each, GEN-BUDGET 1, AUTONOMY 3 at half credit: 25.5 / 27 = 94.4 %.
-        assert_eq!(a.score, 94);
+        // each, GEN-BUDGET and TRI-CAPACITY 1, AUTONOMY 3 at half credit: 26.5 / 28 = 94.6 %.
+        assert_eq!(a.score, 95);
     }
 
     #[test]
