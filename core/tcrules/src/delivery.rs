@@ -733,16 +733,15 @@ pub fn delivery(
     for (i, r) in records.iter().enumerate() {
         sums.add(i, &r.into(), rates)?;
     }
-    let mut report = sums.report(policy);
-    report
-        .findings
-        .extend(outside_dates(projects, records, period, policy, rates)?);
-    Ok(report)
+    Ok(sums.report(policy))
 }
 
 /// DLV-OUTSIDE-DATES: records of the period dated outside their project's own months.
 /// They are counted, as the money was spent, and flagged, so that a reader sees why a
 /// project's year looks odd (RULES.md §2): one warning per project, in project order.
+/// The full report ([`crate::report::report`]) and the `tcrules delivery` command add
+/// these to the delivery findings; [`delivery`] itself does not, so that it answers as the
+/// columnar engine does on tables, whose projects may come without their dates.
 ///
 /// ```
 /// use tcrules::{delivery, period::ReportingPeriod, Policy, Portfolio, RuleId};

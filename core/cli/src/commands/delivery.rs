@@ -54,7 +54,10 @@ pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<(), Failur
         },
         None => ReportingPeriod::Year { year },
     };
-    let d = delivery::delivery(&p.projects, &p.records, by, period, policy, &p.rates)?;
+    let mut d = delivery::delivery(&p.projects, &p.records, by, period, policy, &p.rates)?;
+    // Records outside their project's months are counted and flagged (RULES.md §2).
+    let outside = delivery::outside_dates(&p.projects, &p.records, period, policy, &p.rates)?;
+    d.findings.extend(outside);
     if options.json() {
         return render::json(&d);
     }
