@@ -47,22 +47,10 @@ use tripartism::{autonomy, tri_bureaux, tri_capacity, tri_consult, tri_governanc
 /// assert_eq!(Verdict::NotAppraisable.as_str(), "not_appraisable");
 /// assert_eq!(serde_json::to_string(&Verdict::Ready).unwrap(), "\"ready\"");
 /// ```
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::Display,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::Display)]
 #[strum(serialize_all = "snake_case")]
 pub enum Verdict {
     /// No blocking or major check fails: ready for approval and submission.
