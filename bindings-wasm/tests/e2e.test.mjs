@@ -164,6 +164,31 @@ test("the appraisal exports as JSON", async () => {
   assert.equal(exported.policy.name, "ilo-2006");
 });
 
+test("the appraisal prints as a page: verdict, findings and citations, no form or controls", async () => {
+  await example(/Rights at work, Myanmar/);
+  await expectVerdict("Revise");
+  await page.emulateMedia({ media: "print" });
+  try {
+    assert.equal(await page.locator("#proposal").isVisible(), false);
+    assert.equal(await page.locator(".topbar").isVisible(), false);
+    assert.equal(await page.locator(".toolbar").isVisible(), false);
+    assert.equal(await page.locator("button:visible").count(), 0);
+    assert.equal(await verdict().isVisible(), true);
+    assert.equal(await page.locator("#stamp").isVisible(), true);
+    const fail = page.locator(".finding.fail").first();
+    assert.equal(await fail.isVisible(), true);
+    assert.match(await fail.locator(".citation").textContent(), /R6|Appendix I|DC/);
+    // The results take the page's width, not a sidebar's.
+    const [results, body] = await Promise.all([
+      page.locator("#results").boundingBox(),
+      page.locator("body").boundingBox(),
+    ]);
+    assert.ok(results.width > 0.9 * body.width, `${results.width} of ${body.width}`);
+  } finally {
+    await page.emulateMedia({ media: "screen" });
+  }
+});
+
 test("every control has a label, and the page makes no errors and no outside requests", async () => {
   const unlabelled = await page.locator("input:not([type=file]), select, textarea").evaluateAll((els) =>
     els.filter((el) => !el.labels?.length && !el.getAttribute("aria-label")).map((el) => el.outerHTML));
