@@ -6,28 +6,50 @@ use tcrules::delivery::DeliveryReport;
 use tcrules::evaluation::ProjectEvaluation;
 use tcrules::money::{fixed, group_thousands};
 use tcrules::portfolio::ApprovalTable;
-use tcrules::{Finding, RuleId};
+use tcrules::{Finding, RuleId, Status};
 
 use crate::render::{self, rate, say, usd};
 
 /// One row per finding, or `(no findings)`.
 pub fn findings<'a>(findings: impl Iterator<Item = &'a Finding>) {
-    let rows: Vec<Vec<String>> = findings
-        .map(|f| {
-            vec![
-                f.status.to_string(),
-                f.rule.to_string(),
-                f.subject.as_deref().unwrap_or_default().to_owned(),
-                f.message.to_string(),
-                f.citation.to_string(),
-            ]
-        })
-        .collect();
+    let rows: Vec<Vec<String>> = findings.map(finding_row).collect();
     if rows.is_empty() {
         say!("(no findings)");
     } else {
-        render::table(&["status", "rule", "subject", "message", "citation"], &rows);
+        render::table(&FINDING_COLUMNS, &rows);
     }
+}
+
+/// [`findings`], with the "how to fix" of each finding that does not pass on a line
+/// under it (the appraisal page's `How to fix:`).
+pub fn findings_with_help<'a>(findings: impl Iterator<Item = &'a Finding>) {
+    let (rows, notes): (Vec<Vec<String>>, Vec<Option<String>>) = findings
+        .map(|f| {
+            let help = f
+                .help
+                .as_ref()
+                .filter(|_| f.status != Status::Pass)
+                .map(|h| format!("how to fix: {h}"));
+            (finding_row(f), help)
+        })
+        .unzip();
+    if rows.is_empty() {
+        say!("(no findings)");
+    } else {
+        render::noted_table(&FINDING_COLUMNS, &rows, &notes);
+    }
+}
+
+const FINDING_COLUMNS: [&str; 5] = ["status", "rule", "subject", "message", "citation"];
+
+fn finding_row(f: &Finding) -> Vec<String> {
+    vec![
+        f.status.to_string(),
+        f.rule.to_string(),
+        f.subject.as_deref().unwrap_or_default().to_owned(),
+        f.message.to_string(),
+        f.citation.to_string(),
+    ]
 }
 
 /// The plan column: `ok`, `no plan (N due)`, or how many required evaluations the plan
