@@ -66,37 +66,85 @@ pub fn output_width(wide: bool) -> Option<usize> {
     }
 }
 
-/// Columns are never made narrower than this, nor than the longest word of their header
-/// (unless their widest cell is narrower still).
-const MIN_COLUMN: usize = 8;
+/// While the table can afford it, a column keeps this many characters (or its header's
+/// longest word, or its widest cell if narrower): a status or a rule id stays whole.
+const COMFORTABLE: usize = 16;
+
+/// No column is made narrower than this (nor than its header's longest word).
+const NARROWEST: usize = 8;
 
 /// The display width of a cell (a wide character counts two).
 fn width_of(text: &str) -> usize {
     textwrap::core::display_width(text)
 }
 
-/// Narrows the widest column, one character at a time, until the line (cells joined by
-/// two spaces) fits `width` or every column is down to its floor; a line that still does
-/// not fit runs over.
-fn fit(widths: &mut [usize], floors: &[usize], width: usize) {
-    let mut total = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
-    while total > width {
-        let widest = widths
-            .iter_mut()
-            .zip(floors)
-            .filter(|(w, f)| **w > **f)
-            .max_by_key(|(w, _)| **w);
-        match widest {
-            Some((w, _)) => *w -= 1,
-            None => break,
+/// Fits the columns' `widths` (cells joined by two spaces) to `width`, given the longest
+/// word of each header and of each column's cells. Each column first keeps
+/// [`COMFORTABLE`] characters and the room left is shared in proportion to what each
+/// lacks of its full width, so that the longest text keeps the most room. When even that
+/// does not fit, the widest columns give way, one character at a time, first down to
+/// their longest word (so that no word is cut), then down to [`NARROWEST`]; a line that
+/// still does not fit runs over.
+fn fit(widths: &mut [usize], header_words: &[usize], cell_words: &[usize], width: usize) {
+    let room = width.saturating_sub(2 * widths.len().saturating_sub(1));
+    if widths.iter().sum::<usize>() <= room {
+        return;
+    }
+    let natural = widths.to_vec();
+    let floor = |at_least: usize| -> Vec<usize> {
+        natural
+            .iter()
+            .zip(header_words)
+            .map(|(n, h)| (*n).min((*h).max(at_least)))
+            .collect()
+    };
+    let comfortable = floor(COMFORTABLE);
+    let kept: usize = comfortable.iter().sum();
+    widths.copy_from_slice(&comfortable);
+    if kept <= room {
+        let spare = room - kept;
+        let lack: usize = natural.iter().sum::<usize>() - kept;
+        for (w, n) in widths.iter_mut().zip(&natural) {
+            *w += spare * (n - *w) / lack;
         }
-        total -= 1;
+        // What the rounding left goes to the column that lacks the most.
+        let left = room.saturating_sub(widths.iter().sum());
+        if let Some((w, n)) = widths
+            .iter_mut()
+            .zip(&natural)
+            .max_by_key(|(w, n)| **n - **w)
+        {
+            *w = (*w + left).min(*n);
+        }
+        return;
+    }
+    let whole_words: Vec<usize> = floor(NARROWEST)
+        .iter()
+        .zip(cell_words)
+        .zip(&natural)
+        .map(|((f, c), n)| (*f).max((*c).min(COMFORTABLE)).min(*n))
+        .collect();
+    let mut total = kept;
+    for floors in [whole_words, floor(NARROWEST)] {
+        while total > room {
+            let widest = widths
+                .iter_mut()
+                .zip(&floors)
+                .filter(|(w, f)| **w > **f)
+                .max_by_key(|(w, _)| **w);
+            match widest {
+                Some((w, _)) => *w -= 1,
+                None => break,
+            }
+            total -= 1;
+        }
     }
 }
 
 /// Prints rows under a header with columns padded to their widest cell; a row may have
-/// more or fewer cells than the header. Fitted to a width ([`fit_to`]), the widest columns
-/// are narrowed and their text wrapped onto more lines.
+/// more or fewer cells than the header. Fitted to a width ([`fit_to`]), the columns are
+/// narrowed ([`fit`]) and their text wrapped onto more lines; a column with no text in
+/// any row is left out.
 pub fn table(header: &[&str], rows: &[Vec<String>]) {
     noted_table(header, rows, &[]);
 }
@@ -104,41 +152,59 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) {
 /// [`table`], with a note printed under a row (`notes[i]` under `rows[i]`): a line of its
 /// own, indented to the second column, wrapped to the width.
 pub fn noted_table(header: &[&str], rows: &[Vec<String>], notes: &[Option<String>]) {
-    let mut widths: Vec<usize> = header.iter().map(|h| width_of(h)).collect();
-    let mut floors: Vec<usize> = header
-        .iter()
-        .map(|h| {
-            h.split_whitespace()
-                .map(width_of)
-                .fold(MIN_COLUMN, usize::max)
+    let width = WIDTH.get().copied().flatten();
+    let columns = rows.iter().map(Vec::len).fold(header.len(), usize::max);
+    let shown: Vec<bool> = (0..columns)
+        .map(|i| {
+            width.is_none()
+                || rows
+                    .iter()
+                    .any(|r| r.get(i).is_some_and(|c| !c.trim().is_empty()))
         })
         .collect();
-    for row in rows {
+    let keep = |cells: &mut dyn Iterator<Item = &str>| -> Vec<String> {
+        cells
+            .zip(&shown)
+            .filter(|(_, shown)| **shown)
+            .map(|(c, _)| c.to_owned())
+            .collect()
+    };
+    let header = keep(&mut header.iter().copied());
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| keep(&mut r.iter().map(String::as_str)))
+        .collect();
+    let longest_word = |text: &str| text.split_whitespace().map(width_of).max().unwrap_or(0);
+    let mut widths: Vec<usize> = header.iter().map(|h| width_of(h)).collect();
+    let mut cell_words = vec![0; widths.len()];
+    for row in &rows {
         for (i, cell) in row.iter().enumerate() {
-            let w = width_of(cell);
-            match widths.get_mut(i) {
-                Some(max) => *max = (*max).max(w),
-                None => {
+            let (w, word) = (width_of(cell), longest_word(cell));
+            match (widths.get_mut(i), cell_words.get_mut(i)) {
+                (Some(max), Some(max_word)) => {
+                    *max = (*max).max(w);
+                    *max_word = (*max_word).max(word);
+                }
+                _ => {
                     widths.push(w);
-                    floors.push(MIN_COLUMN);
+                    cell_words.push(word);
                 }
             }
         }
     }
-    for (floor, w) in floors.iter_mut().zip(&widths) {
-        *floor = (*floor).min(*w);
-    }
-    let width = WIDTH.get().copied().flatten();
     if let Some(width) = width {
-        fit(&mut widths, &floors, width);
+        let header_words: Vec<usize> = (0..widths.len())
+            .map(|i| header.get(i).map_or(0, |h| longest_word(h)))
+            .collect();
+        fit(&mut widths, &header_words, &cell_words, width);
     }
-    let line = |cells: &[&str]| {
+    let line = |cells: &[String]| {
         let wrapped: Vec<Vec<Cow<'_, str>>> = cells
             .iter()
             .zip(&widths)
             .map(|(c, w)| match width {
                 Some(_) => textwrap::wrap(c, (*w).max(1)),
-                None => vec![Cow::Borrowed(*c)],
+                None => vec![Cow::Borrowed(c.as_str())],
             })
             .collect();
         let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
@@ -155,15 +221,15 @@ pub fn noted_table(header: &[&str], rows: &[Vec<String>], notes: &[Option<String
             say!("{}", padded.join("  ").trim_end());
         }
     };
-    line(header);
+    line(&header);
     let rules: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-    line(&rules.iter().map(String::as_str).collect::<Vec<_>>());
+    line(&rules);
     let indent = widths.first().map_or(0, |w| w + 2);
     for (i, row) in rows.iter().enumerate() {
-        line(&row.iter().map(String::as_str).collect::<Vec<_>>());
+        line(row);
         if let Some(Some(note)) = notes.get(i) {
             let lines = match width {
-                Some(w) => textwrap::wrap(note, w.saturating_sub(indent).max(MIN_COLUMN)),
+                Some(w) => textwrap::wrap(note, w.saturating_sub(indent).max(NARROWEST)),
                 None => vec![Cow::Borrowed(note.as_str())],
             };
             for l in lines {
@@ -177,19 +243,45 @@ pub fn noted_table(header: &[&str], rows: &[Vec<String>], notes: &[Option<String
 mod tests {
     use super::fit;
 
+    fn fitted(widths: &[usize], header_words: &[usize], width: usize) -> Vec<usize> {
+        let mut widths = widths.to_vec();
+        let cell_words = widths.iter().map(|w| w / 2).collect::<Vec<_>>();
+        fit(&mut widths, header_words, &cell_words, width);
+        widths
+    }
+
     #[test]
-    fn the_widest_column_gives_way_down_to_its_floor() {
-        let mut widths = [6, 40, 20];
-        fit(&mut widths, &[6, 14, 14], 50);
-        assert_eq!(widths, [6, 20, 20]);
-        assert_eq!(widths.iter().sum::<usize>() + 4, 50);
-        // Too narrow for the floors: they hold, and the line runs over.
-        let mut widths = [6, 40, 20];
-        fit(&mut widths, &[6, 14, 14], 20);
-        assert_eq!(widths, [6, 14, 14]);
+    fn the_room_left_goes_to_the_longest_text() {
+        // 14 + 18 + 290 + 61 and three gaps of two do not fit 80: each keeps up to 16,
+        // and the 12 left go mostly to the message, which lacks the most.
+        let w = fitted(&[14, 18, 290, 61], &[6, 4, 7, 8], 80);
+        assert_eq!(w, [14, 16, 27, 17]);
+        assert_eq!(w.iter().sum::<usize>() + 6, 80);
+    }
+
+    #[test]
+    fn words_are_cut_only_when_they_cannot_fit_whole() {
+        // The report's evaluation table at 80: the schedule column keeps its longest
+        // word (annual_review, 13) and the others theirs where they can.
+        let mut widths = vec![14, 15, 6, 10, 63, 11, 15];
+        fit(
+            &mut widths,
+            &[7, 8, 5, 6, 8, 11, 4],
+            &[14, 6, 6, 9, 15, 3, 7],
+            80,
+        );
+        assert_eq!(widths, [13, 8, 6, 9, 13, 11, 8]);
+        assert_eq!(widths.iter().sum::<usize>() + 12, 80);
+    }
+
+    #[test]
+    fn too_narrow_the_widest_give_way_down_to_the_narrowest() {
+        let w = fitted(&[14, 15, 6, 10, 63, 11, 15], &[7, 8, 5, 6, 8, 11, 4], 80);
+        assert_eq!(w.iter().sum::<usize>() + 12, 80);
+        assert!(w.iter().all(|w| *w >= 6), "{w:?}");
+        // Narrower than the narrowest columns: they hold, and the line runs over.
+        assert_eq!(fitted(&[6, 40, 20], &[6, 4, 4], 20), [6, 8, 8]);
         // Already fits: unchanged.
-        let mut widths = [6, 40];
-        fit(&mut widths, &[6, 14], 80);
-        assert_eq!(widths, [6, 40]);
+        assert_eq!(fitted(&[6, 40], &[6, 4], 80), [6, 40]);
     }
 }

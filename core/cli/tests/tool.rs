@@ -188,9 +188,9 @@ fn json_errors_on_stderr() {
     assert!(run.stderr.starts_with(r#"{"error":"#), "{}", run.stderr);
 }
 
-/// Tables fit `COLUMNS`: long text wraps onto more lines, the appraisal's table and its
-/// "how to fix" lines within 80 characters; `--wide` prints the full text as a pipe
-/// with no `COLUMNS` gets it; JSON is never wrapped.
+/// Tables fit `COLUMNS`: long text wraps onto more lines, and the report's tables and
+/// the appraisal's with its "how to fix" lines stay within 80 characters; `--wide`
+/// prints the full text as a pipe with no `COLUMNS` gets it; JSON is never wrapped.
 #[test]
 fn tables_fit_the_width() {
     let root = repo();
@@ -204,6 +204,10 @@ fn tables_fit_the_width() {
     assert!(appraise.stdout.contains("how to fix: "));
     insta::assert_snapshot!("appraise_columns_80", appraise.transcript());
     let report = at_80(&["report"]);
+    // Past the portfolio's name and the policy stamp, every line is a table's.
+    for line in report.stdout.lines().skip(2) {
+        assert!(line.chars().count() <= 80, "{line}");
+    }
     insta::assert_snapshot!("report_columns_80", report.transcript());
     for args in [&["appraise", FAILS_GENDER][..], &["report"]] {
         let full = tcrules(args).stdout;
