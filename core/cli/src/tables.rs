@@ -85,14 +85,15 @@ fn plan_summary(r: &ProjectEvaluation) -> String {
     }
 }
 
-/// Each project's evaluation requirements, or the error that kept it from having any.
+/// Each project's evaluation requirements, or the error that kept it from having any on
+/// a line under its name (wrapped to the width like a note, not squeezed into a column).
 pub fn evaluations(rows: &[ProjectEvaluation]) {
-    let table: Vec<Vec<String>> = rows
+    let (table, errors): (Vec<Vec<String>>, Vec<Option<String>>) = rows
         .iter()
         .map(|r| match (&r.requirements, &r.error) {
             (Some(req), _) => {
                 let plan = plan_summary(r);
-                vec![
+                let row = vec![
                     r.project.clone(),
                     req.duration.to_string(),
                     req.class.as_str().to_owned(),
@@ -104,16 +105,17 @@ pub fn evaluations(rows: &[ProjectEvaluation]) {
                         .join(" "),
                     yes_no(req.independent_evaluation).to_owned(),
                     plan,
-                ]
+                ];
+                (row, None)
             }
-            (None, Some(e)) => vec![
-                r.project.clone(),
-                format!("error [{}] {}", e.code, e.message),
-            ],
-            (None, None) => vec![r.project.clone()],
+            (None, e) => (
+                vec![r.project.clone()],
+                e.as_ref()
+                    .map(|e| format!("error [{}] {}", e.code, e.message)),
+            ),
         })
-        .collect();
-    render::table(
+        .unzip();
+    render::noted_table(
         &[
             "project",
             "duration",
@@ -124,6 +126,7 @@ pub fn evaluations(rows: &[ProjectEvaluation]) {
             "plan",
         ],
         &table,
+        &errors,
     );
 }
 
