@@ -1,8 +1,10 @@
-//! A failed run: the error, and the file it was found in.
+//! A failed run: the error, and the file it was found in; and the usage errors that the
+//! program finds itself, past clap.
 
 use std::fmt;
 use std::path::Path;
 
+use serde_json::{json, Value};
 use tcrules::Error;
 
 pub struct Failure {
@@ -25,6 +27,27 @@ pub fn in_file(file: &Path) -> impl Fn(Error) -> Failure + '_ {
     }
 }
 
+impl Failure {
+    /// `{"error": {"code", "path", "message"}}`, the shape of the core API's errors
+    /// (`Error::info`), for `--format json`; the message names the file as the table
+    /// form does, and `file` is added when the error came from one.
+    pub fn to_json(&self) -> Value {
+        let message = match &self.file {
+            Some(file) => format!("{file}: {}", self.error),
+            None => self.error.to_string(),
+        };
+        let mut info = json!({
+            "code": self.error.code(),
+            "path": self.error.path(),
+            "message": message,
+        });
+        if let (Some(file), Some(members)) = (&self.file, info.as_object_mut()) {
+            members.insert("file".into(), file.as_str().into());
+        }
+        json!({ "error": info })
+    }
+}
+
 /// `file: error [code] message`, the line the program ends with.
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -33,4 +56,20 @@ impl fmt::Display for Failure {
         }
         write!(f, "error [{}] {}", self.error.code(), self.error)
     }
+}
+
+/// A mistake in the arguments that clap cannot see (`--to` before `--from`): a usage
+/// error, exit 2.
+pub struct Misuse {
+    /// The command's name, for its usage line.
+    pub command: &'static str,
+    /// The argument at fault, as typed (`--to`).
+    pub argument: &'static str,
+    pub message: String,
+}
+
+/// The JSON form of a usage error (exit 2): code `usage`, a code of the program rather
+/// than of the rules, and the argument at fault as the path.
+pub fn usage_json(argument: &str, message: &str) -> Value {
+    json!({ "error": { "code": "usage", "path": argument, "message": message } })
 }

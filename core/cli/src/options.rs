@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
+use crate::exit::FailOn;
+
 #[derive(Args)]
 pub struct Options {
     /// A policy edition (JSON); default: the built-in ilo-2006.
@@ -15,11 +17,20 @@ pub struct Options {
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Output::Table)]
     pub format: Output,
+    /// Exit with code 3 when the findings include one of this status or worse (for CI
+    /// pipelines).
+    #[arg(long, global = true, value_enum, value_name = "STATUS")]
+    pub fail_on: Option<FailOn>,
+    /// Print tables' long text in full instead of wrapping it to the terminal's width
+    /// (the `COLUMNS` variable, else the terminal's).
+    #[arg(long, global = true)]
+    pub wide: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Output {
     Table,
+    // The canonical JSON of the core's API; errors are JSON too, on stderr.
     Json,
 }
 

@@ -6,28 +6,50 @@ use tcrules::delivery::DeliveryReport;
 use tcrules::evaluation::ProjectEvaluation;
 use tcrules::money::{fixed, group_thousands};
 use tcrules::portfolio::ApprovalTable;
-use tcrules::{Finding, RuleId};
+use tcrules::{Finding, RuleId, Status};
 
 use crate::render::{self, rate, say, usd};
 
 /// One row per finding, or `(no findings)`.
 pub fn findings<'a>(findings: impl Iterator<Item = &'a Finding>) {
-    let rows: Vec<Vec<String>> = findings
-        .map(|f| {
-            vec![
-                f.status.to_string(),
-                f.rule.to_string(),
-                f.subject.as_deref().unwrap_or_default().to_owned(),
-                f.message.to_string(),
-                f.citation.to_string(),
-            ]
-        })
-        .collect();
+    let rows: Vec<Vec<String>> = findings.map(finding_row).collect();
     if rows.is_empty() {
         say!("(no findings)");
     } else {
-        render::table(&["status", "rule", "subject", "message", "citation"], &rows);
+        render::table(&FINDING_COLUMNS, &rows);
     }
+}
+
+/// [`findings`], with the "how to fix" of each finding that does not pass on a line
+/// under it (the appraisal page's `How to fix:`).
+pub fn findings_with_help<'a>(findings: impl Iterator<Item = &'a Finding>) {
+    let (rows, notes): (Vec<Vec<String>>, Vec<Option<String>>) = findings
+        .map(|f| {
+            let help = f
+                .help
+                .as_ref()
+                .filter(|_| f.status != Status::Pass)
+                .map(|h| format!("how to fix: {h}"));
+            (finding_row(f), help)
+        })
+        .unzip();
+    if rows.is_empty() {
+        say!("(no findings)");
+    } else {
+        render::noted_table(&FINDING_COLUMNS, &rows, &notes);
+    }
+}
+
+const FINDING_COLUMNS: [&str; 5] = ["status", "rule", "subject", "message", "citation"];
+
+fn finding_row(f: &Finding) -> Vec<String> {
+    vec![
+        f.status.to_string(),
+        f.rule.to_string(),
+        f.subject.as_deref().unwrap_or_default().to_owned(),
+        f.message.to_string(),
+        f.citation.to_string(),
+    ]
 }
 
 /// The plan column: `ok`, `no plan (N due)`, or how many required evaluations the plan
@@ -63,14 +85,15 @@ fn plan_summary(r: &ProjectEvaluation) -> String {
     }
 }
 
-/// Each project's evaluation requirements, or the error that kept it from having any.
+/// Each project's evaluation requirements, or the error that kept it from having any on
+/// a line under its name (wrapped to the width like a note, not squeezed into a column).
 pub fn evaluations(rows: &[ProjectEvaluation]) {
-    let table: Vec<Vec<String>> = rows
+    let (table, errors): (Vec<Vec<String>>, Vec<Option<String>>) = rows
         .iter()
         .map(|r| match (&r.requirements, &r.error) {
             (Some(req), _) => {
                 let plan = plan_summary(r);
-                vec![
+                let row = vec![
                     r.project.clone(),
                     req.duration.to_string(),
                     req.class.as_str().to_owned(),
@@ -82,16 +105,17 @@ pub fn evaluations(rows: &[ProjectEvaluation]) {
                         .join(" "),
                     yes_no(req.independent_evaluation).to_owned(),
                     plan,
-                ]
+                ];
+                (row, None)
             }
-            (None, Some(e)) => vec![
-                r.project.clone(),
-                format!("error [{}] {}", e.code, e.message),
-            ],
-            (None, None) => vec![r.project.clone()],
+            (None, e) => (
+                vec![r.project.clone()],
+                e.as_ref()
+                    .map(|e| format!("error [{}] {}", e.code, e.message)),
+            ),
         })
-        .collect();
-    render::table(
+        .unzip();
+    render::noted_table(
         &[
             "project",
             "duration",
@@ -102,6 +126,7 @@ pub fn evaluations(rows: &[ProjectEvaluation]) {
             "plan",
         ],
         &table,
+        &errors,
     );
 }
 

@@ -270,6 +270,25 @@ fn help_and_version() {
     check!("help", "--help");
     check!("help_delivery", "delivery", "--help");
     check!("help_portfolio", "help", "portfolio");
+    // Every argument has its help, and the commands that read tables list their columns.
+    for command in [
+        "report",
+        "evaluation",
+        "schedule",
+        "integration",
+        "appraise",
+        "iati",
+        "policy",
+        "columns",
+    ] {
+        let run = tcrules(&[command, "--help"]);
+        assert!(
+            !run.stdout.contains("  \n"),
+            "an argument without help: {}",
+            run.stdout
+        );
+        insta::assert_snapshot!(format!("help_{command}"), run.transcript());
+    }
     check!("version", "--version");
     check!("no_command", "--format", "json");
 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use tcrules::{appraisal, Policy};
 
+use crate::exit::Outcome;
 use crate::failure::Failure;
 use crate::options::Options;
 use crate::render::{self, say};
@@ -11,15 +12,18 @@ use crate::{inputs, tables};
 
 #[derive(clap::Args)]
 pub struct Args {
+    /// The proposal (JSON), shaped as the examples in core/data/example/proposals.
     proposal: PathBuf,
 }
 
-pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<(), Failure> {
+pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<Outcome, Failure> {
     let proposal = inputs::proposal(&args.proposal)?;
     let rates = inputs::rates(options.rates.as_deref())?;
     let a = appraisal::appraise(&proposal, policy, &rates)?;
+    let outcome = Outcome::of(&a.findings);
     if options.json() {
-        return render::json(&a);
+        render::json(&a)?;
+        return Ok(outcome);
     }
     say!(
         "{}: {} — verdict {}, score {}/100",
@@ -28,6 +32,7 @@ pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<(), Failur
         a.verdict.as_str(),
         a.score
     );
-    tables::findings(a.findings.iter());
-    Ok(())
+    // Each check that does not pass says how to fix it, as the appraisal page does.
+    tables::findings_with_help(a.findings.iter());
+    Ok(outcome)
 }

@@ -7,6 +7,7 @@ use tcrules::delivery::{self, GroupBy};
 use tcrules::period::ReportingPeriod;
 use tcrules::{Error, Policy, Portfolio, Status};
 
+use crate::exit::Outcome;
 use crate::failure::Failure;
 use crate::options::Options;
 use crate::render::{self, rate, say, usd};
@@ -14,6 +15,8 @@ use crate::{inputs, tables};
 
 #[derive(clap::Args)]
 pub struct Args {
+    /// Portfolio JSON files or CSV tables (see below); none: the example portfolio.
+    #[arg(value_name = "FILE")]
     inputs: Vec<PathBuf>,
     /// Grouping: project, unit, field_office, country, region, donor, donor_category,
     /// strategic_objective, source_of_funds, portfolio.
@@ -30,7 +33,7 @@ pub struct Args {
     series: bool,
 }
 
-pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<(), Failure> {
+pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<Outcome, Failure> {
     let p = inputs::portfolio(&args.inputs, options.rates.as_deref())?;
     // Parsed here rather than by clap: a bad grouping is the rules' `invalid_value`.
     let by: GroupBy = args.by.parse()?;
@@ -45,7 +48,8 @@ pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<(), Failur
         .into());
     };
     if args.series {
-        return series(&p, by, year, options);
+        series(&p, by, year, options)?;
+        return Ok(Outcome::default());
     }
     let period = match args.through_month {
         Some(m) => ReportingPeriod::YearToDate {
@@ -58,8 +62,10 @@ pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<(), Failur
     // Records outside their project's months are counted and flagged (RULES.md §2).
     let outside = delivery::outside_dates(&p.projects, &p.records, period, policy, &p.rates)?;
     d.findings.extend(outside);
+    let outcome = Outcome::of(&d.findings);
     if options.json() {
-        return render::json(&d);
+        render::json(&d)?;
+        return Ok(outcome);
     }
     say!(
         "delivery {} by {}; policy band {}–{} %",
@@ -73,7 +79,7 @@ pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<(), Failur
     // Not only what needs action: undefined delivery comes with a not-applicable finding
     // that says why.
     tables::findings(d.findings.iter().filter(|f| f.status != Status::Pass));
-    Ok(())
+    Ok(outcome)
 }
 
 /// `--series`: each group's cumulative totals, month by month through `year`.

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use tcrules::iati::{self, IatiReport};
 use tcrules::Policy;
 
+use crate::exit::Outcome;
 use crate::failure::Failure;
 use crate::options::Options;
 use crate::render::{self, rate, say, usd};
@@ -14,14 +15,17 @@ use crate::{inputs, tables};
 
 #[derive(clap::Args)]
 pub struct Args {
+    /// The IATI activity file (XML).
     file: PathBuf,
 }
 
-pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<(), Failure> {
+pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<Outcome, Failure> {
     let input = inputs::iati(&args.file)?;
     let r = iati::read(input, &inputs::rates(options.rates.as_deref())?, policy);
+    let outcome = Outcome::of(r.activities.iter().flat_map(|a| a.findings.iter()));
     if options.json() {
-        return render::json(&r);
+        render::json(&r)?;
+        return Ok(outcome);
     }
     activities(&r);
     say!();
@@ -34,7 +38,7 @@ pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<(), Failur
     for e in &r.errors {
         say!("error [{}] {}", e.code, e.message);
     }
-    Ok(())
+    Ok(outcome)
 }
 
 /// One row per activity; one the reader gave up on has its name and error only.

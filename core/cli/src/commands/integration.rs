@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use tcrules::{integration, Policy};
 
+use crate::exit::Outcome;
 use crate::failure::Failure;
 use crate::options::Options;
 use crate::render::{self, say, usd};
@@ -12,14 +13,18 @@ use crate::{inputs, tables};
 
 #[derive(clap::Args)]
 pub struct Args {
+    /// Portfolio JSON files or CSV tables (see below); none: the example portfolio.
+    #[arg(value_name = "FILE")]
     inputs: Vec<PathBuf>,
 }
 
-pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<(), Failure> {
+pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<Outcome, Failure> {
     let p = inputs::portfolio(&args.inputs, options.rates.as_deref())?;
     let r = integration::report(&p, policy)?;
+    let outcome = Outcome::of(&r.findings);
     if options.json() {
-        return render::json(&r);
+        render::json(&r)?;
+        return Ok(outcome);
     }
     let rows: Vec<Vec<String>> = r
         .pb_outcomes
@@ -42,5 +47,5 @@ pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<(), Failur
     render::table(&["framework", "outcome", "total US$", "by source"], &rows);
     say!();
     tables::findings(r.findings.iter());
-    Ok(())
+    Ok(outcome)
 }

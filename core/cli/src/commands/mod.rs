@@ -1,6 +1,8 @@
-//! The commands, one file each: its arguments (`Args`) and its `run`.
+//! The commands, one file each: its arguments (`Args`) and its `run`, which prints and
+//! returns what decides the exit code.
 
 mod appraise;
+mod columns;
 mod delivery;
 mod evaluation;
 mod iati;
@@ -13,22 +15,29 @@ mod schedule;
 use clap::Subcommand;
 use tcrules::Policy;
 
-use crate::failure::Failure;
+use crate::exit::Outcome;
+use crate::failure::{Failure, Misuse};
 use crate::options::Options;
 
 #[derive(Subcommand)]
 pub enum Command {
     /// Every rule family on a portfolio.
+    #[command(after_help = columns::help())]
     Report(report::Args),
     /// Evaluation requirements of each project (R6 §143).
+    #[command(after_help = columns::help())]
     Evaluation(evaluation::Args),
     /// Evaluations falling due, in date order.
+    #[command(after_help = columns::help())]
     Schedule(schedule::Args),
     /// Delivery rates (R6 §140).
+    #[command(after_help = columns::help())]
     Delivery(delivery::Args),
     /// Integration of RB, RBTC and extra-budgetary resources (R6 §59–64, §162).
+    #[command(after_help = columns::help())]
     Integration(integration::Args),
     /// Portfolio balance: approvals by source (R6 Table V.1), concentration, shares.
+    #[command(after_help = columns::help())]
     Portfolio(portfolio::Args),
     /// Appraise a proposal (JSON).
     Appraise(appraise::Args),
@@ -37,10 +46,12 @@ pub enum Command {
     Iati(iati::Args),
     /// Show the policy edition in force.
     Policy,
+    /// The columns of the CSV tables of projects, records and approvals.
+    Columns,
 }
 
 impl Command {
-    pub fn run(&self, options: &Options, edition: &Policy) -> Result<(), Failure> {
+    pub fn run(&self, options: &Options, edition: &Policy) -> Result<Outcome, Failure> {
         match self {
             Command::Report(args) => report::run(args, options, edition),
             Command::Evaluation(args) => evaluation::run(args, options, edition),
@@ -51,6 +62,15 @@ impl Command {
             Command::Appraise(args) => appraise::run(args, options, edition),
             Command::Iati(args) => iati::run(args, options, edition),
             Command::Policy => policy::run(options, edition),
+            Command::Columns => columns::run(options),
+        }
+    }
+
+    /// The usage error in arguments that each parse alone, if any.
+    pub fn misuse(&self) -> Option<Misuse> {
+        match self {
+            Command::Schedule(args) => schedule::misuse(args),
+            _ => None,
         }
     }
 }

@@ -4,14 +4,15 @@
 use tcrules::money::group_thousands;
 use tcrules::Policy;
 
+use crate::exit::Outcome;
 use crate::failure::Failure;
 use crate::options::Options;
 use crate::render::{self, say};
 
-pub fn run(options: &Options, policy: &Policy) -> Result<(), Failure> {
+pub fn run(options: &Options, policy: &Policy) -> Result<Outcome, Failure> {
     if options.json() {
         say!("{}", policy.to_json_pretty());
-        return Ok(());
+        return Ok(Outcome::default());
     }
     let s = policy.stamp();
     say!("{} {} ({})", s.name, s.version, s.hash);
@@ -43,5 +44,5 @@ pub fn run(options: &Options, policy: &Policy) -> Result<(), Failure> {
         })
         .collect();
     render::table(&["rule", "severity", "citation", "title"], &rows);
-    Ok(())
+    Ok(Outcome::default())
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use tcrules::report::{self, ReportOptions};
 use tcrules::Policy;
 
+use crate::exit::Outcome;
 use crate::failure::Failure;
 use crate::options::Options;
 use crate::render::{self, say};
@@ -12,15 +13,20 @@ use crate::{inputs, tables};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Portfolio JSON, or CSV tables of projects, records and approvals.
+    /// Portfolio JSON files or CSV tables (see below); none: the example portfolio.
+    #[arg(value_name = "FILE")]
     inputs: Vec<PathBuf>,
 }
 
-pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<(), Failure> {
+pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<Outcome, Failure> {
     let p = inputs::portfolio(&args.inputs, options.rates.as_deref())?;
     let r = report::report(&p, policy, &ReportOptions::default());
+    // An input problem, a project that could not be evaluated or a section that could
+    // not be computed is one of the summary's errors: exit 1.
+    let outcome = Outcome::of(r.findings()).unevaluated_if(r.summary.errors > 0);
     if options.json() {
-        return render::json(&r);
+        render::json(&r)?;
+        return Ok(outcome);
     }
     say!("{}", p.name.as_deref().unwrap_or("portfolio"));
     say!(
@@ -60,5 +66,5 @@ pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<(), Failur
         counts.join(", "),
         r.summary.errors
     );
-    Ok(())
+    Ok(outcome)
 }

@@ -10,6 +10,8 @@ pub fn repo() -> PathBuf {
 
 /// One run of the program: what a terminal would show.
 pub struct Run {
+    /// `NAME=value ` for each variable set.
+    env: String,
     args: Vec<String>,
     pub code: Option<i32>,
     pub stdout: String,
@@ -24,7 +26,8 @@ impl Run {
             .code
             .map_or_else(|| "killed by a signal".to_owned(), |c| c.to_string());
         format!(
-            "$ tcrules {}\nexit: {code}\n--- stdout\n{}--- stderr\n{}",
+            "$ {}tcrules {}\nexit: {code}\n--- stdout\n{}--- stderr\n{}",
+            self.env,
             self.args.join(" "),
             self.stdout,
             self.stderr
@@ -34,12 +37,21 @@ impl Run {
 
 /// Runs `tcrules args` in `dir`.
 pub fn tcrules_in(dir: &Path, args: &[&str]) -> Run {
+    tcrules_with(dir, &[], args)
+}
+
+/// Runs `tcrules args` in `dir` with the environment variables `env` set. `COLUMNS` is
+/// unset unless given, so tables have their full width whatever terminal runs the tests.
+pub fn tcrules_with(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
     let output = assert_cmd::cargo::cargo_bin_cmd!("tcrules")
         .current_dir(dir)
+        .env_remove("COLUMNS")
+        .envs(env.iter().copied())
         .args(args)
         .output()
         .expect("the tcrules binary runs");
     Run {
+        env: env.iter().map(|(k, v)| format!("{k}={v} ")).collect(),
         args: args.iter().map(|a| (*a).to_owned()).collect(),
         code: output.status.code(),
         stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
