@@ -41,8 +41,12 @@ fn main() -> ExitCode {
     match run {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("tcrules: {failure}");
-            ExitCode::FAILURE
+            if cli.options.json() {
+                eprintln!("{}", failure.json());
+            } else {
+                eprintln!("tcrules: {failure}");
+            }
+            ExitCode::from(failure.exit_code())
         }
     }
 }

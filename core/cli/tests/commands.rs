@@ -260,6 +260,7 @@ fn help_and_version() {
     check!("help", "--help");
     check!("help_delivery", "delivery", "--help");
     check!("help_portfolio", "help", "portfolio");
+    check!("help_iati", "iati", "--help");
     check!("version", "--version");
     check!("no_command", "--format", "json");
 }

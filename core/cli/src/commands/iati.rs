@@ -1,6 +1,7 @@
 //! `tcrules iati`: evaluation requirements, delivery by year and the gender marker of
 //! every activity of an IATI activity file. What the reader cannot read is part of its
-//! report, printed after the findings.
+//! report, printed after the findings, and the exit status says whether there is any
+//! ([`EXIT_STATUS`]).
 
 use std::path::PathBuf;
 
@@ -12,8 +13,20 @@ use crate::options::Options;
 use crate::render::{self, rate, say, usd};
 use crate::{inputs, tables};
 
+/// The exit status, as `tcrules iati --help` gives it.
+pub const EXIT_STATUS: &str = "\
+Exit status:
+  0  every activity was read (its findings may still fail or warn)
+  1  the file could not be read, or not to its end: missing, empty, not XML, not an IATI
+     activity file, an encoding that is not read, too large, or broken outside any activity
+  2  a usage error
+  3  some activities have errors (their rows name them): an activity that could not be
+     read, the file broken inside one, or a value with no exchange rate (see --rates)
+The first error is also written to stderr (as one JSON object with --format json).";
+
 #[derive(clap::Args)]
 pub struct Args {
+    /// The IATI activity file: XML in UTF-8, UTF-16 or a declared encoding, or gzip of it.
     file: PathBuf,
 }
 
@@ -21,9 +34,24 @@ pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<(), Failur
     let input = inputs::iati(&args.file)?;
     let r = iati::read(input, &inputs::rates(options.rates.as_deref())?, policy);
     if options.json() {
-        return render::json(&r);
+        render::json(&r)?;
+    } else {
+        table(&r);
     }
-    activities(&r);
+    let with_errors = r.activities.iter().filter(|a| a.error.is_some()).count();
+    let n = r.activities.len();
+    if let Some(e) = r.errors.first() {
+        return Err(Failure::iati(&args.file, e, true, n, with_errors));
+    }
+    match r.activities.iter().find_map(|a| a.error.as_ref()) {
+        Some(e) => Err(Failure::iati(&args.file, e, false, n, with_errors)),
+        None => Ok(()),
+    }
+}
+
+/// The activities, the findings that need action, and the file's errors.
+fn table(r: &IatiReport) {
+    activities(r);
     say!();
     tables::findings(
         r.activities
@@ -34,7 +62,6 @@ pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<(), Failur
     for e in &r.errors {
         say!("error [{}] {}", e.code, e.message);
     }
-    Ok(())
 }
 
 /// One row per activity; one the reader gave up on has its name and error only.
