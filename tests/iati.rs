@@ -680,6 +680,7 @@ fn version_1_text_dates_and_budget_type_words() {
     assert_eq!(ken.budget_usd, Some(dec("575000"))); // 300,000 + revised 275,000
     assert_eq!(ken.independent_evaluation, Some(true));
     assert_eq!(ken.donors, ["Netherlands"]);
+    assert_eq!(ken.delivery.len(), 3); // "E" and "e" are expenditure
     assert_eq!(ken.gender_marker, Some(1));
     assert_eq!(skills.duration_class, Some(DurationClass::Short));
     assert_eq!(skills.budget_usd, Some(dec("120000")));

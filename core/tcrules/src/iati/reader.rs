@@ -695,7 +695,10 @@ impl State {
             Tag::Transaction => b.transaction = Some(TransactionDraft::default()),
             Tag::TransactionType => {
                 let [code] = attributes(e, ["code"])?;
+                // Version 1 letter codes are sometimes written in lower case.
                 let kind = code
+                    .as_deref()
+                    .map(str::to_ascii_uppercase)
                     .as_deref()
                     .and_then(TransactionType::from_code)
                     .ok_or_else(|| {
