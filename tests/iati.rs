@@ -556,3 +556,323 @@ fn activities_stream_from_an_endless_file() {
     }
     assert_eq!(n, 20_000);
 }
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!("core/data/iati/{name}")).unwrap()
+}
+
+/// The IATI-DATA findings of a row: the element each names and the rule it affects.
+fn data(r: &IatiRow) -> Vec<(String, String)> {
+    r.findings
+        .iter()
+        .filter(|f| f.rule == RuleId::IatiData)
+        .map(|f| {
+            assert_eq!(f.status, Status::Warning);
+            let text = |k: &str| f.facts.get(k).map(|v| v.to_string()).unwrap_or_default();
+            (text("element"), text("affects"))
+        })
+        .collect()
+}
+
+#[test]
+fn negative_values_are_summed_as_published_and_a_negative_total_is_a_finding() {
+    let r = iati::read(
+        fixture("negative-values-2.03.xml").as_slice(),
+        &Rates::usd_only(),
+        &Policy::default(),
+    );
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert!(r.activities.iter().all(|a| a.error.is_none()));
+    let [reversal, budget, year] = &r.activities[..] else {
+        panic!("{} activities", r.activities.len())
+    };
+    // A reversal among the disbursements: summed as published, nothing to say.
+    let g = &reversal.delivery[0];
+    assert_eq!(g.totals.expenditure_usd, dec("76299.35")); // 60,000 - 3,700.65 + 20,000
+    assert_eq!(g.rate_percent, Some(dec("76.2994")));
+    assert!(data(reversal).is_empty());
+    assert!(reversal.findings.iter().any(|f| f.rule == RuleId::DlvRate));
+    // A budget correction larger than the budget: the total is shown, the independent
+    // evaluation cannot be judged, and the dates and evaluations survive.
+    assert_eq!(budget.budget_usd, Some(dec("-30000")));
+    assert_eq!(budget.independent_evaluation, None);
+    assert_eq!(budget.duration_class, Some(DurationClass::Medium));
+    assert_eq!(budget.evaluations.len(), 2);
+    assert_eq!(budget.gender_marker, Some(2));
+    assert_eq!(
+        data(budget),
+        [(
+            "iati-activity[2]/budget".to_owned(),
+            "EVAL-INDEPENDENT".to_owned()
+        )]
+    );
+    // A year whose reversals exceed its payments: no rate, no DLV finding, a finding.
+    let g = &year.delivery[0];
+    assert_eq!(
+        (g.group.as_str(), g.totals.expenditure_usd, g.rate_percent),
+        ("2016", dec("-4000"), None)
+    );
+    assert_eq!(
+        data(year),
+        [(
+            "iati-activity[3]/transaction".to_owned(),
+            "DLV-RATE".to_owned()
+        )]
+    );
+    assert!(!year.findings.iter().any(|f| f.rule == RuleId::DlvRate));
+    assert_eq!(year.duration_class, Some(DurationClass::Short));
+    // The model has no negative budgets: the conversion says so.
+    let a = Activities::new(fixture("negative-values-2.03.xml").as_slice())
+        .nth(1)
+        .unwrap()
+        .unwrap();
+    let e = a.to_model(&Rates::usd_only()).unwrap_err();
+    assert_eq!(
+        (e.code(), e.path()),
+        ("negative_amount", "iati-activity[2]/budget")
+    );
+}
+
+#[test]
+fn a_negative_value_is_read_in_any_element() {
+    let a = activity(&file(&format!(
+        "{}{}",
+        budget(1, "2024-01-01", "2024-12-31", "-175000"),
+        transaction("11", "2024-01-10", "-0.5"),
+    )));
+    assert_eq!(a.budgets[0].value.amount, dec("-175000"));
+    assert_eq!(a.transactions[0].value.amount, dec("-0.5"));
+    // "-0" is zero, not negative: nothing to say.
+    let r = row(&file(&format!(
+        "{DATES}{}",
+        budget(1, "2024-01-01", "2024-12-31", "-0")
+    )));
+    assert_eq!(r.independent_evaluation, Some(false));
+    assert!(data(&r).is_empty());
+}
+
+#[test]
+fn version_1_text_dates_and_budget_type_words() {
+    let xml = fixture("text-dates-1.01.xml");
+    let mut activities = Activities::new(xml.as_slice());
+    let ken = activities.next().unwrap().unwrap();
+    assert_eq!(activities.version(), Some("1.01"));
+    assert_eq!(ken.dates.actual_start, Some(d("2008-07-01")));
+    assert_eq!(ken.dates.planned_end, Some(d("2010-06-30")));
+    assert_eq!(ken.end(), Some(d("2010-12-31"))); // end-actual, as text
+    let revised: Vec<bool> = ken.budgets.iter().map(|b| b.revised).collect();
+    assert_eq!(revised, [false, false, true]); // "Original", "Original", "Revised"
+                                               // @iso-date wins over the text ("30 June 2009"); a text date alone is read.
+    let dates: Vec<_> = ken.transactions.iter().map(|t| t.date).collect();
+    assert_eq!(dates, [d("2009-06-30"), d("2010-06-30")]);
+    assert!(ken.notes.is_empty());
+    let skills = activities.next().unwrap().unwrap();
+    assert_eq!(
+        (skills.budgets[0].period_start, skills.budgets[0].period_end),
+        (d("2009-01-01"), d("2009-12-31"))
+    ); // period dates as text, budget type "original"
+    let r = iati::read(xml.as_slice(), &Rates::usd_only(), &Policy::default());
+    let [ken, skills] = &r.activities[..] else {
+        panic!()
+    };
+    assert_eq!(ken.error, None);
+    assert_eq!(ken.duration_class, Some(DurationClass::Medium)); // 30 months
+    assert_eq!(ken.budget_usd, Some(dec("575000"))); // 300,000 + revised 275,000
+    assert_eq!(ken.independent_evaluation, Some(true));
+    assert_eq!(ken.donors, ["Netherlands"]);
+    assert_eq!(ken.delivery.len(), 3); // "E" and "e" are expenditure
+    assert_eq!(ken.gender_marker, Some(1));
+    assert_eq!(skills.duration_class, Some(DurationClass::Short));
+    assert_eq!(skills.budget_usd, Some(dec("120000")));
+}
+
+#[test]
+fn a_text_date_that_is_not_a_date_is_the_activitys_error() {
+    let xml = file(r#"<activity-date type="start-actual">1 January 2001</activity-date>"#);
+    let e = report(&xml, &Rates::usd_only()).activities[0]
+        .error
+        .clone()
+        .unwrap();
+    assert_eq!(
+        (e.code.as_str(), e.path.as_str()),
+        ("invalid_value", "iati-activity[1]/activity-date[1]")
+    );
+    let none = file(r#"<activity-date type="2"/>"#);
+    let e = report(&none, &Rates::usd_only()).activities[0]
+        .error
+        .clone()
+        .unwrap();
+    assert_eq!(e.path, "iati-activity[1]/activity-date[1]/@iso-date");
+}
+
+#[test]
+fn empty_and_unknown_optional_attributes_are_findings_and_the_rest_reads() {
+    let rates = Rates::from_pairs([("EUR", "1.1")]).unwrap();
+    let r = iati::read(
+        fixture("empty-attributes-2.01.xml").as_slice(),
+        &rates,
+        &Policy::default(),
+    );
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert!(r.activities.iter().all(|a| a.error.is_none()));
+    let [tun, sen, glo] = &r.activities[..] else {
+        panic!()
+    };
+    let marker = |r: &IatiRow| {
+        r.findings
+            .iter()
+            .find(|f| f.rule == RuleId::IatiGenMarker)
+            .unwrap()
+            .clone()
+    };
+    // significance="": the marker cannot be judged; dates and budget read.
+    assert_eq!(tun.gender_marker, None);
+    let m = marker(tun);
+    assert_eq!(m.status, Status::Warning);
+    assert_eq!(
+        m.missing,
+        ["iati-activity[1]/policy-marker[1]/@significance"]
+    );
+    assert!(
+        m.message.contains("without a known significance"),
+        "{}",
+        m.message
+    );
+    assert_eq!(
+        data(tun),
+        [(
+            "iati-activity[1]/policy-marker[1]/@significance".to_owned(),
+            "IATI-GEN-MARKER".to_owned()
+        )]
+    ); // the environment marker's empty significance is no one's concern
+    assert_eq!(tun.budget_usd, Some(dec("220000.0")));
+    assert_eq!(tun.donors, ["European Commission"]);
+    // A marker with no significance at all.
+    assert_eq!(
+        data(sen),
+        [(
+            "iati-activity[2]/policy-marker[1]/@significance".to_owned(),
+            "IATI-GEN-MARKER".to_owned()
+        )]
+    );
+    assert!(sen
+        .findings
+        .iter()
+        .any(|f| f.message.contains("is not given")));
+    // status="" and an empty funder among the funders.
+    assert_eq!(glo.donors, ["Denmark", "Netherlands"]);
+    assert_eq!(glo.budget_usd, Some(dec("400000")));
+    assert_eq!(glo.independent_evaluation, Some(true));
+    assert_eq!(glo.gender_marker, Some(2));
+    assert_eq!(
+        data(glo),
+        [
+            (
+                "iati-activity[3]/participating-org[2]".to_owned(),
+                String::new()
+            ),
+            (
+                "iati-activity[3]/budget[1]/@status".to_owned(),
+                String::new()
+            ),
+        ]
+    );
+    let a = Activities::new(fixture("empty-attributes-2.01.xml").as_slice())
+        .nth(2)
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.budgets[0].status, None);
+    assert_eq!(a.notes[1].affects, None);
+}
+
+#[test]
+fn unknown_marker_significance_and_budget_type_are_findings() {
+    let r = row(&file(&format!(
+        r#"{DATES}<policy-marker vocabulary="1" code="1" significance="3"/>
+           <budget type="9"><period-start iso-date="2024-01-01"/><period-end iso-date="2024-12-31"/><value>10</value></budget>
+           <budget type="Revised"><period-start iso-date="2025-01-01"/><period-end iso-date="2025-06-30"/><value>5</value></budget>"#
+    )));
+    assert_eq!(r.error, None);
+    assert_eq!(r.gender_marker, None);
+    assert_eq!(
+        data(&r),
+        [
+            (
+                "iati-activity[1]/policy-marker[1]/@significance".to_owned(),
+                "IATI-GEN-MARKER".to_owned()
+            ),
+            (
+                "iati-activity[1]/budget[1]/@type".to_owned(),
+                "EVAL-INDEPENDENT".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(r.budget_usd, Some(dec("15"))); // type 9 counted as an original budget
+}
+
+#[test]
+fn gzip_utf16_and_declared_encodings_are_read_as_published() {
+    let read = |name: &str| {
+        iati::read(
+            fixture(name).as_slice(),
+            &Rates::usd_only(),
+            &Policy::default(),
+        )
+    };
+    let utf8 = read("encoding-utf-8.xml");
+    assert!(utf8.errors.is_empty(), "{:?}", utf8.errors);
+    let row = &utf8.activities[0];
+    assert_eq!(
+        row.title.as_deref(),
+        Some("Emploi des jeunes en Côte d'Ivoire : l'égalité à Genève")
+    );
+    assert_eq!(row.donors, ["France – Ministère des Affaires étrangères"]);
+    assert_eq!(row.delivery[0].rate_percent, Some(dec("65")));
+    for same in [
+        "encoding-utf-8.xml.gz",
+        "encoding-utf-16le-bom.xml",
+        "encoding-utf-16be.xml",
+    ] {
+        assert_eq!(read(same), utf8, "{same}");
+    }
+    let latin1 = read("encoding-iso-8859-1.xml");
+    assert!(latin1.errors.is_empty(), "{:?}", latin1.errors);
+    assert_eq!(latin1.activities[0].title, row.title);
+    assert_eq!(
+        latin1.activities[0].donors,
+        ["France - Ministère des Affaires étrangères"]
+    );
+    assert_eq!(latin1.activities[0].findings, row.findings);
+}
+
+#[test]
+fn a_file_that_cannot_be_decoded_says_what_it_is() {
+    let r = report(
+        r#"<?xml version="1.0" encoding="EBCDIC-XYZ"?><iati-activities/>"#,
+        &Rates::usd_only(),
+    );
+    let e = &r.errors[0];
+    assert_eq!(e.code, "invalid_xml");
+    assert!(e.message.contains("\"EBCDIC-XYZ\""), "{}", e.message);
+    // UTF-16 read without its byte order mark: never a NUL byte in a message.
+    let utf16: Vec<u8> = "<html/>"
+        .encode_utf16()
+        .flat_map(u16::to_be_bytes)
+        .collect();
+    let r = iati::read(utf16.as_slice(), &Rates::usd_only(), &Policy::default());
+    assert!(
+        r.errors[0].message.contains("<html>"),
+        "{}",
+        r.errors[0].message
+    );
+    let gz = fixture("encoding-utf-8.xml.gz");
+    let r = iati::read(&gz[..gz.len() / 2], &Rates::usd_only(), &Policy::default());
+    let e = r
+        .errors
+        .first()
+        .or(r.activities.first().and_then(|a| a.error.as_ref()))
+        .unwrap();
+    assert_eq!(e.code, "invalid_xml");
+    assert!(e.message.contains("gzip"), "{}", e.message);
+    assert!(!e.message.contains('\0'));
+}

@@ -155,7 +155,8 @@ impl Policy {
     /// line reads files: `json` a portfolio, `csv` a table of projects, records or
     /// approvals (the canonical portfolio either way), `policy` an edition (its stamp),
     /// `iati` an IATI activity file (as `iati` reads it). Bytes that are not UTF-8 are the
-    /// format's own error.
+    /// format's own error, except that an IATI file may be UTF-16, in the encoding its XML
+    /// declaration names, or gzip-compressed.
     #[cfg(feature = "importers")]
     #[wasm_bindgen(unchecked_return_type = "Answer<Portfolio | PolicyStamp | IatiReport>")]
     pub fn read(

@@ -451,7 +451,8 @@ def read(
     ``"json"`` (a portfolio, validated), ``"csv"`` (a table of projects, records or
     approvals, recognized by its header), ``"policy"`` (an edition: its stamp) and
     ``"iati"`` (an IATI activity file: :func:`read_iati`'s report). Bytes that are not
-    UTF-8 raise the format's error.
+    UTF-8 raise the format's error, except that an IATI file may be UTF-16, in the
+    encoding its XML declaration names, or gzip-compressed.
 
     >>> import tcrules
     >>> tcrules.read("csv", b"id,title,start,end,budget_amount,budget_currency\nP1,T,2024-01-01,2025-06-30,1,USD\n")["projects"][0]["id"]
@@ -467,8 +468,11 @@ def read_iati(
     bytes or text) and applies the rules to every activity: one row each, in file order,
     with duration class, required evaluations, independent evaluation, delivery by year
     and the gender marker finding, or the error (with its XPath-style path) that kept the
-    activity from being read. The rest of the file still imports. ``rates`` convert
-    other currencies to US dollars.
+    activity from being read. The rest of the file still imports. Negative values are
+    summed as published, and what an activity publishes that a rule cannot use (a
+    negative total, an empty marker significance) is an ``IATI-DATA`` finding. The file
+    may be UTF-8, UTF-16, in the encoding its declaration names, or gzip. ``rates``
+    convert other currencies to US dollars.
 
     >>> import tcrules
     >>> xml = '''<iati-activities version="2.03"><iati-activity default-currency="EUR">

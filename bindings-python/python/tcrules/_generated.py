@@ -122,6 +122,7 @@ RuleId = Literal[
     "APR-PPP",
     "IATI-GEN-MARKER",
     "IATI-BUDGET-PERIOD",
+    "IATI-DATA",
 ]
 
 #: How much a failing check matters; set per rule by the policy.
@@ -333,7 +334,8 @@ class IatiRowFields:
     delivery: list[GroupDelivery]
     #: Names of the funding organisations.
     donors: list[str]
-    #: IATI-GEN-MARKER, IATI-BUDGET-PERIOD and the DLV findings of each year.
+    #: IATI-GEN-MARKER, IATI-BUDGET-PERIOD, IATI-DATA (what the activity publishes that a
+    #: rule cannot use) and the DLV findings of each year.
     findings: Findings
     #: XPath-style paths of what the rules needed and the file does not publish.
     missing: list[str]

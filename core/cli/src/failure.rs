@@ -48,6 +48,23 @@ impl Failure {
     }
 }
 
+/// The line that names an error found inside a file whose report is printed all the same
+/// (an IATI activity in error): as [`Failure`] would print it, `lead` before the error in
+/// the text form.
+pub fn line(file: &Path, lead: &str, info: &tcrules::ErrorInfo, json: bool) -> String {
+    let file = file.display().to_string();
+    if json {
+        let message = format!("{file}: {lead}{}", info.message);
+        json!({"error": {"code": info.code, "path": info.path, "message": message, "file": file}})
+            .to_string()
+    } else {
+        format!(
+            "tcrules: {file}: {lead}error [{}] {}",
+            info.code, info.message
+        )
+    }
+}
+
 /// `file: error [code] message`, the line the program ends with.
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

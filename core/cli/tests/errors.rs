@@ -213,23 +213,67 @@ fn each_error_exits_1_naming_code_and_place() {
     insta::assert_snapshot!("errors", transcripts.join("\n"));
 }
 
-/// The IATI reader reports what it cannot read in its output, row by row, and the
-/// program succeeds: a malformed file is not a failure of the run.
+/// The IATI reader reports what it cannot read in its output, row by row, and the exit
+/// status says whether there is any: 1 when the file could not be read (not XML, wrong
+/// root, empty, an encoding refused), 3 when some activities could not be, 0 when all
+/// were; the first error on stderr, as JSON with `--format json`.
 #[test]
-fn iati_errors_are_part_of_the_report() {
-    let dir = dir_with(&[("html.xml", b"<html><body/></html>"), ("empty.xml", b"")]);
+fn iati_exit_status_says_what_could_not_be_read() {
+    const ONE: &str = r#"<iati-activity default-currency="USD"><iati-identifier>A-1</iati-identifier>
+<activity-date type="2" iso-date="2024-01-01"/><activity-date type="3" iso-date="2024-12-31"/>
+<policy-marker vocabulary="1" code="1" significance=""/></iati-activity>"#;
+    let good = format!(r#"<iati-activities version="2.03">{ONE}</iati-activities>"#);
+    let bad = format!(
+        r#"<iati-activities version="2.03">{ONE}<iati-activity><iati-identifier>A-2</iati-identifier>
+<budget><value>350,000.00</value></budget></iati-activity></iati-activities>"#
+    );
+    let truncated = &good[..good.len() - 40];
+    let klingon = format!(r#"<?xml version="1.0" encoding="x-klingon"?>{good}"#);
+    let utf16: Vec<u8> = good.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let files: &[(&str, &[u8])] = &[
+        ("html.xml", b"<html><body/></html>"),
+        ("empty.xml", b""),
+        ("klingon.xml", klingon.as_bytes()),
+        ("truncated.xml", truncated.as_bytes()),
+        ("bad.xml", bad.as_bytes()),
+        ("good.xml", good.as_bytes()),
+        ("utf16.xml", &utf16),
+    ];
+    let dir = dir_with(files);
     let mut transcripts = Vec::new();
-    for file in ["html.xml", "empty.xml"] {
-        let run = tcrules_in(dir.path(), &["iati", file]);
-        assert_eq!(run.code, Some(0), "{}", run.stderr);
-        assert!(
-            run.stdout.contains("error [invalid_xml] "),
-            "{}",
-            run.stdout
-        );
-        transcripts.push(run.transcript());
+    let cases: [(&[&str], i32); 9] = [
+        (&["iati", "html.xml"], 1),
+        (&["iati", "empty.xml"], 1),
+        (&["iati", "klingon.xml"], 1),
+        (&["iati", "truncated.xml"], 1),
+        (&["iati", "bad.xml"], 1),
+        (&["iati", "good.xml"], 0),
+        (&["iati", "utf16.xml"], 0),
+        (&["--format", "json", "iati", "html.xml"], 1),
+        (&["--format", "json", "iati", "bad.xml"], 1),
+    ];
+    for (args, code) in cases {
+        let run = tcrules_in(dir.path(), args);
+        assert_eq!(run.code, Some(code), "{args:?}: {}", run.stderr);
+        assert!(!run.stderr.contains('\0'));
+        if code == 0 {
+            assert_eq!(run.stderr, "");
+        } else if args[0] == "--format" {
+            let e: serde_json::Value = serde_json::from_str(&run.stderr).unwrap();
+            let e = &e["error"];
+            assert!(e["code"].is_string() && e["file"].is_string(), "{e}");
+            // stdout is still the whole report.
+            let r: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+            assert!(r["activities"].is_array());
+        } else {
+            assert!(run.stderr.starts_with("tcrules: "), "{}", run.stderr);
+            assert_eq!(run.stderr.lines().count(), 1);
+        }
+        if args[0] != "--format" {
+            transcripts.push(run.transcript());
+        }
     }
-    insta::assert_snapshot!("iati_invalid_xml", transcripts.join("\n"));
+    insta::assert_snapshot!("iati_exit_status", transcripts.join("\n"));
 }
 
 /// Command-line mistakes are clap's: exit 2, with a usage hint.

@@ -352,7 +352,8 @@ fn dispatch<O: Output>(kind: &str, input: Source<'_>, policy: &Policy) -> Result
 /// [`io::Format`]), as the command line reads files: a JSON portfolio, validated, or a CSV
 /// table (recognized by its header) gives the canonical portfolio; a policy edition its
 /// stamp; an IATI file the rules applied to every activity ([`crate::iati::read`], with
-/// `rates`). Bytes that are not UTF-8 are the format's own error.
+/// `rates`). Bytes that are not UTF-8 are the format's own error, except that an IATI file
+/// may be UTF-16, in the encoding its XML declaration names, or gzip-compressed.
 ///
 /// ```
 /// use tcrules::{api, money::Rates, Policy};

@@ -494,6 +494,11 @@ fn ilo_2006_spec() -> PolicySpec {
             Minor,
             "IATI Standard 2.03, iati-activity/budget: each period at most one year",
         ),
+        (
+            IatiData,
+            Minor,
+            "IATI Standard 2.03: value (xsd:decimal, negative for reversals); codelists of optional attributes",
+        ),
     ];
     let groups = [
         (DonorCategory::MultiBilateral, "Multi-bilateral donors"),
@@ -517,7 +522,7 @@ fn ilo_2006_spec() -> PolicySpec {
         ("integration.rbtc_second_year_over_percent", "R6 §162: RBTC expenditure is normally greater in the second year of each biennium, that is, more than half of it falls there; judged only on a biennium whose records cover all 24 months"),
         ("portfolio", "R6 §158: the top three donors (53 per cent) show the need to diversify; tcrules warns above 50 per cent. Shares to one decimal as in R6 tables, by the largest-remainder rule so they sum to 100"),
         ("appraisal.gender_marker", "OECD DAC gender equality policy marker, 2016 definition and minimum criteria: 0 not targeted, 1 significant, 2 principal"),
-        ("iati", "IATI Standard 2.03 (and 1.0x): the gender equality marker is policy-marker code 1 of vocabulary 1 (OECD DAC CRS); each budget period is at most one year"),
+        ("iati", "IATI Standard 2.03 (and 1.0x): the gender equality marker is policy-marker code 1 of vocabulary 1 (OECD DAC CRS); each budget period is at most one year; values are summed as published, negative ones included, and what an activity publishes that a rule cannot use (a negative total, an empty or unknown code) is a finding on the activity"),
     ];
     PolicySpec {
         name: "ilo-2006".into(),

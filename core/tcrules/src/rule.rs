@@ -83,6 +83,7 @@ rule_ids! {
     AprPpp = "APR-PPP": "Public-private partnership screening",
     IatiGenMarker = "IATI-GEN-MARKER": "Gender equality policy marker published",
     IatiBudgetPeriod = "IATI-BUDGET-PERIOD": "Budget periods of at most one year",
+    IatiData = "IATI-DATA": "Published values the rules can use",
 }
 
 impl fmt::Display for RuleId {

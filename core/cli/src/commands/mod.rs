@@ -43,6 +43,7 @@ pub enum Command {
     Appraise(appraise::Args),
     /// Evaluation requirements, delivery by year and the gender marker of every activity
     /// of an IATI activity file (XML, version 2.03 or 1.0x).
+    #[command(after_help = iati::EXIT_STATUS)]
     Iati(iati::Args),
     /// Show the policy edition in force.
     Policy,

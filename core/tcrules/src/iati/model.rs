@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::model::{Donor, DonorCategory, FinancialRecord, Project, Provenance, SourceOfFunds};
 use crate::money::{checked_add, Currency, Money, Rates};
 use crate::period::YearMonth;
+use crate::rule::RuleId;
 
 /// What a budget states (IATI BudgetType 1 and 2 and BudgetStatus).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,6 +156,22 @@ pub struct IatiActivity {
     /// Significance of the gender equality policy marker: 0 not targeted, 1
     /// significant, 2 principal.
     pub gender_marker: Option<u8>,
+    /// What was published but could not be used, in file order.
+    pub notes: Vec<IatiNote>,
+}
+
+/// Something an activity publishes that the reader could not use, while the rest of the
+/// activity reads: an empty or unknown optional attribute, a funding organisation with no
+/// name. The rules make it an `IATI-DATA` finding on the activity (DESIGN.md, Importing
+/// IATI: a doubtful optional value is a finding, never a rejection of the activity).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IatiNote {
+    /// Where: `iati-activity[2]/policy-marker[1]/@significance`.
+    pub path: String,
+    /// What is wrong with it and how it was read.
+    pub message: String,
+    /// The rule that cannot judge the activity because of it; `None` when no rule reads it.
+    pub affects: Option<RuleId>,
 }
 
 /// An activity that could not be read, or (with no `activity`) a problem outside any
@@ -282,7 +299,7 @@ impl IatiActivity {
     /// The activity as a project of the model, with one monthly record per effective
     /// budget (its allocation, in the month its period starts) and per disbursement or
     /// expenditure, all in US dollars: what the portfolio rules read. It needs a start
-    /// date, an end date and a budget. Funding organisations become donors, categorized
+    /// date, an end date and a budget whose total is not negative. Funding organisations become donors, categorized
     /// by their `@type`: 40 (multilateral) other intergovernmental, 21–90 non-state
     /// actors, government or none multi-bilateral.
     ///
@@ -309,6 +326,13 @@ impl IatiActivity {
         let budget = self
             .budget_usd(&allocations)?
             .ok_or_else(|| missing_error(&at, MISSING_BUDGET))?;
+        if budget.is_sign_negative() && !budget.is_zero() {
+            // IATI allows it (reversals exceeding the budgets); a project's budget does not.
+            return Err(Error::Negative {
+                path: format!("{at}/{MISSING_BUDGET}"),
+                value: budget.to_string(),
+            });
+        }
         let source = if self.donors.is_empty() {
             SourceOfFunds::Other
         } else {

@@ -10,10 +10,12 @@ use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
 use crate::money::{Currency, Money};
+use crate::rule::RuleId;
 
+use super::encoding::Decoded;
 use super::model::{
-    missing_error, ActivityDates, BudgetStatus, IatiActivity, IatiBudget, IatiError, IatiOrg,
-    IatiTransaction, TransactionType,
+    missing_error, ActivityDates, BudgetStatus, IatiActivity, IatiBudget, IatiError, IatiNote,
+    IatiOrg, IatiTransaction, TransactionType,
 };
 
 /// Deepest element nesting read (IATI itself nests five deep).
@@ -164,6 +166,17 @@ struct OrgDraft {
     org_type: Option<String>,
 }
 
+/// A date element being read: `@iso-date`, else (IATI 1.0x) the element's text; for an
+/// `activity-date`, which of the four it is (0 planned start ... 3 actual end) and its
+/// name for messages.
+struct DateDraft {
+    iso: Option<String>,
+    slot: Option<(usize, &'static str)>,
+}
+
+/// A note on the element just opened: the attribute, what is wrong, the rule it affects.
+type Note = (&'static str, String, Option<RuleId>);
+
 /// The activity being read.
 #[derive(Default)]
 struct Builder {
@@ -186,7 +199,23 @@ struct Builder {
     transaction: Option<TransactionDraft>,
     org: Option<OrgDraft>,
     value: Option<(Currency, Option<NaiveDate>)>,
+    date: Option<DateDraft>,
+    notes: Vec<IatiNote>,
     error: Option<Error>,
+}
+
+/// Text from the file as a message shows it: at most 80 characters, control characters
+/// (a NUL byte of a misread file among them) escaped.
+fn printable(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars().take(80) {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Sets a value given at most once.
@@ -225,6 +254,24 @@ fn attributes<const N: usize>(e: &BytesStart<'_>, names: [&str; N]) -> Result<[O
     Ok(out)
 }
 
+/// An attribute given and not empty: an empty optional attribute says nothing.
+fn given(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.is_empty())
+}
+
+/// The date of a date element: its `@iso-date`, else, as IATI 1.01–1.05 allow, the
+/// element's text (`<activity-date type="end-actual">2010-12-31</activity-date>`).
+fn element_date(iso: Option<String>, text: Option<&str>) -> Result<NaiveDate> {
+    match (iso, text) {
+        (Some(iso), _) => date(Some(iso), "@iso-date"),
+        (None, Some(text)) => date(Some(text.to_owned()), ""),
+        (None, None) => Err(Error::invalid(
+            "@iso-date",
+            "a date is required (@iso-date, or in IATI 1.0x the element's text)",
+        )),
+    }
+}
+
 /// An `xs:date`: `YYYY-MM-DD`, optionally with a time zone (ignored).
 fn date(value: Option<String>, attribute: &str) -> Result<NaiveDate> {
     let s = value.ok_or_else(|| Error::invalid(attribute, "a date is required"))?;
@@ -244,10 +291,12 @@ fn date(value: Option<String>, attribute: &str) -> Result<NaiveDate> {
 }
 
 fn optional_date(value: Option<String>, attribute: &str) -> Result<Option<NaiveDate>> {
-    value.map(|v| date(Some(v), attribute)).transpose()
+    given(value).map(|v| date(Some(v), attribute)).transpose()
 }
 
-/// An `xs:decimal` amount that fits an exact decimal and is not negative.
+/// An `xs:decimal` amount that fits an exact decimal. Negative amounts are read as
+/// published: IATI's `currencyType` is `xs:decimal`, and reversals, corrections and
+/// decommitments are negative (the 1.05 guidance: `-3000` "is acceptable").
 fn amount(text: &str) -> Result<Decimal> {
     let s = text.trim();
     let (sign, digits) = match s.strip_prefix('-') {
@@ -276,12 +325,6 @@ fn amount(text: &str) -> Result<Decimal> {
             format!("{shown} does not fit an exact decimal (at most 28 digits, ±7.9 × 10^28)"),
         )
     })?;
-    if value.is_sign_negative() && !value.is_zero() {
-        return Err(Error::Negative {
-            path: String::new(),
-            value: canonical,
-        });
-    }
     Ok(value)
 }
 
@@ -369,16 +412,9 @@ impl State {
                 }
                 .map(|()| None)
             }
+            // The declared encoding was read, and decoded, before the XML (`Decoded`).
             Event::Decl(d) => match d.encoding() {
-                Some(Ok(enc))
-                    if !enc.eq_ignore_ascii_case("utf-8") && !enc.eq_ignore_ascii_case("utf8") =>
-                {
-                    Err(self.xml_error(format!(
-                        "encoding {:?} is not read: IATI files are UTF-8",
-                        enc.chars().take(40).collect::<String>()
-                    )))
-                }
-                Some(Err(err)) => Err(self.xml_error(err.to_string())),
+                Some(Err(err)) => Err(self.xml_error(printable(&err.to_string()))),
                 _ => Ok(None),
             },
             Event::DocType(_) => Err(self.xml_error(
@@ -434,10 +470,7 @@ impl State {
         let tag = match self.stack.last() {
             Some(parent) => parent.tag.child(name),
             None if self.rooted => {
-                return Err(self.xml_error(format!(
-                    "a second root element <{}>",
-                    name.chars().take(40).collect::<String>()
-                )))
+                return Err(self.xml_error(format!("a second root element <{}>", printable(name))))
             }
             None => {
                 self.rooted = true;
@@ -447,7 +480,7 @@ impl State {
                     _ => {
                         return Err(self.xml_error(format!(
                             "not an IATI activity file: the root element is <{}>, not <iati-activities>",
-                            name.chars().take(40).collect::<String>()
+                            printable(name)
                         )))
                     }
                 }
@@ -466,7 +499,14 @@ impl State {
         };
         let reads_text = match tag {
             Tag::Identifier => true,
-            Tag::Title | Tag::Narrative | Tag::Org | Tag::Value => self.builder().is_some(),
+            Tag::Title
+            | Tag::Narrative
+            | Tag::Org
+            | Tag::Value
+            | Tag::ActivityDate
+            | Tag::PeriodStart
+            | Tag::PeriodEnd
+            | Tag::TransactionDate => self.builder().is_some(),
             _ => false,
         };
         self.stack.push(Frame {
@@ -500,7 +540,8 @@ impl State {
         })
     }
 
-    /// Reads the attributes of an element just opened.
+    /// Reads the attributes of an element just opened. An empty or unknown optional
+    /// attribute is a note on the activity, and the rest of it reads.
     fn open(&mut self, tag: Tag, e: &BytesStart<'_>) -> Result<()> {
         if tag == Tag::Root {
             let [version] = attributes(e, ["version"])?;
@@ -516,20 +557,22 @@ impl State {
                 message: format!("more than {MAX_ITEMS} dates, organisations, markers, budgets and transactions in one activity"),
             });
         }
+        let mut notes: Vec<Note> = Vec::new();
         match tag {
             Tag::Activity => {
                 let [code] = attributes(e, ["default-currency"])?;
-                b.default_currency = code
+                b.default_currency = given(code)
                     .map(|c| currency(&c, "@default-currency"))
                     .transpose()?;
             }
             Tag::ActivityDate => {
                 let [kind, iso] = attributes(e, ["type", "iso-date"])?;
-                let (slot, what) = match kind.as_deref() {
-                    Some("1" | "start-planned") => (0, "planned start"),
-                    Some("2" | "start-actual") => (1, "actual start"),
-                    Some("3" | "end-planned") => (2, "planned end"),
-                    Some("4" | "end-actual") => (3, "actual end"),
+                let kind = kind.unwrap_or_default().to_ascii_lowercase();
+                let slot = match kind.as_str() {
+                    "1" | "start-planned" => (0, "planned start"),
+                    "2" | "start-actual" => (1, "actual start"),
+                    "3" | "end-planned" => (2, "planned end"),
+                    "4" | "end-actual" => (3, "actual end"),
                     other => {
                         return Err(Error::invalid(
                             "@type",
@@ -537,18 +580,17 @@ impl State {
                         ))
                     }
                 };
-                let d = date(iso, "@iso-date")?;
-                let dates = &mut b.dates;
-                let field = match slot {
-                    0 => &mut dates.planned_start,
-                    1 => &mut dates.actual_start,
-                    2 => &mut dates.planned_end,
-                    _ => &mut dates.actual_end,
-                };
-                once(field, d, &format!("the {what} date"))?;
-                if let (Some(at), Some(n)) = (b.date_at.get_mut(slot), b.counts.first()) {
-                    *at = *n;
-                }
+                b.date = Some(DateDraft {
+                    iso: given(iso),
+                    slot: Some(slot),
+                });
+            }
+            Tag::PeriodStart | Tag::PeriodEnd | Tag::TransactionDate => {
+                let [iso] = attributes(e, ["iso-date"])?;
+                b.date = Some(DateDraft {
+                    iso: given(iso),
+                    slot: None,
+                });
             }
             Tag::Org => {
                 let [role, reference, org_type] = attributes(e, ["role", "ref", "type"])?;
@@ -557,39 +599,62 @@ impl State {
                     .is_some_and(|r| r == "1" || r.eq_ignore_ascii_case("funding"));
                 b.org = funding.then_some(OrgDraft {
                     name: None,
-                    reference: reference.filter(|r| !r.is_empty()),
-                    org_type,
+                    reference: given(reference),
+                    org_type: given(org_type),
                 });
             }
             Tag::Marker => {
                 let [vocabulary, code, significance] =
                     attributes(e, ["vocabulary", "code", "significance"])?;
-                let dac = matches!(vocabulary.as_deref(), None | Some("1" | "DAC"));
+                let dac = match vocabulary.as_deref() {
+                    None | Some("") => true,
+                    Some(v) => v == "1" || v.eq_ignore_ascii_case("dac"),
+                };
                 if dac && code.as_deref() == Some("1") {
                     let s = match significance.as_deref() {
-                        Some("0") => 0,
-                        Some("1") => 1,
-                        Some("2") => 2,
+                        Some("0") => Some(0),
+                        Some("1") => Some(1),
+                        Some("2") => Some(2),
                         other => {
-                            return Err(Error::invalid(
+                            let what = match other {
+                                None => "is not given".to_owned(),
+                                Some("") => "is empty".to_owned(),
+                                Some(s) => format!(
+                                    "is {:?}, none of them",
+                                    s.chars().take(40).collect::<String>()
+                                ),
+                            };
+                            notes.push((
                                 "@significance",
-                                format!("{other:?} is not a gender equality marker significance (0 not targeted, 1 significant, 2 principal)"),
-                            ))
+                                format!("the gender equality marker's significance (0 not targeted, 1 significant, 2 principal) {what}: the marker cannot be judged"),
+                                Some(RuleId::IatiGenMarker),
+                            ));
+                            None
                         }
                     };
-                    once(&mut b.gender_marker, s, "the gender equality marker")?;
+                    if let Some(s) = s {
+                        once(&mut b.gender_marker, s, "the gender equality marker")?;
+                    }
                 }
             }
             Tag::Budget => {
                 let [kind, status] = attributes(e, ["type", "status"])?;
+                // Version 1 files write the BudgetType code's name ("Original", "Revised").
                 let revised = match kind.as_deref() {
                     None | Some("1") => false,
                     Some("2") => true,
+                    Some(word) if word.eq_ignore_ascii_case("original") => false,
+                    Some(word) if word.eq_ignore_ascii_case("revised") => true,
                     Some(other) => {
-                        return Err(Error::invalid(
+                        notes.push((
                             "@type",
-                            format!("{other:?} is not a budget type (1 original, 2 revised)"),
-                        ))
+                            format!(
+                                "{:?} is not a budget type (1 or Original, 2 or Revised): the budget is counted as an original one",
+                                other.chars().take(40).collect::<String>()
+                            ),
+                            Some(RuleId::EvalIndependent),
+                        ));
+                        false
                     }
                 };
                 let status = match status.as_deref() {
@@ -597,10 +662,15 @@ impl State {
                     Some("1") => Some(BudgetStatus::Indicative),
                     Some("2") => Some(BudgetStatus::Committed),
                     Some(other) => {
-                        return Err(Error::invalid(
+                        notes.push((
                             "@status",
-                            format!("{other:?} is not a budget status (1 indicative, 2 committed)"),
-                        ))
+                            format!(
+                                "{:?} is not a budget status (1 indicative, 2 committed): the status is not known (no rule reads it)",
+                                other.chars().take(40).collect::<String>()
+                            ),
+                            None,
+                        ));
+                        None
                     }
                 };
                 b.budget = Some(BudgetDraft {
@@ -609,19 +679,9 @@ impl State {
                     ..BudgetDraft::default()
                 });
             }
-            Tag::PeriodStart | Tag::PeriodEnd => {
-                let [iso] = attributes(e, ["iso-date"])?;
-                let d = date(iso, "@iso-date")?;
-                if let Some(draft) = &mut b.budget {
-                    match tag {
-                        Tag::PeriodStart => once(&mut draft.start, d, "period-start")?,
-                        _ => once(&mut draft.end, d, "period-end")?,
-                    }
-                }
-            }
             Tag::Value => {
                 let [code, value_date] = attributes(e, ["currency", "value-date"])?;
-                let currency = match code {
+                let currency = match given(code) {
                     Some(c) => currency(&c, "@currency")?,
                     None => b.default_currency.ok_or_else(|| {
                         Error::invalid(
@@ -635,7 +695,10 @@ impl State {
             Tag::Transaction => b.transaction = Some(TransactionDraft::default()),
             Tag::TransactionType => {
                 let [code] = attributes(e, ["code"])?;
+                // Version 1 letter codes are sometimes written in lower case.
                 let kind = code
+                    .as_deref()
+                    .map(str::to_ascii_uppercase)
                     .as_deref()
                     .and_then(TransactionType::from_code)
                     .ok_or_else(|| {
@@ -648,16 +711,34 @@ impl State {
                     once(&mut draft.kind, kind, "transaction-type")?;
                 }
             }
-            Tag::TransactionDate => {
-                let [iso] = attributes(e, ["iso-date"])?;
-                let d = date(iso, "@iso-date")?;
-                if let Some(draft) = &mut b.transaction {
-                    once(&mut draft.date, d, "transaction-date")?;
-                }
-            }
             _ => {}
         }
+        self.note(notes);
         Ok(())
+    }
+
+    /// Keeps notes on the innermost open element (`attribute` is relative to it) in the
+    /// activity.
+    fn note(&mut self, notes: Vec<Note>) {
+        if notes.is_empty() {
+            return;
+        }
+        let at = self.path();
+        if let Some(b) = self.builder() {
+            b.notes.extend(
+                notes
+                    .into_iter()
+                    .map(|(attribute, message, affects)| IatiNote {
+                        path: if attribute.is_empty() {
+                            at.clone()
+                        } else {
+                            format!("{at}/{attribute}")
+                        },
+                        message,
+                        affects,
+                    }),
+            );
+        }
     }
 
     fn end(&mut self) -> Result<Option<Item>> {
@@ -696,9 +777,46 @@ impl State {
         let Some(b) = self.builder() else {
             return Ok(());
         };
+        let mut notes: Vec<Note> = Vec::new();
         match (tag, parent) {
             (Tag::Title, _) | (Tag::Narrative, Some(Tag::Title)) if b.title.is_none() => {
                 b.title = text.map(str::to_owned);
+            }
+            (Tag::ActivityDate | Tag::PeriodStart | Tag::PeriodEnd | Tag::TransactionDate, _) => {
+                if let Some(draft) = b.date.take() {
+                    let d = element_date(draft.iso, text)?;
+                    match (tag, draft.slot) {
+                        (Tag::ActivityDate, Some((slot, what))) => {
+                            let dates = &mut b.dates;
+                            let field = match slot {
+                                0 => &mut dates.planned_start,
+                                1 => &mut dates.actual_start,
+                                2 => &mut dates.planned_end,
+                                _ => &mut dates.actual_end,
+                            };
+                            once(field, d, &format!("the {what} date"))?;
+                            if let (Some(at), Some(n)) = (b.date_at.get_mut(slot), b.counts.first())
+                            {
+                                *at = *n;
+                            }
+                        }
+                        (Tag::PeriodStart, _) => {
+                            if let Some(budget) = &mut b.budget {
+                                once(&mut budget.start, d, "period-start")?;
+                            }
+                        }
+                        (Tag::PeriodEnd, _) => {
+                            if let Some(budget) = &mut b.budget {
+                                once(&mut budget.end, d, "period-end")?;
+                            }
+                        }
+                        _ => {
+                            if let Some(t) = &mut b.transaction {
+                                once(&mut t.date, d, "transaction-date")?;
+                            }
+                        }
+                    }
+                }
             }
             (Tag::Narrative, Some(Tag::Org)) => {
                 if let Some(org) = b.org.as_mut().filter(|o| o.name.is_none()) {
@@ -710,18 +828,19 @@ impl State {
                     let name = org
                         .name
                         .or_else(|| text.map(str::to_owned))
-                        .or_else(|| org.reference.clone())
-                        .ok_or_else(|| {
-                            Error::invalid(
-                                "",
-                                "a funding participating-org has no name and no @ref",
-                            )
-                        })?;
-                    b.donors.push(IatiOrg {
-                        name,
-                        reference: org.reference,
-                        org_type: org.org_type,
-                    });
+                        .or_else(|| org.reference.clone());
+                    match name {
+                        Some(name) => b.donors.push(IatiOrg {
+                            name,
+                            reference: org.reference,
+                            org_type: org.org_type,
+                        }),
+                        None => notes.push((
+                            "",
+                            "a funding participating-org has no name and no @ref: it is left out of the donors".to_owned(),
+                            None,
+                        )),
+                    }
                 }
             }
             (Tag::Value, _) => {
@@ -778,6 +897,7 @@ impl State {
             }
             _ => {}
         }
+        self.note(notes);
         Ok(())
     }
 
@@ -829,6 +949,7 @@ impl State {
                 transactions: b.transactions,
                 donors: b.donors,
                 gender_marker: b.gender_marker,
+                notes: b.notes,
             }),
             (error, identifier) => Err(IatiError {
                 activity: Some(b.position),
@@ -879,16 +1000,17 @@ impl State {
 /// assert_eq!(activities.version(), Some("2.03"));
 /// ```
 pub struct Activities<R> {
-    reader: Reader<Capped<R>>,
+    reader: Reader<Capped<Decoded<R>>>,
     buf: Vec<u8>,
     state: State,
 }
 
 impl<R: BufRead> Activities<R> {
-    /// Starts reading an IATI activity file.
+    /// Starts reading an IATI activity file: UTF-8, UTF-16 or the encoding its declaration
+    /// names, gzip-compressed or not (nothing is read before the first activity is asked for).
     pub fn new(input: R) -> Self {
         let mut reader = Reader::from_reader(Capped {
-            inner: input,
+            inner: Decoded::new(input),
             used: 0,
         });
         reader.config_mut().expand_empty_elements = true;
@@ -920,13 +1042,21 @@ impl<R: BufRead> Iterator for Activities<R> {
                     path: self.state.path(),
                     message: format!("a tag, text or comment longer than {MAX_TOKEN_BYTES} bytes"),
                 }),
-                Err(quick_xml::Error::Io(e)) => Err(Error::Io {
-                    path: self.state.path(),
-                    message: e.to_string(),
-                }),
-                Err(e) => Err(self
-                    .state
-                    .xml_error(format!("{e} (at byte {})", self.reader.error_position()))),
+                Err(quick_xml::Error::Io(e)) => Err(
+                    // The file's own errors (gzip, encoding) carry their code.
+                    match e.get_ref().and_then(|e| e.downcast_ref::<Error>()) {
+                        Some(own) => own.clone().in_element(&self.state.path()),
+                        None => Error::Io {
+                            path: self.state.path(),
+                            message: e.to_string(),
+                        },
+                    },
+                ),
+                Err(e) => Err(self.state.xml_error(format!(
+                    "{} (at byte {})",
+                    printable(&e.to_string()),
+                    self.reader.error_position()
+                ))),
             };
             match step {
                 Ok(Some(item)) => return Some(item),

@@ -54,7 +54,8 @@ pub struct IatiRow {
     pub donors: Vec<String>,
     /// Gender equality marker: 0 not targeted, 1 significant, 2 principal.
     pub gender_marker: Option<u8>,
-    /// IATI-GEN-MARKER, IATI-BUDGET-PERIOD and the DLV findings of each year.
+    /// IATI-GEN-MARKER, IATI-BUDGET-PERIOD, IATI-DATA (what the activity publishes that a
+    /// rule cannot use) and the DLV findings of each year.
     pub findings: Vec<Finding>,
     /// XPath-style paths of what the rules needed and the file does not publish.
     pub missing: Vec<String>,
@@ -77,7 +78,10 @@ pub struct IatiReport {
 
 impl IatiRow {
     /// Applies the rules to one activity: EVAL requirements from its dates and budget,
-    /// delivery by year, the gender marker and the budget periods. A missing rate or an
+    /// delivery by year, the gender marker and the budget periods. Amounts are summed as
+    /// published, negative ones included; a negative budget total leaves the independent
+    /// evaluation unknown, and a year whose totals are negative has no delivery rate, each
+    /// with an IATI-DATA finding, as has every note the reader made. A missing rate or an
     /// amount too large leaves the columns it touches empty and is the row's `error`.
     ///
     /// ```
@@ -126,14 +130,16 @@ impl IatiRow {
             None
         });
         row.budget_usd = budget;
+        // A negative total is published, and shown, but no threshold can be applied to it.
+        let comparable = budget.filter(|b| !negative(*b));
         match (row.start, row.end) {
             (Some(start), Some(end)) => {
-                match evaluation::classify(start, end, budget.unwrap_or_default(), policy) {
+                match evaluation::classify(start, end, comparable.unwrap_or_default(), policy) {
                     Ok(req) => {
                         row.duration = Some(req.duration);
                         row.duration_class = Some(req.class);
                         row.evaluations = req.schedule(false);
-                        row.independent_evaluation = budget.map(|_| req.independent_evaluation);
+                        row.independent_evaluation = comparable.map(|_| req.independent_evaluation);
                     }
                     Err(e) => problems.push(e.in_element(&at)),
                 }
@@ -154,6 +160,11 @@ impl IatiRow {
             .push(gender_marker(activity, policy).subject(subject.clone()));
         row.findings.extend(
             budget_periods(activity, policy)
+                .into_iter()
+                .map(|f| f.subject(subject.clone())),
+        );
+        row.findings.extend(
+            data_findings(activity, budget, policy)
                 .into_iter()
                 .map(|f| f.subject(subject.clone())),
         );
@@ -193,10 +204,26 @@ impl IatiRow {
     }
 }
 
+fn negative(d: Decimal) -> bool {
+    d.is_sign_negative() && !d.is_zero()
+}
+
 /// IATI-GEN-MARKER: the OECD DAC gender equality marker, as published.
 fn gender_marker(a: &IatiActivity, policy: &Policy) -> Finding {
     let rule = RuleId::IatiGenMarker;
+    let unknown = a
+        .notes
+        .iter()
+        .find(|n| n.affects == Some(RuleId::IatiGenMarker));
     match a.gender_marker {
+        None if unknown.is_some() => Finding::new(
+            policy,
+            rule,
+            Status::Warning,
+            "the gender equality policy marker is published without a known significance: gender mainstreaming cannot be checked",
+        )
+        .missing(unknown.map(|n| n.path.clone()).unwrap_or_default())
+        .help("publish the marker's significance: 0 not targeted, 1 significant, 2 principal"),
         None => Finding::new(
             policy,
             rule,
@@ -281,8 +308,46 @@ fn budget_periods(a: &IatiActivity, policy: &Policy) -> Vec<Finding> {
     }
 }
 
+/// IATI-DATA: what the activity publishes that a rule cannot use, each naming the rule it
+/// affects: the reader's notes (an empty or unknown code, a funder with no name), and a
+/// negative budget total, which no threshold can be applied to.
+fn data_findings(a: &IatiActivity, budget_usd: Option<Decimal>, policy: &Policy) -> Vec<Finding> {
+    let rule = RuleId::IatiData;
+    let mut out: Vec<Finding> = a
+        .notes
+        .iter()
+        .map(|n| {
+            let f = Finding::new(policy, rule, Status::Warning, n.message.clone())
+                .fact("element", n.path.clone());
+            match n.affects {
+                Some(affected) => f.fact("affects", affected.as_str()),
+                None => f,
+            }
+        })
+        .collect();
+    if let Some(total) = budget_usd.filter(|b| negative(*b)) {
+        out.push(
+            Finding::new(
+                policy,
+                rule,
+                Status::Warning,
+                format!(
+                    "the budgets total US${}: a negative total cannot be compared with the independent evaluation's threshold",
+                    crate::money::display_amount(total)
+                ),
+            )
+            .fact("element", format!("{}/budget", a.path()))
+            .fact("budget_usd", total)
+            .fact("affects", RuleId::EvalIndependent.as_str())
+            .help("check the budgets' signs: a reversal larger than the budgets it corrects leaves a negative total"),
+        );
+    }
+    out
+}
+
 /// Delivery of each calendar year up to the latest disbursement or expenditure, with the
-/// DLV findings of each.
+/// DLV findings of each. A year whose allocations or spending total negative (reversals
+/// larger than what they reverse) has no rate and an IATI-DATA finding instead.
 fn delivery_by_year(
     a: &IatiActivity,
     rates: &Rates,
@@ -319,18 +384,50 @@ fn delivery_by_year(
     let groups: Vec<GroupDelivery> = years
         .into_iter()
         .map(|(year, (totals, records))| {
+            let subject = format!("activity {}, {year}", a.identifier);
+            let negatives = [
+                ("allocations", "budget", totals.allocation_usd),
+                ("disbursements and expenditure", "transaction", totals.expenditure_usd),
+            ];
+            let negatives: Vec<_> = negatives
+                .into_iter()
+                .filter(|(_, _, total)| negative(*total))
+                .collect();
             let g = GroupDelivery {
                 group: year.to_string(),
-                rate_percent: totals.rate_percent(),
+                rate_percent: negatives
+                    .is_empty()
+                    .then(|| totals.rate_percent())
+                    .flatten(),
                 totals,
                 records,
             };
-            let subject = format!("activity {}, {year}", a.identifier);
-            findings.extend(
-                delivery::assess(&g, GroupBy::Project, policy)
-                    .into_iter()
-                    .map(|f| f.subject(subject.clone())),
-            );
+            if negatives.is_empty() {
+                findings.extend(
+                    delivery::assess(&g, GroupBy::Project, policy)
+                        .into_iter()
+                        .map(|f| f.subject(subject.clone())),
+                );
+            }
+            for (what, element, total) in negatives {
+                findings.push(
+                    Finding::new(
+                        policy,
+                        RuleId::IatiData,
+                        Status::Warning,
+                        format!(
+                            "the {what} of {year} total US${}: the year's delivery cannot be judged",
+                            crate::money::display_amount(total)
+                        ),
+                    )
+                    .subject(subject.clone())
+                    .fact("element", format!("{}/{element}", a.path()))
+                    .fact("year", i64::from(year))
+                    .fact("total_usd", total)
+                    .fact("affects", RuleId::DlvRate.as_str())
+                    .help("check the signs of the year's values: reversals larger than what they reverse leave a negative total"),
+                );
+            }
             g
         })
         .collect();
