@@ -35,6 +35,7 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    inputs::set_csv_options(cli.options.csv());
     // The policy edition is read first: a bad one fails every command alike.
     let run = inputs::policy(cli.options.policy.as_deref())
         .and_then(|policy| cli.command.run(&cli.options, &policy));
