@@ -90,13 +90,15 @@ macro_rules! snake_enum {
                             || v.aliases().iter().any(|a| label_key(a) == key)
                     })
                     .ok_or_else(|| {
-                        let names: Vec<String> = $name::ALL
-                            .iter()
-                            .map(|v| format!("{} ({})", v.label(), v.as_str()))
-                            .collect();
+                        let labels: Vec<&str> = $name::ALL.iter().map(|v| v.label()).collect();
+                        let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
                         $crate::Error::Invalid {
                             path: String::new(),
-                            message: format!("{s:?} is not one of {}", names.join(", ")),
+                            message: format!(
+                                "{s:?} is not one of {} (or their codes: {})",
+                                labels.join(", "),
+                                names.join(", ")
+                            ),
                         }
                     })
             }
@@ -1027,7 +1029,9 @@ mod tests {
         );
         let e = "XBT".parse::<SourceOfFunds>().unwrap_err();
         assert_eq!(e.code(), "invalid_value");
-        assert!(e.to_string().contains("Regular budget (RB) (rb), "), "{e}");
+        let text = e.to_string();
+        assert!(text.contains("Regular budget (RB), "), "{e}");
+        assert!(text.contains("(or their codes: rb, rbtc, xbtc"), "{e}");
     }
 
     #[test]

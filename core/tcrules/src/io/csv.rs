@@ -204,13 +204,20 @@ impl Dialect {
             None if a == b || a > 12 => true,
             None if b > 12 => false,
             None => {
+                let read = |day, month| {
+                    NaiveDate::from_ymd_opt(year, month, day)
+                        .map(|d| d.format("%-d %B %Y").to_string())
+                        .unwrap_or_default()
+                };
                 return Err(Error::invalid(
                     column,
                     format!(
-                        "{text:?} is day/month/year or month/day/year: say which with the \
-                         day_first option (--day-first or --month-first)"
+                        "{text:?} could be {} or {}: say which with the day_first option \
+                         (--day-first or --month-first)",
+                        read(a, b),
+                        read(b, a)
                     ),
-                ))
+                ));
             }
         };
         let (day, month, form) = if day_first {
@@ -1361,7 +1368,7 @@ mod tests {
         assert_eq!(day(unsaid, "31-12-2024"), Ok("2024-12-31".into()));
         assert_eq!(
             day(unsaid, "02/03/2024"),
-            Err("d: \"02/03/2024\" is day/month/year or month/day/year: say which with the day_first option (--day-first or --month-first)".into())
+            Err("d: \"02/03/2024\" could be 2 March 2024 or 3 February 2024: say which with the day_first option (--day-first or --month-first)".into())
         );
         for bad in [
             "1/1/24",
