@@ -292,11 +292,29 @@ impl Donor {
     /// let (name, category, local) = Donor::parse_entry("UNDP|united_nations|local").unwrap();
     /// assert_eq!((name, category, local), ("UNDP", DonorCategory::UnitedNations, true));
     /// assert_eq!(Donor::parse_entry("UNDP|mystery").unwrap_err().code(), "invalid_value");
+    /// let (_, category, _) = Donor::parse_entry("UNDP|UN").unwrap();
+    /// assert_eq!(category, DonorCategory::UnitedNations);
+    /// let e = Donor::parse_entry("Norway").unwrap_err();
+    /// assert!(e.to_string().starts_with("donor \"Norway\" has no category: write it as name|category"), "{e}");
     /// ```
     pub fn parse_entry(entry: &str) -> Result<(&str, DonorCategory, bool)> {
         let mut parts = entry.split('|').map(str::trim);
         let name = parts.next().unwrap_or_default();
-        let category = parts.next().unwrap_or_default().parse()?;
+        let category = match parts.next() {
+            // A bare name: the category is needed (delivery by donor category), so say how.
+            None | Some("") => {
+                let labels: Vec<&str> = DonorCategory::ALL.iter().map(|c| c.label()).collect();
+                return Err(Error::invalid(
+                    "",
+                    format!(
+                        "donor {name:?} has no category: write it as name|category, the \
+                         category one of {}",
+                        labels.join(", ")
+                    ),
+                ));
+            }
+            Some(category) => category.parse()?,
+        };
         let locally_mobilized = match parts.next() {
             None | Some("") => false,
             Some("local") => true,
