@@ -6,6 +6,7 @@ lists them all."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +73,16 @@ def test_a_single_error_lists_itself() -> None:
     with pytest.raises(errors.CurrencyError) as caught:
         tcrules.read_csv("projects", "id,title,start,end,budget_amount,budget_currency\nP1,T,2024-01-01,2025-06-30,1,XYZ\n")
     assert caught.value.errors == [caught.value]
+
+
+def test_the_corpus_file_of_several_bad_cells_lists_them() -> None:
+    """The same answer as the Rust and WASM suites give for the corpus file."""
+    path = Path(__file__).resolve().parents[2] / "tests" / "bad-inputs" / "csv-several-bad-cells.csv"
+    with pytest.raises(errors.ValidationError) as caught:
+        tcrules.read("csv", path.read_bytes())
+    assert [(c.code, c.path) for c in caught.value.errors] == [
+        ("invalid_value", "projects[1].region"),
+        ("invalid_value", "projects[2].start"),
+        ("invalid_value", "projects[2].budget_amount"),
+        ("invalid_value", "projects[3].funding"),
+    ]
