@@ -167,6 +167,8 @@ class Generator:
             if key not in required:
                 if tp.startswith("Optional["):
                     default = " = None"
+                elif tp in ("int", "bool", "str"):
+                    default = {"int": " = 0", "bool": " = False", "str": ' = ""'}[tp]
                 else:
                     factory = {"list": "list", "dict": "dict", "Findings": "Findings"}[tp.split("[")[0]]
                     default = f" = field(default_factory={factory})"

@@ -2,18 +2,34 @@
 //!
 //! The exception classes live in the pure-Python module `tcrules.errors`, which maps each
 //! core code (`missing_rate`, `invalid_policy`, ...) to its class; raising goes through
-//! its `from_info(code, path, message)` so there is one mapping, in one place.
+//! its `from_info(code, path, message, errors, omitted)` so there is one mapping, in one
+//! place. `errors` lists each error of an error that stands for several (every bad cell of
+//! a table) as `(code, path, message)`, and `omitted` counts those beyond the list.
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 
-/// The Python exception for a core error: `tcrules.errors.from_info(code, path, message)`.
+/// The Python exception for a core error: `tcrules.errors.from_info(code, path, message,
+/// errors, omitted)`.
 pub(crate) fn to_py(py: Python<'_>, e: &tcrules::Error) -> PyErr {
     let info = e.info();
+    let listed: Vec<(String, String, String)> = info
+        .errors
+        .into_iter()
+        .map(|e| (e.code, e.path, e.message))
+        .collect();
     let exception = py
         .import("tcrules.errors")
         .and_then(|m| m.getattr("from_info"))
-        .and_then(|f| f.call1((info.code, info.path, info.message.clone())));
+        .and_then(|f| {
+            f.call1((
+                info.code,
+                info.path,
+                info.message.clone(),
+                listed,
+                info.omitted,
+            ))
+        });
     match exception {
         Ok(value) => PyErr::from_value(value),
         Err(_) => PyRuntimeError::new_err(info.message),

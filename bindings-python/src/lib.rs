@@ -134,13 +134,16 @@ fn read_portfolio(py: Python<'_>, text: &str) -> PyResult<String> {
 }
 
 /// Reads a CSV table (`projects`, `records` or `approvals`) in the core's layout; returns
-/// the canonical JSON array of its rows.
+/// the canonical JSON array of its rows. `day_first`: how dates written with numbers read
+/// (`io::csv::Options`).
 #[pyfunction]
-fn read_csv(py: Python<'_>, table: &str, text: &str) -> PyResult<String> {
+#[pyo3(signature = (table, text, day_first=None))]
+fn read_csv(py: Python<'_>, table: &str, text: &str, day_first: Option<bool>) -> PyResult<String> {
+    let options = io::csv::Options { day_first };
     detached(py, || match table {
-        "projects" => to_json(&io::csv::read_projects(text)?),
-        "records" => to_json(&io::csv::read_records(text)?),
-        "approvals" => to_json(&io::csv::read_approvals(text)?),
+        "projects" => to_json(&io::csv::read_projects_with(text, options)?),
+        "records" => to_json(&io::csv::read_records_with(text, options)?),
+        "approvals" => to_json(&io::csv::read_approvals_with(text, options)?),
         other => Err(Error::Invalid {
             path: "table".into(),
             message: format!("unknown table {other:?}; one of projects, records, approvals"),

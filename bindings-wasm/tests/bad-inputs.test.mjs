@@ -35,3 +35,18 @@ for (const [name, { kind, ...expected }] of Object.entries(manifest)) {
     assert.deepEqual(errors(kind, bytes), [expected]);
   });
 }
+
+test("a table with several bad cells answers with every one", () => {
+  const bytes = new Uint8Array(readFileSync(new URL("csv-several-bad-cells.csv", dir)));
+  const [error] = policy.read("csv", bytes).errors;
+  assert.deepEqual(
+    error.errors.map(({ code, path }) => [code, path]),
+    [
+      ["invalid_value", "projects[1].region"],
+      ["invalid_value", "projects[2].start"],
+      ["invalid_value", "projects[2].budget_amount"],
+      ["invalid_value", "projects[3].funding"],
+    ],
+  );
+  assert.equal(error.omitted, undefined);
+});

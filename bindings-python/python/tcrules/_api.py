@@ -299,10 +299,15 @@ class Portfolio:
         *,
         rates: Rates | None = None,
         name: str | None = None,
+        day_first: bool | None = None,
     ) -> Portfolio:
-        """Reads CSV tables in the core's layout (each a path or the CSV text itself)."""
+        """Reads CSV tables in the core's layout (each a path or the CSV text itself), as
+        spreadsheets save them too (``;`` or tab separators, grouped amounts, labels such
+        as ``"Asia and the Pacific"``); ``day_first`` says how dates written with numbers
+        read (``True``: 03/04/2024 is 3 April; ``False``: 4 March; ``None``: only those
+        that read one way)."""
         texts = {k: _read_text(v, "csv") for k, v in (("projects", projects), ("records", records), ("approvals", approvals))}
-        return cls._from_csv_texts(texts, rates, name, [])
+        return cls._from_csv_texts(texts, rates, name, [], day_first)
 
     @classmethod
     def from_tables(
@@ -314,23 +319,31 @@ class Portfolio:
         seed_funding: Sequence[Mapping[str, Any]] = (),
         rates: Rates | None = None,
         name: str | None = None,
+        day_first: bool | None = None,
     ) -> Portfolio:
         """Builds a portfolio from tables (pandas, polars, pyarrow or lists of dicts) in the
         core's CSV layout: projects (``id, title, start, end, budget_amount,
         budget_currency, ...``), records (``project, month, source, currency,
         allocation, expenditure``) and approvals (``donor, category, year, currency,
-        amount, ...``)."""
+        amount, ...``). ``day_first`` as for :meth:`from_csv`."""
         texts = {
             k: None if t is None else _csv_text(t)
             for k, t in (("projects", projects), ("records", records), ("approvals", approvals))
         }
-        return cls._from_csv_texts(texts, rates, name, list(seed_funding))
+        return cls._from_csv_texts(texts, rates, name, list(seed_funding), day_first)
 
     @classmethod
     def _from_csv_texts(
-        cls, texts: Mapping[str, str | None], rates: Rates | None, name: str | None, seed: list[Any]
+        cls,
+        texts: Mapping[str, str | None],
+        rates: Rates | None,
+        name: str | None,
+        seed: list[Any],
+        day_first: bool | None,
     ) -> Portfolio:
-        data: dict[str, Any] = {k: json.loads(_native.read_csv(k, t)) for k, t in texts.items() if t is not None}
+        data: dict[str, Any] = {
+            k: json.loads(_native.read_csv(k, t, day_first)) for k, t in texts.items() if t is not None
+        }
         data["rates"] = dict(rates or {})
         data["seed_funding"] = seed
         if name is not None:
@@ -437,10 +450,13 @@ def read_portfolio(source: str | os.PathLike[str]) -> Portfolio:
     return Portfolio.from_json(text or "")
 
 
-def read_csv(table: str, source: str | os.PathLike[str]) -> list[dict[str, Any]]:
+def read_csv(table: str, source: str | os.PathLike[str], *, day_first: bool | None = None) -> list[dict[str, Any]]:
     """Reads one CSV table (``"projects"``, ``"records"`` or ``"approvals"``) in the
-    core's layout, from a path or CSV text; returns its rows as canonical JSON objects."""
-    return json.loads(_native.read_csv(table, _read_text(source, "csv") or ""))  # type: ignore[no-any-return]
+    core's layout, from a path or CSV text; returns its rows as canonical JSON objects.
+    ``day_first`` as for :meth:`Portfolio.from_csv`. A table with several bad cells raises
+    the first one's exception, whose ``errors`` lists them all."""
+    text = _read_text(source, "csv") or ""
+    return json.loads(_native.read_csv(table, text, day_first))  # type: ignore[no-any-return]
 
 
 def read(

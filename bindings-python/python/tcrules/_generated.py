@@ -262,6 +262,11 @@ class ErrorInfoFields:
     path: str
     #: Human-readable message, including the path.
     message: str
+    #: Where several errors were found at once (several bad cells of a table), each of
+    #: them, the first being this one's code and path; empty otherwise.
+    errors: list[ErrorInfo] = field(default_factory=list)
+    #: How many more errors were found than `errors` lists (it lists at most 100).
+    omitted: int = 0
     raw: Any = field(default=None, repr=False, compare=False)
 
 

@@ -1,7 +1,9 @@
 """Exceptions, one class per family of core error code.
 
 Every exception carries the core's stable ``code`` (the same in Rust, Python and
-JavaScript), the ``path`` of the offending field and the ``message``::
+JavaScript), the ``path`` of the offending field and the ``message``; where a table has
+several bad cells, the exception is the first one's, and ``errors`` lists every one (as
+exceptions, up to 100) with ``omitted`` counting the rest::
 
     >>> import tcrules
     >>> try:
@@ -24,6 +26,8 @@ A code this version does not know yet raises the base class :class:`TcrulesError
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 __all__ = [
     "TcrulesError",
     "ValidationError",
@@ -42,12 +46,26 @@ class TcrulesError(Exception):
     code: str
     path: str
     message: str
+    errors: list[TcrulesError]
+    """Every error this one stands for (each bad cell of a table), itself alone when one."""
+    omitted: int
+    """How many errors were found beyond those ``errors`` lists."""
 
-    def __init__(self, message: str, *, code: str = "error", path: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "error",
+        path: str = "",
+        errors: Sequence[TcrulesError] = (),
+        omitted: int = 0,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.path = path
         self.message = message
+        self.errors = list(errors) or [self]
+        self.omitted = omitted
 
 
 class ValidationError(TcrulesError, ValueError):
@@ -89,11 +107,23 @@ CODES: dict[str, type[TcrulesError]] = {
 """The exception class of each core error code."""
 
 
-def from_info(code: str, path: str, message: str) -> TcrulesError:
-    """The exception for a core error ``{code, path, message}``.
+def from_info(
+    code: str,
+    path: str,
+    message: str,
+    errors: Iterable[tuple[str, str, str]] = (),
+    omitted: int = 0,
+) -> TcrulesError:
+    """The exception for a core error ``{code, path, message}``, with the ``(code, path,
+    message)`` of each error it stands for where there are several.
 
     >>> e = from_info("invalid_policy", "evaluation.independent_threshold_usd", "bad")
-    >>> type(e).__name__, e.code, e.path
-    ('PolicyError', 'invalid_policy', 'evaluation.independent_threshold_usd')
+    >>> type(e).__name__, e.code, e.path, len(e.errors)
+    ('PolicyError', 'invalid_policy', 'evaluation.independent_threshold_usd', 1)
+    >>> cells = [("invalid_value", "projects[0].start", "a"), ("unknown_currency", "projects[2].budget_currency", "b")]
+    >>> e = from_info("invalid_value", "projects[0].start", "a (and 1 more bad cell: b)", cells)
+    >>> [(type(c).__name__, c.path) for c in e.errors]
+    [('ValidationError', 'projects[0].start'), ('CurrencyError', 'projects[2].budget_currency')]
     """
-    return CODES.get(code, TcrulesError)(message, code=code, path=path)
+    listed = [from_info(*cell) for cell in errors]
+    return CODES.get(code, TcrulesError)(message, code=code, path=path, errors=listed, omitted=omitted)

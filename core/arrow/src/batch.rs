@@ -234,11 +234,14 @@ fn evaluate_rows(
         .collect())
 }
 
-/// The error with its path relative to the row: `projects[3].start` becomes `start`.
+/// The error with its path relative to the row: `projects[3].start` becomes `start`; so
+/// do the paths of the bad cells it lists.
 fn relative(mut info: ErrorInfo, i: usize) -> ErrorInfo {
     let prefix = format!("projects[{i}]");
-    if let Some(rest) = info.path.strip_prefix(&prefix) {
-        info.path = rest.trim_start_matches('.').to_owned();
+    for path in std::iter::once(&mut info.path).chain(info.errors.iter_mut().map(|e| &mut e.path)) {
+        if let Some(rest) = path.strip_prefix(&prefix) {
+            *path = rest.trim_start_matches('.').to_owned();
+        }
     }
     info
 }

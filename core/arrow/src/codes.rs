@@ -66,7 +66,8 @@ impl<T: Copy> Codes<T> {
     }
 }
 
-/// Currency codes already read, each with its rate in US dollars (if `rates` has one).
+/// Currency codes already read (in any case, as the core's table readers read them:
+/// [`Currency::any_case`]), each with its rate in US dollars (if `rates` has one).
 #[derive(Default)]
 pub(crate) struct Currencies(Codes<(Currency, Option<UsdRate>)>);
 
@@ -77,7 +78,7 @@ impl Currencies {
         rates: &Rates,
     ) -> Result<(Currency, Option<UsdRate>)> {
         self.0.read_with(code, |code| {
-            let currency: Currency = code.parse()?;
+            let currency = Currency::any_case(code)?;
             Ok((currency, rates.usd_rate(currency)))
         })
     }

@@ -4,6 +4,7 @@
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use tcrules::io::{csv, json, Format};
 use tcrules::money::Rates;
@@ -14,6 +15,16 @@ use crate::failure::{in_file, Failure};
 /// The example portfolio shipped in the repository, built in so that every command runs
 /// without an input file.
 const EXAMPLE: &str = include_str!("../../data/example/portfolio.json");
+
+/// How CSV tables are read (`--day-first`, `--month-first`): set once by `main` from the
+/// options every command takes, so that each command's reading of its inputs gets them.
+static CSV_OPTIONS: OnceLock<csv::Options> = OnceLock::new();
+
+/// Sets how CSV tables are read, for the run.
+pub fn set_csv_options(options: csv::Options) {
+    // Set once, before any command runs: a second call has nothing to change.
+    let _ = CSV_OPTIONS.set(options);
+}
 
 fn io_error(path: &Path, e: &std::io::Error) -> Error {
     Error::Io {
@@ -63,7 +74,7 @@ pub fn portfolio(inputs: &[PathBuf], rates: Option<&Path>) -> Result<Portfolio, 
             .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
         let text = read(path, if is_csv { Format::Csv } else { Format::Json })?;
         let p = if is_csv {
-            csv::read_table(&text)
+            csv::read_table_with(&text, CSV_OPTIONS.get().copied().unwrap_or_default())
         } else {
             json::from_str::<Portfolio>(&text)
         }

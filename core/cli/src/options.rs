@@ -25,6 +25,12 @@ pub struct Options {
     /// (the `COLUMNS` variable, else the terminal's).
     #[arg(long, global = true)]
     pub wide: bool,
+    /// Read dates written with numbers in CSV tables day first (03/04/2024 is 3 April).
+    #[arg(long, global = true, conflicts_with = "month_first")]
+    pub day_first: bool,
+    /// Read dates written with numbers in CSV tables month first (03/04/2024 is 4 March).
+    #[arg(long, global = true)]
+    pub month_first: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -38,5 +44,16 @@ impl Options {
     /// Whether to print the canonical JSON rather than a table.
     pub fn json(&self) -> bool {
         self.format == Output::Json
+    }
+
+    /// What `--day-first` or `--month-first` says of CSV tables (neither: only the dates
+    /// that read one way are read).
+    pub fn csv(&self) -> tcrules::io::csv::Options {
+        let day_first = match (self.day_first, self.month_first) {
+            (true, _) => Some(true),
+            (false, true) => Some(false),
+            (false, false) => None,
+        };
+        tcrules::io::csv::Options { day_first }
     }
 }

@@ -69,11 +69,41 @@ pub enum Error {
     /// A file could not be read or written.
     #[error("{}{}", at(.path), .message)]
     Io { path: String, message: String },
+    /// Several bad cells of a table, reported at once (issue 17, item 5): the error is the
+    /// first one's (its [`code`](Error::code) and [`path`](Error::path), so a caller that
+    /// branches on the code sees what it saw when one cell was bad), and `more` lists the
+    /// others in table order, up to [`Error::MAX_LISTED`] in all; `omitted` counts those
+    /// beyond. Made by [`Error::gather`], never with fewer than two errors.
+    #[error("{first} (and {}: {})", count(.more.len() + .omitted), listed(.more, *.omitted))]
+    Several {
+        first: Box<Error>,
+        more: Vec<Error>,
+        omitted: usize,
+    },
 }
 
-/// Every variant's `path` field, by shared or mutable reference alike.
+/// "1 more bad cell", "3 more bad cells".
+fn count(n: usize) -> String {
+    format!("{n} more bad cell{}", if n == 1 { "" } else { "s" })
+}
+
+/// The listed errors joined, and how many were left out.
+fn listed(errors: &[Error], omitted: usize) -> String {
+    let mut text = errors
+        .iter()
+        .map(Error::to_string)
+        .collect::<Vec<_>>()
+        .join("; ");
+    if omitted > 0 {
+        text.push_str(&format!("; {omitted} not listed"));
+    }
+    text
+}
+
+/// Every variant's `path` field, by shared or mutable reference alike (`$method`: how a
+/// [`Error::Several`] gives its first error's).
 macro_rules! path_of {
-    ($error:expr) => {
+    ($error:expr, $method:ident) => {
         match $error {
             Error::Json { path, .. }
             | Error::Csv { path, .. }
@@ -89,6 +119,7 @@ macro_rules! path_of {
             | Error::Policy { path, .. }
             | Error::TooLarge { path, .. }
             | Error::Io { path, .. } => path,
+            Error::Several { first, .. } => first.$method(),
         }
     };
 }
@@ -113,9 +144,78 @@ impl Error {
         "io",
     ];
 
+    /// The most errors an [`Error::Several`] lists; it counts the others.
+    pub const MAX_LISTED: usize = 100;
+
+    /// The errors as one: `None` for none, the error itself for one, and an
+    /// [`Error::Several`] listing up to [`Error::MAX_LISTED`] (each one's own errors
+    /// flattened in) for more.
+    ///
+    /// ```
+    /// use tcrules::Error;
+    /// let bad = |row: usize| Error::UnknownProject { path: format!("records[{row}].project"), id: "P9".into() };
+    /// let e = Error::gather((0..150).map(bad)).unwrap();
+    /// assert_eq!((e.code(), e.path()), ("unknown_project", "records[0].project"));
+    /// assert_eq!((e.errors().len(), e.omitted()), (100, 50));
+    /// assert!(Error::gather([]).is_none());
+    /// ```
+    pub fn gather(errors: impl IntoIterator<Item = Error>) -> Option<Error> {
+        let mut all = errors.into_iter().flat_map(Error::into_errors);
+        let first = all.next()?;
+        let mut more = Vec::new();
+        let mut omitted = 0;
+        for e in all {
+            if more.len() + 1 < Error::MAX_LISTED {
+                more.push(e);
+            } else {
+                omitted += 1;
+            }
+        }
+        Some(if more.is_empty() && omitted == 0 {
+            first
+        } else {
+            Error::Several {
+                first: Box::new(first),
+                more,
+                omitted,
+            }
+        })
+    }
+
+    /// The errors this one stands for: itself, or each one an [`Error::Several`] lists.
+    pub fn errors(&self) -> Vec<&Error> {
+        match self {
+            Error::Several { first, more, .. } => std::iter::once(&**first).chain(more).collect(),
+            other => vec![other],
+        }
+    }
+
+    /// How many errors beyond those [`Error::errors`] lists were found (and not listed).
+    pub fn omitted(&self) -> usize {
+        match self {
+            Error::Several { omitted, .. } => *omitted,
+            _ => 0,
+        }
+    }
+
+    /// The errors this one stands for, by value (see [`Error::errors`]); the count of
+    /// omitted ones is lost, so only [`Error::gather`] calls it.
+    fn into_errors(self) -> Vec<Error> {
+        match self {
+            Error::Several {
+                first, mut more, ..
+            } => {
+                more.insert(0, *first);
+                more
+            }
+            other => vec![other],
+        }
+    }
+
     /// The stable, machine-readable code (`missing_rate`, `end_before_start`, ...).
     pub fn code(&self) -> &'static str {
         match self {
+            Error::Several { first, .. } => first.code(),
             Error::Json { .. } => "invalid_json",
             Error::Csv { .. } => "invalid_csv",
             Error::Xml { .. } => "invalid_xml",
@@ -135,17 +235,24 @@ impl Error {
 
     /// The path of the offending field, e.g. `projects[12].budget.amount`.
     pub fn path(&self) -> &str {
-        path_of!(self)
+        path_of!(self, path)
     }
 
     fn path_mut(&mut self) -> &mut String {
-        path_of!(self)
+        path_of!(self, path_mut)
     }
 
     /// Prefixes the path with the location of the enclosing item, so an error raised on
     /// one project reads `projects[3].budget` in a portfolio.
     #[must_use]
     pub fn at(mut self, prefix: &str) -> Self {
+        if let Error::Several { first, more, .. } = &mut self {
+            for e in std::iter::once(&mut **first).chain(more.iter_mut()) {
+                let path = e.path_mut();
+                *path = join_path(prefix, path);
+            }
+            return self;
+        }
         let path = self.path_mut();
         *path = join_path(prefix, path);
         self
@@ -167,10 +274,16 @@ impl Error {
 
     /// The serializable `{code, path, message}` form used by reports and bindings.
     pub fn info(&self) -> ErrorInfo {
+        let listed = match self {
+            Error::Several { .. } => self.errors().into_iter().map(Error::info).collect(),
+            _ => Vec::new(),
+        };
         ErrorInfo {
             code: self.code().to_owned(),
             path: self.path().to_owned(),
             message: self.to_string(),
+            errors: listed,
+            omitted: self.omitted(),
         }
     }
 
@@ -220,6 +333,17 @@ pub struct ErrorInfo {
     pub path: String,
     /// Human-readable message, including the path.
     pub message: String,
+    /// Where several errors were found at once (several bad cells of a table), each of
+    /// them, the first being this one's code and path; empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ErrorInfo>,
+    /// How many more errors were found than `errors` lists (it lists at most 100).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub omitted: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The schema of [`ErrorInfo::code`]: one of [`Error::CODES`], so that the bindings'
@@ -306,6 +430,36 @@ mod tests {
         ];
         let codes: Vec<&str> = all.iter().map(Error::code).collect();
         assert_eq!(codes, Error::CODES);
+    }
+
+    #[test]
+    fn several_errors_keep_the_first_code_and_list_every_cell() {
+        let bad = |path: &str| Error::invalid(path, "bad");
+        let e = Error::gather([bad("a"), Error::gather([bad("b"), bad("c")]).unwrap()])
+            .unwrap()
+            .at("projects[1]");
+        assert_eq!((e.code(), e.path()), ("invalid_value", "projects[1].a"));
+        let paths: Vec<&str> = e.errors().iter().map(|e| e.path()).collect();
+        assert_eq!(paths, ["projects[1].a", "projects[1].b", "projects[1].c"]);
+        assert_eq!(
+            e.to_string(),
+            "projects[1].a: bad (and 2 more bad cells: projects[1].b: bad; projects[1].c: bad)"
+        );
+        let info = e.info();
+        assert_eq!(
+            (info.errors.len(), info.errors[2].path.as_str()),
+            (3, "projects[1].c")
+        );
+        assert_eq!(Error::gather([bad("a")]), Some(bad("a")));
+        let many = Error::gather((0..101).map(|i| bad(&i.to_string()))).unwrap();
+        assert_eq!((many.errors().len(), many.omitted()), (100, 1));
+        assert!(many.to_string().ends_with("; 1 not listed)"));
+        let json = serde_json::to_value(many.info()).unwrap();
+        assert_eq!(json["omitted"], 1);
+        assert!(serde_json::to_value(bad("a").info())
+            .unwrap()
+            .get("errors")
+            .is_none());
     }
 
     #[test]

@@ -13,8 +13,35 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::money::{Money, Rates};
 
+/// The form in which a value's name, label or alias is compared with what a user wrote:
+/// lower case, `&` read as "and", and every run of other characters that are not letters
+/// or digits (spaces, `_`, `-`, `/`, parentheses) as one space. "Asia & the Pacific",
+/// "asia_and_the_pacific" and "ASIA AND THE PACIFIC" are one key (issue 17, item 2).
+///
+/// ```
+/// use tcrules::model::label_key;
+/// assert_eq!(label_key(" Asia & the-Pacific "), "asia and the pacific");
+/// assert_eq!(label_key("extra_budgetary"), label_key("Extra-budgetary"));
+/// ```
+pub fn label_key(text: &str) -> String {
+    let text = text.replace('&', " and ");
+    let mut key = String::with_capacity(text.len());
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    key
+}
+
+/// An enum of the model with its canonical snake_case name (JSON, CSV), a label for people
+/// and the other spellings a flat table may use (`=> "label" | "alias" | ...`).
 macro_rules! snake_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $snake:literal => $label:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $snake:literal => $label:literal $(| $alias:literal)*),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -34,18 +61,46 @@ macro_rules! snake_enum {
             pub fn label(&self) -> &'static str {
                 match self { $($name::$variant => $label),+ }
             }
+
+            /// The other ways people write the value (abbreviations, older names), matched
+            /// as [`label_key`] matches them.
+            pub fn aliases(&self) -> &'static [&'static str] {
+                match self { $($name::$variant => &[$($alias),*]),+ }
+            }
         }
 
+        /// The value of its canonical name, its label or one of its aliases, whatever
+        /// the case, spacing and punctuation ([`label_key`]): `"asia_pacific"`,
+        /// `"Asia and the Pacific"` and `"ASIA-PACIFIC"` are one region. An unknown text
+        /// is an `invalid_value` error listing every label with its canonical name.
         impl std::str::FromStr for $name {
             type Err = $crate::Error;
             fn from_str(s: &str) -> $crate::error::Result<Self> {
-                $name::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
-                    let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
-                    $crate::Error::Invalid {
-                        path: String::new(),
-                        message: format!("{s:?} is not one of {}", names.join(", ")),
-                    }
-                })
+                // The canonical name first: the common case, without building keys.
+                if let Some(v) = $name::ALL.iter().find(|v| v.as_str() == s) {
+                    return Ok(*v);
+                }
+                let key = label_key(s);
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| {
+                        label_key(v.as_str()) == key
+                            || label_key(v.label()) == key
+                            || v.aliases().iter().any(|a| label_key(a) == key)
+                    })
+                    .ok_or_else(|| {
+                        let labels: Vec<&str> = $name::ALL.iter().map(|v| v.label()).collect();
+                        let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
+                        $crate::Error::Invalid {
+                            path: String::new(),
+                            message: format!(
+                                "{s:?} is not one of {} (or their codes: {})",
+                                labels.join(", "),
+                                names.join(", ")
+                            ),
+                        }
+                    })
             }
         }
 
@@ -60,17 +115,17 @@ macro_rules! snake_enum {
 snake_enum! {
     /// Donor categories of R6 Table V.1 and Annexes 1–2.
     DonorCategory {
-        MultiBilateral = "multi_bilateral" => "Multi-bilateral donors",
-        UnitedNations = "united_nations" => "United Nations",
-        DirectTrustFunds = "direct_trust_funds" => "Direct trust funds",
-        NonStateActors = "non_state_actors" => "Non-state actors",
-        InternationalFinancialInstitutions = "international_financial_institutions" => "International financial institutions",
-        EuropeanUnion = "european_union" => "European Union",
-        OtherIntergovernmental = "other_intergovernmental" => "Other intergovernmental organizations",
+        MultiBilateral = "multi_bilateral" => "Multi-bilateral donors" | "multi-bilateral" | "multibilateral" | "bilateral",
+        UnitedNations = "united_nations" => "United Nations" | "UN" | "UN system",
+        DirectTrustFunds = "direct_trust_funds" => "Direct trust funds" | "direct trust fund" | "DTF",
+        NonStateActors = "non_state_actors" => "Non-state actors" | "non-state actor",
+        InternationalFinancialInstitutions = "international_financial_institutions" => "International financial institutions" | "international financial institution" | "IFI" | "IFIs",
+        EuropeanUnion = "european_union" => "European Union" | "EU" | "European Commission" | "EC",
+        OtherIntergovernmental = "other_intergovernmental" => "Other intergovernmental organizations" | "other intergovernmental organisations" | "other intergovernmental organization" | "other intergovernmental",
         /// R6 Table V.1's "Other sources" where the data has only that lump (its 1995–99
         /// column): direct trust funds, non-state actors, IFIs and the EU together, which
         /// must not be filed under any one of them.
-        OtherSources = "other_sources" => "Other sources (not broken down)",
+        OtherSources = "other_sources" => "Other sources (not broken down)" | "other sources",
     }
 }
 
@@ -78,16 +133,16 @@ snake_enum! {
     /// Sources of funds (R6 §61; RBSA from DC).
     SourceOfFunds {
         /// Regular budget.
-        Rb = "rb" => "Regular budget (RB)",
+        Rb = "rb" => "Regular budget (RB)" | "regular budget",
         /// Regular budget technical cooperation.
-        Rbtc = "rbtc" => "Regular budget technical cooperation (RBTC)",
+        Rbtc = "rbtc" => "Regular budget technical cooperation (RBTC)" | "RB TC" | "regular budget technical cooperation" | "regular budget technical co-operation",
         /// Extra-budgetary technical cooperation.
-        Xbtc = "xbtc" => "Extra-budgetary technical cooperation (XBTC)",
+        Xbtc = "xbtc" => "Extra-budgetary technical cooperation (XBTC)" | "XB" | "XB TC" | "XBDC" | "extra-budgetary" | "extrabudgetary" | "extra-budgetary technical cooperation" | "extra-budgetary technical co-operation" | "extra-budgetary development cooperation",
         /// Regular Budget Supplementary Account.
-        Rbsa = "rbsa" => "Regular Budget Supplementary Account (RBSA)",
+        Rbsa = "rbsa" => "Regular Budget Supplementary Account (RBSA)" | "regular budget supplementary account",
         /// Programme support income.
-        Psi = "psi" => "Programme support income (PSI)",
-        Other = "other" => "Other sources",
+        Psi = "psi" => "Programme support income (PSI)" | "programme support income" | "program support income",
+        Other = "other" => "Other sources" | "other source",
     }
 }
 
@@ -125,15 +180,15 @@ snake_enum! {
     /// (R6 Figure V.3 note).
     StrategicObjective {
         /// 1: standards and fundamental principles and rights at work.
-        Standards = "standards" => "Standards and fundamental principles and rights at work",
+        Standards = "standards" => "Standards and fundamental principles and rights at work" | "SO1" | "SO 1" | "strategic objective 1" | "fundamental principles and rights at work",
         /// 2: employment.
-        Employment = "employment" => "Employment",
+        Employment = "employment" => "Employment" | "SO2" | "SO 2" | "strategic objective 2",
         /// 3: social protection.
-        SocialProtection = "social_protection" => "Social protection",
+        SocialProtection = "social_protection" => "Social protection" | "SO3" | "SO 3" | "strategic objective 3",
         /// 4: tripartism and social dialogue.
-        SocialDialogue = "social_dialogue" => "Tripartism and social dialogue",
+        SocialDialogue = "social_dialogue" => "Tripartism and social dialogue" | "SO4" | "SO 4" | "strategic objective 4" | "social dialogue" | "tripartism",
         /// Cross-cutting activities, management services and other.
-        CrossCutting = "cross_cutting" => "Cross-cutting and other",
+        CrossCutting = "cross_cutting" => "Cross-cutting and other" | "cross-cutting" | "crosscutting",
     }
 }
 
@@ -141,11 +196,11 @@ snake_enum! {
     /// Regions of R6 Table V.2.
     Region {
         Africa = "africa" => "Africa",
-        Americas = "americas" => "Americas",
-        AsiaPacific = "asia_pacific" => "Asia and the Pacific",
-        Europe = "europe" => "Europe and Central Asia",
+        Americas = "americas" => "Americas" | "the Americas",
+        AsiaPacific = "asia_pacific" => "Asia and the Pacific" | "Asia-Pacific" | "Asia and Pacific" | "Asia",
+        Europe = "europe" => "Europe and Central Asia" | "Europe and Central Asia region",
         ArabStates = "arab_states" => "Arab States",
-        Interregional = "interregional" => "Interregional",
+        Interregional = "interregional" => "Interregional" | "inter-regional" | "global",
     }
 }
 
@@ -237,11 +292,29 @@ impl Donor {
     /// let (name, category, local) = Donor::parse_entry("UNDP|united_nations|local").unwrap();
     /// assert_eq!((name, category, local), ("UNDP", DonorCategory::UnitedNations, true));
     /// assert_eq!(Donor::parse_entry("UNDP|mystery").unwrap_err().code(), "invalid_value");
+    /// let (_, category, _) = Donor::parse_entry("UNDP|UN").unwrap();
+    /// assert_eq!(category, DonorCategory::UnitedNations);
+    /// let e = Donor::parse_entry("Norway").unwrap_err();
+    /// assert!(e.to_string().starts_with("donor \"Norway\" has no category: write it as name|category"), "{e}");
     /// ```
     pub fn parse_entry(entry: &str) -> Result<(&str, DonorCategory, bool)> {
         let mut parts = entry.split('|').map(str::trim);
         let name = parts.next().unwrap_or_default();
-        let category = parts.next().unwrap_or_default().parse()?;
+        let category = match parts.next() {
+            // A bare name: the category is needed (delivery by donor category), so say how.
+            None | Some("") => {
+                let labels: Vec<&str> = DonorCategory::ALL.iter().map(|c| c.label()).collect();
+                return Err(Error::invalid(
+                    "",
+                    format!(
+                        "donor {name:?} has no category: write it as name|category, the \
+                         category one of {}",
+                        labels.join(", ")
+                    ),
+                ));
+            }
+            Some(category) => category.parse()?,
+        };
         let locally_mobilized = match parts.next() {
             None | Some("") => false,
             Some("local") => true,
@@ -993,8 +1066,81 @@ mod tests {
             "xbtc".parse::<SourceOfFunds>().unwrap(),
             SourceOfFunds::Xbtc
         );
-        let e = "XBTC".parse::<SourceOfFunds>().unwrap_err();
-        assert!(e.to_string().contains("rb, rbtc, xbtc"), "{e}");
+        let e = "XBT".parse::<SourceOfFunds>().unwrap_err();
+        assert_eq!(e.code(), "invalid_value");
+        let text = e.to_string();
+        assert!(text.contains("Regular budget (RB), "), "{e}");
+        assert!(text.contains("(or their codes: rb, rbtc, xbtc"), "{e}");
+    }
+
+    #[test]
+    fn labels_parse_as_people_write_them() {
+        let region = |s: &str| s.parse::<Region>().unwrap();
+        for s in [
+            "Asia and the Pacific",
+            "asia_pacific",
+            "ASIA-PACIFIC",
+            "Asia & the Pacific",
+        ] {
+            assert_eq!(region(s), Region::AsiaPacific, "{s}");
+        }
+        assert_eq!(region("Arab States"), Region::ArabStates);
+        assert_eq!(region("africa "), Region::Africa);
+        let source = |s: &str| s.parse::<SourceOfFunds>().unwrap();
+        for s in [
+            "XB",
+            "xbtc",
+            "XBTC",
+            "XBDC",
+            "extra-budgetary",
+            "Extrabudgetary",
+        ] {
+            assert_eq!(source(s), SourceOfFunds::Xbtc, "{s}");
+        }
+        assert_eq!(source("RB"), SourceOfFunds::Rb);
+        assert_eq!(source("Regular budget"), SourceOfFunds::Rb);
+        assert_eq!(source("RBTC"), SourceOfFunds::Rbtc);
+        let so = |s: &str| s.parse::<StrategicObjective>().unwrap();
+        assert_eq!(so("SO 3"), StrategicObjective::SocialProtection);
+        assert_eq!(so("Social dialogue"), StrategicObjective::SocialDialogue);
+        let category = |s: &str| s.parse::<DonorCategory>().unwrap();
+        assert_eq!(category("UN"), DonorCategory::UnitedNations);
+        assert_eq!(
+            category("Multi-bilateral donors"),
+            DonorCategory::MultiBilateral
+        );
+        assert_eq!(category("EU"), DonorCategory::EuropeanUnion);
+        // Every value keeps its own name: no key is shared by two values of one enum.
+        fn distinct<T: Copy + std::fmt::Debug>(all: &[T], keys: impl Fn(T) -> Vec<&'static str>) {
+            let mut seen = std::collections::HashMap::new();
+            for v in all {
+                for k in keys(*v) {
+                    if let Some(other) = seen.insert(label_key(k), *v) {
+                        assert_eq!(format!("{other:?}"), format!("{v:?}"), "{k}");
+                    }
+                }
+            }
+        }
+        macro_rules! check {
+            ($($t:ty),+) => {$(
+                distinct(<$t>::ALL, |v: $t| {
+                    let mut k = vec![v.as_str(), v.label()];
+                    k.extend(v.aliases());
+                    k
+                });
+            )+};
+        }
+        check!(
+            DonorCategory,
+            SourceOfFunds,
+            StrategicObjective,
+            Region,
+            EvaluationKind,
+            Independence,
+            Constituent,
+            GovernanceKind,
+            BudgetPurpose
+        );
     }
 
     fn portfolio(json: &str) -> Portfolio {

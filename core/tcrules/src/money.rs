@@ -80,6 +80,24 @@ impl Currency {
     /// The US dollar, the currency of every threshold.
     pub const USD: Currency = Currency(*b"USD");
 
+    /// A code as a table may write it, in any case (`usd`, `Eur`): what the table readers
+    /// accept (issue 17, item 2), while canonical JSON keeps its schema's upper-case codes.
+    ///
+    /// ```
+    /// use tcrules::money::Currency;
+    /// assert_eq!(Currency::any_case("eur").unwrap().as_str(), "EUR");
+    /// let e = Currency::any_case("euro").unwrap_err();
+    /// assert_eq!((e.code(), e.to_string().as_str()), ("unknown_currency", "unknown currency code \"euro\""));
+    /// ```
+    pub fn any_case(code: &str) -> Result<Self> {
+        code.to_ascii_uppercase()
+            .parse()
+            .map_err(|_| Error::UnknownCurrency {
+                path: String::new(),
+                code: code.chars().take(16).collect(),
+            })
+    }
+
     /// The three-letter code.
     pub fn as_str(&self) -> &str {
         // Only built from validated ASCII codes.

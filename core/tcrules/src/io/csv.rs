@@ -12,6 +12,23 @@
 //! Required project columns: `id`, `title`, `start`, `end`, `budget_amount`,
 //! `budget_currency`; every other column may be absent or empty. Errors name the row and
 //! column as `projects[i].column` (i counts data rows from 0).
+//!
+//! Tables as spreadsheets save them are read too (issue 17, items 2, 3 and 5):
+//! - UTF-8 with or without a byte-order mark; cells separated by `,`, `;` or tab, whichever
+//!   the header line holds most often outside quotes ([`separator`]).
+//! - Amounts with thousands separators: `"1,250,000.00"`; in a `;`-separated file (the
+//!   separator spreadsheets use where the comma is the decimal mark) `1.250.000,00` and
+//!   `1250000,00` too, and there a lone dot before exactly three digits (`1.250`) is an
+//!   error, being 1250 or 1.25 depending on who wrote it ([`Dialect::decimal`]).
+//! - Dates as `YYYY-MM-DD`, or with numbers day first or month first (`31/12/2024`,
+//!   `12/31/2024`, with `/`, `.` or `-`) under [`Options::day_first`]; without that choice a
+//!   date that reads both ways (`03/04/2024`) is an error that names it ([`Dialect::date`]).
+//! - Regions, strategic objectives, sources of funds and donor categories as their labels
+//!   or usual variants, in any case (`Asia and the Pacific`, `XB`, `regular budget`: see
+//!   [`crate::model::label_key`]); currency codes in any case (`usd`).
+//! - Every bad cell of the table at once: a row reports each of its bad cells, and a
+//!   reader of a whole table ([`read_table`], [`read_projects`], ...) each bad row's, as
+//!   one [`Error::Several`] with the first error's code.
 
 use std::collections::HashMap;
 
@@ -93,26 +110,239 @@ pub trait Cells {
     }
 }
 
-/// A cell's text as a date (`YYYY-MM-DD`); the error names `column`.
+/// A cell's text as a date: `YYYY-MM-DD`, or day/month/year or month/day/year where only
+/// one reading is a date ([`Dialect::date`] with no choice); the error names `column`.
 ///
 /// ```
 /// use tcrules::io::csv;
 /// assert_eq!(csv::date("start", "2024-02-29").unwrap().to_string(), "2024-02-29");
+/// assert_eq!(csv::date("start", "31/12/2024").unwrap().to_string(), "2024-12-31");
 /// let e = csv::date("start", "2024-02-30").unwrap_err();
-/// assert_eq!(e.to_string(), r#"start: "2024-02-30" is not a date (YYYY-MM-DD)"#);
+/// assert_eq!(e.to_string(), r#"start: "2024-02-30" is not a date (YYYY-MM-DD, DD/MM/YYYY or MM/DD/YYYY)"#);
 /// ```
 pub fn date(column: &str, text: &str) -> Result<NaiveDate> {
-    parse(column, text, "a date (YYYY-MM-DD)")
+    Dialect::default().date(column, text)
 }
 
-/// A cell's text as an exact decimal number; the error names `column`.
+/// A cell's text as an exact decimal number, with or without thousands separators
+/// (`1,250,000.00`); the error names `column`.
+///
+/// ```
+/// use tcrules::io::csv;
+/// assert_eq!(csv::decimal("amount", "1,250,000.50").unwrap().to_string(), "1250000.50");
+/// assert_eq!(csv::decimal("amount", "12,50").unwrap_err().code(), "invalid_value");
+/// ```
 pub fn decimal(column: &str, text: &str) -> Result<Decimal> {
-    parse(column, text, "a decimal number")
+    Dialect::default().decimal(column, text)
 }
 
 /// The error for an empty cell in a column that needs a value.
 pub fn empty_cell(column: &str) -> Error {
     Error::invalid(column, "required value is empty")
+}
+
+/// What a caller says about a table that its text cannot say.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Whether dates written with numbers (`03/04/2024`) give the day first (`Some(true)`,
+    /// 3 April) or the month first (`Some(false)`, 4 March). `None` reads such a date only
+    /// where one reading alone is a date (`31/12/2024`) or both agree (`01/01/2024`): any
+    /// other is an error that names this option. `YYYY-MM-DD` is read whatever the choice.
+    pub day_first: Option<bool>,
+}
+
+/// How one table writes dates and numbers: the caller's [`Options`] and what the file's
+/// separator implies (a `;`-separated file may use the decimal comma).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Dialect {
+    /// The caller's choices.
+    pub options: Options,
+    /// Whether the comma is the decimal mark and the dot groups thousands (a
+    /// `;`-separated file); otherwise the dot is the mark and the comma groups.
+    pub decimal_comma: bool,
+}
+
+impl Dialect {
+    /// The dialect of a file separated by `separator`.
+    pub fn of(separator: u8, options: Options) -> Self {
+        Dialect {
+            options,
+            decimal_comma: separator == b';',
+        }
+    }
+
+    /// A cell's text as a date; the error names `column`. `YYYY-MM-DD` (a spreadsheet's
+    /// midnight time after it, ` 00:00:00`, is dropped), or three numbers joined by `/`,
+    /// `.` or `-` with a four-digit year last, read day first or month first as
+    /// [`Options::day_first`] says.
+    ///
+    /// ```
+    /// use tcrules::io::csv::{Dialect, Options};
+    /// let unsaid = Dialect::default();
+    /// assert_eq!(unsaid.date("start", "13.01.2024").unwrap().to_string(), "2024-01-13");
+    /// let e = unsaid.date("start", "03/04/2024").unwrap_err();
+    /// assert!(e.to_string().contains("day_first"), "{e}");
+    /// let us = Dialect { options: Options { day_first: Some(false) }, decimal_comma: false };
+    /// assert_eq!(us.date("start", "03/04/2024").unwrap().to_string(), "2024-03-04");
+    /// assert_eq!(us.date("start", "13/01/2024").unwrap_err().code(), "invalid_value");
+    /// ```
+    pub fn date(&self, column: &str, text: &str) -> Result<NaiveDate> {
+        let text = ["T00:00:00", " 00:00:00", " 00:00"]
+            .iter()
+            .find_map(|midnight| text.strip_suffix(midnight))
+            .unwrap_or(text);
+        if let Ok(d) = text.parse::<NaiveDate>() {
+            return Ok(d);
+        }
+        let not_a_date =
+            |form: &str| Error::invalid(column, format!("{text:?} is not a date ({form})"));
+        let Some((a, b, year)) = numeric_date(text) else {
+            return Err(not_a_date("YYYY-MM-DD, DD/MM/YYYY or MM/DD/YYYY"));
+        };
+        let day_first = match self.options.day_first {
+            Some(choice) => choice,
+            None if a == b || a > 12 => true,
+            None if b > 12 => false,
+            None => {
+                let read = |day, month| {
+                    NaiveDate::from_ymd_opt(year, month, day)
+                        .map(|d| d.format("%-d %B %Y").to_string())
+                        .unwrap_or_default()
+                };
+                return Err(Error::invalid(
+                    column,
+                    format!(
+                        "{text:?} could be {} or {}: say which with the day_first option \
+                         (--day-first or --month-first)",
+                        read(a, b),
+                        read(b, a)
+                    ),
+                ));
+            }
+        };
+        let (day, month, form) = if day_first {
+            (a, b, "DD/MM/YYYY")
+        } else {
+            (b, a, "MM/DD/YYYY")
+        };
+        NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| not_a_date(form))
+    }
+
+    /// A cell's text as an exact decimal number; the error names `column`. Thousands may
+    /// be grouped (`1,250,000.00`, or `1.250.000,00` with the decimal comma), each group
+    /// after the first of exactly three digits. With the decimal comma, a number without
+    /// a comma and with one dot before exactly three digits (`1.250`, `-12.500`) is an
+    /// error, 1250 to some and 1.25 to others; with several dots (`1.250.000`) they group.
+    ///
+    /// ```
+    /// use tcrules::io::csv::Dialect;
+    /// let semicolon = Dialect { decimal_comma: true, ..Dialect::default() };
+    /// assert_eq!(semicolon.decimal("amount", "1.250.000,00").unwrap().to_string(), "1250000.00");
+    /// assert_eq!(semicolon.decimal("amount", "0.125").unwrap().to_string(), "0.125");
+    /// assert!(semicolon.decimal("amount", "1.250").unwrap_err().to_string().contains("1,25"));
+    /// ```
+    pub fn decimal(&self, column: &str, text: &str) -> Result<Decimal> {
+        let not_a_number = || Error::invalid(column, format!("{text:?} is not a decimal number"));
+        let (digits, sign) = match text.strip_prefix('-') {
+            Some(rest) => (rest, "-"),
+            None => (text.strip_prefix('+').unwrap_or(text), ""),
+        };
+        let (group, mark) = if !self.decimal_comma {
+            (',', '.')
+        } else if digits.contains(',') {
+            ('.', ',')
+        } else {
+            let dots = digits.matches('.').count();
+            if dots == 1 {
+                if let Some((whole, part)) = digits.split_once('.') {
+                    let group_like = (1..=3).contains(&whole.len()) && grouped(whole);
+                    if part.len() == 3 && group_like && !whole.starts_with('0') {
+                        return Err(Error::invalid(
+                            column,
+                            format!(
+                                "{text:?} could be a thousands separator or a decimal point: \
+                                 write {sign}{whole}{part} or {sign}{whole},{part}"
+                            ),
+                        ));
+                    }
+                }
+            }
+            if dots > 1 {
+                ('.', ',')
+            } else {
+                (',', '.')
+            }
+        };
+        let (whole, part) = match digits.split_once(mark) {
+            Some((whole, part)) => (whole, Some(part)),
+            None => (digits, None),
+        };
+        let whole = if whole.contains(group) {
+            let mut groups = whole.split(group);
+            let first_ok = groups
+                .next()
+                .is_some_and(|g| (1..=3).contains(&g.len()) && grouped(g));
+            if !first_ok || !groups.all(|g| g.len() == 3 && grouped(g)) {
+                return Err(not_a_number());
+            }
+            whole.replace(group, "")
+        } else {
+            whole.to_owned()
+        };
+        let plain = match part {
+            Some(part) => format!("{sign}{whole}.{part}"),
+            None => format!("{sign}{whole}"),
+        };
+        plain.parse().map_err(|_| not_a_number())
+    }
+}
+
+/// Whether `s` is ASCII digits (and not empty).
+fn grouped(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A date written `a/b/yyyy` (or with `.` or `-`, the same twice): the two first numbers
+/// (one or two digits) and the year (four digits).
+fn numeric_date(text: &str) -> Option<(u32, u32, i32)> {
+    let separator = text.chars().find(|c| matches!(c, '/' | '.' | '-'))?;
+    let mut parts = text.split(separator);
+    let (a, b, year) = (parts.next()?, parts.next()?, parts.next()?);
+    let short = |s: &str| (1..=2).contains(&s.len()) && grouped(s);
+    if parts.next().is_some() || !short(a) || !short(b) || year.len() != 4 || !grouped(year) {
+        return None;
+    }
+    Some((a.parse().ok()?, b.parse().ok()?, year.parse().ok()?))
+}
+
+/// The separator of a table's cells: of `,`, `;` and tab, the one its header line holds
+/// most often outside quotes; a comma when there is a tie or none.
+///
+/// ```
+/// use tcrules::io::csv::separator;
+/// assert_eq!(separator("id;title;\"a,b\"\nP1;T;x\n"), b';');
+/// assert_eq!(separator("id\ttitle\n"), b'\t');
+/// assert_eq!(separator("id\n"), b',');
+/// ```
+pub fn separator(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or_default();
+    let (mut quoted, mut commas, mut semicolons, mut tabs) = (false, 0, 0, 0);
+    for c in header.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => commas += 1,
+            ';' if !quoted => semicolons += 1,
+            '\t' if !quoted => tabs += 1,
+            _ => {}
+        }
+    }
+    if semicolons > commas && semicolons >= tabs {
+        b';'
+    } else if tabs > commas && tabs > semicolons {
+        b'\t'
+    } else {
+        b','
+    }
 }
 
 fn parse<T: std::str::FromStr>(column: &str, s: &str, what: &str) -> Result<T> {
@@ -122,6 +352,11 @@ fn parse<T: std::str::FromStr>(column: &str, s: &str, what: &str) -> Result<T> {
 
 fn enum_value<T: std::str::FromStr<Err = Error>>(column: &str, s: &str) -> Result<T> {
     s.parse::<T>().map_err(|e| e.at(column))
+}
+
+/// A cell's currency code, in any case (`usd` is `USD`); the error names `column`.
+fn currency(column: &str, s: &str) -> Result<Currency> {
+    Currency::any_case(s).map_err(|e| e.at(column))
 }
 
 /// The currency of a table's amounts where it has no currency column: US dollars, the
@@ -158,7 +393,7 @@ pub fn money(
         .amount(amount_column)?
         .ok_or_else(|| empty_cell(amount_column))?;
     let currency = match currency_column {
-        Some(column) => enum_value(column, Row(cells).req(column)?)?,
+        Some(column) => currency(column, Row(cells, Dialect::default()).req(column)?)?,
         None => IMPLIED_CURRENCY,
     };
     let m = Money { amount, currency };
@@ -169,10 +404,11 @@ pub fn money(
     Ok(m)
 }
 
-/// A CSV record's cells, found by header name.
+/// A CSV record's cells, found by header name, read in the file's dialect.
 struct Record<'a> {
     cells: &'a csv::StringRecord,
     columns: &'a HashMap<String, usize>,
+    dialect: Dialect,
 }
 
 impl Cells for Record<'_> {
@@ -183,11 +419,40 @@ impl Cells for Record<'_> {
             .map(str::trim)
             .filter(|s| !s.is_empty())
     }
+
+    fn date(&self, column: &str) -> Result<Option<NaiveDate>> {
+        self.text(column)
+            .map(|s| self.dialect.date(column, s))
+            .transpose()
+    }
+
+    fn amount(&self, column: &str) -> Result<Option<Decimal>> {
+        self.text(column)
+            .map(|s| self.dialect.decimal(column, s))
+            .transpose()
+    }
 }
 
-/// A row's cells with the readers of the layout; errors name the column, and the caller
-/// adds the table and row.
-struct Row<'c, C>(&'c C);
+/// A row's cells with the readers of the layout, and the dialect of the dates and amounts
+/// inside its nested cells (`funding`, `evaluations`); errors name the column, and the
+/// caller adds the table and row.
+struct Row<'c, C>(&'c C, Dialect);
+
+/// The bad cells of one row, collected so that the row reports every one of them.
+#[derive(Default)]
+struct Faults(Vec<Error>);
+
+impl Faults {
+    /// The value, or `None` with its error kept.
+    fn take<T>(&mut self, result: Result<T>) -> Option<T> {
+        result.map_err(|e| self.0.push(e)).ok()
+    }
+
+    /// The row's error: every bad cell ([`Error::gather`]). Called when a cell was bad.
+    fn error(self) -> Error {
+        Error::gather(self.0).unwrap_or_else(|| Error::invalid("", "unreadable row"))
+    }
+}
 
 impl<C: Cells> Row<'_, C> {
     fn opt(&self, column: &str) -> Option<&str> {
@@ -247,6 +512,7 @@ fn require_columns(table: &str, required: &[&str], has: impl Fn(&str) -> bool) -
 /// errors are prefixed with the table and row (`projects[3]`).
 fn read_rows<T>(
     text: &str,
+    options: Options,
     table: &str,
     required: &[&str],
     each: impl Fn(&Record<'_>) -> Result<T>,
@@ -257,8 +523,12 @@ fn read_rows<T>(
             message: format!("input over {} bytes", super::MAX_INPUT_BYTES),
         });
     }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let separator = separator(text);
+    let dialect = Dialect::of(separator, options);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
+        .delimiter(separator)
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
@@ -280,6 +550,7 @@ fn read_rows<T>(
             Ok(cells) => each(&Record {
                 cells: &cells,
                 columns: &columns,
+                dialect,
             })
             .map_err(|e| e.at(&at())),
             Err(e) => Err(Error::Csv {
@@ -291,117 +562,127 @@ fn read_rows<T>(
     Ok(out)
 }
 
+/// The rows' values, or every bad row's errors as one ([`Error::gather`]).
 fn all_ok<T>(rows: Vec<Result<T>>) -> Result<Vec<T>> {
-    rows.into_iter().collect()
+    let mut ok = Vec::with_capacity(rows.len());
+    let mut bad = Vec::new();
+    for row in rows {
+        match row {
+            Ok(value) => ok.push(value),
+            Err(e) => bad.push(e),
+        }
+    }
+    Error::gather(bad).map_or(Ok(ok), Err)
 }
 
 fn project_row(r: &Row<'_, impl Cells>) -> Result<Project> {
-    let donors = r
-        .list("donors")
-        .map(|d| {
-            let (name, category, locally_mobilized) =
-                Donor::parse_entry(d).map_err(|e| e.at("donors"))?;
-            Ok(Donor {
-                name: name.to_owned(),
-                category,
-                locally_mobilized,
+    let dialect = r.1;
+    // In the order of the columns, so that the first error is the leftmost bad cell.
+    let mut bad = Faults::default();
+    let id = bad.take(r.req("id").map(str::to_owned));
+    let title = bad.take(r.req("title").map(str::to_owned));
+    let region = bad.take(r.opt("region").map(|s| enum_value("region", s)).transpose());
+    let strategic_objective = bad.take(
+        r.opt("strategic_objective")
+            .map(|s| enum_value("strategic_objective", s))
+            .transpose(),
+    );
+    let start = bad.take(r.req_date("start"));
+    let end = bad.take(r.req_date("end"));
+    let budget = bad.take(r.money("budget_amount", "budget_currency"));
+    let donors = bad.take(
+        r.list("donors")
+            .map(|d| {
+                let (name, category, locally_mobilized) =
+                    Donor::parse_entry(d).map_err(|e| e.at("donors"))?;
+                Ok(Donor {
+                    name: name.to_owned(),
+                    category,
+                    locally_mobilized,
+                })
             })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let funding = r
-        .list("funding")
-        .map(|f| {
-            let parts: Vec<&str> = f.split(':').map(str::trim).collect();
-            let [source, amount, cur] = parts.as_slice() else {
-                return Err(Error::invalid(
-                    "funding",
-                    format!("{f:?} is not source:amount:currency"),
-                ));
-            };
-            let amount = decimal("funding", amount)?;
-            let m = Money {
-                amount,
-                currency: enum_value("funding", cur)?,
-            };
-            m.non_negative("funding")?;
-            Ok(FundingLine {
-                source: enum_value("funding", source)?,
-                amount: m,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let planned = r
-        .list("evaluations")
-        .map(|e| {
-            let parts: Vec<&str> = e.split('|').map(str::trim).collect();
-            let (kind, independence, due, budget) = match parts.as_slice() {
-                [k, i] => (*k, *i, "", ""),
-                [k, i, d] => (*k, *i, *d, ""),
-                [k, i, d, b] => (*k, *i, *d, *b),
-                _ => {
+            .collect::<Result<Vec<_>>>(),
+    );
+    let funding = bad.take(
+        r.list("funding")
+            .map(|f| {
+                let parts: Vec<&str> = f.split(':').map(str::trim).collect();
+                let [source, amount, cur] = parts.as_slice() else {
                     return Err(Error::invalid(
-                        "evaluations",
-                        format!("{e:?} is not kind|independence|due|amount currency"),
-                    ))
-                }
-            };
-            let budget = match budget.split_once(' ') {
-                None if budget.is_empty() => None,
-                Some((amount, cur)) => {
-                    let m = Money {
-                        amount: decimal("evaluations", amount)?,
-                        currency: enum_value("evaluations", cur.trim())?,
-                    };
-                    m.non_negative("evaluations")?;
-                    Some(m)
-                }
-                None => {
-                    return Err(Error::invalid(
-                        "evaluations",
-                        format!("{budget:?} is not \"amount currency\""),
-                    ))
-                }
-            };
-            Ok(PlannedEvaluation {
-                kind: enum_value("evaluations", kind)?,
-                independence: enum_value("evaluations", independence)?,
-                due: if due.is_empty() {
-                    None
-                } else {
-                    Some(date("evaluations", due)?)
-                },
-                budget,
+                        "funding",
+                        format!("{f:?} is not source:amount:currency"),
+                    ));
+                };
+                let m = Money {
+                    amount: dialect.decimal("funding", amount)?,
+                    currency: currency("funding", cur)?,
+                };
+                m.non_negative("funding")?;
+                Ok(FundingLine {
+                    source: enum_value("funding", source)?,
+                    amount: m,
+                })
             })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let mid_term_review_agreed = r.flag("mid_term_review_agreed")?;
+            .collect::<Result<Vec<_>>>(),
+    );
+    let country_has_dwcp = bad.take(r.flag("country_has_dwcp"));
+    let planned = bad.take(
+        r.list("evaluations")
+            .map(|e| planned_evaluation(e, dialect))
+            .collect::<Result<Vec<_>>>(),
+    );
+    let mid_term_review_agreed = bad.take(r.flag("mid_term_review_agreed"));
     let constituent_participation = r.text("constituent_participation");
+    let (
+        Some(donors),
+        Some(funding),
+        Some(planned),
+        Some(mid_term_review_agreed),
+        Some(id),
+        Some(title),
+        Some(region),
+        Some(strategic_objective),
+        Some(start),
+        Some(end),
+        Some(budget),
+        Some(country_has_dwcp),
+    ) = (
+        donors,
+        funding,
+        planned,
+        mid_term_review_agreed,
+        id,
+        title,
+        region,
+        strategic_objective,
+        start,
+        end,
+        budget,
+        country_has_dwcp,
+    )
+    else {
+        return Err(bad.error());
+    };
     let has_plan = r.opt("evaluations").is_some()
         || mid_term_review_agreed.is_some()
         || constituent_participation.is_some();
     let project = Project {
-        id: r.req("id")?.to_owned(),
-        title: r.req("title")?.to_owned(),
+        id,
+        title,
         country: r.text("country"),
-        region: r
-            .opt("region")
-            .map(|s| enum_value("region", s))
-            .transpose()?,
+        region,
         unit: r.text("unit"),
         field_office: r.text("field_office"),
-        strategic_objective: r
-            .opt("strategic_objective")
-            .map(|s| enum_value("strategic_objective", s))
-            .transpose()?,
+        strategic_objective,
         donors,
-        start: r.req_date("start")?,
-        end: r.req_date("end")?,
-        budget: r.money("budget_amount", "budget_currency")?,
+        start,
+        end,
+        budget,
         funding,
         links: Links {
             pb_outcome: r.text("pb_outcome"),
             dwcp_outcome: r.text("dwcp_outcome"),
-            country_has_dwcp: r.flag("country_has_dwcp")?,
+            country_has_dwcp,
             national_framework: r.text("national_framework"),
         },
         evaluation_plan: has_plan.then(|| EvaluationPlan {
@@ -416,6 +697,49 @@ fn project_row(r: &Row<'_, impl Cells>) -> Result<Project> {
     };
     project.validate()?;
     Ok(project)
+}
+
+/// One entry of an `evaluations` cell: `kind|independence|due|amount currency`.
+fn planned_evaluation(e: &str, dialect: Dialect) -> Result<PlannedEvaluation> {
+    let parts: Vec<&str> = e.split('|').map(str::trim).collect();
+    let (kind, independence, due, budget) = match parts.as_slice() {
+        [k, i] => (*k, *i, "", ""),
+        [k, i, d] => (*k, *i, *d, ""),
+        [k, i, d, b] => (*k, *i, *d, *b),
+        _ => {
+            return Err(Error::invalid(
+                "evaluations",
+                format!("{e:?} is not kind|independence|due|amount currency"),
+            ))
+        }
+    };
+    let budget = match budget.split_once(' ') {
+        None if budget.is_empty() => None,
+        Some((amount, cur)) => {
+            let m = Money {
+                amount: dialect.decimal("evaluations", amount)?,
+                currency: currency("evaluations", cur.trim())?,
+            };
+            m.non_negative("evaluations")?;
+            Some(m)
+        }
+        None => {
+            return Err(Error::invalid(
+                "evaluations",
+                format!("{budget:?} is not \"amount currency\""),
+            ))
+        }
+    };
+    Ok(PlannedEvaluation {
+        kind: enum_value("evaluations", kind)?,
+        independence: enum_value("evaluations", independence)?,
+        due: if due.is_empty() {
+            None
+        } else {
+            Some(dialect.date("evaluations", due)?)
+        },
+        budget,
+    })
 }
 
 /// Columns every project table has.
@@ -441,8 +765,12 @@ const REQUIRED_PROJECT_COLUMNS: &[&str] = &[
 /// assert_eq!(rows[1].as_ref().unwrap_err().path(), "projects[1].end");
 /// ```
 pub fn read_project_rows(text: &str) -> Result<Vec<Result<Project>>> {
-    let rows = read_rows(text, "projects", REQUIRED_PROJECT_COLUMNS, |r| {
-        project_row(&Row(r))
+    project_rows(text, Options::default())
+}
+
+fn project_rows(text: &str, options: Options) -> Result<Vec<Result<Project>>> {
+    let rows = read_rows(text, options, "projects", REQUIRED_PROJECT_COLUMNS, |r| {
+        project_row(&Row(r, r.dialect))
     })?;
     Ok(unique_ids(rows))
 }
@@ -484,7 +812,10 @@ pub fn read_project_cells<C: Cells>(
 ) -> Result<Vec<Result<Project>>> {
     require_columns("projects", REQUIRED_PROJECT_COLUMNS, has_column)?;
     let rows = rows.into_iter().enumerate().map(|(i, row)| {
-        row.and_then(|cells| project_row(&Row(&cells)).map_err(|e| e.at(&format!("projects[{i}]"))))
+        row.and_then(|cells| {
+            project_row(&Row(&cells, Dialect::default()))
+                .map_err(|e| e.at(&format!("projects[{i}]")))
+        })
     });
     Ok(unique_ids(rows.collect()))
 }
@@ -506,19 +837,53 @@ fn unique_ids(mut rows: Vec<Result<Project>>) -> Vec<Result<Project>> {
     rows
 }
 
-/// Reads a project table; the first bad row is the error.
+/// Reads a project table; every bad row's bad cells are the error ([`Error::Several`]
+/// where there are more than one).
 pub fn read_projects(text: &str) -> Result<Vec<Project>> {
-    all_ok(read_project_rows(text)?)
+    read_projects_with(text, Options::default())
+}
+
+/// [`read_projects`] with the caller's [`Options`].
+pub fn read_projects_with(text: &str, options: Options) -> Result<Vec<Project>> {
+    all_ok(project_rows(text, options)?)
 }
 
 fn record_row(r: &Row<'_, impl Cells>) -> Result<FinancialRecord> {
+    let mut bad = Faults::default();
+    let project = bad.take(r.req("project").map(str::to_owned));
+    let month = bad.take(
+        r.req("month")
+            .and_then(|m| m.parse().map_err(|e: Error| e.at("month"))),
+    );
+    let source = bad.take(r.req("source").and_then(|s| enum_value("source", s)));
+    let allocation = bad.take(r.money("allocation", "currency"));
+    let expenditure = bad.take(r.money("expenditure", "currency"));
+    let illustrative = bad.take(r.flag("illustrative"));
+    let (
+        Some(project),
+        Some(month),
+        Some(source),
+        Some(allocation),
+        Some(expenditure),
+        Some(illustrative),
+    ) = (
+        project,
+        month,
+        source,
+        allocation,
+        expenditure,
+        illustrative,
+    )
+    else {
+        return Err(bad.error());
+    };
     Ok(FinancialRecord {
-        project: r.req("project")?.to_owned(),
-        month: r.req("month")?.parse().map_err(|e: Error| e.at("month"))?,
-        source: enum_value("source", r.req("source")?)?,
-        allocation: r.money("allocation", "currency")?,
-        expenditure: r.money("expenditure", "currency")?,
-        illustrative: r.flag("illustrative")?.unwrap_or(false),
+        project,
+        month,
+        source,
+        allocation,
+        expenditure,
+        illustrative: illustrative.unwrap_or(false),
     })
 }
 
@@ -531,18 +896,34 @@ fn record_row(r: &Row<'_, impl Cells>) -> Result<FinancialRecord> {
 /// assert_eq!(r[0].expenditure.amount.to_string(), "32000");
 /// ```
 pub fn read_records(text: &str) -> Result<Vec<FinancialRecord>> {
-    all_ok(read_rows(text, "records", RECORD_COLUMNS, |r| {
-        record_row(&Row(r))
+    read_records_with(text, Options::default())
+}
+
+/// [`read_records`] with the caller's [`Options`].
+pub fn read_records_with(text: &str, options: Options) -> Result<Vec<FinancialRecord>> {
+    all_ok(read_rows(text, options, "records", RECORD_COLUMNS, |r| {
+        record_row(&Row(r, r.dialect))
     })?)
 }
 
 fn approval_row(r: &Row<'_, impl Cells>) -> Result<Approval> {
+    let mut bad = Faults::default();
+    let donor = bad.take(r.req("donor").map(str::to_owned));
+    let category = bad.take(r.req("category").and_then(|c| enum_value("category", c)));
+    let year = bad.take(r.req("year").and_then(|y| parse("year", y, "a year")));
+    let amount = bad.take(r.money("amount", "currency"));
+    let locally_mobilized = bad.take(r.flag("locally_mobilized"));
+    let (Some(donor), Some(category), Some(year), Some(amount), Some(locally_mobilized)) =
+        (donor, category, year, amount, locally_mobilized)
+    else {
+        return Err(bad.error());
+    };
     Ok(Approval {
-        donor: r.req("donor")?.to_owned(),
-        category: enum_value("category", r.req("category")?)?,
-        year: parse("year", r.req("year")?, "a year")?,
-        amount: r.money("amount", "currency")?,
-        locally_mobilized: r.flag("locally_mobilized")?,
+        donor,
+        category,
+        year,
+        amount,
+        locally_mobilized,
         project: r.text("project"),
         source: r.text("source"),
     })
@@ -556,17 +937,25 @@ fn approval_row(r: &Row<'_, impl Cells>) -> Result<Approval> {
 /// assert_eq!((a[0].donor.as_str(), a[0].year), ("Norway", 2000));
 /// ```
 pub fn read_approvals(text: &str) -> Result<Vec<Approval>> {
+    read_approvals_with(text, Options::default())
+}
+
+/// [`read_approvals`] with the caller's [`Options`].
+pub fn read_approvals_with(text: &str, options: Options) -> Result<Vec<Approval>> {
     all_ok(read_rows(
         text,
+        options,
         "approvals",
         &["donor", "category", "year", "currency", "amount"],
-        |r| approval_row(&Row(r)),
+        |r| approval_row(&Row(r, r.dialect)),
     )?)
 }
 
 /// Reads one CSV table, recognized by its header as a table of projects (it has
 /// `budget_amount`), monthly records (`expenditure`) or approvals (`donor`), into a
-/// portfolio holding just that table; the first bad row is the error.
+/// portfolio holding just that table; every bad cell is the error ([`Error::Several`]
+/// where there are more than one). Numeric dates are read only where unambiguous: see
+/// [`read_table_with`] to say which comes first.
 ///
 /// ```
 /// use tcrules::io::csv;
@@ -575,14 +964,34 @@ pub fn read_approvals(text: &str) -> Result<Vec<Approval>> {
 /// assert_eq!(csv::read_table("a,b\n1,2\n").unwrap_err().code(), "invalid_csv");
 /// ```
 pub fn read_table(text: &str) -> Result<Portfolio> {
+    read_table_with(text, Options::default())
+}
+
+/// [`read_table`] with the caller's [`Options`]: a spreadsheet's table, separated by `;`,
+/// with day-first dates, decimal commas and labels as people write them.
+///
+/// ```
+/// use tcrules::io::csv::{self, Options};
+/// let text = "\u{feff}id;title;region;start;end;budget_amount;budget_currency;funding\n\
+///     P1;Jobs;Asia and the Pacific;03/04/2024;31/12/2025;1.250.000,00;eur;\"XB:1.000.000,00:EUR\"\n";
+/// let p = csv::read_table_with(text, Options { day_first: Some(true) }).unwrap();
+/// let project = &p.projects[0];
+/// assert_eq!(project.start.to_string(), "2024-04-03");
+/// assert_eq!(project.budget.amount.to_string(), "1250000.00");
+/// assert_eq!(project.funding[0].source.as_str(), "xbtc");
+/// let e = csv::read_table(text).unwrap_err();
+/// assert!(e.to_string().contains("day_first"), "{e}");
+/// ```
+pub fn read_table_with(text: &str, options: Options) -> Result<Portfolio> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let header = text.lines().next().unwrap_or_default();
     let mut portfolio = Portfolio::default();
     if header.contains("budget_amount") {
-        portfolio.projects = read_projects(text)?;
+        portfolio.projects = read_projects_with(text, options)?;
     } else if header.contains("expenditure") {
-        portfolio.records = read_records(text)?;
+        portfolio.records = read_records_with(text, options)?;
     } else if header.contains("donor") {
-        portfolio.approvals = read_approvals(text)?;
+        portfolio.approvals = read_approvals_with(text, options)?;
     } else {
         return Err(Error::Csv {
             path: String::new(),
@@ -853,6 +1262,182 @@ mod tests {
             )
         );
         assert!(money(&row("-0", "EUR"), at).is_ok());
+    }
+
+    /// A project table as a spreadsheet in a decimal-comma locale saves it: a byte-order
+    /// mark, `;` separators, day-first dates, grouped amounts with the decimal comma,
+    /// labels and lower-case currencies.
+    const SPREADSHEET: &str = "\u{feff}id;title;region;strategic_objective;start;end;budget_amount;budget_currency;donors;funding;evaluations\n\
+        P1;Skills for jobs;Asia and the Pacific;Employment;03/04/2024;31/12/2025;1.250.000,00;eur;USDOL|Multi-bilateral donors;\"XB:1.000.000,00:EUR;RB:250.000,00:eur\";mid-term|external|01/01/2025|20.000,50 EUR\n\
+        P2;Dialogue;Arab States;SO 4;01.02.2024;30.06.2026;350000,01;USD;UN|UN|local;;\n";
+
+    #[test]
+    fn a_spreadsheet_table_reads_with_its_dialect() {
+        let day_first = Options {
+            day_first: Some(true),
+        };
+        let p = read_table_with(SPREADSHEET, day_first).unwrap().projects;
+        assert_eq!(p.len(), 2);
+        let (p1, p2) = (&p[0], &p[1]);
+        assert_eq!(
+            (p1.start.to_string(), p1.end.to_string()),
+            ("2024-04-03".into(), "2025-12-31".into())
+        );
+        assert_eq!(p1.budget.to_string(), "EUR 1,250,000.00");
+        assert_eq!(p1.region, Some(crate::model::Region::AsiaPacific));
+        assert_eq!(p1.funding[0].source, crate::model::SourceOfFunds::Xbtc);
+        assert_eq!(p1.funding[1].amount.to_string(), "EUR 250,000.00");
+        let planned = &p1.evaluation_plan.as_ref().unwrap().planned[0];
+        assert_eq!(planned.budget.unwrap().to_string(), "EUR 20,000.50");
+        assert_eq!(planned.due.unwrap().to_string(), "2025-01-01");
+        assert_eq!(p2.start.to_string(), "2024-02-01");
+        assert_eq!(p2.budget.amount.to_string(), "350000.01");
+        assert_eq!(
+            p2.donors[0].category,
+            crate::model::DonorCategory::UnitedNations
+        );
+        assert_eq!(
+            p2.strategic_objective,
+            Some(crate::model::StrategicObjective::SocialDialogue)
+        );
+        // Without a choice, the dates that read both ways are errors naming the option;
+        // the first (03/04/2024) and the second (01.02.2024) alike.
+        let e = read_table(SPREADSHEET).unwrap_err();
+        let paths: Vec<&str> = e.errors().iter().map(|e| e.path()).collect();
+        assert_eq!(paths, ["projects[0].start", "projects[1].start"]);
+        assert!(e.to_string().contains("day_first"), "{e}");
+        // Month first, 31/12/2025 is not a date.
+        let e = read_table_with(
+            SPREADSHEET,
+            Options {
+                day_first: Some(false),
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.path(), "projects[0].end");
+    }
+
+    #[test]
+    fn separators_and_numbers() {
+        let tab = "id\ttitle\tstart\tend\tbudget_amount\tbudget_currency\nP1\tT\t2024-01-01\t2024-12-31\t1,250,000.00\tusd\n";
+        let p = read_projects(tab).unwrap();
+        assert_eq!(p[0].budget.to_string(), "USD 1,250,000.00");
+        let comma = format!("{HEADER}P1,T,2024-01-01,2025-06-30,\"1,250,000.00\",USD,,,,\n");
+        assert_eq!(
+            read_projects(&comma).unwrap()[0].budget.amount.to_string(),
+            "1250000.00"
+        );
+        let point = Dialect::default();
+        let semicolon = Dialect::of(b';', Options::default());
+        let ok = |d: Dialect, s: &str| {
+            d.decimal("a", s)
+                .map(|n| n.to_string())
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(ok(point, "-1,234.5"), Ok("-1234.5".into()));
+        assert_eq!(ok(point, "1250.5"), Ok("1250.5".into()));
+        assert!(ok(point, "1,25").is_err());
+        assert!(ok(point, "12,34,567.00").is_err());
+        assert!(ok(point, "1.250,00").is_err());
+        assert_eq!(ok(semicolon, "1.250,5"), Ok("1250.5".into()));
+        assert_eq!(ok(semicolon, "1.250.000"), Ok("1250000".into()));
+        assert_eq!(ok(semicolon, "350000.01"), Ok("350000.01".into()));
+        assert_eq!(ok(semicolon, "12.5"), Ok("12.5".into()));
+        assert_eq!(ok(semicolon, "1250.500"), Ok("1250.500".into()));
+        assert_eq!(ok(semicolon, "-1,5"), Ok("-1.5".into()));
+        assert_eq!(
+            ok(semicolon, "-1.250"),
+            Err("a: \"-1.250\" could be a thousands separator or a decimal point: write -1250 or -1,250".into())
+        );
+        assert!(ok(semicolon, "1,250.00").is_err());
+        assert_eq!(separator("\"a;b\",c\n"), b',');
+        assert_eq!(separator("a;b\tc;d\n"), b';');
+    }
+
+    #[test]
+    fn dates_as_spreadsheets_write_them() {
+        let unsaid = Dialect::default();
+        let day = |d: Dialect, s: &str| {
+            d.date("d", s)
+                .map(|d| d.to_string())
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(day(unsaid, "2024-01-31 00:00:00"), Ok("2024-01-31".into()));
+        assert_eq!(day(unsaid, "01/01/2024"), Ok("2024-01-01".into()));
+        assert_eq!(day(unsaid, "12/31/2024"), Ok("2024-12-31".into()));
+        assert_eq!(day(unsaid, "31-12-2024"), Ok("2024-12-31".into()));
+        assert_eq!(
+            day(unsaid, "02/03/2024"),
+            Err("d: \"02/03/2024\" could be 2 March 2024 or 3 February 2024: say which with the day_first option (--day-first or --month-first)".into())
+        );
+        for bad in [
+            "1/1/24",
+            "2024/01/01",
+            "01/13/2024/1",
+            "01/02-2024",
+            "31/31/2024",
+            "",
+            "x",
+        ] {
+            assert!(day(unsaid, bad).is_err(), "{bad}");
+        }
+        let month_first = Dialect::of(
+            b',',
+            Options {
+                day_first: Some(false),
+            },
+        );
+        assert_eq!(day(month_first, "02/03/2024"), Ok("2024-02-03".into()));
+        assert_eq!(
+            day(month_first, "31/12/2024"),
+            Err("d: \"31/12/2024\" is not a date (MM/DD/YYYY)".into())
+        );
+        assert_eq!(day(month_first, "2024-02-29"), Ok("2024-02-29".into()));
+    }
+
+    #[test]
+    fn every_bad_cell_is_reported_at_once() {
+        let text = format!(
+            "{HEADER}\
+             P1,T,2024-01-01,2025-06-30,1,USD,,,,\n\
+             P2,T,2024-13-01,2025-06-30,abc,XXX,,,,\n\
+             P3,T,2024-01-01,2025-06-30,1,USD,,,,maybe\n\
+             P1,T,2024-01-01,2025-06-30,1,usd,,,,\n"
+        );
+        let e = read_projects(&text).unwrap_err();
+        assert_eq!((e.code(), e.path()), ("invalid_value", "projects[1].start"));
+        let found: Vec<(&str, &str)> = e.errors().iter().map(|e| (e.path(), e.code())).collect();
+        assert_eq!(
+            found,
+            [
+                ("projects[1].start", "invalid_value"),
+                ("projects[1].budget_amount", "invalid_value"),
+                ("projects[2].country_has_dwcp", "invalid_value"),
+                ("projects[3].id", "duplicate_id"),
+            ]
+        );
+        // The per-row reader keeps each row's cells with its row.
+        let rows = read_project_rows(&text).unwrap();
+        assert_eq!(rows[1].as_ref().unwrap_err().errors().len(), 2);
+        // Past the cap, the others are counted.
+        let many: String = (0..150)
+            .map(|i| format!("P{i},T,2024-01-01,2025-06-30,-1,USD,,,,\n"))
+            .collect();
+        let e = read_projects(&format!("{HEADER}{many}")).unwrap_err();
+        assert_eq!(
+            (e.code(), e.errors().len(), e.omitted()),
+            ("negative_amount", 100, 50)
+        );
+        let r = read_records(
+            "project,month,source,currency,allocation,expenditure\nP1,2005-3,XB,usd,x,60\n",
+        )
+        .unwrap_err();
+        let paths: Vec<&str> = r.errors().iter().map(|e| e.path()).collect();
+        assert_eq!(paths, ["records[0].month", "records[0].allocation"]);
+        let a = read_approvals("donor,category,year,currency,amount\nNorway,EU,two,USD,-1\n")
+            .unwrap_err();
+        let paths: Vec<&str> = a.errors().iter().map(|e| e.path()).collect();
+        assert_eq!(paths, ["approvals[0].year", "approvals[0].amount"]);
     }
 
     #[test]
