@@ -185,11 +185,32 @@ impl BudgetSources {
     pub fn of(project: &Project, rates: &Rates) -> Result<BudgetSources> {
         project.budget.non_negative("budget")?;
         let stated_usd = rates.to_usd(&project.budget, "budget.amount")?;
-        let funding_usd = if project.funding.is_empty() {
-            None
-        } else {
-            let lines = project.funding.iter().map(|f| &f.amount).enumerate();
-            Some(crate::model::sum_usd(lines, rates, "funding")?)
+        let budget = &project.budget;
+        let funding_usd = match project.funding.as_slice() {
+            [] => None,
+            // The usual project: lines in the budget's own currency, summed there and
+            // converted once, or not at all when they add up to the budget.
+            lines if lines.iter().all(|f| f.amount.currency == budget.currency) => {
+                let mut sum = Decimal::ZERO;
+                for (i, f) in lines.iter().enumerate() {
+                    // The path is built only for an error.
+                    (f.amount.non_negative("")).map_err(|e| e.at(&format!("funding[{i}]")))?;
+                    sum = money::checked_add(sum, f.amount.amount, "funding")?;
+                }
+                Some(if sum == budget.amount {
+                    stated_usd
+                } else {
+                    let lines = money::Money {
+                        amount: sum,
+                        currency: budget.currency,
+                    };
+                    rates.to_usd(&lines, "funding")?
+                })
+            }
+            lines => {
+                let lines = lines.iter().map(|f| &f.amount).enumerate();
+                Some(crate::model::sum_usd(lines, rates, "funding")?)
+            }
         };
         Ok(BudgetSources {
             stated_usd,
@@ -895,6 +916,56 @@ mod tests {
         for c in DurationClass::ALL {
             assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
         }
+    }
+
+    #[test]
+    fn budget_sources_sum_every_line_in_whatever_currency() {
+        let rates = Rates::from_pairs([("EUR", "1.2")]).unwrap();
+        let sources = |budget: &str, lines: &[(&str, &str)]| {
+            let money = |s: &str| {
+                let (currency, amount) = s.split_once(' ').unwrap();
+                serde_json::json!({"amount": amount, "currency": currency})
+            };
+            let funding: Vec<_> = lines
+                .iter()
+                .map(|(source, m)| serde_json::json!({"source": source, "amount": money(m)}))
+                .collect();
+            let p: Project = serde_json::from_value(serde_json::json!({"id": "P", "title": "P",
+                "start": "2024-01-01", "end": "2024-12-31", "budget": money(budget), "funding": funding}))
+            .unwrap();
+            let b = BudgetSources::of(&p, &rates).unwrap();
+            (
+                b.stated_usd.to_string(),
+                b.funding_usd.map(|f| f.to_string()),
+                b.total_usd().to_string(),
+            )
+        };
+        let s = |x: &str| x.to_owned();
+        // Lines in the budget's currency that add up to it: the stated figure.
+        assert_eq!(
+            sources("EUR 100", &[("xbtc", "EUR 60"), ("rbtc", "EUR 40.00")]),
+            (s("120.0"), Some(s("120.0")), s("120.0"))
+        );
+        // ... or not: the lines' sum converted, and the larger used.
+        assert_eq!(
+            sources("EUR 100", &[("xbtc", "EUR 60"), ("rbtc", "EUR 50")]),
+            (s("120.0"), Some(s("132.0")), s("132.0"))
+        );
+        // Lines in several currencies: each converted.
+        assert_eq!(
+            sources("EUR 100", &[("xbtc", "EUR 50"), ("rbtc", "USD 80")]),
+            (s("120.0"), Some(s("140.0")), s("140.0"))
+        );
+        assert_eq!(sources("USD 10", &[]), (s("10"), None, s("10")));
+        let p: Project = serde_json::from_value(serde_json::json!({"id": "P", "title": "P",
+            "start": "2024-01-01", "end": "2024-12-31", "budget": {"amount": "1", "currency": "USD"},
+            "funding": [{"source": "xbtc", "amount": {"amount": "-1", "currency": "USD"}}]}))
+        .unwrap();
+        let e = BudgetSources::of(&p, &rates).unwrap_err();
+        assert_eq!(
+            (e.code(), e.path()),
+            ("negative_amount", "funding[0].amount")
+        );
     }
 
     #[test]
