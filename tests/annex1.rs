@@ -27,12 +27,7 @@ fn millions(d: Decimal) -> String {
 
 #[test]
 fn annex_1_is_reproduced_from_the_approval_records() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/core/data/example/portfolio.json"
-    ))
-    .unwrap();
-    let p = tcrules::io::json::read_portfolio(&text).unwrap();
+    let p = tcrules_suite::example_portfolio().unwrap();
     let rows = local_mobilization(
         &p.approvals,
         YearRange::new(2002, 2004).unwrap(),
@@ -70,12 +65,7 @@ fn annex_1_is_reproduced_from_the_approval_records() {
 
 #[test]
 fn the_report_shares_local_mobilization_over_the_approvals_whose_status_is_known() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/core/data/example/portfolio.json"
-    ))
-    .unwrap();
-    let p = tcrules::io::json::read_portfolio(&text).unwrap();
+    let p = tcrules_suite::example_portfolio().unwrap();
     let r = tcrules::portfolio::report(&p, None, &Policy::default()).unwrap();
     let f = r
         .findings

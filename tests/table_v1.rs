@@ -43,12 +43,7 @@ fn figures(row: &ApprovalRow) -> (String, String, String, String, String) {
 
 #[test]
 fn table_v1_is_reproduced_from_annex_2_records() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/core/data/example/portfolio.json"
-    ))
-    .unwrap();
-    let p = tcrules::io::json::read_portfolio(&text).unwrap();
+    let p = tcrules_suite::example_portfolio().unwrap();
     let periods = [
         YearRange::new(1995, 1999).unwrap(),
         YearRange::new(2000, 2004).unwrap(),

@@ -27,6 +27,11 @@
 use serde_json::{json, Value};
 use tcrules::Policy;
 
+/// The example portfolio shipped in the repository (`core/data/example/portfolio.json`).
+pub fn example_portfolio() -> tcrules::Result<tcrules::Portfolio> {
+    tcrules::io::json::read_portfolio(include_str!("../../core/data/example/portfolio.json"))
+}
+
 /// Runs one vector's `kind` on its `input` under `policy` (`null` for the default),
 /// giving the canonical output; any error becomes `{"error": {code, path, message}}`.
 pub fn run(kind: &str, input: &Value, policy: &Value) -> Value {

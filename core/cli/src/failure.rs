@@ -36,16 +36,22 @@ impl Failure {
             Some(file) => format!("{file}: {}", self.error),
             None => self.error.to_string(),
         };
-        let mut info = json!({
-            "code": self.error.code(),
-            "path": self.error.path(),
-            "message": message,
-        });
-        if let (Some(file), Some(members)) = (&self.file, info.as_object_mut()) {
-            members.insert("file".into(), file.as_str().into());
-        }
-        json!({ "error": info })
+        error_json(
+            self.error.code(),
+            self.error.path(),
+            &message,
+            self.file.as_deref(),
+        )
     }
+}
+
+/// `{"error": {"code", "path", "message"[, "file"]}}`, every JSON error the program writes.
+fn error_json(code: &str, path: &str, message: &str, file: Option<&str>) -> Value {
+    let mut info = json!({"code": code, "path": path, "message": message});
+    if let (Some(file), Some(members)) = (file, info.as_object_mut()) {
+        members.insert("file".into(), file.into());
+    }
+    json!({ "error": info })
 }
 
 /// The line that names an error found inside a file whose report is printed all the same
@@ -53,10 +59,9 @@ impl Failure {
 /// the text form.
 pub fn line(file: &Path, lead: &str, info: &tcrules::ErrorInfo, json: bool) -> String {
     let file = file.display().to_string();
+    let message = format!("{file}: {lead}{}", info.message);
     if json {
-        let message = format!("{file}: {lead}{}", info.message);
-        json!({"error": {"code": info.code, "path": info.path, "message": message, "file": file}})
-            .to_string()
+        error_json(&info.code, &info.path, &message, Some(&file)).to_string()
     } else {
         format!(
             "tcrules: {file}: {lead}error [{}] {}",
@@ -88,5 +93,5 @@ pub struct Misuse {
 /// The JSON form of a usage error (exit 2): code `usage`, a code of the program rather
 /// than of the rules, and the argument at fault as the path.
 pub fn usage_json(argument: &str, message: &str) -> Value {
-    json!({ "error": { "code": "usage", "path": argument, "message": message } })
+    error_json("usage", argument, message, None)
 }

@@ -4,27 +4,17 @@
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use tcrules::io::{csv, json, Format};
 use tcrules::money::Rates;
 use tcrules::{Error, Policy, Portfolio, Proposal};
 
 use crate::failure::{in_file, Failure};
+use crate::options::Options;
 
 /// The example portfolio shipped in the repository, built in so that every command runs
 /// without an input file.
 const EXAMPLE: &str = include_str!("../../data/example/portfolio.json");
-
-/// How CSV tables are read (`--day-first`, `--month-first`): set once by `main` from the
-/// options every command takes, so that each command's reading of its inputs gets them.
-static CSV_OPTIONS: OnceLock<csv::Options> = OnceLock::new();
-
-/// Sets how CSV tables are read, for the run.
-pub fn set_csv_options(options: csv::Options) {
-    // Set once, before any command runs: a second call has nothing to change.
-    let _ = CSV_OPTIONS.set(options);
-}
 
 fn io_error(path: &Path, e: &std::io::Error) -> Error {
     Error::Io {
@@ -61,8 +51,9 @@ pub fn rates(path: Option<&Path>) -> Result<Rates, Failure> {
 
 /// Reads the inputs into one portfolio ([`Portfolio::merge`], in the order given), or the
 /// example without any; `--rates` then wins over the inputs' rates. JSON portfolios and
-/// CSV tables are told apart by the extension; CSV tables by their header.
-pub fn portfolio(inputs: &[PathBuf], rates: Option<&Path>) -> Result<Portfolio, Failure> {
+/// CSV tables are told apart by the extension; CSV tables by their header, and read as
+/// `--day-first` or `--month-first` says.
+pub fn portfolio(inputs: &[PathBuf], options: &Options) -> Result<Portfolio, Failure> {
     let mut portfolio = if inputs.is_empty() {
         json::read_portfolio(EXAMPLE)?
     } else {
@@ -74,7 +65,7 @@ pub fn portfolio(inputs: &[PathBuf], rates: Option<&Path>) -> Result<Portfolio, 
             .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
         let text = read(path, if is_csv { Format::Csv } else { Format::Json })?;
         let p = if is_csv {
-            csv::read_table_with(&text, CSV_OPTIONS.get().copied().unwrap_or_default())
+            csv::read_table_with(&text, options.csv())
         } else {
             json::from_str::<Portfolio>(&text)
         }
@@ -82,7 +73,7 @@ pub fn portfolio(inputs: &[PathBuf], rates: Option<&Path>) -> Result<Portfolio, 
         // A refused rate names its currency, not the file: the message as it has always been.
         portfolio.merge(p)?;
     }
-    if let Some(path) = rates {
+    if let Some(path) = options.rates.as_deref() {
         let rates = rates_file(path)?;
         portfolio.rates.merge(&rates).map_err(in_file(path))?;
     }

@@ -63,7 +63,6 @@ fn main() -> ExitCode {
         return ExitCode::from(exit::USAGE);
     }
     render::fit_to(render::output_width(cli.options.wide));
-    inputs::set_csv_options(cli.options.csv());
     // The policy edition is read first: a bad one fails every command alike.
     let run = inputs::policy(cli.options.policy.as_deref())
         .and_then(|policy| cli.command.run(&cli.options, &policy));

@@ -736,12 +736,28 @@ pub fn delivery(
     Ok(sums.report(policy))
 }
 
+/// [`delivery`] of a whole portfolio, whose projects come with their dates: its findings
+/// also flag the records outside their project's months ([`outside_dates`]). What the full
+/// report and the `tcrules delivery` command give.
+pub fn of_portfolio(
+    portfolio: &crate::Portfolio,
+    group_by: GroupBy,
+    period: ReportingPeriod,
+    policy: &Policy,
+) -> Result<DeliveryReport> {
+    let (projects, records, rates) = (&portfolio.projects, &portfolio.records, &portfolio.rates);
+    let mut d = delivery(projects, records, group_by, period, policy, rates)?;
+    d.findings
+        .extend(outside_dates(projects, records, period, policy, rates)?);
+    Ok(d)
+}
+
 /// DLV-OUTSIDE-DATES: records of the period dated outside their project's own months.
 /// They are counted, as the money was spent, and flagged, so that a reader sees why a
 /// project's year looks odd (RULES.md §2): one warning per project, in project order.
-/// The full report ([`crate::report::report`]) and the `tcrules delivery` command add
-/// these to the delivery findings; [`delivery`] itself does not, so that it answers as the
-/// columnar engine does on tables, whose projects may come without their dates.
+/// [`of_portfolio`] adds these to the delivery findings; [`delivery`] itself does not, so
+/// that it answers as the columnar engine does on tables, whose projects may come without
+/// their dates.
 ///
 /// ```
 /// use tcrules::{delivery, period::ReportingPeriod, Policy, Portfolio, RuleId};

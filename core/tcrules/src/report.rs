@@ -115,23 +115,9 @@ pub fn report(portfolio: &Portfolio, policy: &Policy, options: &ReportOptions) -
             .map(|year| ReportingPeriod::Year { year })
     });
     let delivery = period.and_then(|period| {
-        let (projects, records, rates) =
-            (&portfolio.projects, &portfolio.records, &portfolio.rates);
         keep(
             &mut errors,
-            delivery::delivery(
-                projects,
-                records,
-                options.delivery_group_by,
-                period,
-                policy,
-                rates,
-            )
-            .and_then(|mut d| {
-                let outside = delivery::outside_dates(projects, records, period, policy, rates)?;
-                d.findings.extend(outside);
-                Ok(d)
-            }),
+            delivery::of_portfolio(portfolio, options.delivery_group_by, period, policy),
         )
     });
     let integration = keep(&mut errors, integration::report(portfolio, policy));

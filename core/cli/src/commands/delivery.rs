@@ -34,7 +34,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<Outcome, Failure> {
-    let p = inputs::portfolio(&args.inputs, options.rates.as_deref())?;
+    let p = inputs::portfolio(&args.inputs, options)?;
     // Parsed here rather than by clap: a bad grouping is the rules' `invalid_value`.
     let by: GroupBy = args.by.parse()?;
     let year = args
@@ -58,10 +58,7 @@ pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<Outcome, F
         },
         None => ReportingPeriod::Year { year },
     };
-    let mut d = delivery::delivery(&p.projects, &p.records, by, period, policy, &p.rates)?;
-    // Records outside their project's months are counted and flagged (RULES.md §2).
-    let outside = delivery::outside_dates(&p.projects, &p.records, period, policy, &p.rates)?;
-    d.findings.extend(outside);
+    let d = delivery::of_portfolio(&p, by, period, policy)?;
     let outcome = Outcome::of(&d.findings);
     if options.json() {
         render::json(&d)?;

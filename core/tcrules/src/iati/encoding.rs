@@ -83,6 +83,16 @@ impl<R: BufRead> Gunzip<R> {
     }
 }
 
+/// `Read` for a reader that is `BufRead` at heart: what its buffer holds, copied out.
+pub(super) fn read_buffered(r: &mut impl BufRead, out: &mut [u8]) -> io::Result<usize> {
+    let n = {
+        let available = r.fill_buf()?;
+        out.iter_mut().zip(available).map(|(o, a)| *o = *a).count()
+    };
+    r.consume(n);
+    Ok(n)
+}
+
 /// The file's bytes, inflated when it is gzip (it starts with `1f 8b`).
 enum Unzipped<R> {
     Plain(R),
@@ -91,12 +101,7 @@ enum Unzipped<R> {
 
 impl<R: BufRead> Read for Unzipped<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let n = {
-            let available = self.fill_buf()?;
-            out.iter_mut().zip(available).map(|(o, a)| *o = *a).count()
-        };
-        self.consume(n);
-        Ok(n)
+        read_buffered(self, out)
     }
 }
 
@@ -263,12 +268,7 @@ fn shown(label: &[u8]) -> String {
 
 impl<R: BufRead> Read for Decoded<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let n = {
-            let available = self.fill_buf()?;
-            out.iter_mut().zip(available).map(|(o, a)| *o = *a).count()
-        };
-        self.consume(n);
-        Ok(n)
+        read_buffered(self, out)
     }
 }
 

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::money::{Currency, Money};
 use crate::rule::RuleId;
 
-use super::encoding::Decoded;
+use super::encoding::{read_buffered, Decoded};
 use super::model::{
     missing_error, ActivityDates, BudgetStatus, IatiActivity, IatiBudget, IatiError, IatiNote,
     IatiOrg, IatiTransaction, TransactionType,
@@ -36,12 +36,7 @@ struct Capped<R> {
 
 impl<R: BufRead> Read for Capped<R> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let n = {
-            let available = self.fill_buf()?;
-            out.iter_mut().zip(available).map(|(o, a)| *o = *a).count()
-        };
-        self.consume(n);
-        Ok(n)
+        read_buffered(self, out)
     }
 }
 
