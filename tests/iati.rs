@@ -407,7 +407,12 @@ fn the_version_1_example_file() {
             TransactionType::Expenditure,
         ]
     );
-    let r = IatiRow::of(&dew, &Rates::usd_only(), &Policy::default());
+    let r = IatiRow::of(
+        &dew,
+        &Rates::usd_only(),
+        &Policy::default(),
+        &Default::default(),
+    );
     let years: Vec<String> = r
         .delivery
         .iter()
@@ -547,7 +552,9 @@ fn activities_stream_from_an_endless_file() {
         // and the set of identifiers seen stays one long.
         match item {
             Ok(a) => assert_eq!(
-                IatiRow::of(&a, &Rates::usd_only(), &policy).delivery.len(),
+                IatiRow::of(&a, &Rates::usd_only(), &policy, &Default::default())
+                    .delivery
+                    .len(),
                 1
             ),
             Err(e) => assert_eq!(e.error.code(), "duplicate_id"),

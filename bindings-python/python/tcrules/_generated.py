@@ -123,6 +123,7 @@ RuleId = Literal[
     "IATI-GEN-MARKER",
     "IATI-BUDGET-PERIOD",
     "IATI-DATA",
+    "IATI-EVAL-DOC",
 ]
 
 #: How much a failing check matters; set per rule by the policy.
@@ -335,12 +336,14 @@ class IatiRowFields:
     #: The evaluations and reviews R6 §143 requires, with their due dates (IATI files
     #: carry no evaluation plan, so no mid-term review of a long activity is scheduled).
     evaluations: list[Due]
-    #: Delivery by calendar year (`group` is the year).
+    #: Delivery by year (`group` is the year: `2011` for a calendar year, `2011-04/2012-03`
+    #: for one from April; see [`Periods`]).
     delivery: list[GroupDelivery]
     #: Names of the funding organisations.
     donors: list[str]
     #: IATI-GEN-MARKER, IATI-BUDGET-PERIOD, IATI-DATA (what the activity publishes that a
-    #: rule cannot use) and the DLV findings of each year.
+    #: rule cannot use), IATI-EVAL-DOC (when an as-of date is given) and the DLV findings
+    #: of each year.
     findings: Findings
     #: XPath-style paths of what the rules needed and the file does not publish.
     missing: list[str]

@@ -17,7 +17,7 @@
 //! | `report` | `portfolio`, `options` (optional) | [`report::report`] |
 //! | `policy` | `text` (a policy file's text) | the edition's stamp |
 //! | `read_portfolio` | `text` (JSON text) | `{"ok": true}` once validated |
-//! | `iati` | `text` (an IATI activity file), `rates` | [`crate::iati::read`] |
+//! | `iati` | `text` (an IATI activity file), `rates`, `as_of` (a date: ask whether finished activities publish their evaluation), `periods` (`"published"`, `"calendar"` or `{"fiscal": 4}`) | [`crate::iati::read_with`] |
 //!
 //! The portfolio kinds (`delivery` to `report`, and `read_portfolio`) need the
 //! `portfolio-kinds` feature and `iati` the `iati` feature (both on by default); a build
@@ -199,7 +199,12 @@ inputs! {
 #[cfg(feature = "iati")]
 inputs! {
     /// `iati`.
-    IatiInput { text: String, rates: Option<Rates> }
+    IatiInput {
+        text: String,
+        rates: Option<Rates>,
+        as_of: Option<chrono::NaiveDate>,
+        periods: Option<crate::iati::Periods>
+    }
 }
 
 /// What an answer is written as: a value, or JSON text.
@@ -323,8 +328,24 @@ fn dispatch<O: Output>(kind: &str, input: Source<'_>, policy: &Policy) -> Result
         }
         #[cfg(feature = "iati")]
         "iati" => {
-            let IatiInput { text, rates } = input.read()?;
-            read_as("iati", text.as_bytes(), &rates.unwrap_or_default(), policy)
+            let IatiInput {
+                text,
+                rates,
+                as_of,
+                periods,
+            } = input.read()?;
+            let rates = rates.unwrap_or_default();
+            rates.validate("rates")?;
+            let options = crate::iati::ReadOptions {
+                as_of,
+                periods: periods.unwrap_or_default().validate()?,
+            };
+            O::of(&crate::iati::read_with(
+                text.as_bytes(),
+                &rates,
+                policy,
+                &options,
+            ))
         }
         #[cfg(not(feature = "portfolio-kinds"))]
         "delivery" | "delivery_series" | "integration" | "portfolio" | "report"

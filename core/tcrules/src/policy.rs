@@ -44,6 +44,16 @@ pub struct EvaluationPolicy {
     pub final_months_before_end: u32,
     /// ... to this many months after it, both ends included.
     pub final_months_after_end: u32,
+    /// A published activity that ended more than this many months ago is expected to
+    /// publish its evaluation (IATI-EVAL-DOC; not from R6: policy data).
+    #[serde(default = "published_within_months")]
+    pub published_within_months: u32,
+}
+
+/// The default of [`EvaluationPolicy::published_within_months`], which editions written
+/// before it existed take.
+fn published_within_months() -> u32 {
+    12
 }
 
 /// Thresholds of the delivery rules (R6 §140).
@@ -499,6 +509,11 @@ fn ilo_2006_spec() -> PolicySpec {
             Minor,
             "IATI Standard 2.03: value (xsd:decimal, negative for reversals); codelists of optional attributes",
         ),
+        (
+            IatiEvalDoc,
+            Minor,
+            "R6 §143 (every project ends with a final evaluation); IATI DocumentCategory A07 (Review of project performance and evaluation)",
+        ),
     ];
     let groups = [
         (DonorCategory::MultiBilateral, "Multi-bilateral donors"),
@@ -522,6 +537,7 @@ fn ilo_2006_spec() -> PolicySpec {
         ("integration.rbtc_second_year_over_percent", "R6 §162: RBTC expenditure is normally greater in the second year of each biennium, that is, more than half of it falls there; judged only on a biennium whose records cover all 24 months"),
         ("portfolio", "R6 §158: the top three donors (53 per cent) show the need to diversify; tcrules warns above 50 per cent. Shares to one decimal as in R6 tables, by the largest-remainder rule so they sum to 100"),
         ("appraisal.gender_marker", "OECD DAC gender equality policy marker, 2016 definition and minimum criteria: 0 not targeted, 1 significant, 2 principal"),
+        ("evaluation.published_within_months", "Not in R6: an activity that ended more than 12 months ago is expected to publish its evaluation (IATI-EVAL-DOC); set per organisation"),
         ("iati", "IATI Standard 2.03 (and 1.0x): the gender equality marker is policy-marker code 1 of vocabulary 1 (OECD DAC CRS); each budget period is at most one year; values are summed as published, negative ones included, and what an activity publishes that a rule cannot use (a negative total, an empty or unknown code) is a finding on the activity"),
     ];
     PolicySpec {
@@ -537,6 +553,7 @@ fn ilo_2006_spec() -> PolicySpec {
             mid_term_to_percent: pct(75),
             final_months_before_end: 6,
             final_months_after_end: 6,
+            published_within_months: published_within_months(),
         },
         delivery: DeliveryPolicy {
             warning_below_percent: pct(60),

@@ -84,6 +84,7 @@ rule_ids! {
     IatiGenMarker = "IATI-GEN-MARKER": "Gender equality policy marker published",
     IatiBudgetPeriod = "IATI-BUDGET-PERIOD": "Budget periods of at most one year",
     IatiData = "IATI-DATA": "Published values the rules can use",
+    IatiEvalDoc = "IATI-EVAL-DOC": "A finished activity publishes its evaluation",
 }
 
 impl fmt::Display for RuleId {

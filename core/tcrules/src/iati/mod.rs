@@ -18,8 +18,14 @@
 //! | `policy-marker` code 1, vocabulary 1 (v1 `DAC`) or none | the gender equality marker, significance 0, 1 or 2 |
 //! | `value/@currency`, else the activity's `@default-currency`; `value/@value-date` | the money, and the date of its exchange rate (kept; conversion uses the caller's one rate per currency) |
 //!
+//! | `document-link` with `category/@code` A07 | a published evaluation (IATI-EVAL-DOC, judged at an as-of date) |
+//!
 //! Delivery of a year is the disbursements and expenditure dated in it over the budgets
 //! whose period starts in it, for every year up to the latest disbursement or expenditure.
+//! A year is the publisher's budget year by default (twelve months from the month the
+//! earliest budget period starts: April–March for a publisher whose budgets run so), or
+//! calendar or fiscal years as asked ([`Periods`]). [`Rows`] gives the rows one at a time
+//! as they are read, so that output can be written in bounded memory.
 //!
 //! A file is read as published: gzip-compressed or not, in UTF-8, UTF-16 (with or without
 //! a byte order mark) or the encoding its XML declaration names (`ISO-8859-1`, ...), which
@@ -40,10 +46,14 @@
 
 mod encoding;
 mod model;
+mod periods;
 mod reader;
 mod rules;
 
 pub use encoding::{MAX_GZIP_RATIO, MIN_INFLATED_BYTES};
 pub use model::*;
-pub use reader::{Activities, MAX_DEPTH, MAX_ITEMS, MAX_TEXT_BYTES, MAX_TOKEN_BYTES};
-pub use rules::{read, IatiReport, IatiRow};
+pub use periods::Periods;
+pub use reader::{
+    Activities, EVALUATION_CATEGORY, MAX_DEPTH, MAX_ITEMS, MAX_TEXT_BYTES, MAX_TOKEN_BYTES,
+};
+pub use rules::{read, read_with, IatiReport, IatiRow, ReadOptions, Rows};

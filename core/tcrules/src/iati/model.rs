@@ -156,6 +156,9 @@ pub struct IatiActivity {
     /// Significance of the gender equality policy marker: 0 not targeted, 1
     /// significant, 2 principal.
     pub gender_marker: Option<u8>,
+    /// The `@url` of each `document-link` of category A07, "Review of project performance
+    /// and evaluation" (empty when the link gives none): the evaluations published.
+    pub evaluation_documents: Vec<String>,
     /// What was published but could not be used, in file order.
     pub notes: Vec<IatiNote>,
 }

@@ -26,6 +26,8 @@ pub const MAX_TOKEN_BYTES: usize = 1 << 20;
 pub const MAX_TEXT_BYTES: usize = 64 << 10;
 /// Most dates, organisations, markers, budgets and transactions of one activity.
 pub const MAX_ITEMS: usize = 100_000;
+/// The IATI DocumentCategory code of "Review of project performance and evaluation".
+pub const EVALUATION_CATEGORY: &str = "A07";
 
 /// A [`BufRead`] that refuses to give more than [`MAX_TOKEN_BYTES`] before `used` is
 /// reset, which the reader does after every token: no token can grow the buffer further.
@@ -74,6 +76,8 @@ enum Tag {
     Transaction,
     TransactionType,
     TransactionDate,
+    DocumentLink,
+    Category,
     Other,
 }
 
@@ -94,6 +98,8 @@ impl Tag {
             (Tag::Budget | Tag::Transaction, "value") => Tag::Value,
             (Tag::Transaction, "transaction-type") => Tag::TransactionType,
             (Tag::Transaction, "transaction-date") => Tag::TransactionDate,
+            (Tag::Activity, "document-link") => Tag::DocumentLink,
+            (Tag::DocumentLink, "category") => Tag::Category,
             _ => Tag::Other,
         }
     }
@@ -115,6 +121,8 @@ impl Tag {
             Tag::Transaction => "transaction",
             Tag::TransactionType => "transaction-type",
             Tag::TransactionDate => "transaction-date",
+            Tag::DocumentLink => "document-link",
+            Tag::Category => "category",
             Tag::Other => "",
         }
     }
@@ -187,12 +195,16 @@ struct Builder {
     transactions: Vec<IatiTransaction>,
     donors: Vec<IatiOrg>,
     gender_marker: Option<u8>,
+    evaluation_documents: Vec<String>,
     /// Elements begun: activity-date, participating-org, policy-marker, budget,
     /// transaction.
     counts: [usize; 5],
     budget: Option<BudgetDraft>,
     transaction: Option<TransactionDraft>,
     org: Option<OrgDraft>,
+    /// The open `document-link`: its `@url`, and whether a category says it is an
+    /// evaluation.
+    document: Option<(String, bool)>,
     value: Option<(Currency, Option<NaiveDate>)>,
     date: Option<DateDraft>,
     notes: Vec<IatiNote>,
@@ -688,6 +700,17 @@ impl State {
                 b.value = Some((currency, optional_date(value_date, "@value-date")?));
             }
             Tag::Transaction => b.transaction = Some(TransactionDraft::default()),
+            Tag::DocumentLink => {
+                let [url] = attributes(e, ["url"])?;
+                b.document = Some((url.unwrap_or_default(), false));
+            }
+            Tag::Category => {
+                let [code] = attributes(e, ["code"])?;
+                if let Some((_, evaluation)) = &mut b.document {
+                    *evaluation |=
+                        code.is_some_and(|c| c.eq_ignore_ascii_case(EVALUATION_CATEGORY));
+                }
+            }
             Tag::TransactionType => {
                 let [code] = attributes(e, ["code"])?;
                 // Version 1 letter codes are sometimes written in lower case.
@@ -875,6 +898,11 @@ impl State {
                     });
                 }
             }
+            (Tag::DocumentLink, _) => {
+                if let Some((url, true)) = b.document.take() {
+                    b.evaluation_documents.push(url);
+                }
+            }
             (Tag::Transaction, _) => {
                 if let Some(d) = b.transaction.take() {
                     let need =
@@ -944,6 +972,7 @@ impl State {
                 transactions: b.transactions,
                 donors: b.donors,
                 gender_marker: b.gender_marker,
+                evaluation_documents: b.evaluation_documents,
                 notes: b.notes,
             }),
             (error, identifier) => Err(IatiError {

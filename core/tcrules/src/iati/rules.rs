@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::sync::Arc;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -20,7 +20,20 @@ use crate::rule::{RuleId, Status};
 use super::model::{
     IatiActivity, IatiError, MISSING_BUDGET, MISSING_END, MISSING_SPENDING, MISSING_START,
 };
-use super::reader::Activities;
+use super::periods::{Periods, Year};
+use super::reader::{Activities, EVALUATION_CATEGORY};
+
+/// How [`read_with`] judges a file's activities, beyond the policy.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct ReadOptions {
+    /// The date at which to ask whether a finished activity's evaluation is published
+    /// (IATI-EVAL-DOC); none: the question is not asked.
+    pub as_of: Option<NaiveDate>,
+    /// The years delivery is grouped by.
+    pub periods: Periods,
+}
 
 /// What the rules say of one published activity; or, for an activity that could not be
 /// read, its identifier (when known) and the error.
@@ -48,14 +61,16 @@ pub struct IatiRow {
     pub budget_usd: Option<Decimal>,
     /// The budget is over the policy's threshold: an independent evaluation is required.
     pub independent_evaluation: Option<bool>,
-    /// Delivery by calendar year (`group` is the year).
+    /// Delivery by year (`group` is the year: `2011` for a calendar year, `2011-04/2012-03`
+    /// for one from April; see [`Periods`]).
     pub delivery: Vec<GroupDelivery>,
     /// Names of the funding organisations.
     pub donors: Vec<String>,
     /// Gender equality marker: 0 not targeted, 1 significant, 2 principal.
     pub gender_marker: Option<u8>,
     /// IATI-GEN-MARKER, IATI-BUDGET-PERIOD, IATI-DATA (what the activity publishes that a
-    /// rule cannot use) and the DLV findings of each year.
+    /// rule cannot use), IATI-EVAL-DOC (when an as-of date is given) and the DLV findings
+    /// of each year.
     pub findings: Vec<Finding>,
     /// XPath-style paths of what the rules needed and the file does not publish.
     pub missing: Vec<String>,
@@ -94,12 +109,17 @@ impl IatiRow {
     /// </iati-activity></iati-activities>"#;
     /// let activity = Activities::new(xml.as_bytes()).next().unwrap().unwrap();
     /// let rates = Rates::from_pairs([("EUR", "1.2")]).unwrap();
-    /// let row = IatiRow::of(&activity, &rates, &Policy::default());
+    /// let row = IatiRow::of(&activity, &rates, &Policy::default(), &Default::default());
     /// assert_eq!(row.duration_class.unwrap().as_str(), "medium");
     /// assert_eq!(row.independent_evaluation, Some(true)); // EUR 291,666.67 × 1.2 = US$350,000.004
     /// assert_eq!(row.gender_marker, Some(1));
     /// ```
-    pub fn of(activity: &IatiActivity, rates: &Rates, policy: &Policy) -> IatiRow {
+    pub fn of(
+        activity: &IatiActivity,
+        rates: &Rates,
+        policy: &Policy,
+        options: &ReadOptions,
+    ) -> IatiRow {
         let at = activity.path();
         let mut row = IatiRow {
             activity: at.clone(),
@@ -168,7 +188,12 @@ impl IatiRow {
                 .into_iter()
                 .map(|f| f.subject(subject.clone())),
         );
-        match delivery_by_year(activity, rates, policy) {
+        if let Some(as_of) = options.as_of {
+            row.findings
+                .push(evaluation_published(activity, &row, as_of, policy).subject(subject.clone()));
+        }
+        let month = options.periods.start_month(activity);
+        match delivery_by_year(activity, rates, policy, month) {
             Ok((years, findings)) => {
                 if years.is_empty() {
                     row.missing.push(format!("{at}/{MISSING_SPENDING}"));
@@ -345,29 +370,102 @@ fn data_findings(a: &IatiActivity, budget_usd: Option<Decimal>, policy: &Policy)
     out
 }
 
-/// Delivery of each calendar year up to the latest disbursement or expenditure, with the
-/// DLV findings of each. A year whose allocations or spending total negative (reversals
-/// larger than what they reverse) has no rate and an IATI-DATA finding instead.
+/// IATI-EVAL-DOC: whether an activity that ended more than the policy's months before
+/// `as_of` publishes its evaluation. R6 §143 requires every project to end with a final
+/// evaluation (independent above the budget threshold); a published `document-link` of
+/// category A07, "Review of project performance and evaluation", is the evidence an
+/// evaluation office can find in a donor's published portfolio. Its absence is a warning,
+/// not a failure: the evaluation may exist unpublished.
+fn evaluation_published(
+    a: &IatiActivity,
+    row: &IatiRow,
+    as_of: NaiveDate,
+    policy: &Policy,
+) -> Finding {
+    let rule = RuleId::IatiEvalDoc;
+    let within = policy.spec().evaluation.published_within_months;
+    let documents = a.evaluation_documents.len();
+    let (Some(end), Some(_)) = (row.end, row.duration_class) else {
+        return Finding::new(
+            policy,
+            rule,
+            Status::NotApplicable,
+            "the activity's dates are not published: the evaluation it needs is not known",
+        )
+        .fact("documents", documents);
+    };
+    let months = whole_months(end, as_of);
+    let f = |status, message: String| {
+        Finding::new(policy, rule, status, message)
+            .fact("end", end)
+            .fact("as_of", as_of)
+            .fact("months_since_end", months)
+            .fact("documents", documents)
+    };
+    if end
+        .checked_add_months(Months::new(within))
+        .is_none_or(|due| as_of <= due)
+    {
+        return f(
+            Status::NotApplicable,
+            format!("the activity ended on {end}, not more than {within} months before {as_of}: its evaluation may not be published yet"),
+        );
+    }
+    let needed = if row.independent_evaluation == Some(true) {
+        "independent final evaluation"
+    } else {
+        "final evaluation"
+    };
+    match a.evaluation_documents.first() {
+        Some(url) => f(
+            Status::Pass,
+            format!("the activity ended on {end} and publishes its evaluation ({documents} document-link of category {EVALUATION_CATEGORY})"),
+        )
+        .fact("url", url.clone()),
+        None => f(
+            Status::Warning,
+            format!("the activity ended on {end}, {months} months before {as_of}, and publishes no evaluation: its {needed} is not in the file"),
+        )
+        .missing(format!("{}/document-link[category/@code='{EVALUATION_CATEGORY}']", a.path()))
+        .help("publish the evaluation report as a document-link of category A07 (Review of project performance and evaluation)"),
+    }
+}
+
+/// Whole months from `from` to `to` (0 when `to` is not later).
+fn whole_months(from: NaiveDate, to: NaiveDate) -> i64 {
+    let months = (i64::from(to.year()) - i64::from(from.year())) * 12 + i64::from(to.month())
+        - i64::from(from.month());
+    let short = to.day() < from.day();
+    (months - i64::from(short)).max(0)
+}
+
+/// Delivery of each year (starting in `month`) up to the latest disbursement or
+/// expenditure, with the DLV findings of each: the disbursements and expenditure dated in
+/// the year over the budgets whose period starts in it. A year whose allocations or
+/// spending total negative (reversals larger than what they reverse) has no rate and an
+/// IATI-DATA finding instead.
 fn delivery_by_year(
     a: &IatiActivity,
     rates: &Rates,
     policy: &Policy,
+    month: u32,
 ) -> Result<(Vec<GroupDelivery>, Vec<Finding>)> {
     let spending = a.spending_usd(rates)?;
-    let Some(last) = spending.iter().map(|s| s.date.year()).max() else {
+    let Some(last) = spending.iter().map(|s| Year::of(s.date, month)).max() else {
         return Ok((Vec::new(), Vec::new()));
     };
-    let mut years: BTreeMap<i32, (Totals, usize)> = BTreeMap::new();
+    let mut years: BTreeMap<Year, (Totals, usize)> = BTreeMap::new();
     let allocations = a.allocations_usd(rates)?;
     let amounts = allocations
         .iter()
         .map(|x| (x, "budget", true))
         .chain(spending.iter().map(|x| (x, "transaction", false)));
     for (x, element, allocated) in amounts {
-        if x.date.year() > last {
+        let year = Year::of(x.date, month);
+        if year > last {
             continue;
         }
-        let (totals, n) = years.entry(x.date.year()).or_default();
+        let (totals, n) = years.entry(year).or_default();
         let (allocation, expenditure) = if allocated {
             (x.usd, Decimal::ZERO)
         } else {
@@ -422,7 +520,7 @@ fn delivery_by_year(
                     )
                     .subject(subject.clone())
                     .fact("element", format!("{}/{element}", a.path()))
-                    .fact("year", i64::from(year))
+                    .fact("year", i64::from(year.start))
                     .fact("total_usd", total)
                     .fact("affects", RuleId::DlvRate.as_str())
                     .help("check the signs of the year's values: reversals larger than what they reverse leave a negative total"),
@@ -460,20 +558,87 @@ fn delivery_by_year(
 /// assert_eq!((e.code.as_str(), e.path.as_str()), ("invalid_value", "iati-activity[2]/budget[1]/value"));
 /// ```
 pub fn read<R: BufRead>(input: R, rates: &Rates, policy: &Policy) -> IatiReport {
-    let mut activities = Activities::new(input);
-    let mut rows = Vec::new();
+    read_with(input, rates, policy, &ReadOptions::default())
+}
+
+/// [`read`], with the options: the as-of date of IATI-EVAL-DOC and the years of delivery.
+pub fn read_with<R: BufRead>(
+    input: R,
+    rates: &Rates,
+    policy: &Policy,
+    options: &ReadOptions,
+) -> IatiReport {
+    let mut rows = Rows::new(input, rates, policy, options);
+    let mut activities = Vec::new();
     let mut errors = Vec::new();
-    for item in activities.by_ref() {
-        match item {
-            Ok(activity) => rows.push(IatiRow::of(&activity, rates, policy)),
-            Err(e) if e.activity.is_some() => rows.push(IatiRow::failed(&e)),
-            Err(e) => errors.push(e.error.info()),
+    for row in rows.by_ref() {
+        match row {
+            Ok(row) => activities.push(row),
+            Err(e) => errors.push(e),
         }
     }
     IatiReport {
-        version: activities.version().map(str::to_owned),
-        activities: rows,
+        version: rows.version().map(str::to_owned),
+        activities,
         errors,
         policy: policy.stamp_arc(),
+    }
+}
+
+/// The rows of an IATI file as they are read, one activity at a time, so that a caller
+/// writing them out holds one activity, not the file: each item is an activity's row (an
+/// activity that could not be read is a row with its error), or a problem outside any
+/// activity, after which the file is not read further.
+///
+/// ```
+/// use tcrules::{iati::{ReadOptions, Rows}, money::Rates, Policy};
+/// let xml = r#"<iati-activities version="2.03">
+///   <iati-activity><iati-identifier>A-1</iati-identifier></iati-activity>
+///   <iati-activity><iati-identifier>A-2</iati-identifier>"#;
+/// let (rates, policy) = (Rates::usd_only(), Policy::default());
+/// let mut rows = Rows::new(xml.as_bytes(), &rates, &policy, &ReadOptions::default());
+/// assert_eq!(rows.next().unwrap().unwrap().identifier.as_deref(), Some("A-1"));
+/// let broken = rows.next().unwrap().unwrap(); // the file ends inside A-2
+/// assert_eq!(broken.error.unwrap().code, "invalid_xml");
+/// assert!(rows.next().is_none());
+/// assert_eq!(rows.version(), Some("2.03"));
+/// ```
+pub struct Rows<'a, R> {
+    activities: Activities<R>,
+    rates: &'a Rates,
+    policy: &'a Policy,
+    options: ReadOptions,
+}
+
+impl<'a, R: BufRead> Rows<'a, R> {
+    pub fn new(input: R, rates: &'a Rates, policy: &'a Policy, options: &ReadOptions) -> Self {
+        Rows {
+            activities: Activities::new(input),
+            rates,
+            policy,
+            options: *options,
+        }
+    }
+
+    /// The file's IATI version, once its root element is read.
+    pub fn version(&self) -> Option<&str> {
+        self.activities.version()
+    }
+}
+
+impl<R: BufRead> Iterator for Rows<'_, R> {
+    type Item = std::result::Result<IatiRow, ErrorInfo>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        Some(match self.activities.next()? {
+            Ok(activity) => Ok(IatiRow::of(
+                &activity,
+                self.rates,
+                self.policy,
+                &self.options,
+            )),
+            Err(e) if e.activity.is_some() => Ok(IatiRow::failed(&e)),
+            Err(e) => Err(e.error.info()),
+        })
     }
 }
