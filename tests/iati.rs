@@ -687,7 +687,9 @@ fn version_1_text_dates_and_budget_type_words() {
     assert_eq!(ken.budget_usd, Some(dec("575000"))); // 300,000 + revised 275,000
     assert_eq!(ken.independent_evaluation, Some(true));
     assert_eq!(ken.donors, ["Netherlands"]);
-    assert_eq!(ken.delivery.len(), 3); // "E" and "e" are expenditure
+    // "E" and "e" are expenditure, one in each of the publisher's July–June budget years.
+    let years: Vec<&str> = ken.delivery.iter().map(|g| g.group.as_str()).collect();
+    assert_eq!(years, ["2008-07/2009-06", "2009-07/2010-06"]);
     assert_eq!(ken.gender_marker, Some(1));
     assert_eq!(skills.duration_class, Some(DurationClass::Short));
     assert_eq!(skills.budget_usd, Some(dec("120000")));

@@ -50,6 +50,16 @@ impl Outcome {
             })
     }
 
+    /// Both runs' outcomes together: what a streamed run accumulates row by row.
+    #[must_use]
+    pub fn and(self, other: Outcome) -> Self {
+        Outcome {
+            unevaluated: self.unevaluated || other.unevaluated,
+            fails: self.fails || other.fails,
+            warnings: self.warnings || other.warnings,
+        }
+    }
+
     /// Marks the run incomplete when `unevaluated`: some row, project or activity has an
     /// error instead of an evaluation.
     #[must_use]

@@ -49,8 +49,8 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return clap_error(&e, json_asked(std::env::args_os())),
     };
-    let json = cli.options.json();
-    if let Some(m) = cli.command.misuse() {
+    let json = cli.options.json_errors();
+    if let Some(m) = cli.command.misuse(&cli.options) {
         if json {
             eprintln!("{}", failure::usage_json(m.argument, &m.message));
             return ExitCode::from(exit::USAGE);
@@ -83,10 +83,12 @@ fn main() -> ExitCode {
 /// from the raw arguments when clap could not parse them.
 fn json_asked(args: impl Iterator<Item = OsString>) -> bool {
     let args: Vec<OsString> = args.collect();
-    args.iter().any(|a| a == "--format=json")
+    let json = |v: &OsString| v == "json" || v == "jsonl";
+    args.iter()
+        .any(|a| a == "--format=json" || a == "--format=jsonl")
         || args
             .windows(2)
-            .any(|w| matches!(w, [f, v] if f == "--format" && v == "json"))
+            .any(|w| matches!(w, [f, v] if f == "--format" && json(v)))
 }
 
 /// Help and version as clap prints them (exit 0); a usage error as clap prints it, or as

@@ -14,7 +14,8 @@ pub struct Options {
     /// Exchange rates as JSON, {"EUR": "1.2"} (US dollars per unit); added to the input's.
     #[arg(long, global = true, value_name = "FILE")]
     pub rates: Option<PathBuf>,
-    /// Output format.
+    /// Output format; `jsonl` and `csv` write the rows of `tcrules iati` as they are read
+    /// (in bounded memory, for files of any size).
     #[arg(long, global = true, value_enum, default_value_t = Output::Table)]
     pub format: Output,
     /// Exit with code 3 when the findings include one of this status or worse (for CI
@@ -38,12 +39,28 @@ pub enum Output {
     Table,
     // The canonical JSON of the core's API; errors are JSON too, on stderr.
     Json,
+    // `tcrules iati` only: one JSON object per activity, written as it is read, then a
+    // summary line; errors are JSON on stderr.
+    Jsonl,
+    // `tcrules iati` only: one CSV row per activity, written as it is read; the summary
+    // goes to stderr.
+    Csv,
 }
 
 impl Options {
-    /// Whether to print the canonical JSON rather than a table.
+    /// Whether to print the canonical JSON document rather than a table.
     pub fn json(&self) -> bool {
         self.format == Output::Json
+    }
+
+    /// Whether errors go to stderr as JSON lines.
+    pub fn json_errors(&self) -> bool {
+        matches!(self.format, Output::Json | Output::Jsonl)
+    }
+
+    /// Whether rows are written as they are read (JSON Lines or CSV).
+    pub fn streams(&self) -> bool {
+        matches!(self.format, Output::Jsonl | Output::Csv)
     }
 
     /// What `--day-first` or `--month-first` says of CSV tables (neither: only the dates

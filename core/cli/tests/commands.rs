@@ -17,6 +17,8 @@ use support::{dir_with, repo, tcrules, tcrules_in};
 
 const PROPOSALS: &str = "core/data/example/proposals";
 const WHAT_IF: &str = "core/policies/what-if-1m.json";
+/// The date IATI evaluation evidence is judged at, fixed so that snapshots stay put.
+const AS_OF: &str = "2026-12-01";
 
 /// Snapshots the transcript of `tcrules args…` run at the repository root.
 macro_rules! check {
@@ -169,19 +171,43 @@ fn iati() {
     check!(
         "iati_2_03",
         "iati",
-        "core/data/iati/ilo-activities-2.03.xml"
+        "core/data/iati/ilo-activities-2.03.xml",
+        "--as-of",
+        AS_OF
     );
     check!(
         "iati_1_05",
         "iati",
-        "core/data/iati/ilo-activities-1.05.xml"
+        "core/data/iati/ilo-activities-1.05.xml",
+        "--as-of",
+        AS_OF
     );
     check!(
         "iati_json",
         "iati",
         "core/data/iati/ilo-activities-2.03.xml",
+        "--as-of",
+        AS_OF,
         "--format",
         "json"
+    );
+    check!(
+        "iati_csv",
+        "iati",
+        "core/data/iati/text-dates-1.01.xml",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "csv"
+    );
+    check!(
+        "iati_calendar_years",
+        "iati",
+        "core/data/iati/text-dates-1.01.xml",
+        "--as-of",
+        "never",
+        "--periods",
+        "calendar"
     );
 }
 
@@ -215,6 +241,8 @@ fn rates() {
         run(&[
             "iati",
             "core/data/iati/ilo-activities-2.03.xml",
+            "--as-of",
+            AS_OF,
             "--rates",
             rates
         ])

@@ -253,7 +253,9 @@ fn iati_exit_status_says_what_could_not_be_read() {
         (&["--format", "json", "iati", "bad.xml"], 1),
     ];
     for (args, code) in cases {
-        let run = tcrules_in(dir.path(), args);
+        // A fixed as-of date keeps the evaluation-evidence findings the same every day.
+        let args = [args, &["--as-of", "2026-12-01"]].concat();
+        let run = tcrules_in(dir.path(), &args);
         assert_eq!(run.code, Some(code), "{args:?}: {}", run.stderr);
         assert!(!run.stderr.contains('\0'));
         if code == 0 {
@@ -272,6 +274,51 @@ fn iati_exit_status_says_what_could_not_be_read() {
         if args[0] != "--format" {
             transcripts.push(run.transcript());
         }
+    }
+    // Streamed, the exit status and the error are the same; JSON Lines ends with the
+    // summary, CSV gives it on stderr.
+    for (file, code, read, in_error) in [
+        ("bad.xml", 1, 2, 1),
+        ("good.xml", 0, 1, 0),
+        ("truncated.xml", 1, 1, 1),
+        ("html.xml", 1, 0, 0),
+    ] {
+        let run = tcrules_in(
+            dir.path(),
+            &["iati", file, "--format", "jsonl", "--as-of", "never"],
+        );
+        assert_eq!(run.code, Some(code), "{file}: {}", run.stderr);
+        let lines: Vec<serde_json::Value> = run
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let (summary, rows) = lines.split_last().unwrap();
+        assert_eq!(rows.len(), read, "{file}");
+        assert_eq!(summary["summary"]["activities"], read, "{file}");
+        assert_eq!(summary["summary"]["in_error"], in_error, "{file}");
+        assert_eq!(run.stderr.is_empty(), code == 0, "{file}: {}", run.stderr);
+        if code != 0 {
+            let e: serde_json::Value = serde_json::from_str(&run.stderr).unwrap();
+            assert!(e["error"]["code"].is_string(), "{file}: {e}");
+        }
+        let run = tcrules_in(
+            dir.path(),
+            &["iati", file, "--format", "csv", "--as-of", "never"],
+        );
+        assert_eq!(run.code, Some(code), "{file}: {}", run.stderr);
+        assert_eq!(
+            run.stdout.lines().count(),
+            read + 1,
+            "{file}: header and rows"
+        );
+        assert!(
+            run.stderr.starts_with(&format!(
+                "IATI 2.03: {read} activities, {in_error} with errors"
+            )) || file == "html.xml",
+            "{file}: {}",
+            run.stderr
+        );
     }
     insta::assert_snapshot!("iati_exit_status", transcripts.join("\n"));
 }

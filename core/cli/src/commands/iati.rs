@@ -3,15 +3,19 @@
 //! report, printed after the findings, and the exit status says whether there is any
 //! ([`EXIT_STATUS`]).
 
-use std::io::Write as _;
-use std::path::PathBuf;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
 
-use tcrules::iati::{self, IatiReport};
-use tcrules::Policy;
+use chrono::NaiveDate;
+use serde::Serialize;
+use tcrules::error::ErrorInfo;
+use tcrules::iati::{self, IatiReport, Periods, ReadOptions, Rows};
+use tcrules::policy::PolicyStamp;
+use tcrules::{Error, Policy};
 
 use crate::exit::Outcome;
 use crate::failure::{self, Failure};
-use crate::options::Options;
+use crate::options::{Options, Output};
 use crate::render::{self, rate, say, usd};
 use crate::{inputs, tables};
 
@@ -30,11 +34,47 @@ Exit status:
 pub struct Args {
     /// The IATI activity file: XML in UTF-8, UTF-16 or a declared encoding, or gzip of it.
     file: PathBuf,
+    /// The date at which to ask whether each finished activity publishes its evaluation (a
+    /// document-link of category A07), once it ended more than the policy's months before
+    /// (12 in ilo-2006): a date YYYY-MM-DD, `today`, or `never` not to ask.
+    #[arg(long, value_name = "DATE", default_value = "today", value_parser = as_of)]
+    as_of: AsOf,
+    /// The years delivery is grouped by: `published` (the publisher's own budget year,
+    /// twelve months from the month its earliest budget starts), `calendar`, or `fiscal:M`
+    /// (years from month M: fiscal:4 is April–March).
+    #[arg(long, value_name = "YEARS", default_value = "published")]
+    periods: Periods,
+}
+
+/// `--as-of`: a date, or none when the question is not asked.
+#[derive(Clone, Copy)]
+struct AsOf(Option<NaiveDate>);
+
+fn as_of(s: &str) -> Result<AsOf, Error> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "today" => Ok(AsOf(Some(chrono::Utc::now().date_naive()))),
+        "never" => Ok(AsOf(None)),
+        date => date
+            .parse()
+            .map(|d| AsOf(Some(d)))
+            .map_err(|_| Error::Invalid {
+                path: "--as-of".into(),
+                message: format!("{s:?} is not a date (YYYY-MM-DD), today or never"),
+            }),
+    }
 }
 
 pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<Outcome, Failure> {
     let input = inputs::iati(&args.file)?;
-    let r = iati::read(input, &inputs::rates(options.rates.as_deref())?, policy);
+    let rates = inputs::rates(options.rates.as_deref())?;
+    let read = ReadOptions {
+        as_of: args.as_of.0,
+        periods: args.periods,
+    };
+    if options.streams() {
+        return stream(&args.file, options, Rows::new(input, &rates, policy, &read));
+    }
+    let r = iati::read_with(input, &rates, policy, &read);
     // Nothing lost is not nothing wrong: a file read only in part, or an activity in
     // error, leaves the run incomplete, and stderr names the first such error.
     let in_error = r.activities.iter().filter(|a| a.error.is_some()).count();
@@ -52,7 +92,7 @@ pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<Outcome, F
         let _ = writeln!(
             std::io::stderr(),
             "{}",
-            failure::line(&args.file, lead, e, options.json())
+            failure::line(&args.file, lead, e, options.json_errors())
         );
     }
     let outcome = Outcome::of(r.activities.iter().flat_map(|a| a.findings.iter()))
@@ -134,4 +174,111 @@ fn activities(r: &IatiReport) {
         ],
         &table,
     );
+}
+
+/// What `--format jsonl` writes after the rows: the file's version, how many activities
+/// were read and how many are in error, the problem outside any activity that ended the
+/// reading (if any), and the policy stamp.
+#[derive(Serialize)]
+struct Summary<'a> {
+    version: Option<&'a str>,
+    activities: usize,
+    in_error: usize,
+    errors: &'a [ErrorInfo],
+    policy: &'a PolicyStamp,
+}
+
+/// Where streamed rows go: a CSV table, or JSON Lines.
+enum Sink<W: Write> {
+    Csv(Box<csv::Writer<W>>),
+    Lines(W),
+}
+
+/// Writes each row as it is read (JSON Lines or CSV), so that memory holds one activity
+/// and the identifiers seen, however long the file; the summary comes last (on stdout for
+/// JSON Lines, on stderr for CSV, whose readers expect rows only).
+fn stream<R: BufRead>(
+    file: &Path,
+    options: &Options,
+    mut rows: Rows<'_, R>,
+) -> Result<Outcome, Failure> {
+    let write_error = |e: &dyn std::fmt::Display| Error::Io {
+        path: "stdout".into(),
+        message: e.to_string(),
+    };
+    let csv = options.format == Output::Csv;
+    let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut sink = if csv {
+        let mut table = csv::Writer::from_writer(stdout);
+        table
+            .write_record(iati::COLUMNS)
+            .map_err(|e| write_error(&e))?;
+        Sink::Csv(Box::new(table))
+    } else {
+        Sink::Lines(stdout)
+    };
+    let (mut outcome, mut read, mut in_error) = (Outcome::default(), 0usize, 0usize);
+    let mut first: Option<ErrorInfo> = None;
+    let mut errors = Vec::new();
+    for row in rows.by_ref() {
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        read += 1;
+        outcome = outcome.and(Outcome::of(&row.findings));
+        if let Some(e) = &row.error {
+            in_error += 1;
+            first.get_or_insert_with(|| e.clone());
+        }
+        match &mut sink {
+            Sink::Csv(table) => table
+                .write_record(row.cells())
+                .map_err(|e| write_error(&e))?,
+            Sink::Lines(out) => {
+                serde_json::to_writer(&mut *out, &row).map_err(|e| write_error(&e))?;
+                out.write_all(b"\n").map_err(|e| write_error(&e))?;
+            }
+        }
+    }
+    let summary = Summary {
+        version: rows.version(),
+        activities: read,
+        in_error,
+        errors: &errors,
+        policy: rows.policy().stamp(),
+    };
+    match sink {
+        Sink::Csv(mut table) => {
+            table.flush().map_err(|e| write_error(&e))?;
+            let _ = writeln!(
+                std::io::stderr(),
+                "IATI {}: {read} activities, {in_error} with errors",
+                summary.version.unwrap_or("(no version)")
+            );
+        }
+        Sink::Lines(mut out) => {
+            serde_json::to_writer(&mut out, &serde_json::json!({ "summary": summary }))
+                .map_err(|e| write_error(&e))?;
+            out.write_all(b"\n").map_err(|e| write_error(&e))?;
+            out.flush().map_err(|e| write_error(&e))?;
+        }
+    }
+    let lead = format!("{in_error} of {read} activities have errors; the first: ");
+    let problem = match (errors.first(), &first) {
+        (Some(e), _) => Some((String::new(), e)),
+        (None, Some(e)) => Some((lead, e)),
+        (None, None) => None,
+    };
+    if let Some((lead, e)) = &problem {
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}",
+            failure::line(file, lead, e, options.json_errors())
+        );
+    }
+    Ok(outcome.unevaluated_if(problem.is_some()))
 }

@@ -68,10 +68,32 @@ impl Command {
     }
 
     /// The usage error in arguments that each parse alone, if any.
-    pub fn misuse(&self) -> Option<Misuse> {
+    pub fn misuse(&self, options: &Options) -> Option<Misuse> {
         match self {
             Command::Schedule(args) => schedule::misuse(args),
+            Command::Iati(_) => None,
+            _ if options.streams() => Some(Misuse {
+                command: self.name(),
+                argument: "--format",
+                message: "--format jsonl and csv stream the rows of `tcrules iati`; this command prints a table or one JSON document (--format json)".to_owned(),
+            }),
             _ => None,
+        }
+    }
+
+    /// The command's name on the command line.
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Report(_) => "report",
+            Command::Evaluation(_) => "evaluation",
+            Command::Schedule(_) => "schedule",
+            Command::Delivery(_) => "delivery",
+            Command::Integration(_) => "integration",
+            Command::Portfolio(_) => "portfolio",
+            Command::Appraise(_) => "appraise",
+            Command::Iati(_) => "iati",
+            Command::Policy => "policy",
+            Command::Columns => "columns",
         }
     }
 }

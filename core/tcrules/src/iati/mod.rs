@@ -45,12 +45,14 @@
 //! `invalid_xml` error; outside one, the report's `errors` has it.
 
 mod encoding;
+mod flat;
 mod model;
 mod periods;
 mod reader;
 mod rules;
 
 pub use encoding::{MAX_GZIP_RATIO, MIN_INFLATED_BYTES};
+pub use flat::COLUMNS;
 pub use model::*;
 pub use periods::Periods;
 pub use reader::{

@@ -18,9 +18,11 @@ use super::model::IatiActivity;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Periods {
-    /// The publisher's own budget year: twelve months from the month in which the
-    /// activity's earliest effective budget period starts (calendar years when that is
-    /// January, or when no budget is published).
+    /// The publisher's own budget year, read from the activity's effective budgets: the
+    /// month most of them start in, or follow the end of, leaving out the first budget's
+    /// start and the last one's end (where the activity's own dates usually cut a year
+    /// short). Calendar years when that is January, when no budget says otherwise, or
+    /// when months tie with January among them.
     #[default]
     Published,
     /// Calendar years.
@@ -46,12 +48,7 @@ impl Periods {
         match self {
             Periods::Calendar => 1,
             Periods::Fiscal(month) => month,
-            Periods::Published => activity
-                .effective_budgets()
-                .iter()
-                .map(|(_, b)| b.period_start)
-                .min()
-                .map_or(1, |d| d.month()),
+            Periods::Published => published_month(activity),
         }
     }
 
@@ -96,6 +93,38 @@ impl fmt::Display for Periods {
             Periods::Calendar => f.write_str("calendar"),
             Periods::Fiscal(m) => write!(f, "fiscal:{m}"),
         }
+    }
+}
+
+/// The month the publisher's budget years start in (see [`Periods::Published`]).
+fn published_month(activity: &IatiActivity) -> u32 {
+    let mut periods: Vec<(NaiveDate, NaiveDate)> = activity
+        .effective_budgets()
+        .iter()
+        .map(|(_, b)| (b.period_start, b.period_end))
+        .collect();
+    periods.sort_unstable();
+    let mut votes = [0usize; 12];
+    let mut vote = |month: u32| {
+        if let Some(v) = votes.get_mut(month as usize - 1) {
+            *v += 1;
+        }
+    };
+    let single = periods.len() == 1;
+    for (i, (start, end)) in periods.iter().enumerate() {
+        if i > 0 {
+            vote(start.month());
+        }
+        // The day after a period that ends on a month's last day starts the next year.
+        let next = end.succ_opt().filter(|n| n.day() == 1);
+        if let (Some(next), true) = (next, single || i + 1 < periods.len()) {
+            vote(next.month());
+        }
+    }
+    let most = votes.iter().copied().max().unwrap_or(0);
+    match votes.iter().position(|v| *v == most) {
+        Some(i) if most > 0 && votes.first() != Some(&most) => i as u32 + 1,
+        _ => 1,
     }
 }
 
@@ -144,6 +173,59 @@ mod tests {
         assert_eq!(Year::of(d("2012-01-01"), 1).to_string(), "2012");
         assert_eq!(Year::of(d("2012-06-30"), 7).to_string(), "2011-07/2012-06");
         assert_eq!(Year::of(d("2012-12-01"), 12).to_string(), "2012-12/2013-11");
+    }
+
+    fn month_of(budgets: &[(&str, &str)]) -> u32 {
+        let budgets: String = budgets
+            .iter()
+            .map(|(s, e)| format!(r#"<budget><period-start iso-date="{s}"/><period-end iso-date="{e}"/><value>1</value></budget>"#))
+            .collect();
+        let xml = format!(
+            r#"<iati-activities><iati-activity default-currency="USD"><iati-identifier>A</iati-identifier>{budgets}</iati-activity></iati-activities>"#
+        );
+        let a = super::super::Activities::new(xml.as_bytes())
+            .next()
+            .unwrap()
+            .unwrap();
+        Periods::Published.start_month(&a)
+    }
+
+    #[test]
+    fn the_publishers_year_is_read_from_its_budgets() {
+        // April–March budgets, the first and last cut short by the activity's dates.
+        let april = [
+            ("2019-06-15", "2020-03-31"),
+            ("2020-04-01", "2021-03-31"),
+            ("2021-04-01", "2021-09-30"),
+        ];
+        assert_eq!(month_of(&april), 4);
+        // Calendar budgets after a first one from the activity's start in March.
+        assert_eq!(
+            month_of(&[
+                ("2010-03-01", "2010-12-31"),
+                ("2011-01-01", "2011-12-31"),
+                ("2012-01-01", "2012-02-29")
+            ]),
+            1
+        );
+        // One budget: the year starts the day after it ends, on a month's first day.
+        assert_eq!(month_of(&[("2011-04-01", "2012-03-31")]), 4);
+        assert_eq!(month_of(&[("2011-03-15", "2012-03-14")]), 1);
+        // Quarters tie every month they start: calendar years, as January is among them.
+        let quarters = [
+            ("2020-01-01", "2020-03-31"),
+            ("2020-04-01", "2020-06-30"),
+            ("2020-07-01", "2020-09-30"),
+            ("2020-10-01", "2020-12-31"),
+            ("2021-01-01", "2021-03-31"),
+        ];
+        assert_eq!(month_of(&quarters), 1);
+        // July–June years of two budgets.
+        assert_eq!(
+            month_of(&[("2018-07-01", "2019-06-30"), ("2019-07-01", "2020-06-30")]),
+            7
+        );
+        assert_eq!(month_of(&[]), 1);
     }
 
     #[test]

@@ -624,6 +624,11 @@ impl<'a, R: BufRead> Rows<'a, R> {
     pub fn version(&self) -> Option<&str> {
         self.activities.version()
     }
+
+    /// The policy the rows are judged by.
+    pub fn policy(&self) -> &Policy {
+        self.policy
+    }
 }
 
 impl<R: BufRead> Iterator for Rows<'_, R> {
