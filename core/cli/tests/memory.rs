@@ -19,10 +19,9 @@ fn generate(path: &std::path::Path) {
     let mut out = BufWriter::new(File::create(path).unwrap());
     writeln!(out, r#"<iati-activities version="2.03">"#).unwrap();
     for i in 0..ACTIVITIES {
-        write!(
+        writeln!(
             out,
-            r#"<iati-activity default-currency="USD"><iati-identifier>XM-DAC-41302-{i:07}</iati-identifier><title><narrative>Activity {i}</narrative></title><activity-date type="2" iso-date="2020-01-01"/><activity-date type="3" iso-date="2021-06-30"/><policy-marker vocabulary="1" code="1" significance="1"/><budget><period-start iso-date="2020-01-01"/><period-end iso-date="2020-12-31"/><value>1000</value></budget><transaction><transaction-type code="4"/><transaction-date iso-date="2020-03-15"/><value>600</value></transaction></iati-activity>
-"#
+            r#"<iati-activity default-currency="USD"><iati-identifier>XM-DAC-41302-{i:07}</iati-identifier><title><narrative>Activity {i}</narrative></title><activity-date type="2" iso-date="2020-01-01"/><activity-date type="3" iso-date="2021-06-30"/><policy-marker vocabulary="1" code="1" significance="1"/><budget><period-start iso-date="2020-01-01"/><period-end iso-date="2020-12-31"/><value>1000</value></budget><transaction><transaction-type code="4"/><transaction-date iso-date="2020-03-15"/><value>600</value></transaction></iati-activity>"#
         )
         .unwrap();
     }
