@@ -9,6 +9,7 @@
 
 mod batch;
 mod error;
+mod iati;
 
 use pyo3::prelude::*;
 use serde_json::{json, Value};
@@ -188,5 +189,9 @@ fn _tcrules(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(batch::project_table, m)?)?;
     m.add_function(wrap_pyfunction!(batch::due_table, m)?)?;
     m.add_function(wrap_pyfunction!(batch::delivery_table, m)?)?;
+    m.add_class::<iati::IatiStream>()?;
+    m.add_function(wrap_pyfunction!(iati::iati_stream, m)?)?;
+    m.add_function(wrap_pyfunction!(iati::read_iati, m)?)?;
+    m.add_function(wrap_pyfunction!(iati::iati_empty, m)?)?;
     Ok(())
 }

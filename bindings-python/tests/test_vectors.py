@@ -42,6 +42,14 @@ def _portfolio_kinds(i: dict[str, Any], p: tcrules.Policy | None) -> dict[str, C
     }
 
 
+def _periods(periods: Any) -> str:
+    """The kind of year of a vector's JSON (`"calendar"`, `{"fiscal": 7}`) as Python's
+    argument (`"calendar"`, `"fiscal:7"`)."""
+    if isinstance(periods, dict):
+        return f"fiscal:{periods['fiscal']}"
+    return periods or "published"
+
+
 def typed(kind: str, i: dict[str, Any], p: tcrules.Policy | None) -> Any:
     """The typed API's answer for a vector, as canonical JSON."""
     rates = i.get("rates")
@@ -51,7 +59,9 @@ def typed(kind: str, i: dict[str, Any], p: tcrules.Policy | None) -> Any:
         "appraisal": lambda: tcrules.appraise_proposal(i["proposal"], rates=rates, policy=p).raw,
         "policy": lambda: tcrules.Policy.from_json(i["text"]).stamp.raw,
         "read_portfolio": lambda: tcrules.read_portfolio(i["text"]) and {"ok": True},
-        "iati": lambda: tcrules.read_iati(i["text"], rates=rates, policy=p).raw,
+        "iati": lambda: tcrules.read_iati(
+            i["text"], rates=rates, policy=p, as_of=i.get("as_of"), periods=_periods(i.get("periods"))
+        ).raw,
         **_portfolio_kinds(i, p),
     }
     try:

@@ -140,15 +140,32 @@ impl Policy {
     /// `Uint8Array`) and applies the rules to every activity: one row each, in file order,
     /// with duration class, required evaluations, independent evaluation, delivery by year
     /// and the gender marker finding, or the error that kept it from being read. `rates`
-    /// (US dollars per unit) convert other currencies.
+    /// (US dollars per unit) convert other currencies. `options.as_of` (`YYYY-MM-DD`) asks
+    /// of each activity that ended more than the policy's months before it whether it
+    /// publishes its evaluation (IATI-EVAL-DOC; not asked without it); `options.periods`
+    /// is the kind of year of delivery: `"published"` (the publisher's budget year, the
+    /// default), `"calendar"` or `{ fiscal: 4 }`.
     #[cfg(feature = "importers")]
     #[wasm_bindgen(unchecked_return_type = "Answer<IatiReport>")]
     pub fn iati(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] data: &JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "Rates | string")] rates: Option<JsValue>,
+        #[wasm_bindgen(
+            unchecked_optional_param_type = "{ as_of?: string; periods?: \"published\" | \"calendar\" | { fiscal: number } }"
+        )]
+        options: Option<JsValue>,
     ) -> JsValue {
-        to_js(&answer(self.read_file("iati", data, rates)))
+        let Some(options) = options.filter(|o| !o.is_undefined() && !o.is_null()) else {
+            return to_js(&answer(self.read_file("iati", data, rates)));
+        };
+        let read = || -> Result<String, Error> {
+            let options: tcrules::iati::ReadOptions =
+                io::json::from_str(&json_text(&options)?).map_err(|e| e.at("options"))?;
+            let rates = read_rates(rates)?;
+            api::read_iati(&file_bytes(data)?, &rates, &self.0, &options)
+        };
+        to_js(&answer(read().map_err(|e| e.info())))
     }
 
     /// Reads a file (its text, or its bytes as a `Uint8Array`) in `format`, as the command
@@ -194,15 +211,20 @@ impl Policy {
         data: &JsValue,
         rates: Option<JsValue>,
     ) -> Result<String, ErrorInfo> {
-        let rates = match rates.filter(|r| !r.is_undefined() && !r.is_null()) {
-            Some(r) => json_text(&r)
-                .and_then(|text| io::json::from_str::<Rates>(&text))
-                .map_err(|e| e.at("rates")),
-            None => Ok(Rates::usd_only()),
-        };
-        rates
+        read_rates(rates)
             .and_then(|rates| api::read_str(format, &file_bytes(data)?, &rates, &self.0))
             .map_err(|e| e.info())
+    }
+}
+
+/// The `rates` argument of the file readers: US dollars only when not given.
+#[cfg(feature = "importers")]
+fn read_rates(rates: Option<JsValue>) -> Result<Rates, Error> {
+    match rates.filter(|r| !r.is_undefined() && !r.is_null()) {
+        Some(r) => json_text(&r)
+            .and_then(|text| io::json::from_str::<Rates>(&text))
+            .map_err(|e| e.at("rates")),
+        None => Ok(Rates::usd_only()),
     }
 }
 

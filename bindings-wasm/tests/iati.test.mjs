@@ -57,3 +57,23 @@ test("the TypeScript Format lists every format the core reads", () => {
   const { message } = ilo.read("nope", "").errors[0];
   assert.deepEqual(declared, message.split(" is not one of ")[1].split(", "));
 });
+
+test("options: evaluation documents asked for at an as-of date, and the kind of year", () => {
+  const bytes = new Uint8Array(read("core/data/iati/text-dates-1.01.xml"));
+  const evalDoc = (answer) =>
+    answer.value.activities.map((a) => a.findings.filter((f) => f.rule === "IATI-EVAL-DOC").map((f) => f.status));
+  assert.deepEqual(evalDoc(ilo.iati(bytes)), [[], []]); // not asked without a date
+  assert.deepEqual(evalDoc(ilo.iati(bytes, undefined, { as_of: "2026-12-01" })), [["warning"], ["warning"]]);
+  assert.deepEqual(evalDoc(ilo.iati(bytes, undefined, { as_of: "2010-06-30" })), [["not_applicable"], ["not_applicable"]]);
+  const years = (periods) => ilo.iati(bytes, undefined, { periods }).value.activities[0].delivery.map((g) => g.group);
+  assert.deepEqual(years("published"), ["2008-07/2009-06", "2009-07/2010-06"]); // July–June budgets
+  assert.deepEqual(years("calendar"), ["2008", "2009", "2010"]);
+  assert.deepEqual(years({ fiscal: 4 }), ["2008-04/2009-03", "2009-04/2010-03", "2010-04/2011-03"]);
+  // The same answer as the JSON boundary.
+  const text = new TextDecoder().decode(bytes);
+  assert.deepEqual(JSON.parse(ilo.call("iati", { text, periods: "calendar" })), ilo.iati(bytes, undefined, { periods: "calendar" }));
+  const bad = ilo.iati(bytes, undefined, { periods: { fiscal: 13 } });
+  assert.deepEqual([bad.type, bad.error.code, bad.error.path], ["error", "invalid_value", "periods"]);
+  const unknown = ilo.iati(bytes, undefined, { asOf: "2026-12-01" });
+  assert.deepEqual([unknown.type, unknown.error.code], ["error", "invalid_json"]);
+});

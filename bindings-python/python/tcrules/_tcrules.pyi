@@ -23,6 +23,10 @@ __all__ = [
     "project_table",
     "due_table",
     "delivery_table",
+    "IatiStream",
+    "iati_stream",
+    "read_iati",
+    "iati_empty",
 ]
 
 __version__: str
@@ -60,3 +64,29 @@ def due_table(
 def delivery_table(
     records: Any, projects: Any | None, group_by: str, period: str, policy: Policy, rates: str
 ) -> str: ...
+
+# The IATI reader: a whole file's report as JSON, or a stream of record batches.
+def read_iati(
+    data: bytes,
+    rates: str,
+    policy: Policy,
+    as_of: datetime.date | None = None,
+    periods: str | None = None,
+) -> str: ...
+@final
+class IatiStream:
+    def __iter__(self) -> IatiStream: ...
+    def __next__(self) -> Any: ...
+    @property
+    def version(self) -> str | None: ...
+
+def iati_stream(
+    path: str | None,
+    data: bytes | None,
+    rates: str,
+    policy: Policy,
+    batch_size: int,
+    as_of: datetime.date | None = None,
+    periods: str | None = None,
+) -> IatiStream: ...
+def iati_empty() -> Any: ...

@@ -57,6 +57,7 @@ mod batch;
 mod codes;
 mod columns;
 mod delivery;
+mod iati;
 mod output;
 mod parallel;
 mod projects;
@@ -65,4 +66,5 @@ mod table;
 
 pub use batch::{due_between, project_batch, ProjectBatch, TextLayout};
 pub use delivery::delivery;
+pub use iati::{iati_batch, BUDGET_SCALE};
 pub use table::Table;

@@ -334,18 +334,16 @@ fn dispatch<O: Output>(kind: &str, input: Source<'_>, policy: &Policy) -> Result
                 as_of,
                 periods,
             } = input.read()?;
-            let rates = rates.unwrap_or_default();
-            rates.validate("rates")?;
             let options = crate::iati::ReadOptions {
                 as_of,
-                periods: periods.unwrap_or_default().validate()?,
+                periods: periods.unwrap_or_default(),
             };
-            O::of(&crate::iati::read_with(
+            read_iati_as(
                 text.as_bytes(),
-                &rates,
+                &rates.unwrap_or_default(),
                 policy,
                 &options,
-            ))
+            )
         }
         #[cfg(not(feature = "portfolio-kinds"))]
         "delivery" | "delivery_series" | "integration" | "portfolio" | "report"
@@ -405,6 +403,41 @@ pub fn read_str(
     read_as(format, bytes, rates, policy)
 }
 
+/// Reads an IATI activity file's bytes as [`read_str`] does, with the reader's options
+/// (the as-of date of IATI-EVAL-DOC, the kind of year of delivery); the report as JSON
+/// text, for the bindings' IATI readers.
+///
+/// ```
+/// use tcrules::{api, iati::{Periods, ReadOptions}, money::Rates, Policy};
+/// let options = ReadOptions { as_of: None, periods: Periods::Fiscal(13) };
+/// let e = api::read_iati(b"<iati-activities/>", &Rates::usd_only(), &Policy::default(), &options).unwrap_err();
+/// assert_eq!((e.code(), e.path()), ("invalid_value", "periods"));
+/// ```
+#[cfg(feature = "iati")]
+pub fn read_iati(
+    bytes: &[u8],
+    rates: &Rates,
+    policy: &Policy,
+    options: &crate::iati::ReadOptions,
+) -> Result<String, Error> {
+    read_iati_as(bytes, rates, policy, options)
+}
+
+#[cfg(feature = "iati")]
+fn read_iati_as<O: Output>(
+    bytes: &[u8],
+    rates: &Rates,
+    policy: &Policy,
+    options: &crate::iati::ReadOptions,
+) -> Result<O, Error> {
+    rates.validate("rates")?;
+    let options = crate::iati::ReadOptions {
+        periods: options.periods.validate()?,
+        ..*options
+    };
+    O::of(&crate::iati::read_with(bytes, rates, policy, &options))
+}
+
 // Only the IATI reader takes rates and the policy.
 #[cfg_attr(not(feature = "iati"), allow(unused_variables))]
 fn read_as<O: Output>(
@@ -421,10 +454,7 @@ fn read_as<O: Output>(
         Format::Csv => Err(left_out("format", "reads no CSV", "csv")),
         Format::Policy => O::of(Policy::from_json(Format::Policy.text(bytes)?)?.stamp()),
         #[cfg(feature = "iati")]
-        Format::Iati => {
-            rates.validate("rates")?;
-            O::of(&crate::iati::read(bytes, rates, policy))
-        }
+        Format::Iati => read_iati_as(bytes, rates, policy, &Default::default()),
         #[cfg(not(feature = "iati"))]
         Format::Iati => Err(left_out("format", "reads no IATI", "iati")),
     }

@@ -224,7 +224,7 @@ fn stream<R: BufRead>(
         let row = match row {
             Ok(row) => row,
             Err(e) => {
-                errors.push(e);
+                errors.push(e.info());
                 continue;
             }
         };

@@ -1,5 +1,6 @@
 //! The rules on published activities: one row per activity.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::sync::Arc;
@@ -574,7 +575,7 @@ pub fn read_with<R: BufRead>(
     for row in rows.by_ref() {
         match row {
             Ok(row) => activities.push(row),
-            Err(e) => errors.push(e),
+            Err(e) => errors.push(e.info()),
         }
     }
     IatiReport {
@@ -605,8 +606,8 @@ pub fn read_with<R: BufRead>(
 /// ```
 pub struct Rows<'a, R> {
     activities: Activities<R>,
-    rates: &'a Rates,
-    policy: &'a Policy,
+    rates: Cow<'a, Rates>,
+    policy: Cow<'a, Policy>,
     options: ReadOptions,
 }
 
@@ -614,8 +615,24 @@ impl<'a, R: BufRead> Rows<'a, R> {
     pub fn new(input: R, rates: &'a Rates, policy: &'a Policy, options: &ReadOptions) -> Self {
         Rows {
             activities: Activities::new(input),
-            rates,
-            policy,
+            rates: Cow::Borrowed(rates),
+            policy: Cow::Borrowed(policy),
+            options: *options,
+        }
+    }
+
+    /// Rows that own their rates and policy, for a reader kept past the caller's scope (a
+    /// binding's iterator).
+    pub fn owned(
+        input: R,
+        rates: Rates,
+        policy: Policy,
+        options: &ReadOptions,
+    ) -> Rows<'static, R> {
+        Rows {
+            activities: Activities::new(input),
+            rates: Cow::Owned(rates),
+            policy: Cow::Owned(policy),
             options: *options,
         }
     }
@@ -627,23 +644,23 @@ impl<'a, R: BufRead> Rows<'a, R> {
 
     /// The policy the rows are judged by.
     pub fn policy(&self) -> &Policy {
-        self.policy
+        &self.policy
     }
 }
 
 impl<R: BufRead> Iterator for Rows<'_, R> {
-    type Item = std::result::Result<IatiRow, ErrorInfo>;
+    type Item = Result<IatiRow>;
 
     fn next(&mut self) -> Option<Self::Item> {
         Some(match self.activities.next()? {
             Ok(activity) => Ok(IatiRow::of(
                 &activity,
-                self.rates,
-                self.policy,
+                &self.rates,
+                &self.policy,
                 &self.options,
             )),
             Err(e) if e.activity.is_some() => Ok(IatiRow::failed(&e)),
-            Err(e) => Err(e.error.info()),
+            Err(e) => Err(e.error),
         })
     }
 }
