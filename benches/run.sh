@@ -15,6 +15,7 @@ bash tests/setup.sh
 echo "== build: the Python package and the WebAssembly module"
 .venv/bin/pip install -q --disable-pip-version-check ./bindings-python
 bash bindings-wasm/build.sh
+cargo build --release -p tcrules-cli
 
 echo "== data"
 .venv/bin/python benches/generate.py
@@ -22,6 +23,9 @@ rm -rf benches/out && mkdir -p benches/out
 
 echo "== core (criterion)"
 TCRULES_BENCH_PEAK=benches/out/core-peak-kib.txt cargo bench --bench core
+
+echo "== IATI ingest: whole files of many small and few large activities, streamed and held"
+.venv/bin/python benches/iati_ingest.py
 
 echo "== Python peers (1M rows; answers checked against tcrules' before timing) and WebAssembly"
 # Three rounds, one after the other: the report keeps each tool's fastest round, so a tool
