@@ -7,7 +7,6 @@ use std::io::{BufRead, BufReader, Cursor};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use chrono::NaiveDate;
 use pyo3::prelude::*;
 use pyo3_arrow::PyRecordBatch;
 use tcrules::iati::{Periods, ReadOptions, Rows};
@@ -39,7 +38,7 @@ pub(crate) fn iati_stream(
     rates: &str,
     policy: PyRef<'_, PyPolicy>,
     batch_size: usize,
-    as_of: Option<NaiveDate>,
+    as_of: Option<&str>,
     periods: Option<&str>,
 ) -> PyResult<IatiStream> {
     let policy = policy.0.clone();
@@ -57,7 +56,7 @@ pub(crate) fn iati_stream(
             (None, data) => Box::new(Cursor::new(data.unwrap_or_default())),
         };
         let options = ReadOptions {
-            as_of,
+            as_of: as_of.map(tcrules::iati::as_of).transpose()?,
             periods: periods.unwrap_or_default(),
         };
         Ok(IatiStream {
@@ -124,14 +123,14 @@ pub(crate) fn read_iati(
     data: &[u8],
     rates: &str,
     policy: PyRef<'_, PyPolicy>,
-    as_of: Option<NaiveDate>,
+    as_of: Option<&str>,
     periods: Option<&str>,
 ) -> PyResult<String> {
     let policy = &policy.0;
     detached(py, || {
         let rates = io::json::from_str(rates).map_err(|e| e.at("rates"))?;
         let options = ReadOptions {
-            as_of,
+            as_of: as_of.map(tcrules::iati::as_of).transpose()?,
             periods: periods.map(str::parse).transpose()?.unwrap_or_default(),
         };
         tcrules::api::read_iati(data, &rates, policy, &options)

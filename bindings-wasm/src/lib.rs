@@ -160,8 +160,16 @@ impl Policy {
             return to_js(&answer(self.read_file("iati", data, rates)));
         };
         let read = || -> Result<String, Error> {
-            let options: tcrules::iati::ReadOptions =
+            let options: IatiOptions =
                 io::json::from_str(&json_text(&options)?).map_err(|e| e.at("options"))?;
+            let options = tcrules::iati::ReadOptions {
+                as_of: options
+                    .as_of
+                    .as_deref()
+                    .map(tcrules::iati::as_of)
+                    .transpose()?,
+                periods: options.periods,
+            };
             let rates = read_rates(rates)?;
             api::read_iati(&file_bytes(data)?, &rates, &self.0, &options)
         };
@@ -215,6 +223,17 @@ impl Policy {
             .and_then(|rates| api::read_str(format, &file_bytes(data)?, &rates, &self.0))
             .map_err(|e| e.info())
     }
+}
+
+/// The `options` argument of `iati`: the as-of date as text, read by the core so that a
+/// date that is not one is the same error as at the JSON boundary.
+#[cfg(feature = "importers")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IatiOptions {
+    as_of: Option<String>,
+    #[serde(default)]
+    periods: tcrules::iati::Periods,
 }
 
 /// The `rates` argument of the file readers: US dollars only when not given.

@@ -76,4 +76,6 @@ test("options: evaluation documents asked for at an as-of date, and the kind of 
   assert.deepEqual([bad.type, bad.error.code, bad.error.path], ["error", "invalid_value", "periods"]);
   const unknown = ilo.iati(bytes, undefined, { asOf: "2026-12-01" });
   assert.deepEqual([unknown.type, unknown.error.code], ["error", "invalid_json"]);
+  const notADate = ilo.iati(bytes, undefined, { as_of: "2026-13-01" });
+  assert.deepEqual([notADate.error.code, notADate.error.path], ["invalid_value", "as_of"]);
 });

@@ -586,12 +586,13 @@ def read_iati_table(
     return _tables.as_kind(table, kind)
 
 
-def _as_of(as_of: date | str | None) -> date | None:
+def _as_of(as_of: date | str | None) -> str | None:
+    """An as-of date as ISO text, which the core reads (and names when it is not a date)."""
     if isinstance(as_of, datetime):
-        return as_of.date()
-    if as_of is None or isinstance(as_of, date):
-        return as_of
-    return date.fromisoformat(as_of)
+        return as_of.date().isoformat()
+    if isinstance(as_of, date):
+        return as_of.isoformat()
+    return as_of
 
 
 def example_portfolio() -> Portfolio:

@@ -70,7 +70,7 @@ def read_iati(
     data: bytes,
     rates: str,
     policy: Policy,
-    as_of: datetime.date | None = None,
+    as_of: str | None = None,
     periods: str | None = None,
 ) -> str: ...
 @final
@@ -86,7 +86,7 @@ def iati_stream(
     rates: str,
     policy: Policy,
     batch_size: int,
-    as_of: datetime.date | None = None,
+    as_of: str | None = None,
     periods: str | None = None,
 ) -> IatiStream: ...
 def iati_empty() -> Any: ...

@@ -202,7 +202,7 @@ inputs! {
     IatiInput {
         text: String,
         rates: Option<Rates>,
-        as_of: Option<chrono::NaiveDate>,
+        as_of: Option<String>,
         periods: Option<crate::iati::Periods>
     }
 }
@@ -335,7 +335,7 @@ fn dispatch<O: Output>(kind: &str, input: Source<'_>, policy: &Policy) -> Result
                 periods,
             } = input.read()?;
             let options = crate::iati::ReadOptions {
-                as_of,
+                as_of: as_of.as_deref().map(crate::iati::as_of).transpose()?,
                 periods: periods.unwrap_or_default(),
             };
             read_iati_as(

@@ -58,4 +58,4 @@ pub use periods::Periods;
 pub use reader::{
     Activities, EVALUATION_CATEGORY, MAX_DEPTH, MAX_ITEMS, MAX_TEXT_BYTES, MAX_TOKEN_BYTES,
 };
-pub use rules::{read, read_with, IatiReport, IatiRow, ReadOptions, Rows};
+pub use rules::{as_of, read, read_with, IatiReport, IatiRow, ReadOptions, Rows};

@@ -24,6 +24,25 @@ use super::model::{
 use super::periods::{Periods, Year};
 use super::reader::{Activities, EVALUATION_CATEGORY};
 
+/// An as-of date as a person writes it, `YYYY-MM-DD`; the error names `as_of`.
+///
+/// ```
+/// let e = tcrules::iati::as_of("2026-13-01").unwrap_err();
+/// assert_eq!((e.code(), e.path()), ("invalid_value", "as_of"));
+/// assert_eq!(tcrules::iati::as_of(" 2026-12-01 ").unwrap().to_string(), "2026-12-01");
+/// ```
+pub fn as_of(text: &str) -> Result<NaiveDate> {
+    text.trim().parse().map_err(|_| {
+        Error::invalid(
+            "as_of",
+            format!(
+                "{:?} is not a date in the form YYYY-MM-DD",
+                text.chars().take(40).collect::<String>()
+            ),
+        )
+    })
+}
+
 /// How [`read_with`] judges a file's activities, beyond the policy.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
