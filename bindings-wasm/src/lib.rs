@@ -12,8 +12,10 @@
 use js_sys::Uint8Array;
 use js_sys::{Array, JsString, Object, Reflect, JSON};
 use tcrules::{api, Error, ErrorInfo};
+#[cfg(any(feature = "importers", feature = "portfolio"))]
+use tcrules::io;
 #[cfg(feature = "importers")]
-use tcrules::{io, money::Rates};
+use tcrules::money::Rates;
 use wasm_bindgen::prelude::*;
 
 /// Longest input accepted: JSON or file text in UTF-16 code units (JavaScript's
@@ -50,13 +52,18 @@ export type Kind = "evaluation" | "schedule" | "appraisal" | "policy";
 #[cfg(feature = "portfolio")]
 #[wasm_bindgen(typescript_custom_section)]
 const KIND_TYPE: &'static str = r#"
-import type { DeliveryReport, GroupBy, Portfolio, ReportingPeriod } from "./types.js";
+import type { DeliveryReport, EvaluationKind, GroupBy, Portfolio, ProjectEvaluation, ReportingPeriod } from "./types.js";
 
 /** The kinds of the core's JSON boundary, for `Policy.call`. */
 export type Kind = "evaluation" | "schedule" | "appraisal" | "delivery" | "delivery_series" | "integration" | "portfolio" | "report" | "policy" | "read_portfolio" | "iati";
 
 /** What `Policy.delivery` reads: the projects and monthly records, grouped and over a period. */
 export interface DeliveryInput { portfolio: Portfolio; group_by: GroupBy; period: ReportingPeriod }
+
+/** What `dueBetween` reads: evaluation rows (a report's `evaluations`) and a window, both ends included. */
+export interface DueInput { evaluations: ProjectEvaluation[]; from: string; to: string }
+/** One evaluation or review falling due, with its project's id. */
+export interface DueItem { project: string; kind: EvaluationKind; date: string }
 "#;
 
 #[cfg(feature = "importers")]
@@ -204,6 +211,66 @@ impl Policy {
             .and_then(|rates| api::read_str(format, &file_bytes(data)?, &rates, &self.0))
             .map_err(|e| e.info())
     }
+}
+
+/// Several portfolios as one ([`tcrules::Portfolio::merge`], in the order given): a page
+/// that opens a projects table and a records table reads them into one portfolio.
+#[cfg(feature = "portfolio")]
+#[wasm_bindgen(js_name = mergePortfolios, unchecked_return_type = "Answer<Portfolio>")]
+pub fn merge_portfolios(
+    #[wasm_bindgen(unchecked_param_type = "Portfolio[] | string")] portfolios: &JsValue,
+) -> JsValue {
+    let merged = json_text(portfolios)
+        .and_then(|text| io::json::from_str::<Vec<tcrules::Portfolio>>(&text))
+        .and_then(|all| {
+            all.into_iter()
+                .try_fold(tcrules::Portfolio::default(), |mut one, p| {
+                    one.merge(p).map(|()| one)
+                })
+        })
+        .and_then(|one| serde_json::to_string(&one).map_err(|e| Error::Io {
+            path: String::new(),
+            message: e.to_string(),
+        }));
+    to_js(&answer(merged.map_err(|e| e.info())))
+}
+
+/// The evaluations and reviews falling due in a window, both ends included, in date order
+/// ([`tcrules::evaluation::due_between`]), from evaluation rows such as a report's.
+#[cfg(feature = "portfolio")]
+#[wasm_bindgen(js_name = dueBetween, unchecked_return_type = "Answer<DueItem[]>")]
+pub fn due_between(
+    #[wasm_bindgen(unchecked_param_type = "DueInput | string")] input: &JsValue,
+) -> JsValue {
+    let due = json_text(input)
+        .and_then(|text| io::json::parse_value(&text))
+        .and_then(|input| {
+            let field = |name: &str| input.get(name).cloned().unwrap_or_default();
+            let rows: Vec<tcrules::evaluation::ProjectEvaluation> =
+                io::json::from_value(field("evaluations")).map_err(|e| e.at("evaluations"))?;
+            let from: chrono::NaiveDate =
+                io::json::from_value(field("from")).map_err(|e| e.at("from"))?;
+            let to: chrono::NaiveDate = io::json::from_value(field("to")).map_err(|e| e.at("to"))?;
+            let items: Vec<serde_json::Value> = tcrules::evaluation::due_between(&rows, from, to)
+                .into_iter()
+                .map(|(project, d)| serde_json::json!({"project": project, "kind": d.kind, "date": d.date}))
+                .collect();
+            Ok(serde_json::Value::from(items).to_string())
+        });
+    to_js(&answer(due.map_err(|e| e.info())))
+}
+
+/// The columns of the core's CSV tables (`projects`, `records`, `approvals`), in order:
+/// what a page offers when it maps a spreadsheet's own headers onto them.
+#[cfg(feature = "importers")]
+#[wasm_bindgen(unchecked_return_type = "{ projects: string[]; records: string[]; approvals: string[] }")]
+pub fn columns() -> JsValue {
+    let tables = serde_json::json!({
+        "projects": io::csv::PROJECT_COLUMNS,
+        "records": io::csv::RECORD_COLUMNS,
+        "approvals": io::csv::APPROVAL_COLUMNS,
+    });
+    to_js(&tables.to_string())
 }
 
 /// The longest input accepted, as JSON text, in UTF-16 code units.
