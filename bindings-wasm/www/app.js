@@ -523,10 +523,11 @@ function say(text, paths = []) {
   }
   return out.replace(/\b[a-z][a-z0-9]*(?:(?:_[a-z0-9]+)|(?:\[\d+\])|(?:\.[a-z][a-z0-9_]*))+(?: to (?:true|false)\b)?/g, (found) => {
     const [name, value] = found.split(" to ");
-    const el = fieldLabel(name) ? document.querySelector(`[data-path="${CSS.escape(formPath(name))}"]`) : namedControl(name);
-    if (!el) return found;
-    const option = value && el.tagName === "SELECT" && [...el.options].find((o) => o.value === value)?.textContent;
-    return `“${labelText(el)}”${value ? ` to ${option ? `“${option}”` : value}` : ""}`;
+    const el = document.querySelector(`[data-path="${CSS.escape(formPath(name))}"]`) ?? namedControl(name);
+    const label = el ? labelText(el) : fieldLabel(name);
+    if (!label) return found;
+    const option = value && el?.tagName === "SELECT" && [...el.options].find((o) => o.value === value)?.textContent;
+    return `“${label}”${value ? ` to ${option ? `“${option}”` : value}` : ""}`;
   });
 }
 

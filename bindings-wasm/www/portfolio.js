@@ -18,6 +18,8 @@ const KINDS = {
   mid_term_review: "Mid-term review", ex_post: "Ex-post evaluation",
 };
 const STATUS = { fail: "Fail", warning: "Warning" };
+/** Rows drawn per table: a large portfolio's tables are drawn in part, and exported whole. */
+const SHOWN_ROWS = 500;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 const state = { files: [], view: null, due: [], delivery: null, columns: null, tables: {} };
@@ -187,11 +189,14 @@ function renderProblems(errors) {
 function table(name, columns, rows, { caption, numeric = [], nowrap = [] } = {}) {
   state.tables[name] = { columns, rows };
   if (rows.length === 0) return h("p", { class: "muted empty" }, "Nothing to show.");
+  const shown = rows.slice(0, SHOWN_ROWS);
   return h("div", { class: "table-wrap" },
+    rows.length > shown.length && h("p", { class: "hint" },
+      `The first ${shown.length.toLocaleString()} of ${rows.length.toLocaleString()} rows; Export CSV writes them all.`),
     h("table", { class: "data reflow", data: { table: name } },
       caption && h("caption", { class: "sr-only" }, caption),
       h("thead", {}, h("tr", {}, columns.map((c, i) => h("th", { scope: "col", class: numeric.includes(i) ? "num" : null }, c)))),
-      h("tbody", {}, rows.map((row) => h("tr", {}, row.map((cell, i) => h("td", {
+      h("tbody", {}, shown.map((row) => h("tr", {}, row.map((cell, i) => h("td", {
         class: [numeric.includes(i) && "num", nowrap.includes(i) && "nowrap"].filter(Boolean).join(" ") || null, data: { label: columns[i] },
       }, cell)))))));
 }
