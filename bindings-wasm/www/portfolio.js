@@ -4,7 +4,7 @@
 // policy band, and the findings that need action. The files are read and the rules run in
 // a module worker (portfolio-worker.js) with the full module; this file draws the answers,
 // filters what is shown and writes the tables as CSV.
-import { download, h, shownAmount, svg } from "./common.js";
+import { download, h, svg } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 /** Column mappings the officer chose (a spreadsheet's header → the core's column), kept across visits. */
@@ -13,16 +13,9 @@ const MAPPING_KEY = "tcrules.columns";
 const FAMILIES = {
   EVAL: "Evaluation", DLV: "Delivery", INT: "Integration", PF: "Portfolio balance", APR: "Appraisal", IATI: "IATI data",
 };
-const KINDS = {
-  final: "Final evaluation", mid_term: "Mid-term evaluation", annual_review: "Annual review",
-  mid_term_review: "Mid-term review", ex_post: "Ex-post evaluation",
-};
-const STATUS = { fail: "Fail", warning: "Warning" };
-/** Rows drawn per table: a large portfolio's tables are drawn in part, and exported whole. */
-const SHOWN_ROWS = 500;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-const state = { files: [], view: null, due: [], delivery: null, columns: null, tables: {} };
+const state = { files: [], view: null, due: 0, columns: null };
 
 // ---------------------------------------------------------------------------------------
 // The worker
@@ -91,13 +84,13 @@ function header(text) {
 }
 
 const isCsv = (name) => /\.(csv|tsv|txt)$/i.test(name);
+/** The text of a file's first 64 KiB: enough for its header line. */
+const head = (bytes) => new TextDecoder().decode(new Uint8Array(bytes, 0, Math.min(bytes.byteLength, 1 << 16)));
 
 /** A CSV file's bytes with its header cells renamed as the mapping says. */
 function mapped(file, mapping) {
-  if (!isCsv(file.name)) return file.bytes;
-  const text = new TextDecoder().decode(file.bytes);
-  const { cells, separator, rest } = header(text);
-  if (!cells.some((c) => mapping[c.toLowerCase()])) return file.bytes;
+  if (!isCsv(file.name) || !header(head(file.bytes)).cells.some((c) => mapping[c.toLowerCase()])) return file.bytes;
+  const { cells, separator, rest } = header(new TextDecoder().decode(file.bytes));
   const quote = (c) => (/[",;\t]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c);
   const line = cells.map((c) => quote(mapping[c.toLowerCase()] ?? c)).join(separator);
   return new TextEncoder().encode(line + rest).buffer;
@@ -108,7 +101,7 @@ function renderMapping(failed) {
   const known = state.columns ? [...new Set([...state.columns.projects, ...state.columns.records, ...state.columns.approvals])] : [];
   const csvs = state.files.filter((f) => isCsv(f.name));
   $("mapping").replaceChildren(...csvs.map((file, n) => {
-    const { cells } = header(new TextDecoder().decode(file.bytes));
+    const { cells } = header(head(file.bytes));
     return h("details", { class: "card mapping", open: failed.has(file.name) || null },
       h("summary", {}, `Columns of ${file.name}`),
       h("p", { class: "hint" }, "Which of the page's columns each of this table's columns holds. Your choice is remembered for tables with the same headings."),
@@ -152,6 +145,7 @@ async function run() {
     await show();
     status(`${names}: read and checked in ${Math.round(performance.now() - started)} ms.`);
   } catch (e) {
+    console.log("DEBUG", e.stack);
     const errors = e.errors ?? [{ code: "io", path: "", message: e.message }];
     state.view = null;
     renderMapping(new Set(errors.filter((x) => x.file && isCsv(x.file)).map((x) => x.file)));
@@ -180,67 +174,46 @@ function renderProblems(errors) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Tables, and their CSV
+// Tables, computed and kept in the worker
 
 /**
- * A table whose cells are text (never markup); on a phone each row becomes a card with
- * the column names beside the values. Kept by `name` for its CSV export.
+ * Draws a table the worker made: cells as text (never markup); on a phone each row becomes
+ * a card with the column names beside the values. The worker sends the first rows only.
  */
-function table(name, columns, rows, { caption, numeric = [], nowrap = [] } = {}) {
-  state.tables[name] = { columns, rows };
-  if (rows.length === 0) return h("p", { class: "muted empty" }, "Nothing to show.");
-  const shown = rows.slice(0, SHOWN_ROWS);
+function drawTable(name, t, caption) {
+  if (t.total === 0) return h("p", { class: "muted empty" }, "Nothing to show.");
+  const cls = (i) => [t.numeric?.includes(i) && "num", t.nowrap?.includes(i) && "nowrap"].filter(Boolean).join(" ") || null;
   return h("div", { class: "table-wrap" },
-    rows.length > shown.length && h("p", { class: "hint" },
-      `The first ${shown.length.toLocaleString()} of ${rows.length.toLocaleString()} rows; Export CSV writes them all.`),
+    t.total > t.rows.length && h("p", { class: "hint" },
+      `The first ${t.rows.length.toLocaleString("en")} of ${t.total.toLocaleString("en")} rows; Export CSV writes them all.`),
     h("table", { class: "data reflow", data: { table: name } },
       caption && h("caption", { class: "sr-only" }, caption),
-      h("thead", {}, h("tr", {}, columns.map((c, i) => h("th", { scope: "col", class: numeric.includes(i) ? "num" : null }, c)))),
-      h("tbody", {}, shown.map((row) => h("tr", {}, row.map((cell, i) => h("td", {
-        class: [numeric.includes(i) && "num", nowrap.includes(i) && "nowrap"].filter(Boolean).join(" ") || null, data: { label: columns[i] },
-      }, cell)))))));
+      h("thead", {}, h("tr", {}, t.columns.map((c, i) => h("th", { scope: "col", class: cls(i) }, c)))),
+      h("tbody", {}, t.rows.map((row) => h("tr", {}, row.map((cell, i) => h("td", { class: cls(i), data: { label: t.columns[i] } }, cell)))))));
 }
 
-/**
- * One CSV cell: quoted where needed, and written as text where a spreadsheet would take it
- * for a formula (a cell beginning with =, +, -, @, a tab or a carriage return gets a
- * leading apostrophe).
- */
-function csvCell(value) {
-  let text = String(value ?? "");
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",;\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+/** Asks the worker for a table and draws it in `#<name>-table`; answers the table. */
+async function showTable(name, params, caption) {
+  const t = await ask("table", { name, params });
+  $(`${name}-table`).replaceChildren(drawTable(name, t, caption));
+  return t;
 }
 
-function exportTable(name) {
-  const t = state.tables[name];
-  if (!t) return;
-  const lines = [t.columns, ...t.rows].map((row) => row.map(csvCell).join(","));
+async function exportTable(name) {
+  const text = await ask("export", { name });
   const stem = (state.view?.name || state.files[0]?.name || "portfolio").replace(/\.[^.]+$/, "").replace(/[^\w.-]+/g, "_").slice(0, 60);
-  download(`${stem}-${name}.csv`, `\uFEFF${lines.join("\r\n")}\r\n`, "text/csv");
+  download(`${stem}-${name}.csv`, text, "text/csv");
 }
-
-/** US dollars as the module gives them, exact, without zeros past the cents (1262555.0000 → 1,262,555.00). */
-const usd = (v) => (v === null || v === undefined ? "" : shownAmount(String(v).replace(/^(-?\d+\.\d\d\d*?)0+$/, "$1")));
-const percent = (v) => (v === null || v === undefined ? "undefined" : Number(v).toFixed(1));
-const yes = (b) => (b === null || b === undefined ? "" : b ? "Required" : "Not required");
-const kind = (k) => KINDS[k] ?? k;
-const family = (rule) => rule.split("-")[0];
 
 // ---------------------------------------------------------------------------------------
 // The sections
 
 async function show() {
   const v = state.view;
-  const titles = new Map((v.kind === "iati" ? v.activities.map((a) => [a.project, a.title]) : v.projects.map((p) => [p.id, p.title])));
-  state.titles = titles;
   $("due-from").value = v.first;
   $("due-to").value = v.last;
-  renderRequirements();
   renderFindingsFilters();
-  renderFindings();
-  await renderDue();
-  await setUpDelivery();
+  await Promise.all([showTable("requirements", {}, "Evaluation requirements per project"), renderFindings(), renderDue(), setUpDelivery()]);
   renderOverview();
   for (const id of ["overview", "due", "requirements", "delivery", "findings"]) $(id).hidden = false;
   $("drop").classList.add("compact");
@@ -248,16 +221,14 @@ async function show() {
 
 function renderOverview() {
   const v = state.view;
-  const open = v.findings.length;
-  const fails = v.findings.filter((f) => f.status === "fail").length;
-  const what = v.kind === "iati" ? `IATI ${v.version} file, ${v.activities.length} activities` : `${v.projects.length} projects`;
+  const what = v.kind === "iati" ? `IATI ${v.version} file, ${v.count} activities` : `${v.count} projects`;
   $("overview").replaceChildren(...[
     h("h2", { id: "overview-title" }, v.kind === "iati" ? "IATI activities" : v.name || "Portfolio"),
     h("ul", { class: "counts" },
       h("li", { class: "count" }, h("strong", {}, what)),
-      h("li", { class: "count" }, h("strong", {}, String(state.due.length)), " evaluations due in the window"),
-      h("li", { class: `count ${fails ? "fail" : "pass"}` }, h("strong", {}, String(fails)), " failing"),
-      h("li", { class: `count ${open - fails ? "warning" : "pass"}` }, h("strong", {}, String(open - fails)), " warnings"),
+      h("li", { class: "count" }, h("strong", {}, String(state.due)), " evaluations due in the window"),
+      h("li", { class: `count ${v.fails ? "fail" : "pass"}` }, h("strong", {}, String(v.fails)), " failing"),
+      h("li", { class: `count ${v.warnings ? "warning" : "pass"}` }, h("strong", {}, String(v.warnings)), " warnings"),
       v.errors.length > 0 && h("li", { class: "count fail" }, h("strong", {}, String(v.errors.length)), " input problems")),
     v.errors.length > 0 && h("ul", { class: "problem-list small" }, v.errors.map((e) => h("li", {}, cellWords(e.message)))),
     h("p", { class: "small muted" }, `${v.policy.name} v${v.policy.version} (${v.policy.hash.slice(7, 15)})`)].filter(Boolean));
@@ -273,42 +244,19 @@ async function renderDue() {
   }
   if (to < from) {
     $("due-note").textContent = `“To” (${to}) is before “From” (${from}): nothing can fall due.`;
-    state.due = [];
+    $("due-table").replaceChildren();
+    state.due = 0;
   } else {
     try {
-      state.due = await ask("due", { from, to });
-      $("due-note").textContent = `${state.due.length} due from ${from} to ${to}, both days included.`;
+      const t = await showTable("due", { from, to }, "Evaluations and reviews falling due");
+      state.due = t.total;
+      $("due-note").textContent = `${t.total} due from ${from} to ${to}, both days included.`;
     } catch (e) {
       $("due-note").textContent = (e.errors ?? []).map((x) => x.message).join("; ");
-      state.due = [];
+      state.due = 0;
     }
   }
-  $("due-table").replaceChildren(table("due", ["Due", "Project", "Title", "Evaluation"],
-    state.due.map((d) => [d.date, d.project, state.titles.get(d.project) ?? "", kind(d.kind)]),
-    { caption: "Evaluations and reviews falling due", nowrap: [0, 1] }));
-  if (state.view) renderOverview();
-}
-
-function renderRequirements() {
-  const v = state.view;
-  if (v.kind === "iati") {
-    $("requirements-table").replaceChildren(table("requirements",
-      ["Activity", "Title", "Duration class", "Budget US$", "Independent evaluation", "Evaluations", "Error"],
-      v.activities.map((a) => [a.project, a.title, a.duration_class ?? "", usd(a.budget_usd), yes(a.independent_evaluation),
-        a.schedule.map((d) => `${kind(d.kind)} ${d.date}`).join("; "), a.error?.message ?? ""]),
-      { numeric: [3] }));
-    return;
-  }
-  const units = new Map(v.projects.map((p) => [p.id, p]));
-  $("requirements-table").replaceChildren(table("requirements",
-    ["Project", "Title", "Unit", "Duration", "Class", "Budget US$", "Independent evaluation", "Mid-term evaluation", "Annual reviews", "Error"],
-    v.evaluations.map((e) => {
-      const r = e.requirements;
-      const d = r?.duration;
-      return [e.project, units.get(e.project)?.title ?? "", units.get(e.project)?.unit ?? "",
-        d ? `${d.months} months${d.days ? ` ${d.days} days` : ""}` : "", r?.class ?? "", usd(r?.budget_usd),
-        yes(r?.independent_evaluation), yes(r?.mid_term_evaluation), r ? String(r.annual_reviews) : "", e.error?.message ?? ""];
-    }), { numeric: [5, 8] }));
+  if (!$("overview").hidden) renderOverview();
 }
 
 async function setUpDelivery() {
@@ -316,44 +264,28 @@ async function setUpDelivery() {
   const iati = v.kind === "iati";
   $("group-by").closest(".filters").hidden = iati;
   $("chart").closest("figure").hidden = iati || v.years.length === 0;
-  if (iati) {
-    $("delivery-table").replaceChildren(table("delivery",
-      ["Activity", "Year", "Allocation US$", "Expenditure US$", "Delivery %"],
-      v.activities.flatMap((a) => a.delivery.map((g) => [a.project, g.group, usd(g.allocation_usd), usd(g.expenditure_usd), percent(g.rate_percent)])),
-      { numeric: [2, 3, 4] }));
+  $("year").replaceChildren(...v.years.map((y) => h("option", { value: String(y), selected: y === v.years.at(-1) }, String(y))));
+  if (!iati && v.years.length === 0) {
+    $("delivery-table").replaceChildren(h("p", { class: "muted" }, "The portfolio has no monthly records: delivery cannot be computed."));
     return;
   }
-  $("year").replaceChildren(...v.years.map((y) => h("option", { value: String(y), selected: y === v.years.at(-1) }, String(y))));
   await renderDelivery();
 }
 
 async function renderDelivery() {
-  const v = state.view;
-  if (v.years.length === 0) {
-    $("delivery-table").replaceChildren(h("p", { class: "muted" }, "The portfolio has no monthly records: delivery cannot be computed."));
-    state.tables.delivery = { columns: [], rows: [] };
-    return;
-  }
-  const groupBy = $("group-by").value;
-  const year = Number($("year").value);
+  const params = state.view.kind === "iati" ? {} : { groupBy: $("group-by").value, year: Number($("year").value) };
   try {
-    const { table: report, curve } = await ask("delivery", { groupBy, year });
-    state.delivery = report;
-    const by = $("group-by").selectedOptions[0].textContent;
-    $("delivery-table").replaceChildren(table("delivery", [by, "Allocation US$", "Expenditure US$", "Delivery %", "Records"],
-      [...report.groups, { ...report.total, group: "Total" }].map((g) =>
-        [g.group, usd(g.allocation_usd), usd(g.expenditure_usd), percent(g.rate_percent), String(g.records)]),
-      { numeric: [1, 2, 3, 4], caption: `Delivery ${year} by ${by.toLowerCase()}` }));
-    drawChart(curve, report.band_percent.map(Number), year);
+    const t = await showTable("delivery", params, `Delivery ${params.year ?? ""}`);
+    if (t.chart) drawChart(t.chart);
   } catch (e) {
     $("delivery-table").replaceChildren(h("p", { class: "error" }, (e.errors ?? []).map((x) => cellWords(x.message)).join("; ")));
   }
 }
 
 /** The year-to-date delivery curve of the whole portfolio against the policy band, drawn as SVG. */
-function drawChart(points, [low, high], year) {
+function drawChart({ points, band: [low, high], year }) {
   const W = 640, H = 240, L = 44, R = 14, T = 12, B = 30;
-  const rates = points.map((p) => (p.rate_percent === null ? null : Number(p.rate_percent)));
+  const rates = points.map((p) => p.rate);
   const top = Math.max(100, Math.ceil(Math.max(high, ...rates.filter((r) => r !== null)) / 10) * 10);
   const x = (month) => L + ((month - 1) / 11) * (W - L - R);
   const y = (pct) => T + (1 - pct / top) * (H - T - B);
@@ -363,7 +295,7 @@ function drawChart(points, [low, high], year) {
       svg("text", { x: L - 6, y: y(pct) + 4, class: "axis", "text-anchor": "end" }, `${pct} %`));
   }
   const months = MONTHS.map((m, i) => svg("text", { x: x(i + 1), y: H - 10, class: "axis", "text-anchor": "middle" }, m));
-  const drawn = points.map((p, i) => ({ month: i + 1, rate: rates[i], label: p.month })).filter((p) => p.rate !== null);
+  const drawn = points.map((p, i) => ({ month: i + 1, rate: p.rate, label: p.month })).filter((p) => p.rate !== null);
   const line = drawn.map((p) => `${x(p.month).toFixed(1)},${y(p.rate).toFixed(1)}`).join(" ");
   const last = drawn.at(-1);
   $("chart").replaceChildren(svg("svg", {
@@ -383,26 +315,18 @@ function drawChart(points, [low, high], year) {
 
 function renderFindingsFilters() {
   const v = state.view;
-  const keep = (id) => $(id).value;
-  const families = [...new Set(v.findings.map((f) => family(f.rule)))].sort();
-  const units = [...new Set(v.findings.map((f) => f.unit).filter(Boolean))].sort();
-  const [fam, unit] = [keep("filter-family"), keep("filter-unit")];
+  const [fam, unit] = [$("filter-family").value, $("filter-unit").value];
   $("filter-family").replaceChildren(h("option", { value: "" }, "All families"),
-    ...families.map((f) => h("option", { value: f, selected: f === fam }, `${FAMILIES[f] ?? f} (${f})`)));
+    ...v.families.map((f) => h("option", { value: f, selected: f === fam }, `${FAMILIES[f] ?? f} (${f})`)));
   $("filter-unit").replaceChildren(h("option", { value: "" }, "All units"),
-    ...units.map((u) => h("option", { value: u, selected: u === unit }, u)));
-  $("filter-unit").disabled = units.length === 0;
+    ...v.units.map((u) => h("option", { value: u, selected: u === unit }, u)));
+  $("filter-unit").disabled = v.units.length === 0;
 }
 
-function renderFindings() {
-  const [fam, st, unit] = ["filter-family", "filter-status", "filter-unit"].map((id) => $(id).value);
-  const shown = state.view.findings.filter((f) =>
-    (!fam || family(f.rule) === fam) && (!st || f.status === st) && (!unit || f.unit === unit));
-  $("findings-note").textContent = `${shown.length} of ${state.view.findings.length} shown.`;
-  $("findings-table").replaceChildren(table("findings",
-    ["Status", "Rule", "Severity", "Project", "Unit", "Subject", "Message", "How to fix", "Citation"],
-    shown.map((f) => [STATUS[f.status] ?? f.status, f.rule, f.severity, f.project, f.unit, f.subject, f.message, f.help, f.citation]),
-    { caption: "Findings that need action", nowrap: [0, 1, 3, 4] }));
+async function renderFindings() {
+  const [family, status, unit] = ["filter-family", "filter-status", "filter-unit"].map((id) => $(id).value);
+  const t = await showTable("findings", { family, status, unit }, "Findings that need action");
+  $("findings-note").textContent = t.note;
 }
 
 // ---------------------------------------------------------------------------------------
