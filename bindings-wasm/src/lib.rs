@@ -11,11 +11,11 @@
 #[cfg(feature = "importers")]
 use js_sys::Uint8Array;
 use js_sys::{Array, JsString, Object, Reflect, JSON};
-use tcrules::{api, Error, ErrorInfo};
 #[cfg(any(feature = "importers", feature = "portfolio"))]
 use tcrules::io;
 #[cfg(feature = "importers")]
 use tcrules::money::Rates;
+use tcrules::{api, Error, ErrorInfo};
 use wasm_bindgen::prelude::*;
 
 /// Longest input accepted: JSON or file text in UTF-16 code units (JavaScript's
@@ -52,7 +52,7 @@ export type Kind = "evaluation" | "schedule" | "appraisal" | "policy";
 #[cfg(feature = "portfolio")]
 #[wasm_bindgen(typescript_custom_section)]
 const KIND_TYPE: &'static str = r#"
-import type { DeliveryReport, EvaluationKind, GroupBy, Portfolio, ProjectEvaluation, ReportingPeriod } from "./types.js";
+import type { DeliveryReport, EvaluationKind, GroupBy, Portfolio, ReportingPeriod } from "./types.js";
 
 /** The kinds of the core's JSON boundary, for `Policy.call`. */
 export type Kind = "evaluation" | "schedule" | "appraisal" | "delivery" | "delivery_series" | "integration" | "portfolio" | "report" | "policy" | "read_portfolio" | "iati";
@@ -60,8 +60,8 @@ export type Kind = "evaluation" | "schedule" | "appraisal" | "delivery" | "deliv
 /** What `Policy.delivery` reads: the projects and monthly records, grouped and over a period. */
 export interface DeliveryInput { portfolio: Portfolio; group_by: GroupBy; period: ReportingPeriod }
 
-/** What `dueBetween` reads: evaluation rows (a report's `evaluations`) and a window, both ends included. */
-export interface DueInput { evaluations: ProjectEvaluation[]; from: string; to: string }
+/** What `dueBetween` reads: evaluation rows (a report's `evaluations`, of which it reads each project and schedule) and a window, both ends included. */
+export interface DueInput { evaluations: Pick<ProjectEvaluation, "project" | "schedule">[]; from: string; to: string }
 /** One evaluation or review falling due, with its project's id. */
 export interface DueItem { project: string; kind: EvaluationKind; date: string }
 "#;
@@ -228,10 +228,12 @@ pub fn merge_portfolios(
                     one.merge(p).map(|()| one)
                 })
         })
-        .and_then(|one| serde_json::to_string(&one).map_err(|e| Error::Io {
-            path: String::new(),
-            message: e.to_string(),
-        }));
+        .and_then(|one| {
+            serde_json::to_string(&one).map_err(|e| Error::Io {
+                path: String::new(),
+                message: e.to_string(),
+            })
+        });
     to_js(&answer(merged.map_err(|e| e.info())))
 }
 
@@ -246,8 +248,32 @@ pub fn due_between(
         .and_then(|text| io::json::parse_value(&text))
         .and_then(|input| {
             let field = |name: &str| input.get(name).cloned().unwrap_or_default();
-            let rows: Vec<tcrules::evaluation::ProjectEvaluation> =
-                io::json::from_value(field("evaluations")).map_err(|e| e.at("evaluations"))?;
+            // Each row's project and schedule only: what falls due needs no more, and reading
+            // no findings keeps their reading code out of the module.
+            let rows = match field("evaluations") {
+                serde_json::Value::Array(rows) => rows,
+                _ => {
+                    return Err(Error::Invalid {
+                        path: "evaluations".into(),
+                        message: "expected a list of evaluation rows".into(),
+                    })
+                }
+            };
+            let rows = rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, row)| {
+                    let at = |name: &str| format!("evaluations[{i}].{name}");
+                    let part = |name: &str| row.get(name).cloned().unwrap_or_default();
+                    Ok(tcrules::evaluation::ProjectEvaluation {
+                        project: io::json::from_value(part("project")).map_err(|e| e.at(&at("project")))?,
+                        schedule: io::json::from_value(part("schedule")).map_err(|e| e.at(&at("schedule")))?,
+                        requirements: None,
+                        findings: Vec::new(),
+                        error: None,
+                    })
+                })
+                .collect::<Result<Vec<_>, Error>>()?;
             let from: chrono::NaiveDate =
                 io::json::from_value(field("from")).map_err(|e| e.at("from"))?;
             let to: chrono::NaiveDate = io::json::from_value(field("to")).map_err(|e| e.at("to"))?;
@@ -263,7 +289,9 @@ pub fn due_between(
 /// The columns of the core's CSV tables (`projects`, `records`, `approvals`), in order:
 /// what a page offers when it maps a spreadsheet's own headers onto them.
 #[cfg(feature = "importers")]
-#[wasm_bindgen(unchecked_return_type = "{ projects: string[]; records: string[]; approvals: string[] }")]
+#[wasm_bindgen(
+    unchecked_return_type = "{ projects: string[]; records: string[]; approvals: string[] }"
+)]
 pub fn columns() -> JsValue {
     let tables = serde_json::json!({
         "projects": io::csv::PROJECT_COLUMNS,

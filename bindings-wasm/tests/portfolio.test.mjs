@@ -274,10 +274,12 @@ test("20,000 projects, dropped on the page: read in the worker, the page stays r
   assert.match(await page.locator("#status").textContent(), /^many\.csv: read and checked/);
   assert.equal(await page.locator('table[data-table="requirements"] tbody tr').count(), 500);
   assert.match(await page.locator("#requirements").textContent(), /The first 500 of 20,000 rows/);
-  // Frames keep coming while the worker reads: no long freeze (a generous bound, as the
-  // machine running the test is shared).
+  // Frames keep coming while the worker reads (about 5 s for this file here, all of which the
+  // main thread would freeze for without the worker): no frame near a second, a generous
+  // bound as the machine running the test is shared (about 50-150 ms alone, 600 ms beside
+  // the other suites).
   if (process.env.DEBUG) console.log("longest frame", longest);
-  assert.ok(longest < 500, `the longest frame took ${Math.round(longest)} ms`);
+  assert.ok(longest < 1000, `the longest frame took ${Math.round(longest)} ms`);
 });
 
 test("a phone: no sideways scrolling, tables as cards; the page makes no errors, requests or CSP violations", async () => {
