@@ -5,44 +5,18 @@
 // file shows as text. Fails on any console error, any request that leaves 127.0.0.1 and any
 // CSP violation. Saves screenshots at desktop and phone widths under target/screenshots/.
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
 
-import { CHROMIUM_OPTIONS, chromium, servePage, screenshots, watchCsp } from "./harness.mjs";
+import { assertCspBlocksInlineScript, openPage, screenshots } from "./harness.mjs";
 
-let server, context, page, origin, profile;
-const problems = [];
+let page, problems, close;
 
 before(async () => {
-  ({ server, origin } = await servePage());
-  profile = await mkdtemp(join(tmpdir(), "tcrules-e2e-"));
-  context = await chromium.launchPersistentContext(profile, {
-    ...CHROMIUM_OPTIONS,
-    viewport: { width: 1440, height: 1000 },
-    acceptDownloads: true,
-  });
-  await watchCsp(context);
-  // The page must work offline: anything not served here is refused and reported.
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith(origin) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
-    problems.push(`request outside the page's origin: ${url}`);
-    return route.abort();
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on("console", (m) => ["error", "warning"].includes(m.type()) && problems.push(`console ${m.type()}: ${m.text()}`));
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
-  await page.goto(`${origin}/`);
+  ({ page, problems, close } = await openPage("/", { width: 1440, height: 1000 }));
 });
 
-after(async () => {
-  await context?.close();
-  server?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
-});
+after(async () => close?.());
 
 const verdict = () => page.locator("#verdict-title");
 const failing = () => page.locator(".finding.fail").evaluateAll((els) => els.map((e) => e.dataset.rule));
@@ -287,20 +261,7 @@ test("a phone: no sideways scrolling from 360 to 414 px, and the verdict stays i
 });
 
 test("the Content-Security-Policy allows no inline script and nothing from elsewhere", async () => {
-  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute("content");
-  assert.match(csp, /default-src 'none'/);
-  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
-  assert.doesNotMatch(csp, /unsafe-inline|https?:|\*/);
-  const ran = await page.evaluate(async () => {
-    const script = document.createElement("script");
-    script.textContent = "window.inlineRan = true";
-    document.head.append(script);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    return window.inlineRan === true;
-  });
-  assert.equal(ran, false);
-  const violations = await page.evaluate(() => window.cspViolations.splice(0));
-  assert.deepEqual(violations.map((v) => v.directive), ["script-src-elem"]);
+  await assertCspBlocksInlineScript(page);
 });
 
 test("markup in an opened proposal shows as text and runs nothing", async () => {
