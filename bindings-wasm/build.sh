@@ -45,7 +45,7 @@ shrink() {
 # then the full one (loaded when a file is imported or a portfolio read; Node's).
 cargo build --target wasm32-unknown-unknown --profile wasm-release -p tcrules-wasm
 bind web pkg
-cargo build --target wasm32-unknown-unknown --profile wasm-release -p tcrules-wasm --features portfolio,importers
+cargo build --target wasm32-unknown-unknown --profile wasm-release -p tcrules-wasm --features portfolio,importers,exporters
 bind web pkg-full
 bind nodejs pkg-node
 # pkg-node is CommonJS inside a package whose own modules are ES modules.

@@ -11,7 +11,7 @@
 #[cfg(feature = "importers")]
 use js_sys::Uint8Array;
 use js_sys::{Array, JsString, Object, Reflect, JSON};
-#[cfg(any(feature = "importers", feature = "portfolio"))]
+#[cfg(any(feature = "importers", feature = "portfolio", feature = "exporters"))]
 use tcrules::io;
 #[cfg(feature = "importers")]
 use tcrules::money::Rates;
@@ -299,6 +299,109 @@ pub fn columns() -> JsValue {
         "approvals": io::csv::APPROVAL_COLUMNS,
     });
     to_js(&tables.to_string())
+}
+
+/// Tables as an Excel workbook (`.xlsx` bytes), one worksheet each: `[{name, columns,
+/// rows}]`, every cell text. Cells are written as strings, never as formulas, so a cell
+/// that begins with `=`, `+`, `-` or `@` reads as written; the header row is bold, frozen
+/// and filtered.
+#[cfg(feature = "exporters")]
+#[wasm_bindgen(unchecked_return_type = "Answer<Uint8Array>")]
+pub fn workbook(
+    #[wasm_bindgen(
+        unchecked_param_type = "{ name: string; columns: string[]; rows: string[][] }[] | string"
+    )]
+    sheets: &JsValue,
+) -> JsValue {
+    match json_text(sheets)
+        .and_then(|text| io::json::parse_value(&text))
+        .and_then(|sheets| write_workbook(&sheets))
+    {
+        Ok(bytes) => tagged(
+            "ok",
+            "value",
+            js_sys::Uint8Array::from(bytes.as_slice()).into(),
+        ),
+        Err(e) => to_js(&answer(Err(e.info()))),
+    }
+}
+
+/// The cells of `value` (a list of text), or the error at `path`.
+#[cfg(feature = "exporters")]
+fn texts<'v>(value: Option<&'v serde_json::Value>, path: &str) -> Result<Vec<&'v str>, Error> {
+    let invalid = || Error::Invalid {
+        path: path.to_owned(),
+        message: "expected a list of text cells".into(),
+    };
+    value
+        .and_then(serde_json::Value::as_array)
+        .ok_or_else(invalid)?
+        .iter()
+        .map(|cell| cell.as_str().ok_or_else(invalid))
+        .collect()
+}
+
+#[cfg(feature = "exporters")]
+fn write_workbook(sheets: &serde_json::Value) -> Result<Vec<u8>, Error> {
+    use rust_xlsxwriter::{Format, Workbook, XlsxError};
+    let failed = |path: String| {
+        move |e: XlsxError| Error::Io {
+            path: path.clone(),
+            message: e.to_string(),
+        }
+    };
+    let sheets = sheets.as_array().ok_or_else(|| Error::Invalid {
+        path: String::new(),
+        message: "expected a list of sheets".into(),
+    })?;
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    for (i, sheet) in sheets.iter().enumerate() {
+        let at = format!("[{i}]");
+        let name = sheet
+            .get("name")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("Sheet");
+        let columns = texts(sheet.get("columns"), &format!("{at}.columns"))?;
+        let rows = sheet
+            .get("rows")
+            .and_then(serde_json::Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let ws = book.add_worksheet();
+        ws.set_name(name).map_err(failed(format!("{at}.name")))?;
+        let mut widths: Vec<usize> = columns.iter().map(|c| c.chars().count()).collect();
+        for (c, column) in (0u16..).zip(&columns) {
+            ws.write_string_with_format(0, c, *column, &bold)
+                .map_err(failed(format!("{at}.columns[{c}]")))?;
+        }
+        for (r, row) in (1u32..).zip(rows) {
+            let cells = texts(Some(row), &format!("{at}.rows[{}]", r - 1))?;
+            for ((c, cell), width) in (0u16..).zip(&cells).zip(widths.iter_mut()) {
+                ws.write_string(r, c, *cell)
+                    .map_err(failed(format!("{at}.rows[{}][{c}]", r - 1)))?;
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+        for (c, width) in (0u16..).zip(&widths) {
+            // Characters of the widest cell, up to a column of 60.
+            let width = u32::try_from((*width).clamp(6, 60)).unwrap_or(60);
+            ws.set_column_width(c, width + 2)
+                .map_err(failed(format!("{at}.columns[{c}]")))?;
+        }
+        ws.set_freeze_panes(1, 0).map_err(failed(at.clone()))?;
+        if let (Some(last), false) = (
+            u16::try_from(columns.len())
+                .ok()
+                .and_then(|n| n.checked_sub(1)),
+            rows.is_empty(),
+        ) {
+            let last_row = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+            ws.autofilter(0, 0, last_row, last)
+                .map_err(failed(at.clone()))?;
+        }
+    }
+    book.save_to_buffer().map_err(failed(String::new()))
 }
 
 /// The longest input accepted, as JSON text, in UTF-16 code units.

@@ -7,6 +7,7 @@
 // file of 20,000 projects leaves the page responsive. Saves screenshots under
 // target/screenshots/.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
 
@@ -49,6 +50,10 @@ function projectsCsv(projects) {
 const recordsCsv = (records) => csv([["project", "month", "source", "currency", "allocation", "expenditure"],
   ...records.map((r) => [r.project, r.month, r.source, r.allocation.currency, r.allocation.amount, r.expenditure.amount])]);
 
+/** One member of a zip file (an .xlsx), as text. */
+const unzip = (path, member) => execFileSync("python3", ["-c",
+  "import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())", path, member], { encoding: "utf8" });
+
 const file = (name, text) => ({ name, mimeType: "text/plain", buffer: Buffer.from(text) });
 
 async function open(...files) {
@@ -60,8 +65,12 @@ async function open(...files) {
   }, before);
 }
 
-const rows = (table) => page.locator(`table[data-table="${table}"] tbody tr`).evaluateAll((trs) =>
-  trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+/** The rows of a table, once the page is no longer computing it. */
+async function rows(table) {
+  await page.waitForSelector(`#${table}:not([aria-busy])`, { state: "attached" });
+  return page.locator(`table[data-table="${table}"] tbody tr`).evaluateAll((trs) =>
+    trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+}
 
 async function window(from, to) {
   await page.getByLabel("From", { exact: true }).fill(from);
@@ -188,7 +197,7 @@ test("markup and formulas in a file show as text, and the CSV export writes form
   assert.equal(await page.locator("main img, main a, main script").count(), 0);
   assert.equal(await page.evaluate(() => window.pwned), undefined);
 
-  const [download] = await Promise.all([page.waitForEvent("download"), page.locator('button[data-export="due"]').click()]);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator('button[data-export="due"]:not([data-format])').click()]);
   assert.match(download.suggestedFilename(), /-due\.csv$/);
   const text = (await readFile(await download.path(), "utf8")).replace(/^\uFEFF/, "");
   const lines = text.trim().split("\r\n");
@@ -199,6 +208,18 @@ test("markup and formulas in a file show as text, and the CSV export writes form
   }
   assert.ok(!lines.slice(1).some((l) => /^[=+\-@]|,[=+\-@]/.test(l)), "no cell starts a formula");
   assert.ok(text.includes("<script>window.pwned = 1</script>"));
+
+  // The Excel export: every cell a string (no formula), the formulas' text as written.
+  const [xlsx] = await Promise.all([page.waitForEvent("download"), page.locator('button[data-export="due"][data-format="xlsx"]').click()]);
+  assert.match(xlsx.suggestedFilename(), /-due\.xlsx$/);
+  const sheet = unzip(await xlsx.path(), "xl/worksheets/sheet1.xml");
+  const strings = unzip(await xlsx.path(), "xl/sharedStrings.xml");
+  assert.doesNotMatch(sheet, /<f>/);
+  assert.equal((sheet.match(/<c [^>]*>/g) ?? []).filter((c) => !/t="s"/.test(c)).length, 0);
+  for (const text of ["=HYPERLINK(\"http://x.invalid\")", "@SUM(A1)", "+1", "-1", "&lt;script&gt;window.pwned = 1&lt;/script&gt;"]) {
+    assert.ok(strings.includes(`>${text}<`), `${text} in the shared strings`);
+  }
+  assert.match(unzip(await xlsx.path(), "xl/workbook.xml"), /<sheet name="Evaluations due"/);
 });
 
 test("a table with its own column names: mapped in the page, and the mapping remembered", async () => {

@@ -4,7 +4,7 @@
 // responsive: the page receives the rows it draws (at most SHOWN_ROWS a table) and, on
 // export, the CSV text. Every figure comes from the module; this worker routes requests
 // to it and writes its answers as table rows (no rule is decided here).
-import init, { Policy, columns, dueBetween, mergePortfolios } from "./pkg-full/tcrules_wasm.js";
+import init, { Policy, columns, dueBetween, mergePortfolios, workbook } from "./pkg-full/tcrules_wasm.js";
 import { shownAmount } from "./common.js";
 
 /** Rows sent to the page per table; an export writes them all. */
@@ -228,6 +228,13 @@ function exportCsv(name) {
   return `\uFEFF${[t.columns, ...t.rows].map((row) => row.map(csvCell).join(",")).join("\r\n")}\r\n`;
 }
 
+/** A table as an Excel workbook's bytes (its cells text, never formulas). */
+function exportXlsx(name, sheet) {
+  const t = tables[name];
+  if (!t) throw new Error(`no table ${name}`);
+  return value(workbook([{ name: sheet, columns: t.columns, rows: t.rows }]));
+}
+
 self.onmessage = async ({ data }) => {
   const { id, op } = data;
   try {
@@ -237,8 +244,9 @@ self.onmessage = async ({ data }) => {
     else if (op === "columns") result = columns();
     else if (op === "table") result = table(policy, data.name, data.params ?? {});
     else if (op === "export") result = exportCsv(data.name);
+    else if (op === "xlsx") result = exportXlsx(data.name, data.sheet);
     else throw new Error(`unknown request ${op}`);
-    self.postMessage({ id, result });
+    self.postMessage({ id, result }, result instanceof Uint8Array ? [result.buffer] : []);
   } catch (e) {
     self.postMessage({ id, errors: e.errors ?? [{ code: "io", path: "", message: e.message }] });
   }

@@ -194,15 +194,29 @@ function drawTable(name, t, caption) {
 
 /** Asks the worker for a table and draws it in `#<name>-table`; answers the table. */
 async function showTable(name, params, caption) {
-  const t = await ask("table", { name, params });
-  $(`${name}-table`).replaceChildren(drawTable(name, t, caption));
-  return t;
+  // Busy while the worker computes, so that assistive technology (and a test) knows when
+  // the table is the one asked for.
+  $(name).setAttribute("aria-busy", "true");
+  try {
+    const t = await ask("table", { name, params });
+    $(`${name}-table`).replaceChildren(drawTable(name, t, caption));
+    return t;
+  } finally {
+    $(name).removeAttribute("aria-busy");
+  }
 }
 
-async function exportTable(name) {
-  const text = await ask("export", { name });
+const SHEETS = { due: "Evaluations due", requirements: "Requirements", delivery: "Delivery", findings: "Findings" };
+
+/** Saves a table as CSV or as an Excel workbook, both written whole by the worker. */
+async function exportTable(name, format) {
   const stem = (state.view?.name || state.files[0]?.name || "portfolio").replace(/\.[^.]+$/, "").replace(/[^\w.-]+/g, "_").slice(0, 60);
-  download(`${stem}-${name}.csv`, text, "text/csv");
+  if (format === "xlsx") {
+    const bytes = await ask("xlsx", { name, sheet: SHEETS[name] });
+    download(`${stem}-${name}.xlsx`, bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  } else {
+    download(`${stem}-${name}.csv`, await ask("export", { name }), "text/csv");
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -361,7 +375,7 @@ function wire() {
   for (const id of ["filter-family", "filter-status", "filter-unit"]) $(id).addEventListener("change", renderFindings);
   document.body.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-export]");
-    if (button) exportTable(button.dataset.export);
+    if (button) exportTable(button.dataset.export, button.dataset.format);
   });
   $("mapping").addEventListener("change", async (event) => {
     const { heading } = event.target.dataset;
