@@ -298,7 +298,7 @@ async function renderDelivery() {
 
 /** The year-to-date delivery curve of the whole portfolio against the policy band, drawn as SVG. */
 function drawChart({ points, band: [low, high], year }) {
-  const W = 640, H = 240, L = 44, R = 14, T = 12, B = 30;
+  const W = 640, H = 240, L = 60, R = 16, T = 14, B = 30;
   const rates = points.map((p) => p.rate);
   const top = Math.max(100, Math.ceil(Math.max(high, ...rates.filter((r) => r !== null)) / 10) * 10);
   const x = (month) => L + ((month - 1) / 11) * (W - L - R);
