@@ -222,10 +222,23 @@ test("markup and formulas in a file show as text, and the CSV export writes form
   assert.match(unzip(await xlsx.path(), "xl/workbook.xml"), /<sheet name="Evaluations due"/);
 });
 
+test("every bad cell of a table at once, by row and column", async () => {
+  const bad = projectsCsv(example.projects.slice(0, 3)).split("\n");
+  bad[1] = bad[1].replace(/,2007-06-01,/, ",2007-13-01,");
+  bad[3] = bad[3].replace(/,2500000\.00,EUR,/, ",12x,EUR,");
+  await open(file("bad.csv", bad.join("\n")));
+  const listed = await page.locator("#problems li").allTextContents();
+  assert.deepEqual(listed.map((l) => l.replace(/: ".*/, "")), [
+    "bad.csv: row 2 of the projects table, column “start”",
+    "bad.csv: row 4 of the projects table, column “budget_amount”",
+  ]);
+  assert.equal(await page.locator("#due").isHidden(), true);
+});
+
 test("a table with its own column names: mapped in the page, and the mapping remembered", async () => {
   const own = projectsCsv(example.projects.slice(0, 3)).replace(/^id,title,/, "Code,Project title,");
   await open(file("own.csv", own));
-  assert.match(await page.locator("#problems").textContent(), /own\.csv: /);
+  assert.match(await page.locator("#problems").textContent(), /own\.csv: the projects table has no column “id”: choose the column that holds it/);
   const mapping = page.locator("#mapping details[open]");
   assert.equal(await mapping.count(), 1);
   await mapping.getByLabel("Code", { exact: true }).selectOption("id");

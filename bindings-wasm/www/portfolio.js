@@ -1,9 +1,9 @@
 // The portfolio page: opens CSV tables, JSON portfolios or an IATI file (button or drag
 // and drop) and shows the evaluations falling due in a window, the requirements of each
 // project, delivery by unit, region or donor with the year-to-date curve against the
-// policy band, and the findings that need action. The files are read and the rules run in
-// a module worker (portfolio-worker.js) with the full module; this file draws the answers,
-// filters what is shown and writes the tables as CSV.
+// policy band, and the findings that need action. The files are read, the rules run and
+// the tables made and exported (CSV, Excel) in a module worker (portfolio-worker.js) with
+// the full module; this file asks for them and draws them.
 import { download, h, svg } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
@@ -145,7 +145,6 @@ async function run() {
     await show();
     status(`${names}: read and checked in ${Math.round(performance.now() - started)} ms.`);
   } catch (e) {
-    console.log("DEBUG", e.stack);
     const errors = e.errors ?? [{ code: "io", path: "", message: e.message }];
     state.view = null;
     renderMapping(new Set(errors.filter((x) => x.file && isCsv(x.file)).map((x) => x.file)));
@@ -157,10 +156,17 @@ async function run() {
   }
 }
 
-/** A path of the CSV reader (`projects[3].budget_amount`) in a spreadsheet's words. */
+/**
+ * A message of the CSV reader in a spreadsheet's words: a cell (`projects[3].budget_amount`)
+ * as its row (counting the heading row, as a spreadsheet numbers them) and column; a missing
+ * column with where to choose it.
+ */
 function cellWords(text) {
-  return String(text).replace(/\b(projects|records|approvals)\[(\d+)\]\.([a-z_]+)/g,
-    (_, table, i, column) => `row ${Number(i) + 2} of the ${table} table, column “${column}”`);
+  return String(text)
+    .replace(/\b(projects|records|approvals)\[(\d+)\]\.([a-z_]+)/g,
+      (_, table, i, column) => `row ${Number(i) + 2} of the ${table} table, column “${column}”`)
+    .replace(/^(projects|records|approvals): missing column "([a-z_]+)"$/,
+      (_, table, column) => `the ${table} table has no column “${column}”: choose the column that holds it under “Columns of …” below`);
 }
 
 function renderProblems(errors) {
