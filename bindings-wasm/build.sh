@@ -9,8 +9,9 @@
 #              `import()` when the user imports a file or reads a portfolio
 #   pkg-node/  CommonJS module for Node (--target nodejs), with everything
 #   types.d.ts in each, generated from the JSON Schemas of the core's Rust types
-#   www/pkg/, www/examples/, www/policies/: everything the static page serves (it reads
-#              no CSV or IATI file, so it needs only pkg/)
+#   www/pkg/, www/pkg-full/, www/examples/, www/policies/: everything the static pages
+#              serve (the appraisal page loads only pkg/; the portfolio page, which reads
+#              CSV, JSON and IATI files, loads pkg-full/ in its worker)
 # and prints each web .wasm's raw and gzipped size. Installs what it needs when missing: the
 # wasm32 target, wasm-bindgen-cli (matching the crate's pinned wasm-bindgen) and the npm
 # dev dependencies, binaryen's wasm-opt among them (pinned: the module it writes is the one
@@ -44,7 +45,7 @@ shrink() {
 # then the full one (loaded when a file is imported or a portfolio read; Node's).
 cargo build --target wasm32-unknown-unknown --profile wasm-release -p tcrules-wasm
 bind web pkg
-cargo build --target wasm32-unknown-unknown --profile wasm-release -p tcrules-wasm --features portfolio,importers
+cargo build --target wasm32-unknown-unknown --profile wasm-release -p tcrules-wasm --features portfolio,importers,exporters
 bind web pkg-full
 bind nodejs pkg-node
 # pkg-node is CommonJS inside a package whose own modules are ES modules.
@@ -66,10 +67,12 @@ node --input-type=module -e '
   { echo "wasm-opt's module does not load" >&2; exit 1; }
 node scripts/types.mjs pkg/types.d.ts pkg-full/types.d.ts pkg-node/types.d.ts
 
-rm -rf www/pkg www/examples www/policies
+rm -rf www/pkg www/pkg-full www/examples www/policies
 mkdir -p www/examples www/policies
 cp -r pkg www/pkg
+cp -r pkg-full www/pkg-full
 cp ../core/data/example/proposals/*.json www/examples/
+cp ../core/data/example/portfolio.json www/examples/portfolio.json
 cp ../core/policies/what-if-1m.json www/policies/
 
 for dir in pkg pkg-full; do

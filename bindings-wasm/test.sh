@@ -2,8 +2,9 @@
 # Builds the WebAssembly package and runs every test of it:
 #   tsc over the declarations generated from the Rust types (tests/types.ts),
 #   the shared conformance vectors and the API tests in Node (tests/*.test.mjs),
-#   the end-to-end test of the page in headless Chromium (tests/e2e.test.mjs),
-#   which saves tests/screenshot.png.
+#   the end-to-end tests of both pages in headless Chromium (tests/e2e.test.mjs, the
+#   appraisal page; tests/portfolio.test.mjs, the portfolio page), which save screenshots
+#   at desktop and phone widths in target/screenshots/.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -19,4 +20,5 @@ if [ ! -x "$chromium" ]; then
 fi
 node_modules/.bin/tsc -p .
 echo "tsc: the generated declarations check"
-node --test tests/
+# One file at a time: the browser tests time the page, and the machine may be shared.
+node --test --test-concurrency=1 tests/

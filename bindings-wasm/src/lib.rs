@@ -11,9 +11,11 @@
 #[cfg(feature = "importers")]
 use js_sys::Uint8Array;
 use js_sys::{Array, JsString, Object, Reflect, JSON};
-use tcrules::{api, Error, ErrorInfo};
+#[cfg(any(feature = "importers", feature = "portfolio", feature = "exporters"))]
+use tcrules::io;
 #[cfg(feature = "importers")]
-use tcrules::{io, money::Rates};
+use tcrules::money::Rates;
+use tcrules::{api, Error, ErrorInfo};
 use wasm_bindgen::prelude::*;
 
 /// Longest input accepted: JSON or file text in UTF-16 code units (JavaScript's
@@ -50,13 +52,18 @@ export type Kind = "evaluation" | "schedule" | "appraisal" | "policy";
 #[cfg(feature = "portfolio")]
 #[wasm_bindgen(typescript_custom_section)]
 const KIND_TYPE: &'static str = r#"
-import type { DeliveryReport, GroupBy, Portfolio, ReportingPeriod } from "./types.js";
+import type { DeliveryReport, EvaluationKind, GroupBy, Portfolio, ReportingPeriod } from "./types.js";
 
 /** The kinds of the core's JSON boundary, for `Policy.call`. */
 export type Kind = "evaluation" | "schedule" | "appraisal" | "delivery" | "delivery_series" | "integration" | "portfolio" | "report" | "policy" | "read_portfolio" | "iati";
 
 /** What `Policy.delivery` reads: the projects and monthly records, grouped and over a period. */
 export interface DeliveryInput { portfolio: Portfolio; group_by: GroupBy; period: ReportingPeriod }
+
+/** What `dueBetween` reads: evaluation rows (a report's `evaluations`, of which it reads each project and schedule) and a window, both ends included. */
+export interface DueInput { evaluations: Pick<ProjectEvaluation, "project" | "schedule">[]; from: string; to: string }
+/** One evaluation or review falling due, with its project's id. */
+export interface DueItem { project: string; kind: EvaluationKind; date: string }
 "#;
 
 #[cfg(feature = "importers")]
@@ -245,6 +252,197 @@ fn read_rates(rates: Option<JsValue>) -> Result<Rates, Error> {
             .map_err(|e| e.at("rates")),
         None => Ok(Rates::usd_only()),
     }
+}
+
+/// Several portfolios as one ([`tcrules::Portfolio::merge`], in the order given): a page
+/// that opens a projects table and a records table reads them into one portfolio.
+#[cfg(feature = "portfolio")]
+#[wasm_bindgen(js_name = mergePortfolios, unchecked_return_type = "Answer<Portfolio>")]
+pub fn merge_portfolios(
+    #[wasm_bindgen(unchecked_param_type = "Portfolio[] | string")] portfolios: &JsValue,
+) -> JsValue {
+    let merged = json_text(portfolios)
+        .and_then(|text| io::json::from_str::<Vec<tcrules::Portfolio>>(&text))
+        .and_then(|all| {
+            all.into_iter()
+                .try_fold(tcrules::Portfolio::default(), |mut one, p| {
+                    one.merge(p).map(|()| one)
+                })
+        })
+        .and_then(|one| {
+            serde_json::to_string(&one).map_err(|e| Error::Io {
+                path: String::new(),
+                message: e.to_string(),
+            })
+        });
+    to_js(&answer(merged.map_err(|e| e.info())))
+}
+
+/// The evaluations and reviews falling due in a window, both ends included, in date order
+/// ([`tcrules::evaluation::due_between`]), from evaluation rows such as a report's.
+#[cfg(feature = "portfolio")]
+#[wasm_bindgen(js_name = dueBetween, unchecked_return_type = "Answer<DueItem[]>")]
+pub fn due_between(
+    #[wasm_bindgen(unchecked_param_type = "DueInput | string")] input: &JsValue,
+) -> JsValue {
+    let due = json_text(input)
+        .and_then(|text| io::json::parse_value(&text))
+        .and_then(|input| {
+            let field = |name: &str| input.get(name).cloned().unwrap_or_default();
+            // Each row's project and schedule only: what falls due needs no more, and reading
+            // no findings keeps their reading code out of the module.
+            let rows = match field("evaluations") {
+                serde_json::Value::Array(rows) => rows,
+                _ => {
+                    return Err(Error::Invalid {
+                        path: "evaluations".into(),
+                        message: "expected a list of evaluation rows".into(),
+                    })
+                }
+            };
+            let rows = rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, row)| {
+                    let at = |name: &str| format!("evaluations[{i}].{name}");
+                    let part = |name: &str| row.get(name).cloned().unwrap_or_default();
+                    Ok(tcrules::evaluation::ProjectEvaluation {
+                        project: io::json::from_value(part("project")).map_err(|e| e.at(&at("project")))?,
+                        schedule: io::json::from_value(part("schedule")).map_err(|e| e.at(&at("schedule")))?,
+                        requirements: None,
+                        findings: Vec::new(),
+                        error: None,
+                    })
+                })
+                .collect::<Result<Vec<_>, Error>>()?;
+            let from: chrono::NaiveDate =
+                io::json::from_value(field("from")).map_err(|e| e.at("from"))?;
+            let to: chrono::NaiveDate = io::json::from_value(field("to")).map_err(|e| e.at("to"))?;
+            let items: Vec<serde_json::Value> = tcrules::evaluation::due_between(&rows, from, to)
+                .into_iter()
+                .map(|(project, d)| serde_json::json!({"project": project, "kind": d.kind, "date": d.date}))
+                .collect();
+            Ok(serde_json::Value::from(items).to_string())
+        });
+    to_js(&answer(due.map_err(|e| e.info())))
+}
+
+/// The columns of the core's CSV tables (`projects`, `records`, `approvals`), in order:
+/// what a page offers when it maps a spreadsheet's own headers onto them.
+#[cfg(feature = "importers")]
+#[wasm_bindgen(
+    unchecked_return_type = "{ projects: string[]; records: string[]; approvals: string[] }"
+)]
+pub fn columns() -> JsValue {
+    let tables = serde_json::json!({
+        "projects": io::csv::PROJECT_COLUMNS,
+        "records": io::csv::RECORD_COLUMNS,
+        "approvals": io::csv::APPROVAL_COLUMNS,
+    });
+    to_js(&tables.to_string())
+}
+
+/// Tables as an Excel workbook (`.xlsx` bytes), one worksheet each: `[{name, columns,
+/// rows}]`, every cell text. Cells are written as strings, never as formulas, so a cell
+/// that begins with `=`, `+`, `-` or `@` reads as written; the header row is bold, frozen
+/// and filtered.
+#[cfg(feature = "exporters")]
+#[wasm_bindgen(unchecked_return_type = "Answer<Uint8Array>")]
+pub fn workbook(
+    #[wasm_bindgen(
+        unchecked_param_type = "{ name: string; columns: string[]; rows: string[][] }[] | string"
+    )]
+    sheets: &JsValue,
+) -> JsValue {
+    match json_text(sheets)
+        .and_then(|text| io::json::parse_value(&text))
+        .and_then(|sheets| write_workbook(&sheets))
+    {
+        Ok(bytes) => tagged(
+            "ok",
+            "value",
+            js_sys::Uint8Array::from(bytes.as_slice()).into(),
+        ),
+        Err(e) => to_js(&answer(Err(e.info()))),
+    }
+}
+
+/// The cells of `value` (a list of text), or the error at `path`.
+#[cfg(feature = "exporters")]
+fn texts<'v>(value: Option<&'v serde_json::Value>, path: &str) -> Result<Vec<&'v str>, Error> {
+    let invalid = || Error::Invalid {
+        path: path.to_owned(),
+        message: "expected a list of text cells".into(),
+    };
+    value
+        .and_then(serde_json::Value::as_array)
+        .ok_or_else(invalid)?
+        .iter()
+        .map(|cell| cell.as_str().ok_or_else(invalid))
+        .collect()
+}
+
+#[cfg(feature = "exporters")]
+fn write_workbook(sheets: &serde_json::Value) -> Result<Vec<u8>, Error> {
+    use rust_xlsxwriter::{Format, Workbook, XlsxError};
+    let failed = |path: String| {
+        move |e: XlsxError| Error::Io {
+            path: path.clone(),
+            message: e.to_string(),
+        }
+    };
+    let sheets = sheets.as_array().ok_or_else(|| Error::Invalid {
+        path: String::new(),
+        message: "expected a list of sheets".into(),
+    })?;
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    for (i, sheet) in sheets.iter().enumerate() {
+        let at = format!("[{i}]");
+        let name = sheet
+            .get("name")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("Sheet");
+        let columns = texts(sheet.get("columns"), &format!("{at}.columns"))?;
+        let rows = sheet
+            .get("rows")
+            .and_then(serde_json::Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let ws = book.add_worksheet();
+        ws.set_name(name).map_err(failed(format!("{at}.name")))?;
+        let mut widths: Vec<usize> = columns.iter().map(|c| c.chars().count()).collect();
+        for (c, column) in (0u16..).zip(&columns) {
+            ws.write_string_with_format(0, c, *column, &bold)
+                .map_err(failed(format!("{at}.columns[{c}]")))?;
+        }
+        for (r, row) in (1u32..).zip(rows) {
+            let cells = texts(Some(row), &format!("{at}.rows[{}]", r - 1))?;
+            for ((c, cell), width) in (0u16..).zip(&cells).zip(widths.iter_mut()) {
+                ws.write_string(r, c, *cell)
+                    .map_err(failed(format!("{at}.rows[{}][{c}]", r - 1)))?;
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+        for (c, width) in (0u16..).zip(&widths) {
+            // Characters of the widest cell, up to a column of 60.
+            let width = u32::try_from((*width).clamp(6, 60)).unwrap_or(60);
+            ws.set_column_width(c, width + 2)
+                .map_err(failed(format!("{at}.columns[{c}]")))?;
+        }
+        ws.set_freeze_panes(1, 0).map_err(failed(at.clone()))?;
+        if let (Some(last), false) = (
+            u16::try_from(columns.len())
+                .ok()
+                .and_then(|n| n.checked_sub(1)),
+            rows.is_empty(),
+        ) {
+            let last_row = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+            ws.autofilter(0, 0, last_row, last)
+                .map_err(failed(at.clone()))?;
+        }
+    }
+    book.save_to_buffer().map_err(failed(String::new()))
 }
 
 /// The longest input accepted, as JSON text, in UTF-16 code units.

@@ -1,45 +1,22 @@
 // Drives the appraisal page (www/) in headless Chromium on a local static server: loads
 // each example, edits fields by label and keyboard, and watches the verdict, findings and
-// evaluation schedule change. Fails on any console error or any request that leaves
-// 127.0.0.1. Saves tests/screenshot.png.
+// evaluation schedule change; checks the page's words (labels, not paths), amounts in the
+// page's locale, the phone layout, its Content-Security-Policy and that markup in an opened
+// file shows as text. Fails on any console error, any request that leaves 127.0.0.1 and any
+// CSP violation. Saves screenshots at desktop and phone widths under target/screenshots/.
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
 
-import { CHROMIUM_OPTIONS, chromium, servePage } from "./harness.mjs";
+import { assertCspBlocksInlineScript, openPage, screenshots } from "./harness.mjs";
 
-let server, context, page, origin, profile;
-const problems = [];
+let page, problems, close;
 
 before(async () => {
-  ({ server, origin } = await servePage());
-  profile = await mkdtemp(join(tmpdir(), "tcrules-e2e-"));
-  context = await chromium.launchPersistentContext(profile, {
-    ...CHROMIUM_OPTIONS,
-    viewport: { width: 1440, height: 1000 },
-    acceptDownloads: true,
-  });
-  // The page must work offline: anything not served here is refused and reported.
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith(origin) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
-    problems.push(`request outside the page's origin: ${url}`);
-    return route.abort();
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on("console", (m) => ["error", "warning"].includes(m.type()) && problems.push(`console ${m.type()}: ${m.text()}`));
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
-  await page.goto(`${origin}/`);
+  ({ page, problems, close } = await openPage("/", { width: 1440, height: 1000 }));
 });
 
-after(async () => {
-  await context?.close();
-  server?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
-});
+after(async () => close?.());
 
 const verdict = () => page.locator("#verdict-title");
 const failing = () => page.locator(".finding.fail").evaluateAll((els) => els.map((e) => e.dataset.rule));
@@ -73,7 +50,7 @@ test("each example: ready, revise on tripartism, revise on gender", async () => 
   const gender = await failing();
   assert.ok(gender.length >= 2 && gender.every((r) => r.startsWith("APR-GEN-")), String(gender));
   // Disaggregating the head count by sex clears one gender finding, and only that one.
-  await page.getByRole("checkbox", { name: "Indicator 2.2 Disaggregated by sex" }).check();
+  await page.getByRole("checkbox", { name: "Indicator 2.2, Disaggregated by sex" }).check();
   await page.waitForSelector('.finding.pass[data-rule="APR-GEN-INDICATORS"]');
   assert.deepEqual(await failing(), gender.filter((r) => r !== "APR-GEN-INDICATORS"));
 
@@ -109,21 +86,60 @@ test("editing a field re-runs the appraisal as the officer types", async () => {
   await page.getByLabel("P&B outcome").fill("");
   await expectVerdict("Not appraisable");
   const needs = finding("APR-NEEDS");
-  assert.match(await needs.locator(".message").textContent(), /field needs\.pb_outcome missing/);
-  await needs.getByRole("button", { name: "Go to needs.pb_outcome" }).click();
+  // The page's words: the field's label, not its path, in the message, the help and the link.
+  assert.match(await needs.locator(".message").textContent(), /field “P&B outcome” missing/);
+  const help = await needs.locator(".help").textContent();
+  assert.match(help, /set “Country has a DWCP” to “No”/);
+  assert.doesNotMatch(help, /country_has_dwcp|false/);
+  await needs.getByRole("button", { name: "Go to P&B outcome" }).click();
   assert.equal(await page.evaluate(() => document.activeElement.id), "f-needs-pb_outcome");
   await page.keyboard.type("P&B 2012-13 Outcome 17");
   await expectVerdict("Ready");
 
-  // An amount that is not a decimal is bad data: the field is marked and the error named.
-  const amount = page.getByRole("textbox", { name: "Line 1 Amount" });
-  await amount.fill("248,000");
+  // An amount that is not a number is bad data: the field is marked, and the message names
+  // it by its label and says how to write it, in the page's words.
+  const amount = page.getByRole("textbox", { name: "Budget line 1, Amount" });
+  await amount.fill("24x8");
   await page.waitForSelector("#problems .problem");
   assert.equal(await amount.getAttribute("aria-invalid"), "true");
-  assert.match(await page.locator("#problems").textContent(), /budget\[0\]\.amount\.amount/);
-  await amount.fill("248000.00");
+  const problem = await page.locator("#problems").textContent();
+  assert.match(problem, /Budget line 1, amount: “24x8” is not an amount/);
+  assert.doesNotMatch(problem, /budget\[0\]|Decimal|invalid_json/);
+  assert.match(await page.locator(".budget-row .error").textContent(), /^Budget line 1, amount: /);
+  // Its link focuses the field.
+  await page.locator("#problems").getByRole("button", { name: "Go to Budget line 1, amount" }).click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), "f-budget-0-amount-amount");
+  // Thousands separators, as officers write amounts: appraised, with no error text.
+  await amount.fill("248,000.00");
   await page.waitForFunction(() => !document.querySelector("#problems .problem"));
   assert.equal(await amount.getAttribute("aria-invalid"), null);
+  assert.equal(await page.locator(".error").count(), 0);
+  await expectVerdict("Ready");
+  const budget = await page.evaluate(() => JSON.parse(localStorage.getItem("tcrules.draft")).proposal.budget[0].amount.amount);
+  assert.equal(budget, "248000.00");
+});
+
+test("messages name fields by their labels, never by their paths, and dates have one form", async () => {
+  const path = /\b[a-z]+_[a-z_]+\b|\w\[\d+\]|\b(?:needs|results|budget|gender|evaluation_plan|constituents|governance|capacity|partnership|sustainability)\.[a-z]/;
+  for (const name of [/Pay equity, Jordan/, /Equal opportunities, Morocco/, /Rights at work, Myanmar/, "New proposal"]) {
+    if (name === "New proposal") await page.getByRole("button", { name }).click();
+    else await example(name);
+    await page.waitForSelector(".finding");
+    const words = await page.locator(".finding .message, .finding .help, .finding .missing, #problems").allTextContents();
+    for (const text of words) assert.doesNotMatch(text, path, text);
+  }
+  // A new proposal: "not evaluated: field “Needs” missing", and its link goes to the card.
+  const needs = finding("APR-NEEDS");
+  assert.match(await needs.locator(".message").textContent(), /not evaluated: field “Needs” missing/);
+  // Dates: typed, stored and shown as year-month-day, whatever the browser's locale.
+  await example(/Pay equity, Jordan/);
+  assert.equal(await page.locator('input[type="date"]').count(), 0);
+  assert.equal(await page.getByLabel("Start date").inputValue(), "2012-01-01");
+  assert.equal(await page.getByLabel("Start date").getAttribute("placeholder"), "YYYY-MM-DD");
+  await page.getByLabel("End date").fill("30/06/2014");
+  await page.waitForSelector("#problems .problem");
+  assert.match(await page.locator("#problems").textContent(), /End date: “30\/06\/2014” is not a date\. Write it as year-month-day, e\.g\. 2024-12-31\./);
+  await page.getByLabel("End date").fill("2014-06-30");
   await expectVerdict("Ready");
 });
 
@@ -199,6 +215,67 @@ test("every control has a label, and the page makes no errors and no outside req
   await page.reload();
   await expectVerdict("Revise");
   assert.equal(await page.getByLabel("Proposal id").inputValue(), "MAR-EQOPP-II");
-  await page.screenshot({ path: new URL("screenshot.png", import.meta.url).pathname });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: `${screenshots}/appraisal-1280.png` });
+  await page.setViewportSize({ width: 1440, height: 1000 });
   assert.deepEqual(problems, []);
+  assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
+});
+
+test("a phone: no sideways scrolling from 360 to 414 px, and the verdict stays in view while editing", async () => {
+  for (const width of [360, 390, 414]) {
+    await page.setViewportSize({ width, height: 844 });
+    for (const name of [/Pay equity, Jordan/, /Equal opportunities, Morocco/, /Rights at work, Myanmar/]) {
+      await example(name);
+      await page.waitForSelector(".finding");
+      const [scrollWidth, innerWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+      assert.ok(scrollWidth <= innerWidth, `${width} px, ${name}: the page is ${scrollWidth} px wide`);
+    }
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
+  await example(/Equal opportunities, Morocco/);
+  await expectVerdict("Revise");
+  await page.screenshot({ path: `${screenshots}/appraisal-390.png` });
+  // The constituents' table is a card per constituent, each stage named beside its box.
+  const government = page.locator(".stages tbody tr").first();
+  const box = await government.boundingBox();
+  assert.ok(box.width <= 390, `constituent card ${box.width} px`);
+  assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector(".stages td"), "::after").content), '"Needs assessment"');
+  // Editing the last control of the form: the verdict bar is on screen, saying the verdict.
+  const last = page.locator("#proposal").locator("input, select, textarea").last();
+  await last.scrollIntoViewIfNeeded();
+  await last.focus();
+  await page.keyboard.press("Space");
+  await page.waitForTimeout(50);
+  const bar = page.locator("#verdict-bar");
+  assert.equal(await bar.isVisible(), true);
+  const where = await bar.boundingBox();
+  assert.ok(where.y >= 0 && where.y + where.height <= 844, `verdict bar at ${where.y}`);
+  assert.ok(await page.evaluate(() => window.scrollY) > 2000, "scrolled to the end of the form");
+  assert.match(await bar.textContent(), /^(Ready|Revise|Not appraisable)Score \d+/);
+  await page.screenshot({ path: `${screenshots}/appraisal-390-editing.png` });
+  await page.keyboard.press("Space");
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  // On a desktop the results sit beside the form: no bar.
+  assert.equal(await bar.isVisible(), false);
+});
+
+test("the Content-Security-Policy allows no inline script and nothing from elsewhere", async () => {
+  await assertCspBlocksInlineScript(page);
+});
+
+test("markup in an opened proposal shows as text and runs nothing", async () => {
+  const proposal = JSON.parse(await readFile(new URL("../../core/data/example/proposals/ready.json", import.meta.url), "utf8"));
+  proposal.id = "<script>window.pwned = 1</script>";
+  proposal.title = '<img src=x onerror="window.pwned = 2">';
+  proposal.results.risks[0].description = '<a href="javascript:window.pwned = 3">click</a>';
+  proposal.budget[0].label = "javascript:window.pwned = 4";
+  await page.locator("#open-file").setInputFiles({ name: "markup.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(proposal)) });
+  await page.waitForFunction(() => document.querySelector("#verdict .eyebrow")?.textContent.includes("<script>"));
+  assert.equal(await page.locator("#verdict .eyebrow").textContent(), "Appraisal of <script>window.pwned = 1</script>");
+  assert.equal(await page.getByLabel("Title").inputValue(), '<img src=x onerror="window.pwned = 2">');
+  assert.equal(await page.locator("img, a[href^='javascript:'], #verdict script").count(), 0);
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
+  await example(/Pay equity, Jordan/);
 });

@@ -89,3 +89,13 @@ test("size of each web module (reported, not asserted)", (t) => {
     t.diagnostic(`${dir}/tcrules_wasm_bg.wasm (${when}): ${bytes.length} bytes raw, ${gz} bytes gzipped (-9)`);
   }
 });
+
+// Issue 19: the .wasm the appraisal page loads first stays under 250 KB gzipped; the
+// portfolio page may load the full module (in its worker).
+test("the appraisal page loads only the main module, under 250 KB gzipped", () => {
+  const app = readFileSync(file("www/app.js"), "utf8");
+  assert.match(app, /from "\.\/pkg\/tcrules_wasm\.js"/);
+  assert.doesNotMatch(app, /pkg-full/);
+  const gz = gzipSync(readFileSync(file("pkg/tcrules_wasm_bg.wasm")), { level: 9 }).length;
+  assert.ok(gz < 250_000, `pkg/tcrules_wasm_bg.wasm is ${gz} bytes gzipped`);
+});

@@ -2,7 +2,7 @@
 // is a branded decimal string that a number or a plain string cannot pass for.
 import { Policy, maxInputLength, type Answer, type Appraisal, type BudgetLine, type Decimal, type IatiReport, type Proposal } from "tcrules-wasm";
 import init, { Policy as WebPolicy } from "../pkg/tcrules_wasm.js";
-import initFull, { Policy as FullPolicy, type Format } from "../pkg-full/tcrules_wasm.js";
+import initFull, { Policy as FullPolicy, columns, dueBetween, mergePortfolios, workbook, type DueItem, type Format, type Portfolio } from "../pkg-full/tcrules_wasm.js";
 
 const amount = (s: string) => s as Decimal;
 const proposal: Proposal = {
@@ -70,3 +70,9 @@ const format: Format = "iati";
 const full = new FullPolicy();
 const report: Answer<IatiReport> = full.iati("<iati-activities/>");
 console.log(full.read(format, "<iati-activities/>").type, report.type, full.call("report", { portfolio: {} }));
+// The portfolio page's helpers (full module only): portfolios merged, what falls due, the CSV columns.
+const merged: Answer<Portfolio> = mergePortfolios([{ projects: [], records: [] }]);
+const due: Answer<DueItem[]> = dueBetween({ evaluations: [{ project: "P1", schedule: [{ kind: "final", date: "2025-06-30" }] }], from: "2025-01-01", to: "2025-12-31" });
+const tables: string[] = columns().projects;
+const book: Answer<Uint8Array> = workbook([{ name: "Findings", columns: ["Rule"], rows: [["EVAL-PLAN"]] }]);
+console.log(merged.type, due.type, tables, book.type);

@@ -3,6 +3,7 @@
 // evaluations the proposal's dates and budget imply. The rules live in the module; this
 // file only edits the proposal and shows the answers.
 import init, { Policy } from "./pkg/tcrules_wasm.js";
+import { NUMBER, download as save, escapeRegExp as escape, h, shownAmount, svg } from "./common.js";
 
 const EXAMPLES = [
   { file: "ready.json", label: "Pay equity, Jordan", outcome: "passes", tag: "passes" },
@@ -65,19 +66,6 @@ const state = {
 // ---------------------------------------------------------------------------------------
 // Small DOM and path helpers
 
-/** An element with attributes (`value`, `checked` as properties) and children. */
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === "value" || k === "checked") el[k] = v;
-    else if (k === "data") Object.assign(el.dataset, v);
-    else el.setAttribute(k, v === true ? "" : v);
-  }
-  el.append(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
-  return el;
-}
-
 const keys = (path) => path.split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k));
 const get = (path) => keys(path).reduce((o, k) => o?.[k], state.proposal);
 
@@ -99,11 +87,31 @@ function set(path, value) {
 const formPath = (path) => path.replace(/\[(\d+)\]/g, ".$1");
 const controlId = (path) => `f-${path.replaceAll(".", "-")}`;
 
-/** Formats a decimal string with thousands separators, without a trip through a number. */
-function grouped(decimal) {
-  const [int, frac] = String(decimal).split(".");
-  const digits = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return frac ? `${digits}.${frac}` : digits;
+/**
+ * An amount as the officer wrote it, as the decimal string the module reads: the page
+ * locale's digits (`248.000,00` in German), or with a decimal point and comma groups
+ * (`248,000.00`) or none (`248000.00`); spaces and apostrophes between digit groups are
+ * ignored. `null` for text that is not an amount, "" for none.
+ */
+function amountText(text) {
+  const t = text.trim().replace(/[\s\u00a0\u202f'\u2019]/g, "");
+  if (t === "") return "";
+  const { decimal, group } = NUMBER;
+  const d = escape(decimal);
+  const g = /\s/.test(group) || group === "\u2019" || group === "'" ? "" : escape(group);
+  const forms = [
+    // The locale's form, grouped or not.
+    [new RegExp(`^-?\\d{1,3}(${g || "(?!)"}\\d{3})*(${d}\\d+)?$`), true],
+    [new RegExp(`^-?\\d+(${d}\\d+)?$`), true],
+    // A decimal point, with comma groups or none, whatever the locale.
+    [/^-?\d{1,3}(,\d{3})*(\.\d+)?$/, false],
+    [/^-?\d+(\.\d+)?$/, false],
+  ];
+  for (const [form, local] of forms) {
+    if (!form.test(t)) continue;
+    return local ? t.split(group).join("").replace(decimal, ".") : t.replaceAll(",", "");
+  }
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -121,11 +129,17 @@ function control(path, type, attrs = {}) {
       return h("textarea", { id, data, rows: attrs.rows ?? 2, value: value ?? "", ...attrs });
     case "bool":
       return h("input", { id, data, type: "checkbox", checked: Boolean(value), ...attrs });
-    default:
+    case "date":
       return h("input", {
-        id, data, type: type === "date" ? "date" : "text", value: value ?? "",
-        ...(type === "amount" && { inputmode: "decimal", spellcheck: "false" }), ...attrs,
+        id, data, type: "text", value: value ?? "", inputmode: "numeric", spellcheck: "false",
+        placeholder: "YYYY-MM-DD", maxlength: 10, ...attrs,
       });
+    case "amount":
+      return h("input", {
+        id, data, type: "text", value: shownAmount(value), inputmode: "decimal", spellcheck: "false", ...attrs,
+      });
+    default:
+      return h("input", { id, data, type: "text", value: value ?? "", ...attrs });
   }
 }
 
@@ -186,10 +200,10 @@ function renderForm() {
         (p.budget ?? []).map((_, i) => {
           const at = `budget.${i}`;
           return h("div", { class: "row budget-row", role: "listitem" },
-            field([sr(`Line ${i + 1} `), "Label"], `${at}.label`, "text", { required: true }),
-            select([sr(`Line ${i + 1} `), "Purpose"], `${at}.purpose`, PURPOSES),
-            field([sr(`Line ${i + 1} `), "Amount"], `${at}.amount.amount`, "amount"),
-            field([sr(`Line ${i + 1} `), "Currency"], `${at}.amount.currency`, "text", { maxlength: 3, class: "currency" }),
+            field([sr(`Budget line ${i + 1}, `), "Label"], `${at}.label`, "text", { required: true }),
+            select([sr(`Budget line ${i + 1}, `), "Purpose"], `${at}.purpose`, PURPOSES),
+            field([sr(`Budget line ${i + 1}, `), "Amount"], `${at}.amount.amount`, "amount"),
+            field([sr(`Budget line ${i + 1}, `), "Currency"], `${at}.amount.currency`, "text", { maxlength: 3, class: "currency" }),
             removeButton(at, `budget line ${i + 1}`));
         })),
       addButton("budget", "Add budget line"),
@@ -212,8 +226,8 @@ function renderForm() {
       h("h3", {}, "Risks"),
       h("div", { class: "rows", role: "list" },
         (p.results?.risks ?? []).map((_, i) => h("div", { class: "row risk-row", role: "listitem" },
-          field([sr(`Risk ${i + 1}: `), "Risk"], `results.risks.${i}.description`, "text", { required: true }),
-          field([sr(`Risk ${i + 1}: `), "Mitigation"], `results.risks.${i}.mitigation`),
+          field([sr(`Risk ${i + 1}, `), "Risk"], `results.risks.${i}.description`, "text", { required: true }),
+          field([sr(`Risk ${i + 1}, `), "Mitigation"], `results.risks.${i}.mitigation`),
           removeButton(`results.risks.${i}`, `risk ${i + 1}`)))),
       addButton("results.risks", "Add risk"),
       field("Assumptions", "results.assumptions", "lines", { wide: true, hint: "One per line." })),
@@ -222,7 +236,7 @@ function renderForm() {
       h("div", { class: "rows", role: "list" },
         (p.evaluation_plan?.planned ?? []).map((_, i) => {
           const at = `evaluation_plan.planned.${i}`;
-          const n = () => sr(`Evaluation ${i + 1}: `);
+          const n = () => sr(`Evaluation ${i + 1}, `);
           return h("div", { class: "row planned-row", role: "listitem" },
             select([n(), "Kind"], `${at}.kind`, EVALUATION_KINDS),
             select([n(), "Carried out by"], `${at}.independence`, INDEPENDENCE),
@@ -235,13 +249,13 @@ function renderForm() {
       field("How constituents take part in evaluation", "evaluation_plan.constituent_participation", "long", { wide: true })),
 
     card("constituents", "Constituents' involvement", "Tripartism: who took part in which stage, consultation of the Bureaux, oversight and capacity (R6 §67–68, §139, §305).",
-      h("table", { class: "stages" },
+      h("table", { class: "stages reflow" },
         h("caption", { class: "sr-only" }, "Stages of the project cycle each constituent takes part in"),
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, h("span", { class: "sr-only" }, "Constituent")),
           STAGES.map(([, label]) => h("th", { scope: "col" }, label)))),
         h("tbody", {}, CONSTITUENTS.map(([who, name]) => h("tr", {},
           h("th", { scope: "row" }, name),
-          STAGES.map(([stage, label]) => h("td", {},
+          STAGES.map(([stage, label]) => h("td", { data: { stage: label } },
             control(`constituents.${who}.${stage}`, "bool", { "aria-label": `${name}: ${label.toLowerCase()}` }))))))),
       h("fieldset", { class: "inline" }, h("legend", {}, "Bureaux consulted"),
         check("Bureau for Employers' Activities (ACT/EMP)", "bureaux.act_emp"),
@@ -292,7 +306,7 @@ function outcome(o, i) {
     (o.indicators ?? []).map((_, j) => {
       const ind = `${at}.indicators.${j}`;
       const name = `Indicator ${i + 1}.${j + 1}`;
-      const of = () => sr(`${name} `);
+      const of = () => sr(`${name}, `);
       return h("div", { class: "indicator" },
         h("div", { class: "indicator-grid" },
           field(name, `${ind}.name`, "text", { required: true, wide: true }),
@@ -323,14 +337,20 @@ function read(el) {
     case "number": return set(path, text === "" ? undefined : Number(text));
     case "boolselect": return set(path, text === "" ? undefined : text === "true");
     case "governance": return text === "" ? set("governance", undefined) : set(path, text);
-    case "amount":
+    case "amount": {
+      // Written as the officer types it (248,000.00 or the page locale's 248.000,00): the
+      // module reads a plain decimal string; what is not an amount goes as typed, for the
+      // module to refuse and the page to explain (see `say`).
+      const amount = amountText(text) ?? text.trim();
       // An optional sum (a planned evaluation's budget) left blank is no budget at all.
       if (path.endsWith(".budget.amount")) {
         const money = path.slice(0, -".amount".length);
         const currency = get(`${money}.currency`) ?? "USD";
-        return text.trim() === "" ? set(money, undefined) : set(money, { amount: text.trim(), currency });
+        return amount === "" ? set(money, undefined) : set(money, { amount, currency });
       }
-      return set(path, text.trim());
+      return set(path, amount);
+    }
+    case "date": return set(path, text.trim() === "" ? undefined : text.trim());
     default:
       return set(path, text.trim() === "" && !el.required ? undefined : text);
   }
@@ -386,13 +406,14 @@ function renderVerdict(a, ms) {
         h("span", { class: "score-value" }, String(a.score)))),
     h("ul", { class: "counts" }, Object.entries(counts).map(([s, n]) =>
       h("li", { class: `count ${s}` }, h("strong", {}, String(n)), ` ${STATUS[s].toLowerCase()}`))));
-}
-
-function svg(tag, attrs, ...children) {
-  const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  el.append(...children);
-  return el;
+  // The summary that stays in view on a phone while the officer edits the form.
+  const open = counts.fail + counts.warning;
+  $("verdict-bar").className = `verdict-bar ${a.verdict}`;
+  $("verdict-bar").replaceChildren(
+    h("span", { class: "bar-verdict" }, title),
+    h("span", { class: "bar-score" }, `Score ${a.score}`),
+    h("span", { class: "bar-open" }, open ? `${open} to fix` : "nothing to fix"),
+    h("span", { class: "bar-link" }, "See the appraisal ↑"));
 }
 
 /** Keeps the draft across reloads, where the browser lets the page store it. */
@@ -417,11 +438,10 @@ function renderProblems(errors) {
   const shown = JSON.stringify(errors);
   if (shown === state.problems) return;
   state.problems = shown;
-  $("problems").replaceChildren(...errors.map((e) => h("div", { class: "card problem", role: "alert" },
+  $("problems").replaceChildren(...errors.map((e) => h("div", { class: "card problem", role: "alert", data: { code: e.code } },
     h("p", {}, h("strong", {}, "Cannot appraise this input. "), "The last appraisal is shown greyed out until this is fixed."),
-    h("p", { class: "mono small" }, e.code),
-    h("p", {}, e.message),
-    e.path && goTo(e.path))));
+    h("p", { class: "problem-message" }, errorMessage(e)),
+    e.path && fieldLabel(e.path) && goTo(e.path))));
 }
 
 /** Marks the control an error names as invalid, with the message beside it. */
@@ -435,8 +455,12 @@ function showInvalid(errors) {
     const el = controlFor(e.path);
     if (!el) continue;
     el.setAttribute("aria-invalid", "true");
-    const message = h("p", { class: "error", id: `${el.id}-error` }, e.message);
-    el.insertAdjacentElement("afterend", message);
+    const message = h("p", { class: "error", id: `${el.id}-error` }, errorMessage(e));
+    // In a row of fields (a budget line), the message goes under the whole row, so that
+    // the row keeps its layout.
+    const row = el.closest(".row");
+    if (row) row.append(message);
+    else el.insertAdjacentElement("afterend", message);
     el.setAttribute("aria-errormessage", message.id);
   }
 }
@@ -450,7 +474,77 @@ function controlFor(path) {
 }
 
 function goTo(path) {
-  return h("button", { type: "button", class: "link", data: { goto: path } }, `Go to ${path}`);
+  return h("button", { type: "button", class: "link", data: { goto: path } }, `Go to ${fieldLabel(path) ?? path}`);
+}
+
+// ---------------------------------------------------------------------------------------
+// Words for people: the module names fields by their paths in the proposal
+// (`budget[0].amount.amount`); the page names them by the labels of its own controls, read
+// from the form as it is drawn, so that a new or renamed control names itself.
+
+/** The text of a control's label; a row's hidden prefix ("Budget line 1, ") joined to it. */
+function labelText(el) {
+  const label = el.labels?.[0];
+  if (!label) return el.getAttribute("aria-label") ?? el.id;
+  const prefix = [...label.querySelectorAll(".sr-only")].map((s) => s.textContent).join("");
+  const own = label.textContent.slice(prefix.length).trim();
+  return prefix ? `${prefix}${own.charAt(0).toLowerCase()}${own.slice(1)}` : own;
+}
+
+/** The words for a path: its control's label, else the card (section) it lies in. */
+function fieldLabel(path) {
+  const p = formPath(path);
+  const exact = document.querySelector(`[data-path="${CSS.escape(p)}"]`);
+  if (exact) return labelText(exact);
+  const card = document.getElementById(`card-${p}`);
+  if (card) return card.textContent;
+  const inside = [...document.querySelectorAll("[data-path]")].find((el) => el.dataset.path.startsWith(`${p}.`));
+  if (inside) return labelText(inside);
+  return document.getElementById(`card-${p.split(".")[0]}`)?.textContent ?? null;
+}
+
+/** The control a bare field name (`country_has_dwcp`, `gender.marker_justification`) names, if one. */
+function namedControl(name) {
+  const p = formPath(name);
+  const found = [...document.querySelectorAll("[data-path]")].filter((el) => el.dataset.path === p || el.dataset.path.endsWith(`.${p}`));
+  return found.length === 1 ? found[0] : null;
+}
+
+/**
+ * A message of the module in the form's words: each path it names (`paths`, then any
+ * snake_case or dotted name that is one of the form's fields) becomes its label in quotes;
+ * "set <a choice> to false" names the choice's option ("No").
+ */
+function say(text, paths = []) {
+  let out = String(text);
+  for (const path of [...paths].sort((a, b) => b.length - a.length)) {
+    const label = fieldLabel(path);
+    if (label) out = out.replace(new RegExp(`(?<![\\w.\\[\\]])${escape(path)}(?![\\w\\[])`, "g"), `“${label}”`);
+  }
+  return out.replace(/\b[a-z][a-z0-9]*(?:(?:_[a-z0-9]+)|(?:\[\d+\])|(?:\.[a-z][a-z0-9_]*))+(?: to (?:true|false)\b)?/g, (found) => {
+    const [name, value] = found.split(" to ");
+    const el = document.querySelector(`[data-path="${CSS.escape(formPath(name))}"]`) ?? namedControl(name);
+    const label = el ? labelText(el) : fieldLabel(name);
+    if (!label) return found;
+    const option = value && el?.tagName === "SELECT" && [...el.options].find((o) => o.value === value)?.textContent;
+    return `“${label}”${value ? ` to ${option ? `“${option}”` : value}` : ""}`;
+  });
+}
+
+/** An error of the module in words: what the control expects, for an amount or a date. */
+function errorMessage(e) {
+  const el = e.path ? document.querySelector(`[data-path="${CSS.escape(formPath(e.path))}"]`) : null;
+  const type = el?.dataset.type;
+  if (type === "amount" && e.code === "invalid_json") {
+    return `${labelText(el)}: “${el.value}” is not an amount. Write it with digits, e.g. ${shownAmount("248000.00")} or 248000.00.`;
+  }
+  if (type === "amount" && e.code === "negative_amount") return `${labelText(el)} cannot be negative.`;
+  if (type === "date" && e.code === "invalid_json") {
+    return `${labelText(el)}: “${el.value}” is not a date. Write it as year-month-day, e.g. 2024-12-31.`;
+  }
+  const label = e.path && fieldLabel(e.path);
+  const message = say(e.message, e.path ? [e.path] : []);
+  return label && !message.includes(`“${label}”`) ? `${label}: ${message}` : message;
 }
 
 function renderRequirements(a) {
@@ -468,8 +562,8 @@ function renderRequirements(a) {
   const yes = (b) => (b ? "Required" : "Not required");
   const facts = [
     ["Duration", `${duration} (${r.class})`],
-    ["Budget", `US$${grouped(r.budget_usd)}`],
-    ["Independent evaluation", `${yes(r.independent_evaluation)}${threshold ? ` (threshold US$${grouped(threshold)})` : ""}`],
+    ["Budget", `US$${shownAmount(r.budget_usd)}`],
+    ["Independent evaluation", `${yes(r.independent_evaluation)}${threshold ? ` (threshold US$${shownAmount(threshold)})` : ""}`],
     ["Mid-term evaluation", yes(r.mid_term_evaluation)],
     ...(r.class === "long" ? [["Annual reviews", String(r.annual_reviews)], ["Mid-term review", "If agreed in the plan"]] : []),
   ];
@@ -481,9 +575,11 @@ function renderRequirements(a) {
     h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
     h("h3", {}, "Schedule"),
     h("div", { class: "timeline", "aria-hidden": "true" },
-      (a.schedule ?? []).map((due) => h("span", {
-        class: `tick ${due.kind}`, style: `left: ${(100 * (Date.parse(due.date) - start)) / span}%`,
-      }))),
+      (a.schedule ?? []).map((due) => {
+        const tick = h("span", { class: `tick ${due.kind}` });
+        tick.style.left = `${(100 * (Date.parse(due.date) - start)) / span}%`;
+        return tick;
+      })),
     h("ol", { class: "schedule" }, (a.schedule ?? []).map((due) => h("li", {},
       h("time", { datetime: due.date }, due.date),
       h("span", { class: `kind ${due.kind}` }, EVALUATION_KINDS.find(([k]) => k === due.kind)?.[1] ?? due.kind)))));
@@ -509,8 +605,8 @@ function finding(f) {
       h("code", { class: "rule" }, f.rule),
       h("span", { class: `severity ${f.severity}` }, f.severity),
       h("span", { class: "citation" }, f.citation)),
-    h("p", { class: "message" }, f.message),
-    f.help && f.status !== "pass" && h("p", { class: "help" }, h("strong", {}, "How to fix: "), f.help),
+    h("p", { class: "message" }, say(f.message, f.missing ?? [])),
+    f.help && f.status !== "pass" && h("p", { class: "help" }, h("strong", {}, "How to fix: "), say(f.help, f.missing ?? [])),
     f.missing?.length > 0 && h("p", { class: "missing" }, "Missing: ", f.missing.map(goTo)),
     facts.length > 0 && h("details", { class: "facts-compared", open: state.openFacts.has(f.rule), data: { rule: f.rule } },
       h("summary", {}, "Facts compared"),
@@ -543,14 +639,7 @@ async function fetchText(path) {
   return response.text();
 }
 
-function download(name, value) {
-  const url = URL.createObjectURL(new Blob([`${JSON.stringify(value, null, 2)}\n`], { type: "application/json" }));
-  const a = h("a", { href: url, download: name });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
+const download = (name, value) => save(name, `${JSON.stringify(value, null, 2)}\n`, "application/json");
 
 const fileStem = () => (state.proposal.id || "proposal").replace(/[^\w.-]+/g, "_");
 
