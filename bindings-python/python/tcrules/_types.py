@@ -258,12 +258,21 @@ def _frame(rows: list[dict[str, Any]], columns: Sequence[str], kind: str) -> Any
     return table.to_pandas()
 
 
+def _fraction(percent: Optional[Decimal]) -> Optional[float]:
+    """A rate in per cent as the float fraction a plot takes (the only float tcrules
+    gives: money and rates stay exact beside it)."""
+    return None if percent is None else float(percent) / 100
+
+
 @dataclass(frozen=True)
 class DeliveryReport(DeliveryReportFields, Result):
     """Delivery by group over a reporting period (R6 §140), with DLV findings."""
 
     def to_pandas(self) -> Any:
-        """The groups as a ``pandas.DataFrame`` (Decimal columns stay exact)."""
+        """The groups as a ``pandas.DataFrame``: group, allocation_usd, expenditure_usd,
+        rate_percent (exact ``Decimal``), records, and ``rate``, the same rate as a float
+        fraction to plot (``df.plot.bar(x="group", y="rate")``; ``None`` where nothing was
+        allocated)."""
         return self._table("pandas")
 
     def to_polars(self) -> Any:
@@ -276,8 +285,8 @@ class DeliveryReport(DeliveryReportFields, Result):
 
     def _table(self, kind: str) -> Any:
         cols = ["group", "allocation_usd", "expenditure_usd", "rate_percent", "records"]
-        rows = [{c: getattr(g, c) for c in cols} for g in self.groups]
-        return _frame(rows, cols, kind)
+        rows = [{**{c: getattr(g, c) for c in cols}, "rate": _fraction(g.rate_percent)} for g in self.groups]
+        return _frame(rows, [*cols, "rate"], kind)
 
     def _repr_html_(self) -> str:
         return _display.delivery(self)
@@ -327,7 +336,7 @@ class DeliverySeries:
 
     def to_pandas(self) -> Any:
         """One row per group and month: group, month, allocation_usd, expenditure_usd,
-        rate_percent."""
+        rate_percent (exact), and ``rate`` as a float fraction to plot."""
         return self._table("pandas")
 
     def to_polars(self) -> Any:
@@ -341,9 +350,11 @@ class DeliverySeries:
     def _table(self, kind: str) -> Any:
         cols = ["group", "month", "allocation_usd", "expenditure_usd", "rate_percent"]
         rows = [
-            {"group": g.group, **{c: getattr(p, c) for c in cols[1:]}} for g in self.groups for p in g.points
+            {"group": g.group, **{c: getattr(p, c) for c in cols[1:]}, "rate": _fraction(p.rate_percent)}
+            for g in self.groups
+            for p in g.points
         ]
-        return _frame(rows, cols, kind)
+        return _frame(rows, [*cols, "rate"], kind)
 
     def plot(self, groups: Sequence[str] | None = None, ax: Any = None) -> Any:
         """The year-to-date delivery curve of each group against the policy band

@@ -1,0 +1,63 @@
+"""Outputs ready for the next step: a float rate to plot beside the exact decimals, and
+notebook displays of large results kept small (the rows that need action first, the
+rest counted)."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+import tcrules
+from tcrules import _display
+
+
+def test_delivery_tables_carry_a_float_rate_to_plot() -> None:
+    portfolio = tcrules.example_portfolio()
+    report = tcrules.delivery(portfolio, 2008, "project")
+    df = report.to_pandas()
+    assert df["rate"].dtype == "float64"
+    for _, row in df.iterrows():
+        if row["rate_percent"] is None:
+            assert pd.isna(row["rate"])
+        else:
+            assert isinstance(row["rate_percent"], Decimal)
+            assert row["rate"] == pytest.approx(float(row["rate_percent"]) / 100)
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    ax = df.plot.bar(x="group", y="rate")
+    assert len(ax.patches) == len(df)
+    series = tcrules.delivery_series(portfolio, 2008, "portfolio").to_polars()
+    assert series["rate"].dtype.is_float() and "rate_percent" in series.columns
+
+
+def big_report(n: int = 200) -> tcrules.Report:
+    raw = copy.deepcopy(tcrules.example_portfolio().raw)
+    template = raw["projects"]
+    raw["projects"] = [{**copy.deepcopy(template[i % len(template)]), "id": f"P{i:04d}"} for i in range(n)]
+    raw["records"] = []
+    return tcrules.report(raw)
+
+
+def test_a_large_report_displays_the_rows_that_need_action_first_and_counts_the_rest() -> None:
+    report = big_report()
+    findings = report.findings
+    assert len(findings) > _display.MAX_ROWS
+    html = report._repr_html_()
+    assert len(html) < 150_000, len(html)  # 75 kB, where every row made 1.3 MB
+    assert "more findings" in html and "to_pandas()" in html
+    shown = _display.needing_action_first(findings)[: _display.MAX_ROWS]
+    order = {"fail": 0, "warning": 1, "pass": 2, "not_applicable": 3}
+    assert [order[f.status] for f in shown] == sorted(order[f.status] for f in shown)
+    needing = [f for f in findings if f.status in ("fail", "warning")]
+    assert all(f.status in ("fail", "warning") for f in shown[: min(len(needing), _display.MAX_ROWS)])
+    # Every finding is still in the table form.
+    assert len(findings.to_pandas()) == len(findings)
+
+
+def test_a_small_result_shows_every_row() -> None:
+    html = tcrules.example_portfolio()
+    report = tcrules.delivery(html, 2008, "unit")
+    assert "more groups" not in report._repr_html_()
