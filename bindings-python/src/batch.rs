@@ -72,6 +72,23 @@ pub(crate) fn due_table<'py>(
     PyRecordBatch::new(batch).into_pyarrow(py)
 }
 
+/// Every EVAL finding of every row of a project table, one row per finding, the facts as
+/// typed columns ([`tcrules_arrow::findings`]).
+#[pyfunction]
+pub(crate) fn findings_table<'py>(
+    py: Python<'py>,
+    table: PyTable,
+    policy: PyRef<'py, PyPolicy>,
+    rates: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let table = self::table(py, table)?;
+    let policy = &policy.0;
+    let batch = detached(py, || {
+        tcrules_arrow::findings(&table, policy, &read_rates(rates)?)
+    })?;
+    PyRecordBatch::new(batch).into_pyarrow(py)
+}
+
 /// Delivery by `group_by` (a [`tcrules::delivery::GroupBy`] name) over `period` (JSON, as
 /// the core reads a reporting period) from a records table and, for the groupings that
 /// read a project's attributes, a projects table; the canonical JSON of the report.

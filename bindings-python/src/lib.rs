@@ -189,6 +189,7 @@ fn _tcrules(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(batch::project_table, m)?)?;
     m.add_function(wrap_pyfunction!(batch::due_table, m)?)?;
     m.add_function(wrap_pyfunction!(batch::delivery_table, m)?)?;
+    m.add_function(wrap_pyfunction!(batch::findings_table, m)?)?;
     m.add_class::<iati::IatiStream>()?;
     m.add_function(wrap_pyfunction!(iati::iati_stream, m)?)?;
     m.add_function(wrap_pyfunction!(iati::read_iati, m)?)?;

@@ -34,6 +34,7 @@ from ._api import (
     delivery_table,
     due_between,
     evaluate,
+    findings,
     evaluate_project,
     example_portfolio,
     integration,
@@ -122,6 +123,7 @@ __all__ = [
     # batches
     "requirements",
     "evaluate",
+    "findings",
     "schedule",
     "due_between",
     "appraise",

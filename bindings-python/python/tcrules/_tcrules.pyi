@@ -23,6 +23,7 @@ __all__ = [
     "project_table",
     "due_table",
     "delivery_table",
+    "findings_table",
     "IatiStream",
     "iati_stream",
     "read_iati",
@@ -64,6 +65,8 @@ def due_table(
 def delivery_table(
     records: Any, projects: Any | None, group_by: str, period: str, policy: Policy, rates: str
 ) -> str: ...
+
+def findings_table(table: Any, policy: Policy, rates: str) -> Any: ...
 
 # The IATI reader: a whole file's report as JSON, or a stream of record batches.
 def read_iati(

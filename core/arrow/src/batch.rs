@@ -183,7 +183,7 @@ pub fn due_between(
 
 /// How much of the core's evaluation a row needs.
 #[derive(Clone, Copy)]
-enum Depth {
+pub(crate) enum Depth {
     /// The requirements ([`evaluation::requirements`]).
     Requirements,
     /// The schedule ([`evaluation::schedule`]), much cheaper than every finding.
@@ -194,7 +194,7 @@ enum Depth {
 
 /// The core's evaluation of every row, to `depth` (a row that is not a project keeps its
 /// error).
-fn evaluate_rows(
+pub(crate) fn evaluate_rows(
     table: &Table,
     policy: &Policy,
     rates: &Rates,

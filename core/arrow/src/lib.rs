@@ -57,6 +57,7 @@ mod batch;
 mod codes;
 mod columns;
 mod delivery;
+mod findings;
 mod iati;
 mod output;
 mod parallel;
@@ -66,5 +67,6 @@ mod table;
 
 pub use batch::{due_between, project_batch, ProjectBatch, TextLayout};
 pub use delivery::delivery;
+pub use findings::findings;
 pub use iati::{iati_batch, BUDGET_SCALE};
 pub use table::Table;
