@@ -2,7 +2,7 @@
 //! analyst filters, counts and joins, without parsing the project out of a subject or
 //! the facts out of JSON.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use arrow_array::builder::{BooleanBuilder, Int64Builder, StringBuilder};
@@ -168,23 +168,23 @@ fn missing(rows: &[Row<'_>]) -> Result<ArrayRef> {
     Ok(Arc::new(list))
 }
 
-/// One column per fact name, in name order, typed by its values.
+/// One column per fact name, in name order, typed by its values: each finding's facts
+/// read once, into the column of their name.
 fn fact_columns<'a>(rows: &'a [Row<'a>]) -> BTreeMap<&'a str, Result<ArrayRef>> {
-    let mut names: BTreeMap<&str, ()> = BTreeMap::new();
-    for f in rows.iter().filter_map(|r| r.finding) {
-        for name in f.facts.keys() {
-            names.insert(name.as_str(), ());
+    let mut columns: HashMap<&str, Vec<Option<&Fact>>> = HashMap::new();
+    for (i, f) in rows.iter().enumerate() {
+        for (name, value) in f.finding.iter().flat_map(|f| f.facts.iter()) {
+            let column = columns
+                .entry(name.as_str())
+                .or_insert_with(|| vec![None; rows.len()]);
+            if let Some(slot) = column.get_mut(i) {
+                *slot = Some(value);
+            }
         }
     }
-    names
-        .into_keys()
-        .map(|name| {
-            let values: Vec<Option<&Fact>> = rows
-                .iter()
-                .map(|r| r.finding.and_then(|f| f.facts.get(name)))
-                .collect();
-            (name, fact_column(&values))
-        })
+    columns
+        .into_iter()
+        .map(|(name, values)| (name, fact_column(&values)))
         .collect()
 }
 
