@@ -61,3 +61,17 @@ def test_a_small_result_shows_every_row() -> None:
     html = tcrules.example_portfolio()
     report = tcrules.delivery(html, 2008, "unit")
     assert "more groups" not in report._repr_html_()
+
+
+def test_findings_tables_name_their_project() -> None:
+    report = big_report(5)
+    df = report.findings.to_pandas()
+    evaluated = sum(len(e.findings) for e in report.evaluations)
+    assert list(df["project"][:evaluated]) == [e.project for e in report.evaluations for _ in e.findings]
+    # Filtering keeps each finding's project.
+    fails = report.findings.with_status("fail").to_arrow()
+    assert None not in fails.column("project").to_pylist()[: len(report.evaluations[0].findings.with_status("fail"))]
+    iati = tcrules.read_iati(b'<iati-activities><iati-activity><iati-identifier>A-1</iati-identifier>'
+                             b'<activity-date type="2" iso-date="2024-01-01"/><activity-date type="3" iso-date="2024-12-31"/>'
+                             b'</iati-activity></iati-activities>')
+    assert set(iati.findings.to_pandas()["project"]) == {"A-1"}

@@ -224,6 +224,10 @@ class ProjectEvaluation(ProjectEvaluationFields, Result):
     """The EVAL results of one project: requirements, schedule and findings, or the error
     that kept it from being evaluated."""
 
+    def __post_init__(self) -> None:
+        # Its findings know their project (the table's `project` column).
+        object.__setattr__(self, "findings", Findings(self.findings, self.project))
+
     def _repr_html_(self) -> str:
         return _display.evaluation(self)
 
@@ -482,7 +486,10 @@ class IatiReport(IatiReportFields, Result):
     @property
     def findings(self) -> Findings:
         """Every activity's findings, in file order."""
-        return Findings([f for a in self.activities for f in a.findings])
+        out = Findings()
+        for a in self.activities:
+            out = out + Findings(a.findings, a.identifier)
+        return out
 
     _COLUMNS: ClassVar[tuple[str, ...]] = (
         "activity", "identifier", "title", "start", "end", "duration_class", "evaluations", "budget_usd",
