@@ -75,3 +75,28 @@ def test_findings_tables_name_their_project() -> None:
                              b'<activity-date type="2" iso-date="2024-01-01"/><activity-date type="3" iso-date="2024-12-31"/>'
                              b'</iati-activity></iati-activities>')
     assert set(iati.findings.to_pandas()["project"]) == {"A-1"}
+
+
+def test_every_result_converts_to_a_table() -> None:
+    portfolio = tcrules.example_portfolio()
+    proposal = tcrules.appraise_proposal(
+        __import__("json").loads(open(tcrules_data("proposals/ready.json")).read())
+    )
+    results = [
+        tcrules.report(portfolio),
+        tcrules.integration(portfolio),
+        tcrules.balance(portfolio),
+        tcrules.evaluate_project(portfolio.raw["projects"][0]),
+        proposal,
+        tcrules.delivery(portfolio, 2008, "unit"),
+        tcrules.delivery_series(portfolio, 2008, "unit"),
+    ]
+    for r in results:
+        for kind, check in (("to_arrow", lambda t: t.num_rows), ("to_pandas", len), ("to_polars", lambda t: t.height)):
+            assert check(getattr(r, kind)()) >= 1, (type(r).__name__, kind)
+
+
+def tcrules_data(name: str) -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parents[2] / "core" / "data" / "example" / name)

@@ -178,6 +178,28 @@ def _fields(cls: type) -> list[tuple[str, str, Decoder]]:
     return _FIELDS[cls]
 
 
+class FindingsTable:
+    """``to_pandas``, ``to_polars`` and ``to_arrow`` of a result whose table is its
+    findings, one row per finding (as :meth:`Findings.to_arrow`)."""
+
+    def _findings(self) -> Findings:
+        # A field of some results, a property of others (a report's are its sections').
+        found: Findings = getattr(self, "findings")
+        return found
+
+    def to_arrow(self) -> Any:
+        """The findings as a ``pyarrow.Table``, one row per finding."""
+        return self._findings().to_arrow()
+
+    def to_pandas(self) -> Any:
+        """The findings as a ``pandas.DataFrame``, one row per finding."""
+        return self._findings().to_pandas()
+
+    def to_polars(self) -> Any:
+        """The findings as a ``polars.DataFrame``, one row per finding."""
+        return self._findings().to_polars()
+
+
 @dataclass(frozen=True)
 class PolicyStamp(PolicyStampFields, Result):
     """Which policy edition produced a result: name, version and content hash."""
@@ -220,7 +242,7 @@ class Due(DueFields, Result):
 
 
 @dataclass(frozen=True)
-class ProjectEvaluation(ProjectEvaluationFields, Result):
+class ProjectEvaluation(ProjectEvaluationFields, Result, FindingsTable):
     """The EVAL results of one project: requirements, schedule and findings, or the error
     that kept it from being evaluated."""
 
@@ -233,7 +255,7 @@ class ProjectEvaluation(ProjectEvaluationFields, Result):
 
 
 @dataclass(frozen=True)
-class Appraisal(AppraisalFields, Result):
+class Appraisal(AppraisalFields, Result, FindingsTable):
     """The appraisal of one proposal: verdict (``ready``, ``revise``,
     ``not_appraisable``), score, one finding per APR check, and the evaluation rules'
     requirements and schedule."""
@@ -392,7 +414,7 @@ class Phasing(PhasingFields, Result):
 
 
 @dataclass(frozen=True)
-class IntegrationReport(IntegrationReportFields, Result):
+class IntegrationReport(IntegrationReportFields, Result, FindingsTable):
     """Every INT result for a portfolio (R6 §59–64, §72–75, §162)."""
 
     def _repr_html_(self) -> str:
@@ -436,7 +458,7 @@ class LocalMobilization(LocalMobilizationFields, Result):
 
 
 @dataclass(frozen=True)
-class PortfolioReport(PortfolioReportFields, Result):
+class PortfolioReport(PortfolioReportFields, Result, FindingsTable):
     """Every PF result for a portfolio (R6 §154–173, Tables V.1–V.2)."""
 
     def _repr_html_(self) -> str:
@@ -449,7 +471,7 @@ class Summary(SummaryFields, Result):
 
 
 @dataclass(frozen=True)
-class Report(ReportFields, Result):
+class Report(ReportFields, Result, FindingsTable):
     """Every rule family's results for a portfolio; sections that could not be computed
     are ``None`` and their errors are in ``errors``."""
 
