@@ -72,19 +72,26 @@ pub(crate) fn due_table<'py>(
     PyRecordBatch::new(batch).into_pyarrow(py)
 }
 
-/// Every EVAL finding of every row of a project table, one row per finding, the facts as
-/// typed columns ([`tcrules_arrow::findings`]).
+/// Every EVAL finding of every row of a project table and, given records and a period
+/// (JSON, as the core reads a reporting period), every DLV finding of each project's
+/// delivery; one row per finding, the facts as typed columns ([`tcrules_arrow::findings`]).
 #[pyfunction]
+#[pyo3(signature = (table, records, period, policy, rates))]
 pub(crate) fn findings_table<'py>(
     py: Python<'py>,
     table: PyTable,
+    records: Option<PyTable>,
+    period: &str,
     policy: PyRef<'py, PyPolicy>,
     rates: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     let table = self::table(py, table)?;
+    let records = records.map(|r| self::table(py, r)).transpose()?;
     let policy = &policy.0;
     let batch = detached(py, || {
-        tcrules_arrow::findings(&table, policy, &read_rates(rates)?)
+        let period = tcrules::io::json::from_str(period).map_err(|e| e.at("period"))?;
+        let records = records.as_ref().map(|r| (r, period));
+        tcrules_arrow::findings(&table, records, policy, &read_rates(rates)?)
     })?;
     PyRecordBatch::new(batch).into_pyarrow(py)
 }

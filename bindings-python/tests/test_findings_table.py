@@ -52,3 +52,22 @@ def test_every_kind_of_table_in_gives_its_kind_out() -> None:
     assert isinstance(tcrules.findings(pl.DataFrame(ROWS), rates=RATES), pl.DataFrame)
     rows = tcrules.findings(ROWS, rates=RATES)
     assert isinstance(rows, list) and rows[0]["project"] == "P1"
+
+
+def test_delivery_findings_join_the_evaluation_findings() -> None:
+    records = [
+        {"project": "P1", "month": "2024-03", "source": "xbtc", "currency": "USD", "allocation": 1000, "expenditure": 400},
+        {"project": "P3", "month": "2024-03", "source": "xbtc", "currency": "EUR", "allocation": 1000, "expenditure": 1100},
+        {"project": "P9", "month": "2024-05", "source": "xbtc", "currency": "USD", "allocation": 0, "expenditure": 10},
+    ]
+    table = tcrules.findings(pa.Table.from_pylist(ROWS), records=records, period=2024, rates=RATES)
+    dlv = table.filter(pa.compute.starts_with(table.column("rule"), "DLV")).to_pylist()
+    by = {(r["project"], r["rule"]): r for r in dlv}
+    assert by[("P1", "DLV-RATE")]["status"] == "warning"  # 40 % is under the band
+    assert by[("P3", "DLV-OVERSPEND")]["status"] == "warning"
+    assert by[("P9", "DLV-NO-ALLOCATION")]["row"] is None  # the records name it, the table does not
+    assert by[("P1", "DLV-RATE")]["row"] == 0 and by[("P3", "DLV-RATE")]["row"] == 2
+    assert pa.types.is_decimal(table.schema.field("rate_percent").type)
+    # Outside the period: nothing to assess.
+    none = tcrules.findings(ROWS, records=records, period=2023, rates=RATES)
+    assert not [r for r in none if (r["rule"] or "").startswith("DLV")]

@@ -831,10 +831,20 @@ def due_between(
     return _tables.as_kind(pa.Table.from_batches([native]), kind)  # type: ignore[no-any-return]
 
 
-def findings(data: TableT, *, rates: Rates | None = None, policy: Policy | None = None) -> TableT:
+def findings(
+    data: TableT,
+    *,
+    records: Any = None,
+    period: Period = "all",
+    rates: Rates | None = None,
+    policy: Policy | None = None,
+) -> TableT:
     """Every EVAL finding of every row of a project table (read as :func:`evaluate` reads
-    it) as one long table of the input's kind, one row per finding: ``row`` (the input
-    row, from 0), ``project``, ``rule``, ``status``, ``severity``, ``subject``,
+    it) and, given ``records`` (a monthly records table, as :func:`delivery_table` reads
+    it), every DLV finding of each project's delivery over ``period`` (a year, or
+    ``"all"``, the default), as one long table of the input's kind, one row per finding:
+    ``row`` (the input row, from 0; null for a project the records name and the table
+    does not), ``project``, ``rule``, ``status``, ``severity``, ``subject``,
     ``message``, ``help``, ``citation``, ``missing`` (a list), ``error_code`` and
     ``error_message`` (a row that could not be evaluated is one row with its error: no
     project is lost), then one column per fact, typed (integers, dates, exact decimals,
@@ -850,7 +860,8 @@ def findings(data: TableT, *, rates: Rates | None = None, policy: Policy | None 
     """
     kind = _tables.kind_of(data)
     table = _tables.to_arrow(data, kind)
-    native = _native.findings_table(table, _policy(policy), _rates_json(rates))
+    records_table = None if records is None else _tables.to_arrow(records, _tables.kind_of(records))
+    native = _native.findings_table(table, records_table, _dumps(_period(period)), _policy(policy), _rates_json(rates))
     return _tables.as_kind(pa.Table.from_batches([native]), kind)  # type: ignore[no-any-return]
 
 

@@ -11,13 +11,16 @@ use arrow_buffer::{OffsetBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use tcrules::delivery::{assess, GroupBy};
 use tcrules::evaluation::ProjectEvaluation;
 use tcrules::finding::Fact;
 use tcrules::money::Rates;
+use tcrules::period::ReportingPeriod;
 use tcrules::{Finding, Policy, Result};
 
 use crate::batch::{evaluate_rows, Depth};
 use crate::columns;
+use crate::delivery::delivery;
 use crate::output::{arrow_error, strings, Out};
 use crate::table::Table;
 
@@ -38,7 +41,10 @@ pub const COLUMNS: [&str; 12] = [
 ];
 
 /// Every EVAL finding of every row of a project table (read as [`crate::project_batch`]'s
-/// `Evaluation` reads it), one row per finding, in row order then the core's order:
+/// `Evaluation` reads it) and, given a table of monthly records and a period, every DLV
+/// finding of each project's delivery over the period (R6 §140), one row per finding: the
+/// EVAL findings in row order then the core's order, then the DLV ones by project (`row`
+/// null for a project the records name and the table does not). The columns are
 /// [`COLUMNS`] (`row` the input row, from 0; `missing` a list of the fields the rule needed)
 /// and then one column per fact any finding has (`project` is null for a row that could
 /// not be read as a project: `row` locates it), named as the fact, typed by its values:
@@ -60,22 +66,54 @@ pub const COLUMNS: [&str; 12] = [
 ///     ("budget_currency", Arc::new(StringArray::from(vec!["USD", "USD"])) as _),
 /// ]).unwrap();
 /// let table = tcrules_arrow::Table::from(batch);
-/// let out = tcrules_arrow::findings(&table, &tcrules::Policy::default(), &tcrules::money::Rates::usd_only()).unwrap();
+/// let out = tcrules_arrow::findings(&table, None, &tcrules::Policy::default(), &tcrules::money::Rates::usd_only()).unwrap();
 /// let schema = out.schema();
 /// assert!(schema.index_of("budget_usd").is_ok() && schema.index_of("duration_months").is_ok());
 /// assert_eq!(out.num_rows(), 6); // five findings of P1, and P2's error
 /// ```
-pub fn findings(table: &Table, policy: &Policy, rates: &Rates) -> Result<RecordBatch> {
+pub fn findings(
+    table: &Table,
+    records: Option<(&Table, ReportingPeriod)>,
+    policy: &Policy,
+    rates: &Rates,
+) -> Result<RecordBatch> {
     let evaluations = evaluate_rows(table, policy, rates, Depth::Findings)?;
-    let rows: Vec<Row<'_>> = evaluations
+    let mut rows: Vec<Row<'_>> = evaluations
         .iter()
         .enumerate()
-        .flat_map(|(i, e)| Row::of(i, e))
+        .flat_map(|(i, e)| Row::of(Some(i), e))
         .collect();
+    // DLV: each project's delivery over the period, its findings after the EVAL ones.
+    let delivered = records
+        .map(|(records, period)| {
+            delivery(records, None, GroupBy::Project, period, policy, rates).map(|report| {
+                report
+                    .groups
+                    .iter()
+                    .map(|g| (g.group.clone(), assess(g, GroupBy::Project, policy)))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .transpose()?
+        .unwrap_or_default();
+    let row_of: HashMap<&str, usize> = evaluations
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.project.as_str(), i))
+        .collect();
+    for (project, found) in &delivered {
+        let row = row_of.get(project.as_str()).copied();
+        rows.extend(found.iter().map(|f| Row {
+            row,
+            project: Some(project.as_str()),
+            finding: Some(f),
+            error: None,
+        }));
+    }
     let mut out = Out::default();
     let row_index = rows
         .iter()
-        .map(|r| u32::try_from(r.row).unwrap_or(u32::MAX))
+        .map(|r| r.row.map(|i| u32::try_from(i).unwrap_or(u32::MAX)))
         .collect::<UInt32Array>();
     out.push("row", Arc::new(row_index));
     out.push("project", strings(rows.iter().map(|r| r.project)));
@@ -114,14 +152,14 @@ pub fn findings(table: &Table, policy: &Policy, rates: &Rates) -> Result<RecordB
 
 /// One output row: a finding of a project, or a project in error.
 struct Row<'a> {
-    row: usize,
+    row: Option<usize>,
     project: Option<&'a str>,
     finding: Option<&'a Finding>,
     error: Option<&'a ProjectEvaluation>,
 }
 
 impl<'a> Row<'a> {
-    fn of(row: usize, e: &'a ProjectEvaluation) -> Vec<Row<'a>> {
+    fn of(row: Option<usize>, e: &'a ProjectEvaluation) -> Vec<Row<'a>> {
         let project = Some(e.project.as_str()).filter(|p| !p.is_empty());
         if e.error.is_some() || e.findings.is_empty() {
             return vec![Row {
@@ -309,7 +347,7 @@ mod tests {
             ("P2", "2024-01-01", "2023-06-30", "1"),
             ("P3", "2024-01-01", "2026-12-31", "1000"),
         ]);
-        let out = findings(&t, &Policy::default(), &Rates::usd_only()).unwrap();
+        let out = findings(&t, None, &Policy::default(), &Rates::usd_only()).unwrap();
         let col = |name: &str| out.column(out.schema().index_of(name).unwrap()).clone();
         let project = col("project");
         let project = project.as_string::<i32>();
