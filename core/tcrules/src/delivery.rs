@@ -333,10 +333,10 @@ enum Usd {
 }
 
 impl Usd {
-    fn of(money: &Money, rates: &Rates, path: &str) -> Result<Usd> {
-        match rates.to_usd_exact(money) {
+    fn of(money: &Money, month: YearMonth, rates: &Rates, path: &str) -> Result<Usd> {
+        match rates.to_usd_exact(money, Some(month)) {
             Some(e) => Ok(Usd::Exact(e)),
-            None => rates.to_usd(money, path).map(Usd::Decimal),
+            None => rates.to_usd_on(money, month, path).map(Usd::Decimal),
         }
     }
 
@@ -348,13 +348,14 @@ impl Usd {
     }
 }
 
-/// One record's amounts in US dollars, checked; error paths are relative to the record.
+/// One record's amounts in US dollars at the rates of its month, checked; error paths are
+/// relative to the record.
 fn record_usd(r: &RecordRef<'_>, rates: &Rates) -> Result<(Usd, Usd)> {
     r.allocation.non_negative("allocation")?;
     r.expenditure.non_negative("expenditure")?;
     Ok((
-        Usd::of(&r.allocation, rates, "allocation.amount")?,
-        Usd::of(&r.expenditure, rates, "expenditure.amount")?,
+        Usd::of(&r.allocation, r.month, rates, "allocation.amount")?,
+        Usd::of(&r.expenditure, r.month, rates, "expenditure.amount")?,
     ))
 }
 
