@@ -279,6 +279,13 @@ impl<'a> Groups<'a> {
         Ok(Groups { group_by, by_id })
     }
 
+    /// The key of `project` (a project of the table, [`UNASSIGNED`] where it lacks the
+    /// attribute), for the groupings that read a project's attributes; `None` for a
+    /// project the table does not have.
+    pub fn of_project(&self, project: &str) -> Option<&str> {
+        self.by_id.get(project).map(|k| k.as_ref())
+    }
+
     /// The group of record `i`, of `project` and from `source`.
     fn key<'r>(&'r self, i: usize, project: &'r str, source: SourceOfFunds) -> Result<&'r str> {
         Ok(match self.group_by {

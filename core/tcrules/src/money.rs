@@ -394,6 +394,11 @@ impl ExactUsd {
     /// One past the largest mantissa a `Decimal` holds.
     pub(crate) const LIMIT: u128 = 1 << 96;
 
+    /// The mantissa and scale (`mantissa·10^-scale` US dollars).
+    pub fn parts(self) -> (u128, u32) {
+        (self.mantissa, self.scale)
+    }
+
     /// The amount as a `Decimal`.
     pub fn decimal(self) -> Decimal {
         // Under 2^96 at most 28 places: a `Decimal` as it is.
