@@ -188,5 +188,6 @@ fn _tcrules(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(batch::project_table, m)?)?;
     m.add_function(wrap_pyfunction!(batch::due_table, m)?)?;
     m.add_function(wrap_pyfunction!(batch::delivery_table, m)?)?;
+    m.add_function(wrap_pyfunction!(batch::delivery_by, m)?)?;
     Ok(())
 }

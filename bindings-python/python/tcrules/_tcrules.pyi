@@ -23,6 +23,7 @@ __all__ = [
     "project_table",
     "due_table",
     "delivery_table",
+    "delivery_by",
 ]
 
 __version__: str
@@ -60,3 +61,6 @@ def due_table(
 def delivery_table(
     records: Any, projects: Any | None, group_by: str, period: str, policy: Policy, rates: str
 ) -> str: ...
+def delivery_by(
+    records: Any, projects: Any | None, by: list[str], ytd: bool, policy: Policy, rates: str
+) -> Any: ...

@@ -41,6 +41,7 @@
 pub mod api;
 pub mod appraisal;
 pub mod delivery;
+pub mod delivery_by;
 pub mod error;
 pub mod evaluation;
 pub mod finding;
