@@ -270,9 +270,11 @@ impl Rates {
         if money.currency == Currency::USD {
             return Ok(money.amount);
         }
-        let rate = self
-            .rate_at(money.currency, month)
-            .ok_or_else(|| missing(money.currency, month, path))?;
+        let rate = self.rate_at(money.currency, month).ok_or_else(|| {
+            // The month is named where the currency has rates, none of them in force then.
+            let dated = self.of(money.currency).is_some();
+            missing(money.currency, month.filter(|_| dated), path)
+        })?;
         if UsdRate::of(rate) == UsdRate::of(Decimal::ONE) {
             return Ok(money.amount);
         }
