@@ -375,9 +375,13 @@ class Portfolio:
         return list(self.raw.get("approvals", []))
 
     @property
-    def rates(self) -> dict[str, Decimal]:
-        """US dollars per unit of each currency."""
-        return {k: Decimal(v) for k, v in self.raw.get("rates", {}).items()}
+    def rates(self) -> dict[str, Any]:
+        """US dollars per unit of each currency: a ``Decimal``, or for dated rates a dict
+        of ``Decimal`` by the month from which each applies (``YYYY-MM``)."""
+        return {
+            k: {m: Decimal(r) for m, r in v.items()} if isinstance(v, dict) else Decimal(v)
+            for k, v in self.raw.get("rates", {}).items()
+        }
 
     def to_json(self, **kwargs: Any) -> str:
         """The canonical JSON as text."""

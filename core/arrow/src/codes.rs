@@ -99,13 +99,8 @@ impl RateOf<'_> {
 /// Currency codes already read (in any case, as the core's table readers read them:
 /// [`Currency::any_case`]), each with its rates (if `rates` has any): a row's code is
 /// found in its slot, then its month among the currency's sorted months.
+#[derive(Default)]
 pub(crate) struct Currencies<'r>(Codes<(Currency, RateOf<'r>)>);
-
-impl Default for Currencies<'_> {
-    fn default() -> Self {
-        Currencies(Codes::default())
-    }
-}
 
 impl<'r> Currencies<'r> {
     pub(crate) fn read(&mut self, code: &str, rates: &'r Rates) -> Result<(Currency, RateOf<'r>)> {

@@ -98,6 +98,8 @@ impl CurrencyRates {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rates {
     by_currency: BTreeMap<Currency, CurrencyRates>,
+    /// Whether any currency's rates are dated: asked once per row by table readers.
+    dated: bool,
 }
 
 impl Rates {
@@ -174,6 +176,7 @@ impl Rates {
                 .collect();
             rates.by_currency.insert(currency, CurrencyRates { steps });
         }
+        rates.dated = rates.by_currency.values().any(CurrencyRates::is_dated);
         Ok(rates)
     }
 
@@ -182,6 +185,7 @@ impl Rates {
         positive(usd_per_unit).map_err(|e| e.at(currency.as_str()))?;
         self.by_currency
             .insert(currency, CurrencyRates::single(usd_per_unit));
+        self.dated = self.by_currency.values().any(CurrencyRates::is_dated);
         Ok(())
     }
 
@@ -204,6 +208,7 @@ impl Rates {
         other.validate("")?;
         self.by_currency
             .extend(other.by_currency.iter().map(|(c, r)| (*c, r.clone())));
+        self.dated = self.by_currency.values().any(CurrencyRates::is_dated);
         Ok(())
     }
 
@@ -220,7 +225,7 @@ impl Rates {
 
     /// Whether any currency's rates are dated.
     pub fn is_dated(&self) -> bool {
-        self.by_currency.values().any(CurrencyRates::is_dated)
+        self.dated
     }
 
     /// A currency's rates, if the table has any (none for USD, which converts at 1).
