@@ -89,7 +89,7 @@ impl CurrencyRates {
 ///     r#"[{"currency": "EUR", "month": "2024-01", "rate": "1.1"},
 ///         {"currency": "EUR", "month": "2024-07-01", "rate": "1.2"}]"#).unwrap();
 /// let at = |m: &str| dated.to_usd_on(&eur, m.parse().unwrap(), "budget");
-/// assert_eq!(at("2024-06").unwrap().to_string(), "320833.3370"); // 1.1 until July
+/// assert_eq!(at("2024-06").unwrap().to_string(), "320833.337"); // 1.1 until July
 /// assert_eq!(at("2025-01").unwrap().to_string(), "350000.004");
 /// let e = at("2023-12").unwrap_err();
 /// assert_eq!(e.to_string(), "budget: no exchange rate from EUR to USD for 2023-12");
