@@ -725,22 +725,24 @@ def report(
 
 
 def _rates_json(rates: Rates | None) -> str:
-    """Rates as the core reads them: a mapping by currency, or a rates table's rows."""
+    """Rates as the core reads them: a mapping by currency, or a rates table's rows (its
+    columns cast to text in Arrow: dates as ISO dates, decimals and floats as their digits)."""
     if rates is None:
         return "{}"
     if isinstance(rates, Mapping):
         return _dumps({k: dict(v) if isinstance(v, Mapping) else v for k, v in rates.items()})
-    kind = _tables.kind_of(rates)
-    rows = []
-    for row in _tables.to_arrow(rates, kind).to_pylist():
-        month = row.get("month")
-        out = {"currency": row.get("currency"), "rate": row.get("rate")}
-        if month is not None:
-            out["month"] = month.isoformat() if hasattr(month, "isoformat") else str(month)
-        if isinstance(out["rate"], float):
-            out["rate"] = repr(out["rate"])  # the shortest digits, as the table readers read floats
-        rows.append(out)
-    return _dumps(rows)
+    table = _tables.to_arrow(rates, _tables.kind_of(rates))
+    columns: dict[str, list[Any]] = {}
+    for name in ("currency", "month", "rate"):
+        if name not in table.column_names:
+            continue
+        column = table[name]
+        if pa.types.is_timestamp(column.type):
+            column = column.cast(pa.date32())
+        columns[name] = column.cast(pa.string()).to_pylist()
+    names = list(columns)
+    rows = [{n: v for n, v in zip(names, values) if v is not None} for values in zip(*columns.values())]
+    return json.dumps(rows)
 
 
 def _project_batch(batch: str, data: Any, rates: Rates | None, policy: Policy | None) -> Any:
