@@ -64,7 +64,7 @@ def rows_of(out, kind: str):
 
 
 @pytest.mark.parametrize("kind", ["list", "arrow", "pandas", "polars"])
-@pytest.mark.parametrize("rates_kind", ["list", "arrow", "pandas", "dict"])
+@pytest.mark.parametrize("rates_kind", ["list", "arrow", "pandas", "polars", "dict"])
 def test_delivery_by_unit_and_year_returns_the_records_kind(kind: str, rates_kind: str) -> None:
     if kind == "polars" or rates_kind == "polars":
         pytest.importorskip("polars")
@@ -73,7 +73,11 @@ def test_delivery_by_unit_and_year_returns_the_records_kind(kind: str, rates_kin
         "arrow": pa.Table.from_pylist([{**r, "month": str(r["month"])} for r in RATES]),
         "pandas": pa.Table.from_pylist([{**r, "month": str(r["month"])} for r in RATES]).to_pandas(),
         "dict": {"EUR": {"2005-01": "1.5", "2006-01-01": Decimal("1.25")}},
-    }[rates_kind]
+    }.get(rates_kind)
+    if rates_kind == "polars":
+        import polars as pl
+
+        rates = pl.DataFrame({"currency": ["EUR", "EUR"], "month": [date(2005, 1, 1), date(2006, 1, 1)], "rate": [1.5, 1.25]})
     out = tcrules.delivery_by(records_of(kind), ["unit", "year"], projects=PROJECTS, rates=rates)
     got = [
         (r["unit"], r["year"], r["allocation_usd"], r["expenditure_usd"], r["rate"], r["status"], r["records"])

@@ -21,11 +21,11 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 use tcrules::delivery::{GroupBy, Groups, Totals};
 use tcrules::io::csv;
-use tcrules::money::{Currency, Money, Rates};
+use tcrules::money::{Currency, Money, Rates, UsdRate};
 use tcrules::period::{Biennium, YearMonth};
 use tcrules::{Error, Policy, Result};
 
-use crate::codes::{Codes, Currencies};
+use crate::codes::{Codes, Currencies, RateOf};
 use crate::columns::{Dates, DayCache, Decimals, Texts};
 use crate::output::Out;
 use crate::parallel;
@@ -141,6 +141,10 @@ struct Sum {
 
 impl Sum {
     fn add(&mut self, (m, s): (i128, u32)) -> Option<()> {
+        if s == self.scale {
+            self.mantissa = self.mantissa.checked_add(m)?;
+            return Some(());
+        }
         if s > self.scale {
             self.mantissa = self.mantissa.checked_mul(pow10(s - self.scale)?)?;
             self.scale = s;
@@ -170,8 +174,22 @@ impl Sum {
     }
 }
 
+/// 10^0 to 10^38, every power of ten an `i128` holds.
+#[allow(clippy::indexing_slicing)] // `i` stays below the length, and this runs at compile time
+const POW10: [i128; 39] = {
+    let mut p = [1_i128; 39];
+    let mut i = 1;
+    while i < 39 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
+/// 10^n, if an `i128` holds it: looked up, as sums rescale row after row.
+#[inline]
 fn pow10(n: u32) -> Option<i128> {
-    10_i128.checked_pow(n)
+    POW10.get(n as usize).copied()
 }
 
 /// One group's sums.
@@ -292,47 +310,46 @@ impl Records {
         }
     }
 
-    /// Row `i`'s amount of `column` in US dollars at `month`'s rate, as a mantissa and
-    /// scale: the usual cell converted exactly in integers, any other read as the core
-    /// reads a table's cell (and reported if wrong).
-    fn usd<'r>(
+    /// Row `i`'s currency and its rates (US dollars where the table has no currency).
+    fn currency<'r>(
+        &self,
+        i: usize,
+        cache: &mut Cache<'r>,
+        rates: &'r Rates,
+    ) -> Result<(Currency, RateOf<'r>)> {
+        match &self.currency {
+            None => Ok((Currency::USD, RateOf::of(Currency::USD, rates))),
+            Some(c) => {
+                let code = c.get(i).ok_or_else(|| csv::empty_cell("currency"))?;
+                cache
+                    .currencies
+                    .read(code, rates)
+                    .map_err(|e| e.at("currency"))
+            }
+        }
+    }
+
+    /// Row `i`'s amount of `name` in US dollars at `rate` (the currency's in `month`), as
+    /// a mantissa and scale: the usual cell converted exactly in integers, any other read
+    /// as the core reads a table's cell (and reported if wrong).
+    fn usd(
         &self,
         i: usize,
         name: &str,
+        (currency, rate): (Currency, Option<UsdRate>),
         month: YearMonth,
-        cache: &mut Cache<'r>,
-        rates: &'r Rates,
+        rates: &Rates,
     ) -> Result<(i128, u32)> {
         let column = if name == "allocation" {
             &self.allocation
         } else {
             &self.expenditure
         };
-        let currency = match &self.currency {
-            None => Some((
-                Currency::USD,
-                crate::codes::RateOf::of(Currency::USD, rates),
-            )),
-            Some(c) => match c.get(i) {
-                Some(code) => Some(
-                    cache
-                        .currencies
-                        .read(code, rates)
-                        .map_err(|e| e.at("currency"))?,
-                ),
-                None => return Err(csv::empty_cell("currency")),
-            },
-        };
-        if let Some((_, rate)) = currency {
-            let exact = column
-                .parts(i)
-                .and_then(|(m, s)| rate.at(Some(month))?.exact(m, s));
-            if let Some(usd) = exact {
-                let (m, s) = usd.parts();
-                return Ok((m as i128, s));
-            }
+        let exact = column.parts(i).and_then(|(m, s)| rate?.exact(m, s));
+        if let Some(usd) = exact {
+            let (m, s) = usd.parts();
+            return Ok((m as i128, s));
         }
-        let currency = currency.map_or(Currency::USD, |c| c.0);
         let amount = column.get(i, name)?.ok_or_else(|| csv::empty_cell(name))?;
         let money = Money { amount, currency };
         money.non_negative(name)?;
@@ -520,21 +537,23 @@ pub fn delivery_by<'r>(
         let mut key: Vec<Part<'_>> = Vec::with_capacity(sources.len());
         // The last row's project, time codes and group: a run of one project's records in
         // one period finds its group without hashing.
-        let mut last: Option<(&str, Vec<Part<'_>>, usize)> = None;
+        let mut last: Option<(Option<&str>, Vec<Part<'_>>, usize)> = None;
         let only_project_and_time = sources.iter().all(|s| !matches!(s, Source::Column(_)));
         let cells = batches.rows_from(rows.start).take(rows.len());
         for (row, (columns, i)) in rows.zip(cells) {
             let at = |e: Error| e.at(&format!("records[{row}]"));
             let month = columns.month(i, cache).map_err(at)?;
+            let (currency, rate) = columns.currency(i, cache, rates).map_err(at)?;
+            let rate = (currency, rate.at(Some(month)));
             let allocation = columns
-                .usd(i, "allocation", month, cache, rates)
+                .usd(i, "allocation", rate, month, rates)
                 .map_err(at)?;
             let expenditure = columns
-                .usd(i, "expenditure", month, cache, rates)
+                .usd(i, "expenditure", rate, month, rates)
                 .map_err(at)?;
             let project = columns.project.as_ref().and_then(|p| p.get(i));
-            let reused = match (&last, project) {
-                (Some((p, times, slot)), Some(project))
+            let reused = match &last {
+                Some((p, times, slot))
                     if only_project_and_time
                         && *p == project
                         && time_keys
@@ -567,13 +586,11 @@ pub fn delivery_by<'r>(
                             next
                         }
                     };
-                    if let Some(project) = project {
-                        let times = time_keys
-                            .iter()
-                            .filter_map(|k| key.get(*k).copied())
-                            .collect();
-                        last = Some((project, times, slot));
-                    }
+                    let times = time_keys
+                        .iter()
+                        .filter_map(|k| key.get(*k).copied())
+                        .collect();
+                    last = Some((project, times, slot));
                     slot
                 }
             };

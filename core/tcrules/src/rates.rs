@@ -25,13 +25,26 @@ use crate::period::YearMonth;
 pub struct CurrencyRates {
     /// `(None, rate)` alone for a single rate; otherwise months in increasing order.
     steps: Vec<(Option<YearMonth>, Decimal, UsdRate)>,
+    /// The steps' months as numbers (`year·12 + month`), searched row after row.
+    months: Vec<i32>,
+}
+
+/// A month as a number that sorts as months do.
+fn month_number(m: YearMonth) -> i32 {
+    m.year() * 12 + m.month() as i32
 }
 
 impl CurrencyRates {
     fn single(rate: Decimal) -> Self {
-        CurrencyRates {
-            steps: vec![(None, rate, UsdRate::of(rate))],
-        }
+        CurrencyRates::of(vec![(None, rate, UsdRate::of(rate))])
+    }
+
+    fn of(steps: Vec<(Option<YearMonth>, Decimal, UsdRate)>) -> Self {
+        let months = steps
+            .iter()
+            .map(|s| s.0.map_or(i32::MIN, month_number))
+            .collect();
+        CurrencyRates { steps, months }
     }
 
     /// Whether the rates are dated.
@@ -46,7 +59,8 @@ impl CurrencyRates {
             ([single @ (None, ..)], _) => Some(single),
             (_, None) => None,
             (steps, Some(m)) => {
-                let after = steps.partition_point(|(from, ..)| *from <= Some(m));
+                let m = month_number(m);
+                let after = self.months.partition_point(|from| *from <= m);
                 after.checked_sub(1).and_then(|k| steps.get(k))
             }
         }
@@ -174,7 +188,7 @@ impl Rates {
                 .into_iter()
                 .map(|(_, month, rate)| (month, rate, UsdRate::of(rate)))
                 .collect();
-            rates.by_currency.insert(currency, CurrencyRates { steps });
+            rates.by_currency.insert(currency, CurrencyRates::of(steps));
         }
         rates.dated = rates.by_currency.values().any(CurrencyRates::is_dated);
         Ok(rates)
