@@ -130,3 +130,33 @@ pub(crate) fn delivery_table(
         })
     })
 }
+
+/// Delivery by any keys ([`tcrules_arrow::delivery_by`]): one row per group, as a pyarrow
+/// RecordBatch.
+#[pyfunction]
+#[pyo3(signature = (records, projects, by, ytd, policy, rates))]
+pub(crate) fn delivery_by<'py>(
+    py: Python<'py>,
+    records: PyTable,
+    projects: Option<PyTable>,
+    by: Vec<String>,
+    ytd: bool,
+    policy: PyRef<'py, PyPolicy>,
+    rates: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let records = table(py, records)?;
+    let projects = projects.map(|p| table(py, p)).transpose()?;
+    let policy = &policy.0;
+    let by: Vec<&str> = by.iter().map(String::as_str).collect();
+    let batch = detached(py, || {
+        tcrules_arrow::delivery_by(
+            &records,
+            projects.as_ref(),
+            &by,
+            ytd,
+            policy,
+            &read_rates(rates)?,
+        )
+    })?;
+    PyRecordBatch::new(batch).into_pyarrow(py)
+}

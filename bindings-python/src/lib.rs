@@ -194,5 +194,6 @@ fn _tcrules(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(iati::iati_stream, m)?)?;
     m.add_function(wrap_pyfunction!(iati::read_iati, m)?)?;
     m.add_function(wrap_pyfunction!(iati::iati_empty, m)?)?;
+    m.add_function(wrap_pyfunction!(batch::delivery_by, m)?)?;
     Ok(())
 }

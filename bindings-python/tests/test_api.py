@@ -83,7 +83,7 @@ def test_exception_hierarchy() -> None:
 
 def test_policy_editions_load_inspect_and_what_if() -> None:
     base = tcrules.Policy()
-    assert (base.name, base.version) == ("ilo-2006", "1.1.0") and base.hash.startswith("sha256:")
+    assert (base.name, base.version) == ("ilo-2006", "1.2.0") and base.hash.startswith("sha256:")
     assert base.spec["evaluation"]["mid_term_up_to_months"] == 30
     rules = {r.id: r for r in base.rules}
     assert rules["EVAL-INDEPENDENT"].citation == "R6 §143" and rules["APR-NEEDS"].severity == "blocking"

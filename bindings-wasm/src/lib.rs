@@ -55,7 +55,7 @@ const KIND_TYPE: &'static str = r#"
 import type { DeliveryReport, EvaluationKind, GroupBy, Portfolio, ReportingPeriod } from "./types.js";
 
 /** The kinds of the core's JSON boundary, for `Policy.call`. */
-export type Kind = "evaluation" | "schedule" | "appraisal" | "delivery" | "delivery_series" | "integration" | "portfolio" | "report" | "policy" | "read_portfolio" | "iati";
+export type Kind = "evaluation" | "schedule" | "appraisal" | "delivery" | "delivery_series" | "delivery_by" | "integration" | "portfolio" | "report" | "policy" | "read_portfolio" | "iati";
 
 /** What `Policy.delivery` reads: the projects and monthly records, grouped and over a period. */
 export interface DeliveryInput { portfolio: Portfolio; group_by: GroupBy; period: ReportingPeriod }
@@ -64,6 +64,10 @@ export interface DeliveryInput { portfolio: Portfolio; group_by: GroupBy; period
 export interface DueInput { evaluations: Pick<ProjectEvaluation, "project" | "schedule">[]; from: string; to: string }
 /** One evaluation or review falling due, with its project's id. */
 export interface DueItem { project: string; kind: EvaluationKind; date: string }
+/** What `Policy.deliveryBy` reads: `by` the keys (time keys `year`, `quarter`, `month`, `biennium`; `project`, `source`; project attributes `unit`, `region`, `donor`, ...), `ytd` for year-to-date sums. */
+export interface DeliveryByInput { portfolio: Portfolio; by: string[]; ytd?: boolean }
+/** One group of `Policy.deliveryBy`: its keys in order (a number for `year`), exact sums as decimal strings, the rate as a fraction (null when nothing was allocated), the DLV status and the records summed. */
+export interface KeyedDelivery { keys: (string | number)[]; allocation_usd: string; expenditure_usd: string; rate: number | null; status: "pass" | "warning" | "overspend" | "undefined"; records: number }
 "#;
 
 #[cfg(feature = "importers")]
@@ -141,6 +145,17 @@ impl Policy {
         #[wasm_bindgen(unchecked_param_type = "DeliveryInput | string")] input: &JsValue,
     ) -> JsValue {
         to_js(&answer(self.run("delivery", input)))
+    }
+
+    /// Delivery by any keys in one call: one row per group (issue 16), the keys time keys,
+    /// records' fields or project attributes.
+    #[cfg(feature = "portfolio")]
+    #[wasm_bindgen(js_name = deliveryBy, unchecked_return_type = "Answer<KeyedDelivery[]>")]
+    pub fn delivery_by(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DeliveryByInput | string")] input: &JsValue,
+    ) -> JsValue {
+        to_js(&answer(self.run("delivery_by", input)))
     }
 
     /// Reads an IATI activity file (XML 2.03 or 1.0x; its text, or its bytes as a

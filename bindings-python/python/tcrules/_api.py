@@ -37,7 +37,11 @@ from .errors import ReadError, ValidationError
 TableT = TypeVar("TableT")
 """A pandas or polars DataFrame, a pyarrow Table or RecordBatch, or a list of dicts."""
 
-Rates = Mapping[str, Union[Decimal, str, int, float]]
+Rates = Any
+"""Exchange rates, US dollars per unit: ``{"EUR": Decimal("1.2")}`` (one rate per
+currency), ``{"EUR": {"2024-01": "1.08", "2024-07": "1.1"}}``, or a table of ``currency``,
+``month`` (``YYYY-MM`` or a date: the rate applies from that month until the next listed
+one) and ``rate`` — pandas, polars, pyarrow or a list of dicts."""
 """US dollars per unit of each currency, e.g. ``{"EUR": Decimal("1.2")}``."""
 
 Period = Union[int, str, Mapping[str, Any]]
@@ -344,7 +348,7 @@ class Portfolio:
         data: dict[str, Any] = {
             k: json.loads(_native.read_csv(k, t, day_first)) for k, t in texts.items() if t is not None
         }
-        data["rates"] = dict(rates or {})
+        data["rates"] = json.loads(_rates_json(rates))
         data["seed_funding"] = seed
         if name is not None:
             data["name"] = name
@@ -371,9 +375,13 @@ class Portfolio:
         return list(self.raw.get("approvals", []))
 
     @property
-    def rates(self) -> dict[str, Decimal]:
-        """US dollars per unit of each currency."""
-        return {k: Decimal(v) for k, v in self.raw.get("rates", {}).items()}
+    def rates(self) -> dict[str, Any]:
+        """US dollars per unit of each currency: a ``Decimal``, or for dated rates a dict
+        of ``Decimal`` by the month from which each applies (``YYYY-MM``)."""
+        return {
+            k: {m: Decimal(r) for m, r in v.items()} if isinstance(v, dict) else Decimal(v)
+            for k, v in self.raw.get("rates", {}).items()
+        }
 
     def to_json(self, **kwargs: Any) -> str:
         """The canonical JSON as text."""
@@ -704,6 +712,50 @@ def delivery_table(
     return DeliveryReport.from_json(json.loads(out))
 
 
+def delivery_by(
+    records: Any,
+    by: str | Sequence[str],
+    *,
+    projects: Any = None,
+    rates: Rates | None = None,
+    policy: Policy | None = None,
+    columns: Any = None,
+    ytd: bool = False,
+) -> Any:
+    """Delivery (Σexpenditure / Σallocation, R6 §140) by any keys in one call, as a table
+    of the records' kind (pandas, polars, pyarrow or a list of dicts), one row per group:
+    the keys, ``allocation_usd`` and ``expenditure_usd`` (exact decimals), ``rate`` (the
+    fraction as a float, null when nothing was allocated), ``status`` (``pass``,
+    ``warning`` below the policy's threshold, ``overspend``, ``undefined``) and
+    ``records``.
+
+    ``by`` is one name or a list: a records column, a project attribute looked up through
+    ``projects`` by the record's ``project`` (``unit``, ``region``, ``donor``,
+    ``donor_category``, ``strategic_objective``, or any projects column), or a time key
+    ``year``, ``quarter``, ``month``, ``biennium`` of the record's month. Records give the
+    month as ``YYYY-MM``, a date, or integer ``year`` and ``month`` columns; ``currency``
+    is US dollars when absent; amounts are converted at their month's rate. With
+    ``ytd=True`` the sums are year-to-date along the time key.
+
+    >>> import tcrules
+    >>> records = [
+    ...     {"project": "P1", "month": "2005-01", "allocation": 100, "expenditure": 50},
+    ...     {"project": "P2", "month": "2005-03", "allocation": 100, "expenditure": 70}]
+    >>> out = tcrules.delivery_by(records, ["unit", "year"], projects=[{"id": "P1", "unit": "GENDER"}, {"id": "P2", "unit": "GENDER"}])
+    >>> [(r["unit"], r["year"], r["rate"], r["status"]) for r in out]
+    [('GENDER', 2005, 0.6, 'pass')]
+    """
+    # columns=: the column mapping of the `sheets` branch goes here (issue 16; the lead
+    # wires it after merging). Until then only None is accepted.
+    if columns is not None:
+        raise TypeError("columns= is not supported yet")
+    keys = [by] if isinstance(by, str) else list(by)
+    kind = _tables.kind_of(records)
+    tables = [None if t is None else _tables.to_arrow(t, _tables.kind_of(t)) for t in (records, projects)]
+    native = _native.delivery_by(tables[0], tables[1], keys, ytd, _policy(policy), _rates_json(rates))
+    return _tables.as_kind(pa.Table.from_batches([native]), kind)
+
+
 def delivery_series(portfolio: PortfolioLike, year: int, group_by: str = "portfolio", *, policy: Policy | None = None) -> DeliverySeries:
     """Year-to-date delivery by month for each group: the curve R6 §140's delivery
     control watches, with the policy's band to plot it against (``.plot()``)."""
@@ -765,7 +817,24 @@ def report(
 
 
 def _rates_json(rates: Rates | None) -> str:
-    return _dumps({k: v for k, v in (rates or {}).items()})
+    """Rates as the core reads them: a mapping by currency, or a rates table's rows (its
+    columns cast to text in Arrow: dates as ISO dates, decimals and floats as their digits)."""
+    if rates is None:
+        return "{}"
+    if isinstance(rates, Mapping):
+        return _dumps({k: dict(v) if isinstance(v, Mapping) else v for k, v in rates.items()})
+    table = _tables.to_arrow(rates, _tables.kind_of(rates))
+    columns: dict[str, list[Any]] = {}
+    for name in ("currency", "month", "rate"):
+        if name not in table.column_names:
+            continue
+        column = table[name]
+        if pa.types.is_timestamp(column.type):
+            column = column.cast(pa.date32())
+        columns[name] = column.cast(pa.string()).to_pylist()
+    names = list(columns)
+    rows = [{n: v for n, v in zip(names, values) if v is not None} for values in zip(*columns.values())]
+    return json.dumps(rows)
 
 
 def _project_batch(batch: str, data: Any, rates: Rates | None, policy: Policy | None) -> Any:

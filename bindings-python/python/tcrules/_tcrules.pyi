@@ -28,6 +28,7 @@ __all__ = [
     "iati_stream",
     "read_iati",
     "iati_empty",
+    "delivery_by",
 ]
 
 __version__: str
@@ -93,3 +94,6 @@ def iati_stream(
     periods: str | None = None,
 ) -> IatiStream: ...
 def iati_empty() -> Any: ...
+def delivery_by(
+    records: Any, projects: Any | None, by: list[str], ytd: bool, policy: Policy, rates: str
+) -> Any: ...

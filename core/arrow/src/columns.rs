@@ -256,6 +256,16 @@ impl Decimals {
         }
     }
 
+    /// Whether row `i` holds a value (not null; a text cell may still be blank).
+    pub(crate) fn is_valid(&self, i: usize) -> bool {
+        match self {
+            Decimals::Exact(a, _) => a.is_valid(i),
+            Decimals::F64(a) => a.is_valid(i),
+            Decimals::F32(a) => a.is_valid(i),
+            Decimals::Text(t) => t.get(i).is_some(),
+        }
+    }
+
     /// Row `i`'s amount as the mantissa and scale of the `Decimal` [`Decimals::get`]
     /// reads, for the usual cell: a float whose shortest digits [`shortest`] finds, or a
     /// decimal128 at 0 to 28 places under 2^96; `None` for every other cell (empty, text,

@@ -73,13 +73,13 @@ impl Records {
     }
 
     /// Adds row `i` (record `row` of the table) to `sums`.
-    fn add<'a>(
+    fn add<'a, 'r>(
         &'a self,
         i: usize,
         row: usize,
         sums: &mut DeliverySums<'_, 'a>,
-        cache: &mut Cache,
-        rates: &Rates,
+        cache: &mut Cache<'r>,
+        rates: &'r Rates,
     ) -> tcrules::Result<()> {
         let at = |e: Error| e.at(&format!("records[{row}]"));
         let month = self.month.get(i, cache).map_err(at)?;
@@ -118,14 +118,15 @@ impl Records {
     /// well formed, a currency with a rate, amounts above zero converted without rounding
     /// ([`tcrules::money::UsdRate::exact`]). `None` for any other record, which
     /// [`Records::add`] then reads as a [`RecordRef`] (and reports, if it is wrong).
-    fn converted<'a>(
+    fn converted<'a, 'r>(
         &'a self,
         i: usize,
         month: YearMonth,
-        cache: &mut Cache,
-        rates: &Rates,
+        cache: &mut Cache<'r>,
+        rates: &'r Rates,
     ) -> Option<ConvertedRecord<'a>> {
         let (_, rate) = cache.currencies.read(self.currency.get(i)?, rates).ok()?;
+        let rate = rate.at(Some(month));
         let usd = |d: &Decimals| d.parts(i).and_then(|(m, s)| rate?.exact(m, s));
         Some(ConvertedRecord {
             project: self.project.get(i)?,
@@ -139,10 +140,10 @@ impl Records {
 
 /// Months, dates and codes already read in a run of records.
 #[derive(Default)]
-struct Cache {
+struct Cache<'r> {
     months: Codes<YearMonth>,
     days: DayCache,
-    currencies: Currencies,
+    currencies: Currencies<'r>,
     sources: Codes<SourceOfFunds>,
 }
 
@@ -206,13 +207,13 @@ fn groups<'a>(
 /// assert_eq!(report.groups[0].group, "GENDER");
 /// assert_eq!(report.groups[0].rate_percent, Some(75.into()));
 /// ```
-pub fn delivery(
+pub fn delivery<'r>(
     records: &Table,
     projects: Option<&Table>,
     group_by: GroupBy,
     period: ReportingPeriod,
     policy: &Policy,
-    rates: &Rates,
+    rates: &'r Rates,
 ) -> tcrules::Result<DeliveryReport> {
     let projects = match (projects, group_by.project_column()) {
         (Some(p), Some(column)) => Some(Batches::new(p, |p, b| {
@@ -228,14 +229,15 @@ pub fn delivery(
     };
     let groups = groups(group_by, projects.as_ref())?;
     let batches = Batches::new(records, Records::new)?;
-    let run = |cache: &mut Cache, rows: Range<usize>| -> tcrules::Result<DeliverySums<'_, '_>> {
-        let mut run = DeliverySums::new(&groups, period);
-        let cells = batches.rows_from(rows.start).take(rows.len());
-        for (row, (columns, i)) in rows.zip(cells) {
-            columns.add(i, row, &mut run, cache, rates)?;
-        }
-        Ok(run)
-    };
+    let run =
+        |cache: &mut Cache<'r>, rows: Range<usize>| -> tcrules::Result<DeliverySums<'_, '_>> {
+            let mut run = DeliverySums::new(&groups, period);
+            let cells = batches.rows_from(rows.start).take(rows.len());
+            for (row, (columns, i)) in rows.zip(cells) {
+                columns.add(i, row, &mut run, cache, rates)?;
+            }
+            Ok(run)
+        };
     // Runs of records summed on every core (across batch boundaries), joined in order;
     // where joining would round differently from one pass (sums past 96 bits), one pass.
     let mut sums = DeliverySums::new(&groups, period);

@@ -12,6 +12,7 @@
 //! | [`project_batch`] | a project table | one result row per project, in order: requirements, findings or schedule ([`ProjectBatch`]) |
 //! | [`due_between`] | a project table | the evaluations falling due in a period, in date order |
 //! | [`delivery`] | a records table (and a projects table) | the delivery report by group |
+//! | [`delivery_by`] | a records table (and a projects table) | delivery by any keys (columns, project attributes, time keys), one row per group |
 //!
 //! Tables are in the core's flat layout ([`tcrules::io::csv`]): `id`, `title`, `start`,
 //! `end`, `budget_amount`, `budget_currency` and the optional project columns; `project`,
@@ -59,6 +60,7 @@ mod columns;
 mod delivery;
 mod findings;
 mod iati;
+mod delivery_by;
 mod output;
 mod parallel;
 mod projects;
@@ -69,4 +71,5 @@ pub use batch::{due_between, project_batch, ProjectBatch, TextLayout};
 pub use delivery::delivery;
 pub use findings::findings;
 pub use iati::{iati_batch, BUDGET_SCALE};
+pub use delivery_by::delivery_by;
 pub use table::Table;

@@ -38,8 +38,16 @@ pub fn policy(path: Option<&Path>) -> Result<Policy, Failure> {
     }
 }
 
-/// A rates file as written, its rates not yet checked (a merge checks them).
+/// A rates file as written, its rates not yet checked (a merge checks them): JSON
+/// (`{"EUR": "1.2"}`, rates by month, or rows), or a CSV table of `currency`, `month`
+/// (optional: `YYYY-MM` or a date) and `rate`.
 fn rates_file(path: &Path) -> Result<Rates, Failure> {
+    let is_csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if is_csv {
+        return csv::read_rates(&read(path, Format::Csv)?).map_err(in_file(path));
+    }
     json::from_str(&read(path, Format::Json)?).map_err(in_file(path))
 }
 

@@ -11,7 +11,9 @@ pub struct Options {
     /// A policy edition (JSON); default: the built-in ilo-2006.
     #[arg(long, global = true, value_name = "FILE")]
     pub policy: Option<PathBuf>,
-    /// Exchange rates as JSON, {"EUR": "1.2"} (US dollars per unit); added to the input's.
+    /// Exchange rates (US dollars per unit), added to the input's: JSON {"EUR": "1.2"} or
+    /// {"EUR": {"2024-01": "1.08"}}, or a CSV table of currency, month, rate (a rate
+    /// applies from its month until the next listed one).
     #[arg(long, global = true, value_name = "FILE")]
     pub rates: Option<PathBuf>,
     /// Output format; `jsonl` and `csv` write the rows of `tcrules iati` as they are read

@@ -54,6 +54,7 @@ pub const KINDS: &[&str] = &[
     "appraisal",
     "delivery",
     "delivery_series",
+    "delivery_by",
     "integration",
     "portfolio",
     "report",
@@ -188,6 +189,8 @@ inputs! {
     DeliveryInput { portfolio: Portfolio, group_by: GroupBy, period: ReportingPeriod }
     /// `delivery_series`.
     SeriesInput { portfolio: Portfolio, group_by: GroupBy, year: i32 }
+    /// `delivery_by`: `by` the keys, `ytd` year-to-date sums.
+    ByInput { portfolio: Portfolio, by: Vec<String>, ytd: Option<bool> }
     /// `integration`.
     PortfolioInput { portfolio: Portfolio }
     /// `portfolio`.
@@ -281,6 +284,23 @@ fn dispatch<O: Output>(kind: &str, input: Source<'_>, policy: &Policy) -> Result
             )?)
         }
         #[cfg(feature = "portfolio-kinds")]
+        "delivery_by" => {
+            let ByInput {
+                portfolio: p,
+                by,
+                ytd,
+            } = input.read()?;
+            let by: Vec<&str> = by.iter().map(String::as_str).collect();
+            O::of(&crate::delivery_by::delivery_by(
+                &p.projects,
+                &p.records,
+                &by,
+                ytd.unwrap_or(false),
+                policy,
+                &p.rates,
+            )?)
+        }
+        #[cfg(feature = "portfolio-kinds")]
         "delivery_series" => {
             let SeriesInput {
                 portfolio: p,
@@ -346,7 +366,7 @@ fn dispatch<O: Output>(kind: &str, input: Source<'_>, policy: &Policy) -> Result
             )
         }
         #[cfg(not(feature = "portfolio-kinds"))]
-        "delivery" | "delivery_series" | "integration" | "portfolio" | "report"
+        "delivery" | "delivery_series" | "delivery_by" | "integration" | "portfolio" | "report"
         | "read_portfolio" => Err(left_out(
             "kind",
             "answers no portfolio kind",

@@ -99,6 +99,43 @@ pub struct PortfolioPolicy {
     pub category_groups: BTreeMap<DonorCategory, String>,
 }
 
+/// The date a project's budget is converted to US dollars at (RULES.md §2: dated
+/// exchange rates; not from R6: policy data).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetRateDate {
+    /// The rate in force in the month the project starts.
+    #[default]
+    Start,
+    /// The rate in force in the month the project ends.
+    End,
+}
+
+/// How amounts are converted to US dollars (not from R6: policy data).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RatesPolicy {
+    /// Where exchange rates are dated, a budget is converted at the rate in force in this
+    /// month of the project (a record always at its own month).
+    pub budget_rate_date: BudgetRateDate,
+}
+
+impl BudgetRateDate {
+    /// The month a project's budget is converted at.
+    pub fn month(
+        self,
+        start: chrono::NaiveDate,
+        end: chrono::NaiveDate,
+    ) -> crate::period::YearMonth {
+        crate::period::YearMonth::of(match self {
+            BudgetRateDate::Start => start,
+            BudgetRateDate::End => end,
+        })
+    }
+}
+
 /// Scoring of appraisals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -137,6 +174,10 @@ pub struct PolicySpec {
     pub integration: IntegrationPolicy,
     pub portfolio: PortfolioPolicy,
     pub appraisal: AppraisalPolicy,
+    /// How amounts are converted to US dollars (an edition without it converts a budget
+    /// at its project's start).
+    #[serde(default)]
+    pub rates: RatesPolicy,
     /// Severity and citation of every rule.
     pub rules: BTreeMap<RuleId, RuleMeta>,
 }
@@ -538,11 +579,12 @@ fn ilo_2006_spec() -> PolicySpec {
         ("portfolio", "R6 §158: the top three donors (53 per cent) show the need to diversify; tcrules warns above 50 per cent. Shares to one decimal as in R6 tables, by the largest-remainder rule so they sum to 100"),
         ("appraisal.gender_marker", "OECD DAC gender equality policy marker, 2016 definition and minimum criteria: 0 not targeted, 1 significant, 2 principal"),
         ("evaluation.published_within_months", "Not in R6: an activity that ended more than 12 months ago is expected to publish its evaluation (IATI-EVAL-DOC); set per organisation"),
+        ("rates.budget_rate_date", "Not in R6 (RULES.md §2: exchange rates are dated, as the UN operational rates of exchange change monthly): where rates are dated, a budget is converted at the rate in force in its project's start month, a record at its own month; set per organisation"),
         ("iati", "IATI Standard 2.03 (and 1.0x): the gender equality marker is policy-marker code 1 of vocabulary 1 (OECD DAC CRS); each budget period is at most one year; values are summed as published, negative ones included, and what an activity publishes that a rule cannot use (a negative total, an empty or unknown code) is a finding on the activity"),
     ];
     PolicySpec {
         name: "ilo-2006".into(),
-        version: "1.1.0".into(),
+        version: "1.2.0".into(),
         description: "The technical cooperation rules described in International Labour Conference, 95th Session (2006), Report VI, The role of the ILO in technical cooperation (R6), with the ILO Development Cooperation page (DC) for appraisal.".into(),
         sources: sources.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
         evaluation: EvaluationPolicy {
@@ -576,6 +618,7 @@ fn ilo_2006_spec() -> PolicySpec {
                 .into_iter()
                 .collect(),
         },
+        rates: RatesPolicy::default(),
         rules: rules
             .iter()
             .map(|(id, severity, citation)| {
@@ -636,7 +679,7 @@ mod tests {
 
     #[test]
     fn equal_values_written_differently_hash_the_same() {
-        let a = Policy::from_json(r#"{"name":"ilo-2006","version":"1.1.0","extends":"ilo-2006","evaluation":{"independent_threshold_usd":"350000.00"}}"#).unwrap();
+        let a = Policy::from_json(r#"{"name":"ilo-2006","version":"1.2.0","extends":"ilo-2006","evaluation":{"independent_threshold_usd":"350000.00"}}"#).unwrap();
         assert_eq!(a.stamp().hash, Policy::ilo_2006().stamp().hash);
     }
 

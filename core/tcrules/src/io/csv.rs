@@ -1001,6 +1001,43 @@ pub fn read_table_with(text: &str, options: Options) -> Result<Portfolio> {
     Ok(portfolio)
 }
 
+/// Reads a rates table (`currency,month,rate`; `month` optional, `YYYY-MM` or a date):
+/// dated exchange rates ([`crate::rates`]), every bad row reported at once.
+///
+/// ```
+/// use tcrules::io::csv;
+/// let rates = csv::read_rates("currency,month,rate\neur,2024-01,1.08\nEUR,2024-07-01,1.1\nCHF,,1.12\n").unwrap();
+/// assert_eq!(rates.rate_on("EUR".parse().unwrap(), "2024-06".parse().unwrap()).unwrap().to_string(), "1.08");
+/// assert_eq!(rates.rate("CHF".parse().unwrap()).unwrap().to_string(), "1.12");
+/// ```
+pub fn read_rates(text: &str) -> Result<crate::money::Rates> {
+    let rows = read_rows(
+        text,
+        Options::default(),
+        "rates",
+        &["currency", "rate"],
+        |r| {
+            let r = Row(r, r.dialect);
+            let mut bad = Faults::default();
+            let currency = bad.take(
+                r.req("currency")
+                    .and_then(|c| Currency::any_case(c).map_err(|e| e.at("currency"))),
+            );
+            let month = bad.take(
+                r.opt("month")
+                    .map(|m| crate::rates::month_cell(m).map_err(|e| e.at("month")))
+                    .transpose(),
+            );
+            let rate = bad.take(r.req("rate").and_then(|v| r.1.decimal("rate", v)));
+            match (currency, month, rate) {
+                (Some(c), Some(m), Some(rate)) => Ok((c, m, rate)),
+                _ => Err(bad.error()),
+            }
+        },
+    )?;
+    crate::money::Rates::from_rows(all_ok(rows)?)
+}
+
 fn join<T>(items: &[T], f: impl Fn(&T) -> String) -> String {
     items.iter().map(f).collect::<Vec<_>>().join(";")
 }
