@@ -156,13 +156,13 @@ pub fn requirements(project: &Project, policy: &Policy, rates: &Rates) -> Result
     classify(project.start, project.end, budget.total_usd(), policy)
 }
 
-/// A project's budget for the independent-evaluation threshold, which R6 §143 sets on the
 /// The month a project's budget is converted to US dollars at: the one `policy` names.
 pub fn budget_month(project: &Project, policy: &Policy) -> crate::period::YearMonth {
     let date = policy.spec().rates.budget_rate_date;
     date.month(project.start, project.end)
 }
 
+/// A project's budget for the independent-evaluation threshold, which R6 §143 sets on the
 /// "total budget, all sources": the stated budget and, where the project lists funding
 /// lines (XBTC, RBTC, RBSA, RB, ...), their sum. The threshold is compared with the larger,
 /// never silently the smaller, and a stated budget that differs from the lines' sum is a
