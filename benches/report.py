@@ -247,6 +247,11 @@ def main() -> None:
                     x = ratio(rule, ours, peer)
                     targets.append([f"{name}, from {kind}, vs {peer}", f"≥ {want:g}×", f"{x:.3g}×", met(x >= want)])
 
+    for kind in ("arrow", "pandas", "polars"):
+        if ("findings", f"tcrules-{kind}") in py_rate:
+            x = py_rate[("findings", f"tcrules-{kind}")]
+            targets.append([f"EVAL findings table, 1M projects, from {kind}", "≥ 5 M projects/s", si(x, "/s"), met(x >= 5e6)])
+
     scaling = []
     for bench_id, what in (
         ("eval/requirements", "EVAL `requirements` (projects)"), ("eval/classify", "EVAL `classify` on columns (projects)"),

@@ -46,6 +46,9 @@ for round in 1 2 3; do
       .venv/bin/python benches/peers/analytics.py "$rule" "$tool"
     done
   done
+  for tool in tcrules-arrow tcrules-pandas tcrules-polars; do
+    .venv/bin/python benches/peers/analytics.py findings "$tool"
+  done
   node benches/wasm/node.mjs >> benches/out/wasm-node.jsonl
   node benches/wasm/browser.mjs >> benches/out/wasm-browser.jsonl
 done

@@ -6,6 +6,8 @@ RULE is one of:
 
 - `requirements-dated`: R6 §143 on N projects in four currencies, each budget at its own
   start month's rate (dated rates, 6 decimals; RULES.md §2);
+- `findings`: every EVAL finding of the N projects as one long table (issue 16's target:
+  5 M projects/s); tcrules only, no peer builds the findings;
 - `delivery-unit-year`, `delivery-region-year`: delivery (Σexpenditure / Σallocation,
   R6 §140) by unit × year and by region × year, in one call, on 12 monthly records for
   each of N/10 projects spread over 15 years (1.2M records of 100k projects at the default
@@ -203,6 +205,10 @@ def tcrules_rates(rates: Any) -> Any:
 def tool(rule: str, name: str) -> Callable[[], Any]:
     kind = name.removeprefix("tcrules-")
     projects, rates = load("projects", kind), load("rates", kind)
+    if rule == "findings":
+        import tcrules
+
+        return lambda: tcrules.findings(projects, rates=tcrules_rates(rates))
     if rule == "requirements-dated":
         if name.startswith("tcrules-"):
             import tcrules
@@ -237,6 +243,10 @@ def answer(rule: str, result: Any) -> dict[str, np.ndarray]:
     """The answer's columns to compare, money in hundred-millionths of a dollar."""
     t = as_arrow(result)
     out: dict[str, np.ndarray] = {}
+    if rule == "findings":
+        for c in ("row", "rule", "status"):
+            out[c] = t[c].to_numpy(zero_copy_only=False).astype(str)
+        return out
     if rule == "requirements-dated":
         out["budget_usd_e8"] = t["budget_usd_e8"].to_numpy() if "budget_usd_e8" in t.column_names else e8(t["budget_usd"])
         for c in ("duration_months", "duration_days", "annual_reviews"):
@@ -275,7 +285,7 @@ def kib(field: str) -> int:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("rule", choices=["requirements-dated", "delivery-unit-year", "delivery-region-year"])
+    ap.add_argument("rule", choices=["requirements-dated", "findings", "delivery-unit-year", "delivery-region-year"])
     ap.add_argument("tool", choices=["tcrules-arrow", "tcrules-pandas", "tcrules-polars", "pandas", "polars"])
     ap.add_argument("--projects", type=int, default=1_000_000)
     ap.add_argument("--out", type=Path, default=OUT / "peers.jsonl")
@@ -288,7 +298,8 @@ def main() -> None:
         generate(args.projects, DATA)
         stamp.write_text(str(args.projects))
     run = tool(args.rule, args.tool)
-    rows = pq.read_metadata(DATA / ("analytics-projects.parquet" if args.rule == "requirements-dated" else "analytics-records.parquet")).num_rows
+    per_project = args.rule in ("requirements-dated", "findings")
+    rows = pq.read_metadata(DATA / ("analytics-projects.parquet" if per_project else "analytics-records.parquet")).num_rows
     start = time.perf_counter()
     first = run()
     first_s = time.perf_counter() - start
