@@ -867,6 +867,21 @@ mod tests {
     }
 
     #[test]
+    fn check_gives_the_findings_of_an_evaluation() {
+        let p: Project = serde_json::from_str(
+            r#"{"id": "P1", "title": "T", "start": "2024-01-01", "end": "2026-12-31",
+                "budget": {"amount": "400000", "currency": "USD"}}"#,
+        )
+        .unwrap();
+        let (policy, rates) = (Policy::default(), Rates::usd_only());
+        let checked = check(&p, &policy, &rates).unwrap();
+        let evaluated = evaluate(&p, &policy, &rates).findings;
+        let rules = |f: &[Finding]| f.iter().map(|f| (f.rule, f.status)).collect::<Vec<_>>();
+        assert_eq!(rules(&checked), rules(&evaluated));
+        assert_eq!(checked.len(), 5);
+    }
+
+    #[test]
     fn duration_band_edges() {
         assert_eq!(class("2024-03-01", "2025-08-30"), DurationClass::Short); // 17m 30d
         assert_eq!(class("2024-01-01", "2025-06-30"), DurationClass::Medium); // 18m 0d
