@@ -19,6 +19,8 @@ row's ``error_code``, ``error_message`` and ``error_field`` in that row.
 """
 
 from ._api import (
+    Columns,
+    DateLike,
     Period,
     Policy,
     Portfolio,
@@ -41,6 +43,7 @@ from ._api import (
     read,
     read_csv,
     read_iati,
+    read_table,
     read_portfolio,
     report,
     requirements,
@@ -101,6 +104,9 @@ __all__ = [
     "Period",
     "read_portfolio",
     "read_csv",
+    "read_table",
+    "Columns",
+    "DateLike",
     "read",
     "read_iati",
     "example_portfolio",

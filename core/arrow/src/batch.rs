@@ -229,7 +229,7 @@ fn evaluate_rows(
                     Err(e) => empty(p.id, Some(e.info())),
                 },
             },
-            Err(e) => empty(String::new(), Some(relative(e.info(), i))),
+            Err(e) => empty(String::new(), Some(relative(table.user_error(e).info(), i))),
         })
         .collect())
 }

@@ -32,10 +32,12 @@ enum Months {
 impl Months {
     fn get(&self, i: usize, cache: &mut Cache) -> tcrules::Result<YearMonth> {
         match self {
-            Months::Text(t) => cache
-                .months
-                .read(t.get(i).ok_or_else(|| csv::empty_cell("month"))?)
-                .map_err(|e: Error| e.at("month")),
+            Months::Text(t) => {
+                let text = t.get(i).ok_or_else(|| csv::empty_cell("month"))?;
+                cache
+                    .months
+                    .read_with(text, |s| csv::Dialect::default().month("month", s))
+            }
             Months::Dates(d) => {
                 let date = d
                     .get_cached(i, "month", &mut cache.days)?
@@ -214,19 +216,44 @@ pub fn delivery(
     policy: &Policy,
     rates: &Rates,
 ) -> tcrules::Result<DeliveryReport> {
+    // The errors name the tables' own headers.
+    let user_error = |e: Error| match projects {
+        Some(p) if e.path().starts_with("projects") => p.user_error(e),
+        _ => records.user_error(e),
+    };
+    records
+        .require("records", csv::RECORD_COLUMNS)
+        .map_err(user_error)?;
     let projects = match (projects, group_by.project_column()) {
-        (Some(p), Some(column)) => Some(Batches::new(p, |p, b| {
-            Ok(ProjectCells {
-                id: Texts::new("id", p.required(b, "id").map_err(|e| e.at("projects"))?)?,
-                key: p
-                    .column(b, column)
-                    .map(|a| Texts::new(column, a))
-                    .transpose()?,
-            })
-        })?),
+        (Some(p), Some(column)) => {
+            // A grouping column the table lacks is an error: never every record
+            // "(unassigned)".
+            p.require("projects", &["id", column])?;
+            Some(Batches::new(p, |p, b| {
+                Ok(ProjectCells {
+                    id: Texts::new("id", p.required(b, "id").map_err(|e| e.at("projects"))?)?,
+                    key: p
+                        .column(b, column)
+                        .map(|a| Texts::new(column, a))
+                        .transpose()?,
+                })
+            })?)
+        }
         _ => None,
     };
-    let groups = groups(group_by, projects.as_ref())?;
+    summed(records, projects.as_ref(), group_by, period, policy, rates).map_err(user_error)
+}
+
+/// [`delivery`] once the tables' columns are known to be there.
+fn summed(
+    records: &Table,
+    projects: Option<&Batches<ProjectCells>>,
+    group_by: GroupBy,
+    period: ReportingPeriod,
+    policy: &Policy,
+    rates: &Rates,
+) -> tcrules::Result<DeliveryReport> {
+    let groups = groups(group_by, projects)?;
     let batches = Batches::new(records, Records::new)?;
     let run = |cache: &mut Cache, rows: Range<usize>| -> tcrules::Result<DeliverySums<'_, '_>> {
         let mut run = DeliverySums::new(&groups, period);

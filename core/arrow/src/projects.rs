@@ -109,6 +109,7 @@ impl Cells for Row<'_> {
 /// `projects[i]...`, or the column of a cell that is not a date or an amount), in order.
 /// The outer error is the table's: a column of the wrong type, or a required one missing.
 pub(crate) fn projects(table: &Table) -> Result<Vec<Result<Project>>> {
+    table.require("projects", csv::Table::Projects.required())?;
     let batches = Batches::new(table, Columns::new)?;
     let rows = batches.rows_from(0).map(|(columns, i)| columns.row(i));
     csv::read_project_cells(|c| table.has(c), rows)

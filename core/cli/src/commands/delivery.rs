@@ -37,6 +37,9 @@ pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<Outcome, F
     let p = inputs::portfolio(&args.inputs, options)?;
     // Parsed here rather than by clap: a bad grouping is the rules' `invalid_value`.
     let by: GroupBy = args.by.parse()?;
+    if let Some(column) = by.project_column() {
+        inputs::require_project_column(&args.inputs, options, column)?;
+    }
     let year = args
         .year
         .or_else(|| p.records.iter().map(|r| r.month.year()).max());

@@ -36,11 +36,13 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
+use crate::io::Columns;
 use crate::model::{
     Approval, Donor, EvaluationPlan, FinancialRecord, FundingLine, Links, PlannedEvaluation,
     Portfolio, Project, Provenance,
 };
 use crate::money::{Currency, Money};
+use crate::period::YearMonth;
 
 /// Column order of the project table.
 pub const PROJECT_COLUMNS: &[&str] = &[
@@ -142,21 +144,35 @@ pub fn empty_cell(column: &str) -> Error {
 }
 
 /// What a caller says about a table that its text cannot say.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     /// Whether dates written with numbers (`03/04/2024`) give the day first (`Some(true)`,
     /// 3 April) or the month first (`Some(false)`, 4 March). `None` reads such a date only
     /// where one reading alone is a date (`31/12/2024`) or both agree (`01/01/2024`): any
     /// other is an error that names this option. `YYYY-MM-DD` is read whatever the choice.
     pub day_first: Option<bool>,
+    /// Which of the table's own headers is which column of the layout ([`Columns`]);
+    /// errors then name the table's headers.
+    pub columns: Columns,
 }
 
-/// How one table writes dates and numbers: the caller's [`Options`] and what the file's
-/// separator implies (a `;`-separated file may use the decimal comma).
+impl Options {
+    /// Options with dates read as `day_first` says and no column mapping.
+    pub fn day_first(day_first: Option<bool>) -> Self {
+        Options {
+            day_first,
+            ..Options::default()
+        }
+    }
+}
+
+/// How one table writes dates and numbers: the caller's choice of day or month first
+/// ([`Options::day_first`]) and what the file's separator implies (a `;`-separated file
+/// may use the decimal comma).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Dialect {
-    /// The caller's choices.
-    pub options: Options,
+    /// The caller's choice: [`Options::day_first`].
+    pub day_first: Option<bool>,
     /// Whether the comma is the decimal mark and the dot groups thousands (a
     /// `;`-separated file); otherwise the dot is the mark and the comma groups.
     pub decimal_comma: bool,
@@ -164,10 +180,36 @@ pub struct Dialect {
 
 impl Dialect {
     /// The dialect of a file separated by `separator`.
-    pub fn of(separator: u8, options: Options) -> Self {
+    pub fn of(separator: u8, options: &Options) -> Self {
         Dialect {
-            options,
+            day_first: options.day_first,
             decimal_comma: separator == b';',
+        }
+    }
+
+    /// A cell's text as a month: `YYYY-MM`, or any date in it (as [`Dialect::date`]
+    /// reads dates: `2023-08-31`, `31/08/2023`); the error names `column`.
+    ///
+    /// ```
+    /// use tcrules::io::csv::Dialect;
+    /// let d = Dialect::default();
+    /// assert_eq!(d.month("month", "2023-08").unwrap().to_string(), "2023-08");
+    /// assert_eq!(d.month("month", "2023-08-31").unwrap().to_string(), "2023-08");
+    /// assert_eq!(d.month("month", "2023-8").unwrap_err().to_string(),
+    ///     r#"month: "2023-8" is not a month (YYYY-MM, or a date in the month)"#);
+    /// ```
+    pub fn month(&self, column: &str, text: &str) -> Result<YearMonth> {
+        if let Ok(m) = text.parse::<YearMonth>() {
+            return Ok(m);
+        }
+        match self.date(column, text) {
+            Ok(d) => Ok(YearMonth::of(d)),
+            // An ambiguous date says so (and names the option).
+            Err(e) if e.to_string().contains("day_first") => Err(e),
+            Err(_) => Err(Error::invalid(
+                column,
+                format!("{text:?} is not a month (YYYY-MM, or a date in the month)"),
+            )),
         }
     }
 
@@ -182,7 +224,7 @@ impl Dialect {
     /// assert_eq!(unsaid.date("start", "13.01.2024").unwrap().to_string(), "2024-01-13");
     /// let e = unsaid.date("start", "03/04/2024").unwrap_err();
     /// assert!(e.to_string().contains("day_first"), "{e}");
-    /// let us = Dialect { options: Options { day_first: Some(false) }, decimal_comma: false };
+    /// let us = Dialect::of(b',', &Options::day_first(Some(false)));
     /// assert_eq!(us.date("start", "03/04/2024").unwrap().to_string(), "2024-03-04");
     /// assert_eq!(us.date("start", "13/01/2024").unwrap_err().code(), "invalid_value");
     /// ```
@@ -199,7 +241,7 @@ impl Dialect {
         let Some((a, b, year)) = numeric_date(text) else {
             return Err(not_a_date("YYYY-MM-DD, DD/MM/YYYY or MM/DD/YYYY"));
         };
-        let day_first = match self.options.day_first {
+        let day_first = match self.day_first {
             Some(choice) => choice,
             None if a == b || a > 12 => true,
             None if b > 12 => false,
@@ -497,12 +539,32 @@ impl<C: Cells> Row<'_, C> {
     }
 }
 
-/// A table without one of its `required` columns is an error for the whole table.
+/// A table without some of its `required` columns is an error for the whole table that
+/// names every one missing ([`Columns::missing`]; no header to suggest is known here).
 fn require_columns(table: &str, required: &[&str], has: impl Fn(&str) -> bool) -> Result<()> {
-    match required.iter().find(|c| !has(c)) {
-        Some(c) => Err(Error::Csv {
+    let present: Vec<&str> = required.iter().copied().filter(|c| has(c)).collect();
+    match Columns::default().missing(required, &present) {
+        Some(message) => Err(Error::Csv {
             path: table.to_owned(),
-            message: format!("missing column {c:?}"),
+            message,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// A table whose `headers` (as the file has them), mapped by `columns`, lack some of the
+/// `required` columns is an `invalid_csv` error at `table` that names every missing one,
+/// with the closest header suggested for each.
+pub fn require_headers(
+    table: &str,
+    required: &[&str],
+    headers: &[&str],
+    columns: &Columns,
+) -> Result<()> {
+    match columns.missing(required, headers) {
+        Some(message) => Err(Error::Csv {
+            path: table.to_owned(),
+            message,
         }),
         None => Ok(()),
     }
@@ -512,7 +574,7 @@ fn require_columns(table: &str, required: &[&str], has: impl Fn(&str) -> bool) -
 /// errors are prefixed with the table and row (`projects[3]`).
 fn read_rows<T>(
     text: &str,
-    options: Options,
+    options: &Options,
     table: &str,
     required: &[&str],
     each: impl Fn(&Record<'_>) -> Result<T>,
@@ -537,12 +599,14 @@ fn read_rows<T>(
             message: e.to_string(),
         })?
         .clone();
-    let columns: HashMap<String, usize> = headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.trim().trim_start_matches('\u{feff}').to_owned(), i))
-        .collect();
-    require_columns(table, required, |c| columns.contains_key(c))?;
+    let given: Vec<&str> = headers.iter().collect();
+    require_headers(table, required, &given, &options.columns)?;
+    let mapping = options.columns.for_headers(given.iter().copied());
+    // The first column of a name wins, as it did before the mapping.
+    let mut columns: HashMap<String, usize> = HashMap::new();
+    for (i, name) in mapping.names(given).into_iter().enumerate() {
+        columns.entry(name).or_insert(i);
+    }
     let mut out = Vec::new();
     for (index, record) in reader.records().enumerate() {
         let at = || format!("{table}[{index}]");
@@ -552,7 +616,7 @@ fn read_rows<T>(
                 columns: &columns,
                 dialect,
             })
-            .map_err(|e| e.at(&at())),
+            .map_err(|e| mapping.user_error(e).at(&at())),
             Err(e) => Err(Error::Csv {
                 path: at(),
                 message: e.to_string(),
@@ -765,10 +829,10 @@ const REQUIRED_PROJECT_COLUMNS: &[&str] = &[
 /// assert_eq!(rows[1].as_ref().unwrap_err().path(), "projects[1].end");
 /// ```
 pub fn read_project_rows(text: &str) -> Result<Vec<Result<Project>>> {
-    project_rows(text, Options::default())
+    project_rows(text, &Options::default())
 }
 
-fn project_rows(text: &str, options: Options) -> Result<Vec<Result<Project>>> {
+fn project_rows(text: &str, options: &Options) -> Result<Vec<Result<Project>>> {
     let rows = read_rows(text, options, "projects", REQUIRED_PROJECT_COLUMNS, |r| {
         project_row(&Row(r, r.dialect))
     })?;
@@ -840,21 +904,18 @@ fn unique_ids(mut rows: Vec<Result<Project>>) -> Vec<Result<Project>> {
 /// Reads a project table; every bad row's bad cells are the error ([`Error::Several`]
 /// where there are more than one).
 pub fn read_projects(text: &str) -> Result<Vec<Project>> {
-    read_projects_with(text, Options::default())
+    read_projects_with(text, &Options::default())
 }
 
 /// [`read_projects`] with the caller's [`Options`].
-pub fn read_projects_with(text: &str, options: Options) -> Result<Vec<Project>> {
+pub fn read_projects_with(text: &str, options: &Options) -> Result<Vec<Project>> {
     all_ok(project_rows(text, options)?)
 }
 
 fn record_row(r: &Row<'_, impl Cells>) -> Result<FinancialRecord> {
     let mut bad = Faults::default();
     let project = bad.take(r.req("project").map(str::to_owned));
-    let month = bad.take(
-        r.req("month")
-            .and_then(|m| m.parse().map_err(|e: Error| e.at("month"))),
-    );
+    let month = bad.take(r.req("month").and_then(|m| r.1.month("month", m)));
     let source = bad.take(r.req("source").and_then(|s| enum_value("source", s)));
     let allocation = bad.take(r.money("allocation", "currency"));
     let expenditure = bad.take(r.money("expenditure", "currency"));
@@ -896,11 +957,11 @@ fn record_row(r: &Row<'_, impl Cells>) -> Result<FinancialRecord> {
 /// assert_eq!(r[0].expenditure.amount.to_string(), "32000");
 /// ```
 pub fn read_records(text: &str) -> Result<Vec<FinancialRecord>> {
-    read_records_with(text, Options::default())
+    read_records_with(text, &Options::default())
 }
 
 /// [`read_records`] with the caller's [`Options`].
-pub fn read_records_with(text: &str, options: Options) -> Result<Vec<FinancialRecord>> {
+pub fn read_records_with(text: &str, options: &Options) -> Result<Vec<FinancialRecord>> {
     all_ok(read_rows(text, options, "records", RECORD_COLUMNS, |r| {
         record_row(&Row(r, r.dialect))
     })?)
@@ -929,6 +990,9 @@ fn approval_row(r: &Row<'_, impl Cells>) -> Result<Approval> {
     })
 }
 
+/// Columns every approvals table has.
+const REQUIRED_APPROVAL_COLUMNS: &[&str] = &["donor", "category", "year", "currency", "amount"];
+
 /// Reads a table of approvals (`donor,category,year,currency,amount[,locally_mobilized,project,source]`).
 ///
 /// ```
@@ -937,16 +1001,16 @@ fn approval_row(r: &Row<'_, impl Cells>) -> Result<Approval> {
 /// assert_eq!((a[0].donor.as_str(), a[0].year), ("Norway", 2000));
 /// ```
 pub fn read_approvals(text: &str) -> Result<Vec<Approval>> {
-    read_approvals_with(text, Options::default())
+    read_approvals_with(text, &Options::default())
 }
 
 /// [`read_approvals`] with the caller's [`Options`].
-pub fn read_approvals_with(text: &str, options: Options) -> Result<Vec<Approval>> {
+pub fn read_approvals_with(text: &str, options: &Options) -> Result<Vec<Approval>> {
     all_ok(read_rows(
         text,
         options,
         "approvals",
-        &["donor", "category", "year", "currency", "amount"],
+        REQUIRED_APPROVAL_COLUMNS,
         |r| approval_row(&Row(r, r.dialect)),
     )?)
 }
@@ -964,7 +1028,7 @@ pub fn read_approvals_with(text: &str, options: Options) -> Result<Vec<Approval>
 /// assert_eq!(csv::read_table("a,b\n1,2\n").unwrap_err().code(), "invalid_csv");
 /// ```
 pub fn read_table(text: &str) -> Result<Portfolio> {
-    read_table_with(text, Options::default())
+    read_table_with(text, &Options::default())
 }
 
 /// [`read_table`] with the caller's [`Options`]: a spreadsheet's table, separated by `;`,
@@ -974,7 +1038,7 @@ pub fn read_table(text: &str) -> Result<Portfolio> {
 /// use tcrules::io::csv::{self, Options};
 /// let text = "\u{feff}id;title;region;start;end;budget_amount;budget_currency;funding\n\
 ///     P1;Jobs;Asia and the Pacific;03/04/2024;31/12/2025;1.250.000,00;eur;\"XB:1.000.000,00:EUR\"\n";
-/// let p = csv::read_table_with(text, Options { day_first: Some(true) }).unwrap();
+/// let p = csv::read_table_with(text, &Options::day_first(Some(true))).unwrap();
 /// let project = &p.projects[0];
 /// assert_eq!(project.start.to_string(), "2024-04-03");
 /// assert_eq!(project.budget.amount.to_string(), "1250000.00");
@@ -982,23 +1046,117 @@ pub fn read_table(text: &str) -> Result<Portfolio> {
 /// let e = csv::read_table(text).unwrap_err();
 /// assert!(e.to_string().contains("day_first"), "{e}");
 /// ```
-pub fn read_table_with(text: &str, options: Options) -> Result<Portfolio> {
+pub fn read_table_with(text: &str, options: &Options) -> Result<Portfolio> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let header = text.lines().next().unwrap_or_default();
     let mut portfolio = Portfolio::default();
-    if header.contains("budget_amount") {
-        portfolio.projects = read_projects_with(text, options)?;
-    } else if header.contains("expenditure") {
-        portfolio.records = read_records_with(text, options)?;
-    } else if header.contains("donor") {
-        portfolio.approvals = read_approvals_with(text, options)?;
-    } else {
-        return Err(Error::Csv {
-            path: String::new(),
-            message: "not a table of projects (budget_amount), records (expenditure) or approvals (donor)".into(),
-        });
+    match table_kind(text, &options.columns)? {
+        Table::Projects => portfolio.projects = read_projects_with(text, options)?,
+        Table::Records => portfolio.records = read_records_with(text, options)?,
+        Table::Approvals => portfolio.approvals = read_approvals_with(text, options)?,
     }
     Ok(portfolio)
+}
+
+/// The tables of the flat layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    /// Projects: one row per project ([`PROJECT_COLUMNS`]).
+    Projects,
+    /// Monthly records ([`RECORD_COLUMNS`]).
+    Records,
+    /// Approvals by donor and year ([`APPROVAL_COLUMNS`]).
+    Approvals,
+}
+
+impl Table {
+    /// `projects`, `records` or `approvals`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Table::Projects => "projects",
+            Table::Records => "records",
+            Table::Approvals => "approvals",
+        }
+    }
+
+    /// The columns every table of this kind has.
+    pub fn required(self) -> &'static [&'static str] {
+        match self {
+            Table::Projects => REQUIRED_PROJECT_COLUMNS,
+            Table::Records => RECORD_COLUMNS,
+            Table::Approvals => REQUIRED_APPROVAL_COLUMNS,
+        }
+    }
+}
+
+/// The header line's cells, as the file's separator splits them.
+pub fn headers(text: &str) -> Result<Vec<String>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .delimiter(separator(text))
+        .from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|e| Error::Csv {
+        path: String::new(),
+        message: e.to_string(),
+    })?;
+    Ok(headers.iter().map(|h| h.trim().to_owned()).collect())
+}
+
+/// Which table a CSV text is, by its header (mapped by `columns`): projects (it has
+/// `budget_amount`), records (`expenditure`) or approvals (`donor`).
+fn table_kind(text: &str, columns: &Columns) -> Result<Table> {
+    let headers = headers(text)?;
+    let given: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let names = columns
+        .for_headers(given.iter().copied())
+        .names(given.iter().copied());
+    let has = |c: &str| names.iter().any(|n| n == c);
+    if has("budget_amount") {
+        return Ok(Table::Projects);
+    } else if has("expenditure") {
+        return Ok(Table::Records);
+    } else if has("donor") {
+        return Ok(Table::Approvals);
+    }
+    // None told apart: the table whose columns the headers resemble most, with every
+    // column it lacks named and the closest header suggested.
+    let best = [Table::Projects, Table::Records, Table::Approvals]
+        .into_iter()
+        .map(|t| (t, similar_columns(t, &given, columns)))
+        .max_by_key(|(_, n)| *n);
+    match best {
+        // Half its columns there or suggested, at least.
+        Some((table, n)) if n * 2 >= table.required().len() => {
+            require_headers(table.as_str(), table.required(), &given, columns)?;
+            Err(Error::Csv {
+                path: String::new(),
+                message: "not a table of projects, records or approvals".into(),
+            })
+        }
+        _ => Err(Error::Csv {
+            path: String::new(),
+            message: "not a table of projects (budget_amount), records (expenditure) or approvals \
+                      (donor): name the columns, or map your headers to these names with a \
+                      column mapping"
+                .into(),
+        }),
+    }
+}
+
+/// How many of `table`'s required columns the headers have, or resemble enough to be
+/// suggested for them.
+fn similar_columns(table: Table, headers: &[&str], columns: &Columns) -> usize {
+    let required = table.required();
+    match columns.missing(required, headers) {
+        None => required.len(),
+        Some(message) => {
+            let lacking = required
+                .iter()
+                .filter(|c| message.contains(&format!("{c:?}")))
+                .count();
+            required.len() - lacking + message.matches("did you mean").count()
+        }
+    }
 }
 
 fn join<T>(items: &[T], f: impl Fn(&T) -> String) -> String {
@@ -1273,10 +1431,8 @@ mod tests {
 
     #[test]
     fn a_spreadsheet_table_reads_with_its_dialect() {
-        let day_first = Options {
-            day_first: Some(true),
-        };
-        let p = read_table_with(SPREADSHEET, day_first).unwrap().projects;
+        let day_first = Options::day_first(Some(true));
+        let p = read_table_with(SPREADSHEET, &day_first).unwrap().projects;
         assert_eq!(p.len(), 2);
         let (p1, p2) = (&p[0], &p[1]);
         assert_eq!(
@@ -1307,13 +1463,7 @@ mod tests {
         assert_eq!(paths, ["projects[0].start", "projects[1].start"]);
         assert!(e.to_string().contains("day_first"), "{e}");
         // Month first, 31/12/2025 is not a date.
-        let e = read_table_with(
-            SPREADSHEET,
-            Options {
-                day_first: Some(false),
-            },
-        )
-        .unwrap_err();
+        let e = read_table_with(SPREADSHEET, &Options::day_first(Some(false))).unwrap_err();
         assert_eq!(e.path(), "projects[0].end");
     }
 
@@ -1328,7 +1478,7 @@ mod tests {
             "1250000.00"
         );
         let point = Dialect::default();
-        let semicolon = Dialect::of(b';', Options::default());
+        let semicolon = Dialect::of(b';', &Options::default());
         let ok = |d: Dialect, s: &str| {
             d.decimal("a", s)
                 .map(|n| n.to_string())
@@ -1381,12 +1531,7 @@ mod tests {
         ] {
             assert!(day(unsaid, bad).is_err(), "{bad}");
         }
-        let month_first = Dialect::of(
-            b',',
-            Options {
-                day_first: Some(false),
-            },
-        );
+        let month_first = Dialect::of(b',', &Options::day_first(Some(false)));
         assert_eq!(day(month_first, "02/03/2024"), Ok("2024-02-03".into()));
         assert_eq!(
             day(month_first, "31/12/2024"),
