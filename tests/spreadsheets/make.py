@@ -11,8 +11,10 @@ headers, labels, day-first dates, grouped amounts), saved three ways.
 - ``projects-bad.csv``: the projects table with three bad rows (four bad cells);
 - ``columns.json``: the mapping from the analyst's headers to the layout's columns.
 
-Run from the repository root with openpyxl and odfpy installed:
-``python tests/spreadsheets/make.py``. The files are committed; the tests read them.
+Run with openpyxl and odfpy installed: ``python tests/spreadsheets/make.py``, then
+``python tests/spreadsheets/make.py --corpus`` for the bad-input corpus's workbooks
+(``tests/bad-inputs/csv-sheet-*``, made from these fixtures). The files are committed; the
+tests read them.
 """
 
 from __future__ import annotations
@@ -102,6 +104,7 @@ def xlsx() -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
+    book.properties.created = book.properties.modified = __import__("datetime").datetime(2024, 1, 1)
     sheet = book.active
     sheet.title = "Projects"
     sheet.append(PROJECT_HEADERS)
@@ -132,6 +135,7 @@ def with_cached_value(xlsx: bytes, member: str, ref: str, value: str) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             data = source.read(item.filename)
+            item.date_time = (2024, 1, 1, 0, 0, 0)
             if item.filename == member:
                 text = data.decode()
                 text, n = re.subn(rf'(<c r="{ref}"[^>]*>)<f>([^<]*)</f>(<v\s*/>|<v></v>)?', rf"\1<f>\2</f><v>{value}</v>", text)
@@ -191,5 +195,112 @@ def main() -> None:
     (HERE / "portfolio-calc.txt").write_bytes(ods())
 
 
+
+
+# --- the bad-input corpus's workbooks (tests/bad-inputs/csv-*.xlsx, .ods) -----------------
+
+CORPUS = HERE.parent / "bad-inputs"
+
+CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+<Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
+<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
+</Types>"""
+ROOT_RELS = """<?xml version="1.0" encoding="UTF-8"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>
+</Relationships>"""
+WORKBOOK = """<?xml version="1.0" encoding="UTF-8"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
+<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"""
+WORKBOOK_RELS = """<?xml version="1.0" encoding="UTF-8"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
+</Relationships>"""
+
+
+def minimal_xlsx(sheet_xml: str, extra: dict[str, bytes] | None = None) -> bytes:
+    """A workbook of one sheet with inline strings, as small as Excel reads."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("[Content_Types].xml", CONTENT_TYPES)
+        z.writestr("_rels/.rels", ROOT_RELS)
+        z.writestr("xl/workbook.xml", WORKBOOK)
+        z.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        z.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+        for name, data in (extra or {}).items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def sheet_xml(rows: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{rows}</sheetData></worksheet>"
+    )
+
+
+def inline(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def bad_inputs() -> None:
+    # A zip bomb: 300 MB of zeros in a few hundred kilobytes, beside a valid sheet.
+    header = "".join(inline(f"{c}1", h) for c, h in zip("ABCDEF", ["id", "title", "start", "end", "budget_amount", "budget_currency"]))
+    (CORPUS / "csv-sheet-zip-bomb.xlsx").write_bytes(
+        minimal_xlsx(sheet_xml(f'<row r="1">{header}</row>'), {"xl/media/padding.bin": bytes(300 << 20)})
+    )
+    # A sheet two cells wide in the file that spans 16,384 columns by 1,000 rows.
+    (CORPUS / "csv-sheet-too-wide.xlsx").write_bytes(
+        minimal_xlsx(sheet_xml(f'<row r="1">{inline("A1", "id")}</row><row r="1000">{inline("XFD1000", "x")}</row>'))
+    )
+    # An OpenDocument sheet whose one cell is repeated over 16,384 columns and a million rows.
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        "<office:body><office:spreadsheet><table:table table:name=\"Sheet1\">"
+        '<table:table-row table:number-rows-repeated="1000000">'
+        '<table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>'
+        "</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+    (CORPUS / "csv-sheet-repeated-cells.ods").write_bytes(out.getvalue())
+    # A zip that is no workbook.
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("notes.txt", "not a spreadsheet")
+    (CORPUS / "csv-sheet-not-a-workbook.xlsx").write_bytes(out.getvalue())
+    # A workbook cut off in the middle.
+    whole = (HERE / "portfolio-excel.csv").read_bytes()
+    (CORPUS / "csv-sheet-truncated.xlsx").write_bytes(whole[: len(whole) // 2])
+    # The analyst's workbook read without a column mapping: every missing column at once.
+    (CORPUS / "csv-sheet-unmapped-headers.xlsx").write_bytes(whole)
+    # A sheet with a bad date cell, a text in an amount cell and a cell error (#DIV/0!).
+    rows = (
+        f'<row r="1">{header}</row>'
+        f'<row r="2">{inline("A2", "P1")}{inline("B2", "T")}<c r="C2"><v>45292</v></c>{inline("D2", "someday")}'
+        f'<c r="E2" t="e"><f>1/0</f><v>#DIV/0!</v></c>{inline("F2", "USD")}</row>'
+    )
+    (CORPUS / "csv-sheet-bad-cells.xlsx").write_bytes(minimal_xlsx(sheet_xml(rows)))
+    # A CSV table with an analyst's headers: the columns it lacks, each with a suggestion.
+    (CORPUS / "csv-unmapped-headers.csv").write_bytes(
+        b"Project ID,Title,Start Date,End Date,Budget (EUR),Currency\nP1,T,2024-01-01,2025-06-30,1000,EUR\n"
+    )
+    # A month that is neither YYYY-MM nor a date.
+    (CORPUS / "csv-bad-month.csv").write_bytes(
+        b"project;month;source;currency;allocation;expenditure\nP1;May 2024;XB;USD;100;50\n"
+    )
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    # --corpus: the bad-input workbooks (from the fixtures, so write those first).
+    bad_inputs() if "--corpus" in sys.argv else main()

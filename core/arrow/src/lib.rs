@@ -20,7 +20,7 @@
 //!
 //! | value | Arrow types read |
 //! |---|---|
-//! | date | date32, date64, timestamps at midnight (any unit; the stored UTC value), ISO text |
+//! | date | date32, date64, timestamps at midnight (any unit; without a time zone or in UTC, the stored value; in another zone, local midnight), ISO text |
 //! | amount | decimal128 (exact), integers, float64/float32 (from the shortest repr that round-trips; NaN and infinity rejected), text |
 //! | text | any string, dictionary or other type that casts to a string |
 //!

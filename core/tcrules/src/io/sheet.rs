@@ -85,6 +85,19 @@ fn measure(bytes: &[u8]) -> Result<Measured> {
             zip.len()
         )));
     }
+    // What the zip says its files unpack to, first: an honest bomb is refused at once.
+    let mut declared: u64 = 0;
+    for i in 0..zip.len() {
+        let file = zip.by_index_raw(i).map_err(not_a_workbook)?;
+        declared = declared.saturating_add(file.size());
+    }
+    if declared > MAX_UNPACKED_BYTES {
+        return Err(too_large(format!(
+            "the workbook unpacks to {declared} bytes, over the limit of {MAX_UNPACKED_BYTES}"
+        )));
+    }
+    // Then what they do unpack to, counted as they unpack: a file that says less than it
+    // holds is stopped at the limit.
     let mut left = MAX_UNPACKED_BYTES;
     let (mut xlsx, mut ods, mut content) = (false, false, None);
     let over = || {
