@@ -135,20 +135,26 @@ fn read_portfolio(py: Python<'_>, text: &str) -> PyResult<String> {
 
 /// Reads a CSV table (`projects`, `records` or `approvals`) in the core's layout; returns
 /// the canonical JSON array of its rows. `day_first`: how dates written with numbers read;
-/// `columns`: the column mapping's JSON (`io::csv::Options`).
+/// `columns`: the column mapping's JSON; `policy`: the edition whose own spellings of the
+/// vocabulary are read too (`io::csv::Options`).
 #[pyfunction]
-#[pyo3(signature = (table, text, day_first=None, columns=None))]
+#[pyo3(signature = (table, text, day_first=None, columns=None, policy=None))]
 fn read_csv(
     py: Python<'_>,
     table: &str,
     text: &str,
     day_first: Option<bool>,
     columns: Option<&str>,
+    policy: Option<PyRef<'_, PyPolicy>>,
 ) -> PyResult<String> {
+    let labels = policy
+        .map(|p| p.0.spec().labels.clone())
+        .unwrap_or_default();
     detached(py, || {
         let options = io::csv::Options {
             day_first,
             columns: batch::mapping(columns)?,
+            labels,
         };
         match table {
             "projects" => to_json(&io::csv::read_projects_with(text, &options)?),

@@ -280,7 +280,12 @@ fn table_options(options: Option<JsValue>) -> Result<(io::csv::Options, Option<S
         None => io::Columns::default(),
         Some(v) => io::Columns::from_json(&v.to_string())?,
     };
-    Ok((io::csv::Options { day_first, columns }, sheet))
+    let options = io::csv::Options {
+        day_first,
+        columns,
+        ..io::csv::Options::default()
+    };
+    Ok((options, sheet))
 }
 
 /// The longest input accepted, as JSON text, in UTF-16 code units.

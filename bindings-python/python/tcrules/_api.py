@@ -311,6 +311,7 @@ class Portfolio:
         day_first: bool | None = None,
         columns: Columns | None = None,
         sheet: str | None = None,
+        policy: Policy | None = None,
     ) -> Portfolio:
         """Reads tables in the core's layout, each a path, the CSV text itself or a file's
         bytes: CSV as spreadsheets save it too (``;`` or tab separators, grouped amounts,
@@ -318,11 +319,13 @@ class Portfolio:
         (``.ods``) workbook's ``sheet`` (default: the first), told from the content, not
         the file's name. ``day_first`` says how dates written with numbers read (``True``:
         03/04/2024 is 3 April; ``False``: 4 March; ``None``: only those that read one
-        way); ``columns`` says which of your columns is which (:data:`Columns`)."""
+        way); ``columns`` says which of your columns is which (:data:`Columns`); ``policy``'s
+        own spellings of regions, objectives, sources of funds and donor categories (its
+        ``labels``) are read too."""
         texts = {
             k: _read_table(v, sheet) for k, v in (("projects", projects), ("records", records), ("approvals", approvals))
         }
-        return cls._from_csv_texts(texts, rates, name, [], day_first, columns)
+        return cls._from_csv_texts(texts, rates, name, [], day_first, columns, policy)
 
     @classmethod
     def from_tables(
@@ -336,19 +339,20 @@ class Portfolio:
         name: str | None = None,
         day_first: bool | None = None,
         columns: Columns | None = None,
+        policy: Policy | None = None,
     ) -> Portfolio:
         """Builds a portfolio from tables (pandas, polars, pyarrow or lists of dicts) in the
         core's CSV layout: projects (``id, title, start, end, budget_amount,
         budget_currency, ...``), records (``project, month, source, currency,
         allocation, expenditure``) and approvals (``donor, category, year, currency,
         amount, ...``). Dates and months may be dates, timestamps or text (a month as
-        ``YYYY-MM`` or any date in it). ``day_first`` and ``columns`` as for
+        ``YYYY-MM`` or any date in it). ``day_first``, ``columns`` and ``policy`` as for
         :meth:`from_csv`."""
         texts = {
             k: None if t is None else _csv_text(t)
             for k, t in (("projects", projects), ("records", records), ("approvals", approvals))
         }
-        return cls._from_csv_texts(texts, rates, name, list(seed_funding), day_first, columns)
+        return cls._from_csv_texts(texts, rates, name, list(seed_funding), day_first, columns, policy)
 
     @classmethod
     def _from_csv_texts(
@@ -359,10 +363,12 @@ class Portfolio:
         seed: list[Any],
         day_first: bool | None,
         columns: Columns | None = None,
+        policy: Policy | None = None,
     ) -> Portfolio:
         mapping = _columns_json(columns)
+        native = _policy(policy)
         data: dict[str, Any] = {
-            k: json.loads(_native.read_csv(k, t, day_first, mapping)) for k, t in texts.items() if t is not None
+            k: json.loads(_native.read_csv(k, t, day_first, mapping, native)) for k, t in texts.items() if t is not None
         }
         data["rates"] = dict(rates or {})
         data["seed_funding"] = seed
@@ -509,19 +515,21 @@ def read_csv(
     day_first: bool | None = None,
     columns: Columns | None = None,
     sheet: str | None = None,
+    policy: Policy | None = None,
 ) -> list[dict[str, Any]]:
     """Reads one table (``"projects"``, ``"records"`` or ``"approvals"``) in the core's
     layout, from a path, CSV text or a file's bytes (CSV, or an ``.xlsx``/``.ods``
     workbook's ``sheet``, told from the content); returns its rows as canonical JSON
-    objects. ``day_first``, ``columns`` and ``sheet`` as for :meth:`Portfolio.from_csv`.
+    objects. ``day_first``, ``columns``, ``sheet`` and ``policy`` as for
+    :meth:`Portfolio.from_csv`.
     A table with several bad cells raises the first one's exception, whose ``errors``
     lists them all."""
     text = _read_table(source, sheet) or ""
-    return json.loads(_native.read_csv(table, text, day_first, _columns_json(columns)))  # type: ignore[no-any-return]
+    return json.loads(_native.read_csv(table, text, day_first, _columns_json(columns), _policy(policy)))  # type: ignore[no-any-return]
 
 
 def read_table(source: str | bytes | os.PathLike[str], sheet: str | None = None) -> pa.Table:
-    """A table file as a ``pyarrow.Table`` of text columns, as the core reads it: CSV (any
+    r"""A table file as a ``pyarrow.Table`` of text columns, as the core reads it: CSV (any
     separator, a byte-order mark), or an Excel (``.xlsx``) or OpenDocument (``.ods``)
     workbook's ``sheet`` (default: the first), its dates as ``YYYY-MM-DD`` and its numbers
     as the exact decimals their shortest digits spell. The format is told from the content,

@@ -208,7 +208,7 @@ fn evaluate_rows(
         error,
     };
     // Each row on whichever core is free: a full evaluation costs far more than reading.
-    Ok(projects(table)?
+    Ok(projects(table, &policy.spec().labels)?
         .into_par_iter()
         .enumerate()
         .map(|(i, row)| match row {

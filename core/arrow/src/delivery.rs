@@ -16,6 +16,7 @@ use tcrules::io::csv;
 use tcrules::model::SourceOfFunds;
 use tcrules::money::{Money, Rates};
 use tcrules::period::{ReportingPeriod, YearMonth};
+use tcrules::policy::Labels;
 use tcrules::{Error, Policy};
 
 use crate::codes::{Codes, Currencies};
@@ -56,10 +57,12 @@ struct Records {
     currency: Texts,
     allocation: Decimals,
     expenditure: Decimals,
+    /// The edition's own spellings of sources of funds.
+    labels: Labels,
 }
 
 impl Records {
-    fn new(table: &Table, batch: &RecordBatch) -> tcrules::Result<Self> {
+    fn new(table: &Table, batch: &RecordBatch, labels: &Labels) -> tcrules::Result<Self> {
         let column = |name| table.required(batch, name).map_err(|e| e.at("records"));
         Ok(Records {
             project: Texts::new("project", column("project")?)?,
@@ -71,6 +74,7 @@ impl Records {
             currency: Texts::new("currency", column("currency")?)?,
             allocation: Decimals::new("allocation", column("allocation")?)?,
             expenditure: Decimals::new("expenditure", column("expenditure")?)?,
+            labels: labels.clone(),
         })
     }
 
@@ -106,7 +110,9 @@ impl Records {
                 month,
                 source: cache
                     .sources
-                    .read(text(&self.source, "source")?)
+                    .read_with(text(&self.source, "source")?, |s| {
+                        self.labels.source_of_funds(s)
+                    })
                     .map_err(|e| e.at("source"))?,
                 allocation: money(&self.allocation, "allocation")?,
                 expenditure: money(&self.expenditure, "expenditure")?,
@@ -132,7 +138,10 @@ impl Records {
         Some(ConvertedRecord {
             project: self.project.get(i)?,
             month,
-            source: cache.sources.read(self.source.get(i)?).ok()?,
+            source: cache
+                .sources
+                .read_with(self.source.get(i)?, |s| self.labels.source_of_funds(s))
+                .ok()?,
             allocation: usd(&self.allocation)?,
             expenditure: usd(&self.expenditure)?,
         })
@@ -254,7 +263,8 @@ fn summed(
     rates: &Rates,
 ) -> tcrules::Result<DeliveryReport> {
     let groups = groups(group_by, projects)?;
-    let batches = Batches::new(records, Records::new)?;
+    let labels = &policy.spec().labels;
+    let batches = Batches::new(records, |t, b| Records::new(t, b, labels))?;
     let run = |cache: &mut Cache, rows: Range<usize>| -> tcrules::Result<DeliverySums<'_, '_>> {
         let mut run = DeliverySums::new(&groups, period);
         let cells = batches.rows_from(rows.start).take(rows.len());

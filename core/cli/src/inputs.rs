@@ -59,9 +59,10 @@ pub fn columns(options: &Options) -> Result<Columns, Failure> {
 
 /// How the CSV tables and workbooks are read: `--day-first` or `--month-first`, and the
 /// column mapping of `--columns`.
-fn table_options(options: &Options) -> Result<csv::Options, Failure> {
+fn table_options(options: &Options, policy: &Policy) -> Result<csv::Options, Failure> {
     Ok(csv::Options {
         columns: columns(options)?,
+        labels: policy.spec().labels.clone(),
         ..options.csv()
     })
 }
@@ -70,14 +71,19 @@ fn table_options(options: &Options) -> Result<csv::Options, Failure> {
 /// example without any; `--rates` then wins over the inputs' rates. Each file's format is
 /// told from its content, never its name ([`Format::sniff`]): a JSON portfolio, or a table
 /// (CSV text, or an Excel or OpenDocument workbook's sheet, `--sheet` or the first) told
-/// apart by its header, read as `--day-first`, `--month-first` and `--columns` say.
-pub fn portfolio(inputs: &[PathBuf], options: &Options) -> Result<Portfolio, Failure> {
+/// apart by its header, read as `--day-first`, `--month-first` and `--columns` say, with
+/// the edition's own spellings of the vocabulary (`--policy`'s `labels`).
+pub fn portfolio(
+    inputs: &[PathBuf],
+    options: &Options,
+    policy: &Policy,
+) -> Result<Portfolio, Failure> {
     let mut portfolio = if inputs.is_empty() {
         json::read_portfolio(EXAMPLE)?
     } else {
         Portfolio::default()
     };
-    let tables = table_options(options)?;
+    let tables = table_options(options, policy)?;
     for path in inputs {
         let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
         let p = match Format::sniff(&bytes) {

@@ -259,3 +259,31 @@ fn every_bad_cell_names_the_users_header() {
         ]
     );
 }
+
+#[test]
+fn an_editions_own_spellings_are_read_from_its_file() {
+    let edition = br#"{"name": "ours", "version": "1", "extends": "ilo-2006",
+        "labels": {"region": {"AP": "asia_pacific"}, "source_of_funds": {"Donor funds": "xbtc"}}}"#;
+    let table = b"id,title,region,start,end,budget_amount,budget_currency,funding\n\
+        P1,Skills,AP,2024-01-01,2025-06-30,100,USD,Donor funds:100:USD\n";
+    let dir = dir_with(&[("ours.json", edition), ("projects.csv", table)]);
+    let ours = tcrules_in(
+        dir.path(),
+        &[
+            "--policy",
+            "ours.json",
+            "--format",
+            "json",
+            "evaluation",
+            "projects.csv",
+        ],
+    );
+    assert_eq!(ours.code, Some(0), "{}", ours.stderr);
+    let built_in = tcrules_in(dir.path(), &["evaluation", "projects.csv"]);
+    assert_eq!(built_in.code, Some(1));
+    assert!(
+        built_in.stderr.contains("projects[0].region"),
+        "{}",
+        built_in.stderr
+    );
+}

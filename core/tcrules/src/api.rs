@@ -395,7 +395,16 @@ fn read_as<O: Output>(
     match format.parse::<Format>()? {
         Format::Json => O::of(&io::json::read_portfolio(Format::Json.text(bytes)?)?),
         #[cfg(feature = "csv")]
-        Format::Csv => O::of(&io::csv::read_table(&io::table_text(bytes, None)?)?),
+        Format::Csv => {
+            let options = io::csv::Options {
+                labels: policy.spec().labels.clone(),
+                ..io::csv::Options::default()
+            };
+            O::of(&io::csv::read_table_with(
+                &io::table_text(bytes, None)?,
+                &options,
+            )?)
+        }
         #[cfg(not(feature = "csv"))]
         Format::Csv => Err(left_out("format", "reads no CSV", "csv")),
         Format::Policy => O::of(Policy::from_json(Format::Policy.text(bytes)?)?.stamp()),

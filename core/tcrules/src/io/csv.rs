@@ -38,11 +38,20 @@ use rust_decimal::Decimal;
 use crate::error::{Error, Result};
 use crate::io::Columns;
 use crate::model::{
-    Approval, Donor, EvaluationPlan, FinancialRecord, FundingLine, Links, PlannedEvaluation,
-    Portfolio, Project, Provenance,
+    Approval, Donor, DonorCategory, EvaluationPlan, FinancialRecord, FundingLine, Links,
+    PlannedEvaluation, Portfolio, Project, Provenance,
 };
 use crate::money::{Currency, Money};
 use crate::period::YearMonth;
+use crate::policy::Labels;
+
+/// No spellings but the built-in ones.
+const NO_LABELS: Labels = Labels {
+    region: std::collections::BTreeMap::new(),
+    strategic_objective: std::collections::BTreeMap::new(),
+    source_of_funds: std::collections::BTreeMap::new(),
+    donor_category: std::collections::BTreeMap::new(),
+};
 
 /// Column order of the project table.
 pub const PROJECT_COLUMNS: &[&str] = &[
@@ -154,6 +163,9 @@ pub struct Options {
     /// Which of the table's own headers is which column of the layout ([`Columns`]);
     /// errors then name the table's headers.
     pub columns: Columns,
+    /// An organisation's own spellings of regions, objectives, sources of funds and donor
+    /// categories (a policy edition's [`Labels`]), after the built-in ones.
+    pub labels: Labels,
 }
 
 impl Options {
@@ -435,7 +447,10 @@ pub fn money(
         .amount(amount_column)?
         .ok_or_else(|| empty_cell(amount_column))?;
     let currency = match currency_column {
-        Some(column) => currency(column, Row(cells, Dialect::default()).req(column)?)?,
+        Some(column) => currency(
+            column,
+            Row(cells, Dialect::default(), &NO_LABELS).req(column)?,
+        )?,
         None => IMPLIED_CURRENCY,
     };
     let m = Money { amount, currency };
@@ -451,6 +466,7 @@ struct Record<'a> {
     cells: &'a csv::StringRecord,
     columns: &'a HashMap<String, usize>,
     dialect: Dialect,
+    labels: &'a Labels,
 }
 
 impl Cells for Record<'_> {
@@ -475,10 +491,10 @@ impl Cells for Record<'_> {
     }
 }
 
-/// A row's cells with the readers of the layout, and the dialect of the dates and amounts
-/// inside its nested cells (`funding`, `evaluations`); errors name the column, and the
-/// caller adds the table and row.
-struct Row<'c, C>(&'c C, Dialect);
+/// A row's cells with the readers of the layout, the dialect of the dates and amounts
+/// inside its nested cells (`funding`, `evaluations`) and the edition's spellings of the
+/// vocabulary; errors name the column, and the caller adds the table and row.
+struct Row<'c, C>(&'c C, Dialect, &'c Labels);
 
 /// The bad cells of one row, collected so that the row reports every one of them.
 #[derive(Default)]
@@ -615,6 +631,7 @@ fn read_rows<T>(
                 cells: &cells,
                 columns: &columns,
                 dialect,
+                labels: &options.labels,
             })
             .map_err(|e| mapping.user_error(e).at(&at())),
             Err(e) => Err(Error::Csv {
@@ -645,10 +662,19 @@ fn project_row(r: &Row<'_, impl Cells>) -> Result<Project> {
     let mut bad = Faults::default();
     let id = bad.take(r.req("id").map(str::to_owned));
     let title = bad.take(r.req("title").map(str::to_owned));
-    let region = bad.take(r.opt("region").map(|s| enum_value("region", s)).transpose());
+    let labels = r.2;
+    let region = bad.take(
+        r.opt("region")
+            .map(|s| labels.region(s).map_err(|e| e.at("region")))
+            .transpose(),
+    );
     let strategic_objective = bad.take(
         r.opt("strategic_objective")
-            .map(|s| enum_value("strategic_objective", s))
+            .map(|s| {
+                labels
+                    .strategic_objective(s)
+                    .map_err(|e| e.at("strategic_objective"))
+            })
             .transpose(),
     );
     let start = bad.take(r.req_date("start"));
@@ -658,7 +684,7 @@ fn project_row(r: &Row<'_, impl Cells>) -> Result<Project> {
         r.list("donors")
             .map(|d| {
                 let (name, category, locally_mobilized) =
-                    Donor::parse_entry(d).map_err(|e| e.at("donors"))?;
+                    donor_entry(d, labels).map_err(|e| e.at("donors"))?;
                 Ok(Donor {
                     name: name.to_owned(),
                     category,
@@ -683,7 +709,9 @@ fn project_row(r: &Row<'_, impl Cells>) -> Result<Project> {
                 };
                 m.non_negative("funding")?;
                 Ok(FundingLine {
-                    source: enum_value("funding", source)?,
+                    source: labels
+                        .source_of_funds(source)
+                        .map_err(|e| e.at("funding"))?,
                     amount: m,
                 })
             })
@@ -763,6 +791,28 @@ fn project_row(r: &Row<'_, impl Cells>) -> Result<Project> {
     Ok(project)
 }
 
+/// One entry of a `donors` cell, `name|category[|local]`, its category in the built-in
+/// spellings or the edition's.
+fn donor_entry<'e>(entry: &'e str, labels: &Labels) -> Result<(&'e str, DonorCategory, bool)> {
+    match Donor::parse_entry(entry) {
+        Err(e) if !labels.donor_category.is_empty() => {
+            let mut parts = entry.splitn(3, '|').map(str::trim);
+            let (name, category, rest) = (parts.next(), parts.next(), parts.next());
+            match (name, category.filter(|c| !c.is_empty())) {
+                (Some(name), Some(category)) => {
+                    let category = labels.donor_category(category)?;
+                    let rest = rest.map(|r| format!("|{r}")).unwrap_or_default();
+                    let (_, _, local) =
+                        Donor::parse_entry(&format!("x|{}{rest}", category.as_str()))?;
+                    Ok((name, category, local))
+                }
+                _ => Err(e),
+            }
+        }
+        other => other,
+    }
+}
+
 /// One entry of an `evaluations` cell: `kind|independence|due|amount currency`.
 fn planned_evaluation(e: &str, dialect: Dialect) -> Result<PlannedEvaluation> {
     let parts: Vec<&str> = e.split('|').map(str::trim).collect();
@@ -834,7 +884,7 @@ pub fn read_project_rows(text: &str) -> Result<Vec<Result<Project>>> {
 
 fn project_rows(text: &str, options: &Options) -> Result<Vec<Result<Project>>> {
     let rows = read_rows(text, options, "projects", REQUIRED_PROJECT_COLUMNS, |r| {
-        project_row(&Row(r, r.dialect))
+        project_row(&Row(r, r.dialect, r.labels))
     })?;
     Ok(unique_ids(rows))
 }
@@ -874,10 +924,19 @@ pub fn read_project_cells<C: Cells>(
     has_column: impl Fn(&str) -> bool,
     rows: impl IntoIterator<Item = Result<C>>,
 ) -> Result<Vec<Result<Project>>> {
+    read_project_cells_with(has_column, rows, &NO_LABELS)
+}
+
+/// [`read_project_cells`] with an edition's own spellings of the vocabulary ([`Labels`]).
+pub fn read_project_cells_with<C: Cells>(
+    has_column: impl Fn(&str) -> bool,
+    rows: impl IntoIterator<Item = Result<C>>,
+    labels: &Labels,
+) -> Result<Vec<Result<Project>>> {
     require_columns("projects", REQUIRED_PROJECT_COLUMNS, has_column)?;
     let rows = rows.into_iter().enumerate().map(|(i, row)| {
         row.and_then(|cells| {
-            project_row(&Row(&cells, Dialect::default()))
+            project_row(&Row(&cells, Dialect::default(), labels))
                 .map_err(|e| e.at(&format!("projects[{i}]")))
         })
     });
@@ -916,7 +975,10 @@ fn record_row(r: &Row<'_, impl Cells>) -> Result<FinancialRecord> {
     let mut bad = Faults::default();
     let project = bad.take(r.req("project").map(str::to_owned));
     let month = bad.take(r.req("month").and_then(|m| r.1.month("month", m)));
-    let source = bad.take(r.req("source").and_then(|s| enum_value("source", s)));
+    let source = bad.take(
+        r.req("source")
+            .and_then(|s| r.2.source_of_funds(s).map_err(|e| e.at("source"))),
+    );
     let allocation = bad.take(r.money("allocation", "currency"));
     let expenditure = bad.take(r.money("expenditure", "currency"));
     let illustrative = bad.take(r.flag("illustrative"));
@@ -963,14 +1025,17 @@ pub fn read_records(text: &str) -> Result<Vec<FinancialRecord>> {
 /// [`read_records`] with the caller's [`Options`].
 pub fn read_records_with(text: &str, options: &Options) -> Result<Vec<FinancialRecord>> {
     all_ok(read_rows(text, options, "records", RECORD_COLUMNS, |r| {
-        record_row(&Row(r, r.dialect))
+        record_row(&Row(r, r.dialect, r.labels))
     })?)
 }
 
 fn approval_row(r: &Row<'_, impl Cells>) -> Result<Approval> {
     let mut bad = Faults::default();
     let donor = bad.take(r.req("donor").map(str::to_owned));
-    let category = bad.take(r.req("category").and_then(|c| enum_value("category", c)));
+    let category = bad.take(
+        r.req("category")
+            .and_then(|c| r.2.donor_category(c).map_err(|e| e.at("category"))),
+    );
     let year = bad.take(r.req("year").and_then(|y| parse("year", y, "a year")));
     let amount = bad.take(r.money("amount", "currency"));
     let locally_mobilized = bad.take(r.flag("locally_mobilized"));
@@ -1011,7 +1076,7 @@ pub fn read_approvals_with(text: &str, options: &Options) -> Result<Vec<Approval
         options,
         "approvals",
         REQUIRED_APPROVAL_COLUMNS,
-        |r| approval_row(&Row(r, r.dialect)),
+        |r| approval_row(&Row(r, r.dialect, r.labels)),
     )?)
 }
 
@@ -1583,6 +1648,111 @@ mod tests {
             .unwrap_err();
         let paths: Vec<&str> = a.errors().iter().map(|e| e.path()).collect();
         assert_eq!(paths, ["approvals[0].year", "approvals[0].amount"]);
+    }
+
+    #[test]
+    fn an_editions_own_spellings_are_read_after_the_built_in_ones() {
+        let policy = crate::Policy::from_json(
+            r#"{"name": "ours", "version": "1", "extends": "ilo-2006", "labels": {
+                "region": {"AP": "asia_pacific"},
+                "source_of_funds": {"Donor funds": "xbtc"},
+                "donor_category": {"Bilat": "multi_bilateral"},
+                "strategic_objective": {"Jobs": "employment"}}}"#,
+        )
+        .unwrap();
+        let options = Options {
+            labels: policy.spec().labels.clone(),
+            ..Options::default()
+        };
+        let projects = "id,title,region,strategic_objective,start,end,budget_amount,budget_currency,donors,funding
+            P1,T,ap,JOBS,2024-01-01,2025-06-30,100,USD,Norway|bilat|local,donor funds:100:USD
+";
+        let p = read_projects_with(projects, &options).unwrap().remove(0);
+        assert_eq!(p.region, Some(crate::model::Region::AsiaPacific));
+        assert_eq!(
+            p.strategic_objective,
+            Some(crate::model::StrategicObjective::Employment)
+        );
+        assert_eq!(p.donors[0].category, DonorCategory::MultiBilateral);
+        assert!(p.donors[0].locally_mobilized);
+        assert_eq!(p.funding[0].source, crate::model::SourceOfFunds::Xbtc);
+        // Without the edition, the same spellings are the usual error.
+        let e = read_projects(projects).unwrap_err();
+        let paths: Vec<&str> = e.errors().iter().map(|e| e.path()).collect();
+        assert_eq!(
+            paths,
+            [
+                "projects[0].region",
+                "projects[0].strategic_objective",
+                "projects[0].donors",
+                "projects[0].funding"
+            ]
+        );
+        let records = "project,month,source,currency,allocation,expenditure
+P1,2024-01,Donor Funds,USD,1,1
+";
+        assert_eq!(
+            read_records_with(records, &options).unwrap()[0].source,
+            crate::model::SourceOfFunds::Xbtc
+        );
+        let approvals = "donor,category,year,currency,amount
+Norway,BILAT,2000,USD,1
+";
+        assert_eq!(
+            read_approvals_with(approvals, &options).unwrap()[0].category,
+            DonorCategory::MultiBilateral
+        );
+        // An unknown spelling lists the edition's too.
+        let e = read_projects_with(&projects.replace(",ap,", ",Atlantis,"), &options).unwrap_err();
+        assert!(e.to_string().contains("(or this edition's: AP)"), "{e}");
+    }
+
+    #[test]
+    fn a_column_mapping_reads_the_users_headers_and_names_them_in_errors() {
+        let options = Options {
+            day_first: Some(true),
+            columns: Columns::new([
+                ("Project ID", "id"),
+                ("Start Date", "start"),
+                ("Budget", "budget_amount"),
+            ])
+            .unwrap(),
+            ..Options::default()
+        };
+        let text = "Project ID;Title;Start Date;End;Budget;Budget Currency
+            P1;T;31/01/2024;2025-06-30;1.000,00;usd
+            P2;T;31/02/2024;2025-06-30;x;usd
+";
+        let e = read_table_with(text, &options).unwrap_err();
+        let paths: Vec<&str> = e.errors().iter().map(|e| e.path()).collect();
+        assert_eq!(paths, ["projects[1].Start Date", "projects[1].Budget"]);
+        assert!(e.to_string().starts_with("projects[1].Start Date: "), "{e}");
+        let ok = read_table_with(
+            &text.replace(
+                "P2;T;31/02/2024;2025-06-30;x",
+                "P2;T;01/02/2024;2025-06-30;2",
+            ),
+            &options,
+        )
+        .unwrap();
+        assert_eq!(ok.projects[0].budget.amount.to_string(), "1000.00");
+        // Without it: every missing column in one error, with the closest header.
+        let e = read_table_with(text, &Options::day_first(Some(true))).unwrap_err();
+        assert_eq!((e.code(), e.path()), ("invalid_csv", "projects"));
+        assert_eq!(
+            e.to_string(),
+            "projects: the table has no columns \"id\" (did you mean \"Project ID\"?), \"start\" (did \
+             you mean \"Start Date\"?), \"budget_amount\" (did you mean \"Budget\"?): say which \
+             of your columns is which with a column mapping, e.g. {\"Project ID\": \"id\"}"
+        );
+        // A month as any date in it.
+        let records = "project,month,source,currency,allocation,expenditure
+P1,31/05/2024,XB,USD,1,1
+";
+        assert_eq!(
+            read_records(records).unwrap()[0].month.to_string(),
+            "2024-05"
+        );
     }
 
     #[test]

@@ -1,5 +1,8 @@
-//! Reading and writing portfolios: canonical JSON and flat CSV tables (IATI activity files
-//! have their own module, [`crate::iati`]).
+//! Reading and writing portfolios: canonical JSON and flat CSV tables, Excel and
+//! OpenDocument workbooks read as those tables ([`sheet`]), the column mapping from a
+//! user's headers to the layout's names ([`Columns`]), and the format of a file told from
+//! its content ([`Format::sniff`], [`table_text`]). IATI activity files have their own
+//! module, [`crate::iati`].
 
 use crate::error::{Error, Result};
 

@@ -437,3 +437,82 @@ fn ods_span(content: &[u8]) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXCEL: &[u8] = include_bytes!("../../../../tests/spreadsheets/portfolio-excel.csv");
+    const CALC: &[u8] = include_bytes!("../../../../tests/spreadsheets/portfolio-calc.txt");
+    const BOMB: &[u8] = include_bytes!("../../../../tests/bad-inputs/csv-sheet-zip-bomb.xlsx");
+    const WIDE: &[u8] = include_bytes!("../../../../tests/bad-inputs/csv-sheet-too-wide.xlsx");
+    const REPEATED: &[u8] =
+        include_bytes!("../../../../tests/bad-inputs/csv-sheet-repeated-cells.ods");
+
+    #[test]
+    fn excel_and_opendocument_give_the_same_text_cells_as_typed() {
+        let excel = to_csv(EXCEL, None).unwrap();
+        assert_eq!(to_csv(CALC, None).unwrap(), excel);
+        let mut lines = excel.lines();
+        assert_eq!(
+            lines.next(),
+            Some("Project ID,Title,Region,Responsible Unit,Start Date,End Date,Budget,Budget Currency")
+        );
+        assert_eq!(
+            lines.next(),
+            Some(
+                "P-001,Skills for jobs,Asia and the Pacific,EMP,2024-04-03,2025-12-31,1250000,eur"
+            )
+        );
+        assert_eq!(
+            lines.nth(1),
+            Some("P-003,Pay equity,Africa,GENDER,2024-02-01,2025-01-31,99999.5,usd")
+        );
+        let records = to_csv(EXCEL, Some("records")).unwrap();
+        assert_eq!(to_csv(CALC, Some("Records")).unwrap(), records);
+        assert!(
+            records.contains("P-001,2024-05-31,XB,EUR,100000,40000\n"),
+            "{records}"
+        );
+        assert_eq!(kind(EXCEL).unwrap(), Some(Kind::Xlsx));
+        assert_eq!(kind(CALC).unwrap(), Some(Kind::Ods));
+        assert_eq!(kind(b"id,title").unwrap(), None);
+    }
+
+    #[test]
+    fn a_sheet_not_there_lists_the_sheets() {
+        let e = to_csv(CALC, Some("Budget")).unwrap_err();
+        assert_eq!((e.code(), e.path()), ("invalid_value", "sheet"));
+        assert_eq!(
+            e.to_string(),
+            r#"sheet: the workbook has no sheet "Budget"; its sheets: "Projects", "Records""#
+        );
+    }
+
+    #[test]
+    fn numbers_are_their_shortest_digits() {
+        assert_eq!(number(350000.01), "350000.01");
+        assert_eq!(number(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(number(1250000.0), "1250000");
+        assert_eq!(number(1e21), "1000000000000000000000");
+        let dt = |v| calamine::ExcelDateTime::new(v, calamine::ExcelDateTimeType::DateTime, false);
+        assert_eq!(date_time(&dt(45385.0)), "2024-04-03");
+        assert_eq!(date_time(&dt(45385.5)), "2024-04-03T12:00:00");
+    }
+
+    #[test]
+    fn bombs_and_huge_sheets_are_too_large() {
+        for (name, bytes) in [("bomb", BOMB), ("wide", WIDE), ("repeated", REPEATED)] {
+            let e = to_csv(bytes, None).unwrap_err();
+            assert_eq!(e.code(), "too_large", "{name}: {e}");
+        }
+        assert!(to_csv(WIDE, None)
+            .unwrap_err()
+            .to_string()
+            .contains("1000 rows by 16384 columns"));
+        // Not a workbook, or cut short: the table's own error.
+        for bytes in [&EXCEL[..EXCEL.len() / 2], b"PK\x03\x04 and nothing"] {
+            assert_eq!(to_csv(bytes, None).unwrap_err().code(), "invalid_csv");
+        }
+    }
+}
