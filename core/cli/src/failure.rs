@@ -45,7 +45,7 @@ impl Failure {
         );
         // Several bad cells: each listed, as the core's `ErrorInfo` lists them.
         let info = self.error.info();
-        if let Some(members) = out["error"].as_object_mut() {
+        if let Some(members) = out.get_mut("error").and_then(Value::as_object_mut) {
             if !info.errors.is_empty() {
                 members.insert("errors".into(), json!(info.errors));
                 members.insert("omitted".into(), info.omitted.into());

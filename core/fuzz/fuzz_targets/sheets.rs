@@ -25,7 +25,11 @@ fuzz_target!(|data: &[u8]| {
             .unwrap_or_default()
     };
     let sheet = (choice & 8 != 0).then_some("Records");
-    let options = csv::Options { day_first, columns };
+    let options = csv::Options {
+        day_first,
+        columns,
+        ..csv::Options::default()
+    };
     let Ok(text) = io::table_text(bytes, sheet) else {
         return;
     };

@@ -113,7 +113,8 @@ impl Columns {
     /// ```
     /// use tcrules::io::Columns;
     /// let c = Columns::new([("Project ID", "id")]).unwrap().for_headers(["Project ID", "ID", "Budget Amount", "title"]);
-    /// assert_eq!(c.names(["Project ID", "ID", "Budget Amount", "title"]), ["id", "", "budget_amount", "title"]);
+    /// // "ID" would be `id`, which "Project ID" is mapped to: it keeps its own name.
+    /// assert_eq!(c.names(["Project ID", "ID", "Budget Amount", "title"]), ["id", "ID", "budget_amount", "title"]);
     /// assert_eq!(c.user_path("projects[0].budget_amount"), "projects[0].Budget Amount");
     /// ```
     #[must_use]

@@ -291,7 +291,7 @@ fn text_of_ref(value: &DataRef<'_>) -> Option<String> {
         DataRef::Int(i) => i.to_string(),
         DataRef::Float(x) => number(*x),
         DataRef::String(s) if s.is_empty() => return None,
-        DataRef::SharedString(s) if s.is_empty() => return None,
+        DataRef::SharedString("") => return None,
         DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
         DataRef::SharedString(s) => (*s).to_owned(),
         DataRef::Bool(b) => b.to_string(),
