@@ -203,3 +203,15 @@ def test_an_editions_own_spellings_are_read_by_every_table_function() -> None:
     assert {r["source"] for r in portfolio.records} == {"xbtc"}
     report = tcrules.delivery_table(records, 2024, "project", rates=RATES, columns=COLUMNS, policy=ours)
     assert len(report.groups) == 3
+
+
+def test_appraise_maps_columns_and_a_month_as_a_date_reads_in_json_too() -> None:
+    out = tcrules.appraise([{"Proposal ID": "PR-1", "title": "Draft"}], columns={"Proposal ID": "id"})
+    assert out[0]["Proposal ID"] == "PR-1" and out[0]["verdict"] == "not_appraisable"
+    portfolio = tcrules.Portfolio.from_dict(
+        {
+            "projects": [{"id": "P1", "title": "T", "start": date(2024, 1, 1), "end": "2024-12-31", "budget": {"amount": "1", "currency": "USD"}}],
+            "records": [{"project": "P1", "month": date(2024, 3, 31), "source": "xbtc", "allocation": {"amount": "2", "currency": "USD"}, "expenditure": {"amount": "1", "currency": "USD"}}],
+        }
+    )
+    assert portfolio.records[0]["month"] == "2024-03"

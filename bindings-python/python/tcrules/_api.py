@@ -882,14 +882,20 @@ def _finding_row(f: Finding) -> dict[str, Any]:
     return {n: getattr(f, n) for n in ("rule", "status", "severity", "subject", "message", "help", "citation")}
 
 
-def appraise(data: TableT, *, rates: Rates | None = None, policy: Policy | None = None) -> TableT:
+def appraise(
+    data: TableT, *, rates: Rates | None = None, policy: Policy | None = None, columns: Columns | None = None
+) -> TableT:
     """Appraises every proposal of a table (one proposal per row, in the core's JSON form:
     nested columns or dicts), returning the same kind with ``verdict``, ``score``,
     ``findings`` and the error columns. The core runs every row with the GIL released;
-    a row that is not a proposal gets its error, and the others are appraised."""
+    a row that is not a proposal gets its error, and the others are appraised. ``columns``
+    names the proposal's fields your columns hold (``{"Proposal ID": "id"}``); your
+    columns keep their names in the result."""
     kind = _tables.kind_of(data)
     inputs: list[str | dict[str, Any]] = []
+    mapping = {} if columns is None else dict(columns)
     for row in _tables.rows(data, kind):
+        row = {mapping.get(k, k): v for k, v in row.items()}
         try:
             inputs.append(_dumps_input(_with({"proposal": row}, rates=rates)))
         except ValidationError as e:  # NaN, infinity: this row's error, not the batch's
