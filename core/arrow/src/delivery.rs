@@ -285,3 +285,106 @@ fn summed(
     }
     Ok(sums.report(policy))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow_array::{ArrayRef, RecordBatch, StringArray};
+    use tcrules::io::Columns;
+
+    use super::*;
+
+    fn text(v: Vec<&str>) -> ArrayRef {
+        Arc::new(StringArray::from(v))
+    }
+
+    fn records(month: &str) -> Table {
+        Table::from(
+            RecordBatch::try_from_iter([
+                ("Project", text(vec!["P1"])),
+                ("Month", text(vec![month])),
+                ("Fund", text(vec!["XB"])),
+                ("Currency", text(vec!["usd"])),
+                ("Allocated", text(vec!["100"])),
+                ("Spent", text(vec!["75"])),
+            ])
+            .unwrap(),
+        )
+    }
+
+    fn columns() -> Columns {
+        Columns::new([
+            ("Project", "project"),
+            ("Month", "month"),
+            ("Fund", "source"),
+            ("Allocated", "allocation"),
+            ("Spent", "expenditure"),
+            ("Project ID", "id"),
+            ("Responsible Unit", "unit"),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn a_mapped_table_is_read_and_a_missing_grouping_column_is_an_error() {
+        let projects = Table::from(
+            RecordBatch::try_from_iter([
+                ("Project ID", text(vec!["P1"])),
+                ("Responsible Unit", text(vec!["GENDER"])),
+            ])
+            .unwrap(),
+        );
+        let year = ReportingPeriod::Year { year: 2024 };
+        let (policy, rates) = (Policy::default(), Rates::usd_only());
+        let run = |records: &Table, projects: &Table, by| {
+            delivery(records, Some(projects), by, year, &policy, &rates)
+        };
+        let mapped = records("2024-05-31").with_columns(columns());
+        let by_unit = run(
+            &mapped,
+            &projects.clone().with_columns(columns()),
+            GroupBy::Unit,
+        )
+        .unwrap();
+        assert_eq!(by_unit.groups[0].group, "GENDER");
+        assert_eq!(by_unit.groups[0].rate_percent, Some(75.into()));
+        // Unmapped: every missing column of the records, with the closest headers.
+        let e = run(&records("2024-05"), &projects, GroupBy::Unit).unwrap_err();
+        assert_eq!((e.code(), e.path()), ("invalid_value", "records"));
+        assert!(
+            e.to_string().contains(r#""source" (did you mean"#)
+                || e.to_string()
+                    .contains(r#""allocation" (did you mean "Allocated"?)"#),
+            "{e}"
+        );
+        // The grouping's column missing: an error, never every record unassigned.
+        let e = run(
+            &mapped,
+            &projects.clone().with_columns(Columns::default()),
+            GroupBy::Unit,
+        )
+        .unwrap_err();
+        assert_eq!((e.code(), e.path()), ("invalid_value", "projects"));
+        assert!(e.to_string().contains(r#"no columns "id" (did you mean "Project ID"?), "unit" (did you mean "Responsible Unit"?)"#), "{e}");
+        let e = run(
+            &mapped,
+            &projects.with_columns(columns()),
+            GroupBy::FieldOffice,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains(r#"no column "field_office""#), "{e}");
+        // A bad cell names the user's header.
+        let e = run(
+            &records("someday").with_columns(columns()),
+            &projects_unit(),
+            GroupBy::Project,
+        )
+        .unwrap_err();
+        assert_eq!(e.path(), "records[0].Month");
+    }
+
+    fn projects_unit() -> Table {
+        Table::from(RecordBatch::try_from_iter([("id", text(vec!["P1"]))]).unwrap())
+    }
+}

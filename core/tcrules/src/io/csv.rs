@@ -29,6 +29,18 @@
 //! - Every bad cell of the table at once: a row reports each of its bad cells, and a
 //!   reader of a whole table ([`read_table`], [`read_projects`], ...) each bad row's, as
 //!   one [`Error::Several`] with the first error's code.
+//!
+//! And tables as their users name them (issue 17, items 1, 2 and 6):
+//! - The user's own headers, through a column mapping ([`Options::columns`], a
+//!   [`Columns`]); headers that differ from a column's name only in case, spaces or
+//!   hyphens (`Budget Amount`) need none. Errors name the user's headers, and a table that
+//!   lacks required columns is one `invalid_csv` error naming every one, each with the
+//!   closest header suggested ([`require_headers`]).
+//! - A month as `YYYY-MM` or any date in it ([`Dialect::month`]).
+//! - An organisation's own spellings of the vocabulary, from its policy edition
+//!   ([`Options::labels`], [`crate::policy::Labels`]).
+//! - Excel and OpenDocument workbooks are read as the CSV text of a sheet
+//!   ([`crate::io::sheet`], [`crate::io::table_text`]).
 
 use std::collections::HashMap;
 
