@@ -75,8 +75,11 @@ export interface KeyedDelivery { keys: (string | number)[]; allocation_usd: stri
 const IMPORTER_TYPES: &'static str = r#"
 import type { IatiReport } from "./types.js";
 
-/** The file formats of `Policy.read`: a portfolio (JSON), a CSV table, an IATI activity file, a policy edition. */
+/** The file formats of `Policy.read`: a portfolio (JSON), a table (CSV, or an .xlsx/.ods workbook's first sheet), an IATI activity file, a policy edition. */
 export type Format = "json" | "csv" | "iati" | "policy";
+
+/** What `readTable` is told of a table file: the workbook's sheet (default: the first), whether dates written with numbers are day first, and which of the file's headers is which column (`{"Project ID": "id"}`). */
+export interface TableOptions { sheet?: string; day_first?: boolean; columns?: Record<string, string> }
 "#;
 
 /// A policy edition, validated and stamped once, to evaluate many inputs with.
@@ -458,6 +461,85 @@ fn write_workbook(sheets: &serde_json::Value) -> Result<Vec<u8>, Error> {
         }
     }
     book.save_to_buffer().map_err(failed(String::new()))
+}
+
+/// Reads a table file, its text or its bytes as a `Uint8Array`, into the portfolio holding
+/// that table, as `Policy.read("csv", ...)` does: CSV as spreadsheets save it (`,`, `;` or
+/// tab, a byte-order mark, grouped amounts) or an Excel (`.xlsx`) or OpenDocument
+/// (`.ods`) workbook, told from the content, never the file's name. `options`:
+/// `sheet` (the workbook's sheet to read; default: the first), `day_first` (how dates
+/// written with numbers read) and `columns` (which of the file's headers is which column:
+/// `{"Project ID": "id"}`). Errors as the CSV reader's: every bad cell listed.
+#[cfg(feature = "importers")]
+#[wasm_bindgen(js_name = readTable, unchecked_return_type = "Answer<Portfolio>")]
+pub fn read_table(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] data: &JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "TableOptions")] options: Option<JsValue>,
+) -> JsValue {
+    let run = || -> Result<String, Error> {
+        let (options, sheet) = table_options(options)?;
+        api::read_table_str(&file_bytes(data)?, &options, sheet.as_deref())
+    };
+    to_js(&answer(run().map_err(|e| e.info())))
+}
+
+/// A table file's CSV text: a workbook's sheet (`sheet`, or the first) as CSV, cells as
+/// typed (dates `YYYY-MM-DD`, numbers by their shortest digits), or a CSV file's own text;
+/// for a page to show what it read.
+#[cfg(feature = "importers")]
+#[wasm_bindgen(js_name = tableText, unchecked_return_type = "Answer<string>")]
+pub fn table_text(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] data: &JsValue,
+    sheet: Option<String>,
+) -> JsValue {
+    let run = || -> Result<String, Error> {
+        let bytes = file_bytes(data)?;
+        let text = io::table_text(&bytes, sheet.as_deref())?;
+        serde_json::to_string(&*text).map_err(|e| Error::Io {
+            path: String::new(),
+            message: e.to_string(),
+        })
+    };
+    to_js(&answer(run().map_err(|e| e.info())))
+}
+
+/// `readTable`'s options: the CSV reader's, and the sheet.
+#[cfg(feature = "importers")]
+fn table_options(options: Option<JsValue>) -> Result<(io::csv::Options, Option<String>), Error> {
+    let Some(options) = options.filter(|o| !o.is_undefined() && !o.is_null()) else {
+        return Ok((io::csv::Options::default(), None));
+    };
+    let value = io::json::parse_value(&json_text(&options)?).map_err(|e| e.at("options"))?;
+    let field = |name: &str| value.get(name).filter(|v| !v.is_null());
+    let wrong = |name: &str, what: &str| Error::Invalid {
+        path: format!("options.{name}"),
+        message: format!("expected {what}"),
+    };
+    let sheet = match field("sheet") {
+        None => None,
+        Some(v) => Some(
+            v.as_str()
+                .ok_or_else(|| wrong("sheet", "a sheet's name"))?
+                .to_owned(),
+        ),
+    };
+    let day_first = match field("day_first") {
+        None => None,
+        Some(v) => Some(
+            v.as_bool()
+                .ok_or_else(|| wrong("day_first", "true or false"))?,
+        ),
+    };
+    let columns = match field("columns") {
+        None => io::Columns::default(),
+        Some(v) => io::Columns::from_json(&v.to_string())?,
+    };
+    let options = io::csv::Options {
+        day_first,
+        columns,
+        ..io::csv::Options::default()
+    };
+    Ok((options, sheet))
 }
 
 /// The longest input accepted, as JSON text, in UTF-16 code units.

@@ -19,6 +19,8 @@ row's ``error_code``, ``error_message`` and ``error_field`` in that row.
 """
 
 from ._api import (
+    Columns,
+    DateLike,
     Period,
     Policy,
     Portfolio,
@@ -45,6 +47,7 @@ from ._api import (
     iter_iati,
     read_iati,
     read_iati_table,
+    read_table,
     read_portfolio,
     report,
     requirements,
@@ -105,6 +108,9 @@ __all__ = [
     "Period",
     "read_portfolio",
     "read_csv",
+    "read_table",
+    "Columns",
+    "DateLike",
     "read",
     "iter_iati",
     "read_iati",

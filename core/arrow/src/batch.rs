@@ -207,7 +207,7 @@ pub(crate) fn evaluate_rows(
         findings: Vec::new(),
         error,
     };
-    let mut rows = projects(table)?;
+    let mut rows = projects(table, &policy.spec().labels)?;
     // A row's own `budget_rate` wins over the rates table for its row.
     if let Some(row_rates) = row_rates(table)? {
         for (row, rate) in rows.iter_mut().zip(row_rates) {
@@ -246,7 +246,7 @@ pub(crate) fn evaluate_rows(
                     Err(e) => empty(p.id, Some(e.info())),
                 },
             },
-            Err(e) => empty(String::new(), Some(relative(e.info(), i))),
+            Err(e) => empty(String::new(), Some(relative(table.user_error(e).info(), i))),
         })
         .collect())
 }

@@ -35,6 +35,8 @@ fn key(code: &[u8]) -> Option<u64> {
     }
 }
 
+// Codes read by their own names (months); the vocabulary is read with an edition's
+// spellings (`read_with`).
 impl<T: Copy + std::str::FromStr<Err = Error>> Codes<T> {
     pub(crate) fn read(&mut self, code: &str) -> Result<T> {
         self.read_with(code, str::parse)

@@ -16,12 +16,17 @@
 //!
 //! Tables are in the core's flat layout ([`tcrules::io::csv`]): `id`, `title`, `start`,
 //! `end`, `budget_amount`, `budget_currency` and the optional project columns; `project`,
-//! `month`, `source`, `currency`, `allocation`, `expenditure` for records. Cells may be
-//! typed as a data scientist's table has them:
+//! `month`, `source`, `currency`, `allocation`, `expenditure` for records. A table with
+//! its own headers is read through a column mapping ([`Table::with_columns`] with a
+//! [`tcrules::io::Columns`]): its columns keep their names, errors name them, and a table
+//! lacking columns is one error naming every missing one with the closest header
+//! suggested; a delivery grouping whose column the projects table lacks is such an error
+//! too, never every record unassigned. Cells may be typed as a data scientist's table has
+//! them:
 //!
 //! | value | Arrow types read |
 //! |---|---|
-//! | date | date32, date64, timestamps at midnight (any unit; the stored UTC value), ISO text |
+//! | date | date32, date64, timestamps at midnight (any unit; without a time zone or in UTC, the stored value; in another zone, local midnight), ISO text |
 //! | amount | decimal128 (exact), integers, float64/float32 (from the shortest repr that round-trips; NaN and infinity rejected), text |
 //! | text | any string, dictionary or other type that casts to a string |
 //!

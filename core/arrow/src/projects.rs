@@ -6,6 +6,7 @@ use arrow_array::{ArrayRef, RecordBatch};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use tcrules::io::csv::{self, Cells, PROJECT_COLUMNS};
+use tcrules::policy::Labels;
 use tcrules::{Project, Result};
 
 use crate::columns::{Dates, Decimals, Texts};
@@ -147,8 +148,9 @@ pub(crate) fn at_rate(mut project: Project, rate: Decimal) -> Result<Project> {
 /// Every row as a project, or the error that keeps it from being one (its path
 /// `projects[i]...`, or the column of a cell that is not a date or an amount), in order.
 /// The outer error is the table's: a column of the wrong type, or a required one missing.
-pub(crate) fn projects(table: &Table) -> Result<Vec<Result<Project>>> {
+pub(crate) fn projects(table: &Table, labels: &Labels) -> Result<Vec<Result<Project>>> {
+    table.require("projects", csv::Table::Projects.required())?;
     let batches = Batches::new(table, Columns::new)?;
     let rows = batches.rows_from(0).map(|(columns, i)| columns.row(i));
-    csv::read_project_cells(|c| table.has(c), rows)
+    csv::read_project_cells_with(|c| table.has(c), rows, labels)
 }

@@ -660,6 +660,7 @@ pub(crate) fn classify(
     policy: &Policy,
     rates: &Rates,
 ) -> tcrules::Result<(Columns, Vec<(usize, ErrorInfo)>)> {
+    table.require("projects", &["start", "end", "budget_amount"])?;
     let batches = Batches::new(table, Inputs::new)?;
     let mut columns = Columns::new(batches.rows);
     // The rows are shared among the cores across batch boundaries: a table of many small
@@ -670,7 +671,7 @@ pub(crate) fn classify(
         for ((j, (cells, i)), slot) in rows.zip(part.each()) {
             match cells.row(i, cache, policy, rates) {
                 Ok(r) => slot.set(&r),
-                Err(e) => errors.push((first + j, e.info())),
+                Err(e) => errors.push((first + j, table.user_error(e).info())),
             }
         }
         errors

@@ -469,7 +469,16 @@ fn read_as<O: Output>(
     match format.parse::<Format>()? {
         Format::Json => O::of(&io::json::read_portfolio(Format::Json.text(bytes)?)?),
         #[cfg(feature = "csv")]
-        Format::Csv => O::of(&io::csv::read_table(Format::Csv.text(bytes)?)?),
+        Format::Csv => {
+            let options = io::csv::Options {
+                labels: policy.spec().labels.clone(),
+                ..io::csv::Options::default()
+            };
+            O::of(&io::csv::read_table_with(
+                &io::table_text(bytes, None)?,
+                &options,
+            )?)
+        }
         #[cfg(not(feature = "csv"))]
         Format::Csv => Err(left_out("format", "reads no CSV", "csv")),
         Format::Policy => O::of(Policy::from_json(Format::Policy.text(bytes)?)?.stamp()),
@@ -478,6 +487,28 @@ fn read_as<O: Output>(
         #[cfg(not(feature = "iati"))]
         Format::Iati => Err(left_out("format", "reads no IATI", "iati")),
     }
+}
+
+/// Reads a table file (CSV text, or an Excel or OpenDocument workbook's sheet, told from
+/// its content: [`io::table_text`]) as [`read`] reads a `csv` file, with what a caller
+/// says of it: `options` (day or month first, the column mapping) and `sheet` (default:
+/// the first). Answers the canonical portfolio holding the table, as JSON text.
+///
+/// ```
+/// use tcrules::{api, io::{csv::Options, Columns}};
+/// let text = b"Project ID;title;start;end;Budget;budget_currency\nP1;T;31/01/2024;2025-06-30;1.250,00;eur\n";
+/// let options = Options { columns: Columns::new([("Project ID", "id"), ("Budget", "budget_amount")]).unwrap(), ..Options::default() };
+/// let out = api::read_table_str(text, &options, None).unwrap();
+/// assert!(out.contains(r#""id":"P1""#) && out.contains(r#""amount":"1250.00""#), "{out}");
+/// ```
+#[cfg(feature = "csv")]
+pub fn read_table_str(
+    bytes: &[u8],
+    options: &io::csv::Options,
+    sheet: Option<&str>,
+) -> Result<String, Error> {
+    let text = io::table_text(bytes, sheet)?;
+    String::of(&io::csv::read_table_with(&text, options)?)
 }
 
 /// Builds that leave a feature out (a smaller WebAssembly module) still name its kinds and

@@ -263,6 +263,23 @@ impl Error {
         self
     }
 
+    /// The error with each path (its own, or those of the errors it lists) rewritten by
+    /// `f`: how a column mapping names the user's headers in errors
+    /// ([`crate::io::Columns::user_error`]).
+    #[must_use]
+    pub fn with_paths(mut self, f: impl Fn(&str) -> String) -> Self {
+        if let Error::Several { first, more, .. } = &mut self {
+            for e in std::iter::once(&mut **first).chain(more.iter_mut()) {
+                let path = e.path_mut();
+                *path = f(path);
+            }
+            return self;
+        }
+        let path = self.path_mut();
+        *path = f(path);
+        self
+    }
+
     /// Prefixes the path with the XML element it arose in, XPath-style:
     /// `iati-activity[3]` + `budget[1]/value` = `iati-activity[3]/budget[1]/value`.
     #[cfg(feature = "iati")]

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::model::DonorCategory;
+use crate::model::{label_key, DonorCategory, Region, SourceOfFunds, StrategicObjective};
 use crate::rule::{RuleId, Severity, Text};
 
 /// Largest policy file accepted, in bytes.
@@ -180,6 +180,104 @@ pub struct PolicySpec {
     pub rates: RatesPolicy,
     /// Severity and citation of every rule.
     pub rules: BTreeMap<RuleId, RuleMeta>,
+    /// The organisation's own spellings of regions, strategic objectives, sources of funds
+    /// and donor categories, for the tables it reads ([`Labels`]).
+    #[serde(default, skip_serializing_if = "Labels::is_empty")]
+    pub labels: Labels,
+}
+
+/// An organisation's own spellings of the vocabulary's values, as its edition file gives
+/// them (issue 17, item 2): `{"region": {"AP": "asia_pacific"}, "source_of_funds":
+/// {"Donor funds": "xbtc"}}`. The tables' readers take them after the built-in labels and
+/// aliases ([`crate::model::label_key`]: any case, spacing and punctuation). Empty in the
+/// built-in edition, and then left out of its canonical JSON (so its hash is unchanged).
+///
+/// ```
+/// use tcrules::Policy;
+/// let p = Policy::from_json(r#"{"name": "ours", "version": "1", "extends": "ilo-2006",
+///     "labels": {"region": {"AP": "asia_pacific"}, "source_of_funds": {"Donor funds": "xbtc"}}}"#).unwrap();
+/// let labels = &p.spec().labels;
+/// assert_eq!(labels.region("ap").unwrap().as_str(), "asia_pacific");
+/// assert_eq!(labels.region("Asia and the Pacific").unwrap().as_str(), "asia_pacific");
+/// assert_eq!(labels.source_of_funds("DONOR FUNDS").unwrap().as_str(), "xbtc");
+/// assert!(labels.region("Atlantis").unwrap_err().to_string().contains("AP"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Labels {
+    /// Spellings of regions, to their codes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub region: BTreeMap<String, Region>,
+    /// Spellings of strategic objectives.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub strategic_objective: BTreeMap<String, StrategicObjective>,
+    /// Spellings of sources of funds.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub source_of_funds: BTreeMap<String, SourceOfFunds>,
+    /// Spellings of donor categories.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub donor_category: BTreeMap<String, DonorCategory>,
+}
+
+impl Labels {
+    /// Whether the edition adds no spelling.
+    pub fn is_empty(&self) -> bool {
+        self.region.is_empty()
+            && self.strategic_objective.is_empty()
+            && self.source_of_funds.is_empty()
+            && self.donor_category.is_empty()
+    }
+
+    /// A region as written: a built-in name, label or alias, or one of the edition's.
+    pub fn region(&self, text: &str) -> Result<Region> {
+        resolve(&self.region, text)
+    }
+
+    /// A strategic objective as written.
+    pub fn strategic_objective(&self, text: &str) -> Result<StrategicObjective> {
+        resolve(&self.strategic_objective, text)
+    }
+
+    /// A source of funds as written.
+    pub fn source_of_funds(&self, text: &str) -> Result<SourceOfFunds> {
+        resolve(&self.source_of_funds, text)
+    }
+
+    /// A donor category as written.
+    pub fn donor_category(&self, text: &str) -> Result<DonorCategory> {
+        resolve(&self.donor_category, text)
+    }
+}
+
+/// `text` as a value: the built-in spellings first, then the edition's (compared as
+/// [`label_key`] compares them); the error lists the edition's spellings after the
+/// built-in ones.
+fn resolve<T: Copy + std::str::FromStr<Err = Error>>(
+    own: &BTreeMap<String, T>,
+    text: &str,
+) -> Result<T> {
+    match text.parse::<T>() {
+        Ok(v) => Ok(v),
+        Err(e) if own.is_empty() => Err(e),
+        Err(e) => {
+            let key = label_key(text);
+            own.iter()
+                .find(|(spelling, _)| label_key(spelling) == key)
+                .map(|(_, v)| *v)
+                .ok_or_else(|| {
+                    let spellings: Vec<&str> = own.keys().map(String::as_str).collect();
+                    let message = format!("{e} (or this edition's: {})", spellings.join(", "));
+                    Error::Invalid {
+                        path: e.path().to_owned(),
+                        message: message
+                            .strip_prefix(&format!("{}: ", e.path()))
+                            .unwrap_or(&message)
+                            .to_owned(),
+                    }
+                })
+        }
+    }
 }
 
 /// What every result carries to say which edition produced it.
@@ -631,6 +729,8 @@ fn ilo_2006_spec() -> PolicySpec {
                 )
             })
             .collect(),
+        // The built-in spellings are the vocabulary's own (`model`); an edition adds its.
+        labels: Labels::default(),
     }
 }
 

@@ -40,7 +40,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<Outcome, Failure> {
-    let p = inputs::portfolio(&args.inputs, options)?;
+    let p = inputs::portfolio(&args.inputs, options, policy)?;
     let keys: Vec<&str> = args.by.split(',').map(str::trim).collect();
     if keys.len() > 1
         || args.ytd
@@ -50,6 +50,9 @@ pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<Outcome, F
     }
     // Parsed here rather than by clap: a bad grouping is the rules' `invalid_value`.
     let by: GroupBy = args.by.parse()?;
+    if let Some(column) = by.project_column() {
+        inputs::require_project_column(&args.inputs, options, column)?;
+    }
     let year = args
         .year
         .or_else(|| p.records.iter().map(|r| r.month.year()).max());
