@@ -443,7 +443,10 @@ const BIENNIUM_MONTHS: u32 = 24;
 /// ```
 pub fn phasing(records: &[FinancialRecord], rates: &Rates) -> Result<Vec<Phasing>> {
     let mut by: BTreeMap<Biennium, [Decimal; 2]> = BTreeMap::new();
-    // One bit per month of the biennium that has a record.
+    // One bit per month of the biennium that has a record. Only the number of bits set is
+    // read, so any one-to-one numbering of the 24 months counts the same: the mutants that
+    // swap the years' offsets or write `month + 1` or `month / 1` for `month - 1` are
+    // equivalent (the count is tested in `phasing_counts_the_months_each_biennium_has_records_for`).
     let mut covered: BTreeMap<Biennium, u32> = BTreeMap::new();
     for (i, r) in records.iter().enumerate() {
         let b = Biennium::of_year(r.month.year());
