@@ -100,9 +100,7 @@ pub(crate) fn findings_table<'py>(
     columns: Option<&str>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let table = self::table(py, table, columns)?;
-    let records = records
-        .map(|r| self::table(py, r, columns))
-        .transpose()?;
+    let records = records.map(|r| self::table(py, r, columns)).transpose()?;
     let policy = &policy.0;
     let batch = detached(py, || {
         let period = tcrules::io::json::from_str(period).map_err(|e| e.at("period"))?;

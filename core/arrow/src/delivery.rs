@@ -266,14 +266,15 @@ fn summed<'r>(
     let groups = groups(group_by, projects)?;
     let labels = &policy.spec().labels;
     let batches = Batches::new(records, |t, b| Records::new(t, b, labels))?;
-    let run = |cache: &mut Cache<'r>, rows: Range<usize>| -> tcrules::Result<DeliverySums<'_, '_>> {
-        let mut run = DeliverySums::new(&groups, period);
-        let cells = batches.rows_from(rows.start).take(rows.len());
-        for (row, (columns, i)) in rows.zip(cells) {
-            columns.add(i, row, &mut run, cache, rates)?;
-        }
-        Ok(run)
-    };
+    let run =
+        |cache: &mut Cache<'r>, rows: Range<usize>| -> tcrules::Result<DeliverySums<'_, '_>> {
+            let mut run = DeliverySums::new(&groups, period);
+            let cells = batches.rows_from(rows.start).take(rows.len());
+            for (row, (columns, i)) in rows.zip(cells) {
+                columns.add(i, row, &mut run, cache, rates)?;
+            }
+            Ok(run)
+        };
     // Runs of records summed on every core (across batch boundaries), joined in order;
     // where joining would round differently from one pass (sums past 96 bits), one pass.
     let mut sums = DeliverySums::new(&groups, period);

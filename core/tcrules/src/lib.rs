@@ -54,7 +54,6 @@ pub mod money;
 pub mod period;
 pub mod policy;
 pub mod portfolio;
-pub mod rates;
 pub mod report;
 pub mod rule;
 #[cfg(feature = "schema")]

@@ -1135,7 +1135,7 @@ pub fn read_table_with(text: &str, options: &Options) -> Result<Portfolio> {
 }
 
 /// Reads a rates table (`currency,month,rate`; `month` optional, `YYYY-MM` or a date):
-/// dated exchange rates ([`crate::rates`]), every bad row reported at once.
+/// dated exchange rates ([`crate::money::rates`]), every bad row reported at once.
 ///
 /// ```
 /// use tcrules::io::csv;
@@ -1158,7 +1158,7 @@ pub fn read_rates(text: &str) -> Result<crate::money::Rates> {
             );
             let month = bad.take(
                 r.opt("month")
-                    .map(|m| crate::rates::month_cell(m).map_err(|e| e.at("month")))
+                    .map(|m| crate::money::rates::month_cell(m).map_err(|e| e.at("month")))
                     .transpose(),
             );
             let rate = bad.take(r.req("rate").and_then(|v| r.1.decimal("rate", v)));

@@ -1,10 +1,5 @@
-//! Money: exact decimal amounts with an ISO 4217 currency, and caller-supplied rates.
-//!
-//! Thresholds in the rules are in US dollars (R6 §143). A project budgeted in another
-//! currency is converted with a rate table the caller supplies; the engine never fetches
-//! rates, and a missing rate is an error naming the currency pair (RULES.md §0). The
-//! US-dollar equivalent is the exact product of amount and rate: it is never rounded
-//! before a threshold is compared.
+//! Amounts: exact decimals with an ISO 4217 currency, a rate's exact US-dollar product,
+//! and the display forms of amounts and percentages.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -14,7 +9,6 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, Result};
-pub use crate::rates::{CurrencyRates, Rates};
 
 /// Active ISO 4217 alphabetic codes (plus XDR, the IMF special drawing right).
 const ISO_4217: &[&str] = &[

@@ -356,7 +356,7 @@ fn parse_rate(code: &str, rate: &str) -> Result<Decimal> {
 /// A rates table's month cell: `YYYY-MM`, or a date (its month).
 ///
 /// ```
-/// use tcrules::rates::month_cell;
+/// use tcrules::money::rates::month_cell;
 /// assert_eq!(month_cell("2024-03-15").unwrap().to_string(), "2024-03");
 /// assert_eq!(month_cell("2024-03").unwrap().to_string(), "2024-03");
 /// assert_eq!(month_cell("March").unwrap_err().code(), "invalid_value");
