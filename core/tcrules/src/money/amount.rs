@@ -325,7 +325,7 @@ pub fn group_thousands(d: &Decimal) -> String {
 }
 
 /// A currency's rate in US dollars per unit, as a mantissa and scale (a rate of exactly
-/// one at any scale is `1`, which [`Rates::to_usd`] applies by keeping the amount as it is).
+/// one at any scale is `1`, which [`Rates::to_usd`](super::Rates::to_usd) applies by keeping the amount as it is).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UsdRate {
     mantissa: u128,
@@ -351,7 +351,7 @@ impl UsdRate {
         }
     }
 
-    /// [`Rates::to_usd`] of the positive amount `mantissa·10^-scale` (a `Decimal`'s own
+    /// [`Rates::to_usd`](super::Rates::to_usd) of the positive amount `mantissa·10^-scale` (a `Decimal`'s own
     /// mantissa and scale), where `Decimal` holds that product unrounded: under 2^96 and at
     /// most 28 places. `None` for zero and for products `Decimal` would round (or amounts
     /// no `Decimal` holds), which `to_usd` then answers. Summing row after row, this skips
