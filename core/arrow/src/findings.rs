@@ -45,7 +45,7 @@ pub const COLUMNS: [&str; 12] = [
 /// finding of each project's delivery over the period (R6 §140), one row per finding: the
 /// EVAL findings in row order then the core's order, then the DLV ones by project (`row`
 /// null for a project the records name and the table does not). The columns are
-/// [`COLUMNS`] (`row` the input row, from 0; `missing` a list of the fields the rule needed)
+/// [`FINDINGS_COLUMNS`](crate::FINDINGS_COLUMNS) (`row` the input row, from 0; `missing` a list of the fields the rule needed)
 /// and then one column per fact any finding has (`project` is null for a row that could
 /// not be read as a project: `row` locates it), named as the fact, typed by its values:
 /// boolean, int64, date32 where every value is an ISO date, decimal128(38, s) where every

@@ -581,6 +581,7 @@ pub fn fixed(d: Decimal, decimals: u32) -> Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Rates;
 
     #[test]
     fn currency_list_is_sorted_for_binary_search() {
