@@ -238,7 +238,8 @@ test("every bad cell of a table at once, by row and column", async () => {
 test("a table with its own column names: mapped in the page, and the mapping remembered", async () => {
   const own = projectsCsv(example.projects.slice(0, 3)).replace(/^id,title,/, "Code,Project title,");
   await open(file("own.csv", own));
-  assert.match(await page.locator("#problems").textContent(), /own\.csv: the projects table has no column “id”: choose the column that holds it/);
+  assert.match(await page.locator("#problems").textContent(),
+    /own\.csv: the projects table has no columns “id”.*, “title” \(did you mean “Project title”\?\): choose the columns that hold them/);
   const mapping = page.locator("#mapping details[open]");
   assert.equal(await mapping.count(), 1);
   await mapping.getByLabel("Code", { exact: true }).selectOption("id");

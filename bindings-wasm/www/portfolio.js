@@ -165,8 +165,17 @@ function cellWords(text) {
   return String(text)
     .replace(/\b(projects|records|approvals)\[(\d+)\]\.([a-z_]+)/g,
       (_, table, i, column) => `row ${Number(i) + 2} of the ${table} table, column “${column}”`)
-    .replace(/^(projects|records|approvals): missing column "([a-z_]+)"$/,
-      (_, table, column) => `the ${table} table has no column “${column}”: choose the column that holds it under “Columns of …” below`);
+    .replace(/^(projects|records|approvals): the table has no columns? (.+?)(?: \((did you mean [^)]*)\))?: say which of your columns is which.*$/,
+      (_, table, names, hint) => {
+        const one = !names.includes(",");
+        return `the ${table} table has no ${one ? "column" : "columns"} ${curly(names)}${hint ? ` (${curly(hint)})` : ""}: `
+          + `choose the ${one ? "column that holds it" : "columns that hold them"} under “Columns of …” below`;
+      });
+}
+
+/** The core's straight quotes as a page's curly ones. */
+function curly(text) {
+  return text.replace(/"([^"]*)"/g, "“$1”");
 }
 
 function renderProblems(errors) {
