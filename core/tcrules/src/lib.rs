@@ -57,6 +57,8 @@ pub mod report;
 pub mod rule;
 #[cfg(feature = "schema")]
 pub mod schema;
+#[cfg(feature = "template")]
+pub mod template;
 #[cfg(test)]
 mod testing;
 

@@ -1,0 +1,224 @@
+//! The proposal template: a workbook an officer fills in a spreadsheet program instead of
+//! the appraisal page's form, and reads back as a [`Proposal`] (issue 19, item 2).
+//!
+//! Its layout comes from the proposal's JSON Schema ([`Layout::proposal`]), so it cannot
+//! drift from the type: the sheet "Proposal" has a row per field outside lists (Field,
+//! Value, About, and a Key the reader finds the field by), each list (budget lines,
+//! outcomes, their outputs and indicators, risks, assumptions, evaluations, constituents
+//! whose capacity was assessed) a sheet with a header row. Yes/No and enumerations are
+//! written as their labels ("Capacity building", "Mid-term evaluation") and read as
+//! labels, names or aliases.
+//!
+//! ```
+//! use tcrules::template;
+//! let sheets = template::sheets(None);
+//! let proposal = sheets.iter().find(|s| s.name == "Proposal").unwrap();
+//! assert_eq!(proposal.rows[0], ["Field", "Value", "About", "Key"]);
+//! assert!(proposal.rows.iter().any(|r| r[3] == "needs.pb_outcome"));
+//! ```
+
+mod layout;
+mod read;
+#[cfg(feature = "template")]
+mod xlsx;
+
+use serde_json::Value;
+
+pub use layout::{Choice, Field, Kind, Layout, Sheet, Vocabulary, PROPOSAL_SHEET};
+pub use read::read;
+#[cfg(feature = "template")]
+pub use xlsx::workbook;
+
+use crate::error::{Error, Result};
+use crate::io::csv::{separator, Dialect, Options};
+use crate::model::label_key;
+use crate::Proposal;
+
+/// The header of the sheet "Proposal".
+pub const PROPOSAL_HEADER: [&str; 4] = ["Field", "Value", "About", "Key"];
+
+/// A sheet of a template as cell texts: its name and its rows, the header row first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SheetRows {
+    pub name: String,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The template's sheets as cell texts: blank, or filled with `proposal` (what
+/// [`read`] reads back as the same proposal).
+pub fn sheets(proposal: Option<&Proposal>) -> Vec<SheetRows> {
+    let layout = Layout::proposal();
+    let value = proposal
+        .and_then(|p| serde_json::to_value(p).ok())
+        .unwrap_or(Value::Null);
+    // Each list's items with the number of the item they belong to, parents first.
+    let mut items: Vec<Vec<(Option<usize>, &Value)>> = Vec::with_capacity(layout.sheets.len());
+    for sheet in &layout.sheets {
+        let found: Vec<(Option<usize>, &Value)> = match sheet.parent {
+            _ if sheet.at.is_empty() => vec![(None, &value)],
+            None => list_at(&value, &sheet.at).map(|v| (None, v)).collect(),
+            Some(p) => items
+                .get(p)
+                .map(|parents| {
+                    parents
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(n, (_, item))| {
+                            list_at(item, &sheet.at).map(move |v| (Some(n + 1), v))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        items.push(found);
+    }
+    layout
+        .sheets
+        .iter()
+        .zip(&items)
+        .map(|(sheet, items)| {
+            let rows = if sheet.at.is_empty() {
+                let header = PROPOSAL_HEADER.iter().map(|h| (*h).to_owned()).collect();
+                std::iter::once(header)
+                    .chain(sheet.fields.iter().map(|f| {
+                        vec![
+                            f.label.clone(),
+                            cell(f, at_key(&value, &f.key)),
+                            about(f),
+                            f.dotted(),
+                        ]
+                    }))
+                    .collect()
+            } else {
+                let parent = sheet.parent_column(&layout);
+                let header = parent
+                    .iter()
+                    .cloned()
+                    .chain(sheet.fields.iter().map(|f| f.label.clone()))
+                    .collect();
+                std::iter::once(header)
+                    .chain(items.iter().map(|(n, item)| {
+                        n.iter()
+                            .map(usize::to_string)
+                            .chain(sheet.fields.iter().map(|f| cell(f, at_key(item, &f.key))))
+                            .collect()
+                    }))
+                    .collect()
+            };
+            SheetRows {
+                name: sheet.name.clone(),
+                rows,
+            }
+        })
+        .collect()
+}
+
+/// What a field's About says: its description, what it takes, whether it is required.
+pub fn about(field: &Field) -> String {
+    let takes = match &field.kind {
+        Kind::Text => String::new(),
+        Kind::Date => "A date, year-month-day (2024-12-31).".into(),
+        Kind::Amount => "An amount, digits with a decimal point (248000.00).".into(),
+        Kind::YesNo => "Yes or No.".into(),
+        Kind::Whole { min, max } => format!("A whole number from {min} to {max}."),
+        Kind::Choice(v) => {
+            let labels: Vec<&str> = v.values.iter().map(|c| c.label.as_str()).collect();
+            if labels.len() > 12 {
+                format!("One of the {} codes in the list.", labels.len())
+            } else {
+                format!("One of: {}.", labels.join(", "))
+            }
+        }
+    };
+    let required = if field.required.last() == Some(&true) {
+        "Required."
+    } else {
+        ""
+    };
+    let description = field.about.replace('\n', " ").replace("`None`", "empty");
+    [description.as_str(), takes.as_str(), required]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The value at `key` in `value`.
+fn at_key<'a>(value: &'a Value, key: &[String]) -> &'a Value {
+    key.iter()
+        .fold(value, |v, k| v.get(k).unwrap_or(&Value::Null))
+}
+
+/// The items of the list at `at` in `value`.
+fn list_at<'a>(value: &'a Value, at: &[String]) -> impl Iterator<Item = &'a Value> {
+    at_key(value, at).as_array().into_iter().flatten()
+}
+
+/// A value as its cell's text: Yes/No, an enumeration's label, a number's digits.
+fn cell(field: &Field, value: &Value) -> String {
+    match (value, &field.kind) {
+        (Value::Bool(b), _) => if *b { "Yes" } else { "No" }.into(),
+        (Value::String(s), Kind::Choice(v)) => v.label_of(s).to_owned(),
+        (Value::String(s), _) => s.clone(),
+        (Value::Number(n), _) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Reads a template saved as CSV text: the sheets one after another, each after a line
+/// holding its name alone (`Budget lines`); the lines before the first name are the
+/// sheet "Proposal" (so that sheet saved alone as CSV reads too). Cells are separated
+/// by `,`, `;` or tabs ([`separator`]); in a `;` file amounts may use the decimal comma.
+///
+/// ```
+/// let text = "Field,Value,About,Key\nID,PR-1,,id\nTitle,Draft,,title\n\
+///             Budget lines\nLabel,Purpose,Amount,Amount › Currency\nTravel,General,\"1,200.00\",USD\n";
+/// let p = tcrules::template::read_csv(text).unwrap();
+/// assert_eq!(p.budget.unwrap()[0].amount.amount.to_string(), "1200.00");
+/// ```
+pub fn read_csv(text: &str) -> Result<Proposal> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let sep = separator(text);
+    let layout = Layout::proposal();
+    let mut sheets = vec![SheetRows {
+        name: PROPOSAL_SHEET.into(),
+        rows: Vec::new(),
+    }];
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(sep)
+        .from_reader(text.as_bytes());
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| Error::Csv {
+            path: format!("line {}", i + 1),
+            message: format!("not a CSV line: {e}"),
+        })?;
+        let row: Vec<String> = record.iter().map(str::to_owned).collect();
+        let alone = row.iter().skip(1).all(|c| c.trim().is_empty());
+        let heading = row.first().filter(|first| {
+            alone
+                && layout
+                    .sheets
+                    .iter()
+                    .any(|s| label_key(&s.name) == label_key(first))
+        });
+        let first = sheets.len() == 1;
+        match (heading, sheets.last_mut()) {
+            (Some(name), Some(only)) if first && only.rows.is_empty() => {
+                only.name = name.trim().to_owned();
+            }
+            (Some(name), _) => sheets.push(SheetRows {
+                name: name.trim().to_owned(),
+                rows: Vec::new(),
+            }),
+            (None, Some(sheet)) => sheet.rows.push(row),
+            (None, None) => {}
+        }
+    }
+    read(&sheets, Dialect::of(sep, Options::default()))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,284 @@
+use proptest::prelude::*;
+
+use super::*;
+use crate::io::csv::Dialect;
+
+const READY: &str = include_str!("../../../data/example/proposals/ready.json");
+
+fn ready() -> Proposal {
+    serde_json::from_str(READY).unwrap()
+}
+
+fn rows(name: &str, rows: &[&[&str]]) -> SheetRows {
+    SheetRows {
+        name: name.into(),
+        rows: rows
+            .iter()
+            .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
+            .collect(),
+    }
+}
+
+/// The template's sheets as one CSV text, each after its name.
+fn as_csv(sheets: &[SheetRows]) -> String {
+    let mut out = ::csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    for (i, sheet) in sheets.iter().enumerate() {
+        if i > 0 {
+            out.write_record([&sheet.name]).unwrap();
+        }
+        for row in &sheet.rows {
+            out.write_record(row).unwrap();
+        }
+    }
+    String::from_utf8(out.into_inner().unwrap()).unwrap()
+}
+
+#[test]
+fn every_field_of_the_schema_has_a_place() {
+    let layout = Layout::proposal();
+    let names: Vec<&str> = layout.sheets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Proposal",
+            "Budget lines",
+            "Capacity assessed",
+            "Evaluations",
+            "Assumptions",
+            "Outcomes",
+            "Indicators",
+            "Outputs",
+            "Risks"
+        ]
+    );
+    let proposal = &layout.sheets[0];
+    let keys: Vec<String> = proposal.fields.iter().map(Field::dotted).collect();
+    assert_eq!(&keys[..2], ["id", "title"]);
+    for key in [
+        "needs.pb_outcome",
+        "constituents.workers.evaluation",
+        "gender.marker",
+        "governance.kind",
+        "partnership.partner",
+    ] {
+        assert!(keys.iter().any(|k| k == key), "{key} in {keys:?}");
+    }
+    let indicators = &layout.sheets[6];
+    assert_eq!(
+        indicators.parent_column(&layout).as_deref(),
+        Some("Outcome no.")
+    );
+    let budget: Vec<&str> = layout.sheets[1]
+        .fields
+        .iter()
+        .map(|f| f.label.as_str())
+        .collect();
+    assert_eq!(budget, ["Label", "Purpose", "Amount", "Amount › Currency"]);
+    let marker = proposal
+        .fields
+        .iter()
+        .find(|f| f.dotted() == "gender.marker")
+        .unwrap();
+    assert_eq!(marker.kind, Kind::Whole { min: 0, max: 255 });
+}
+
+#[test]
+fn a_filled_template_reads_back_as_the_proposal() {
+    let p = ready();
+    let sheets = sheets(Some(&p));
+    assert_eq!(read(&sheets, Dialect::default()).unwrap(), p);
+    assert_eq!(read_csv(&as_csv(&sheets)).unwrap(), p);
+    // Labels are people's words.
+    let budget = sheets.iter().find(|s| s.name == "Budget lines").unwrap();
+    assert_eq!(budget.rows[3][1], "Capacity building of constituents");
+    let evaluations = sheets.iter().find(|s| s.name == "Evaluations").unwrap();
+    assert!(
+        evaluations.rows[1].contains(&"Self-evaluation".to_owned()),
+        "{:?}",
+        evaluations.rows[1]
+    );
+}
+
+#[test]
+fn a_blank_template_is_missing_its_id_and_title() {
+    let e = read(&sheets(None), Dialect::default()).unwrap_err();
+    let all: Vec<String> = e.errors().iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        all,
+        [
+            "Proposal, row 2, ID: is required and empty",
+            "Proposal, row 3, Title: is required and empty"
+        ]
+    );
+}
+
+#[test]
+fn rows_typed_by_hand_read_with_labels_and_names() {
+    let sheets = [
+        rows(
+            "proposal",
+            &[
+                &["Field", "Value", "About", "Key"],
+                &["", "PR-9", "", "id"],
+                &["Title", "Decent work for domestic workers", "", ""],
+                &["", "1/31/2025", "", "start"],
+                &["", "yes", "", "needs.country_has_dwcp"],
+                &["", "Tripartite committee", "", "governance.kind"],
+            ],
+        ),
+        rows(
+            "Budget lines",
+            &[
+                &["Label", "Purpose", "Amount", "Amount › Currency"],
+                &["Evaluation", "evaluation", "12,000.50", "eur"],
+                &[],
+                &["Training", "Capacity building", "800", "USD"],
+            ],
+        ),
+        rows(
+            "Outcomes",
+            &[
+                &["Statement", "Gender equality"],
+                &["Outcome A", "No"],
+                &["Outcome B", "Yes"],
+            ],
+        ),
+        rows(
+            "Indicators",
+            &[
+                &["Outcome no.", "Name", "Counts people"],
+                &["2", "Workers covered", "Yes"],
+                &["1", "Laws", ""],
+            ],
+        ),
+        rows(
+            "Outputs",
+            &[
+                &["Outcome no.", "Output"],
+                &["1", "A1"],
+                &["1", "A2"],
+                &["2", "B1"],
+            ],
+        ),
+    ];
+    let p = read(&sheets, Dialect::default()).unwrap();
+    assert_eq!(p.id, "PR-9");
+    assert_eq!(p.title, "Decent work for domestic workers");
+    assert_eq!(p.start.unwrap().to_string(), "2025-01-31");
+    assert_eq!(p.needs.unwrap().country_has_dwcp, Some(true));
+    let budget = p.budget.unwrap();
+    assert_eq!(budget.len(), 2);
+    assert_eq!(budget[0].amount.amount.to_string(), "12000.50");
+    assert_eq!(budget[0].amount.currency.as_str(), "EUR");
+    assert_eq!(
+        budget[1].purpose,
+        crate::model::BudgetPurpose::CapacityBuilding
+    );
+    let outcomes = p.results.unwrap().outcomes;
+    assert_eq!(outcomes[0].outputs, ["A1", "A2"]);
+    assert_eq!(outcomes[1].outputs, ["B1"]);
+    assert_eq!(outcomes[0].indicators[0].name, "Laws");
+    assert!(outcomes[1].indicators[0].counts_people && outcomes[1].gender_equality);
+    assert!(
+        p.constituents.is_none() && p.gender.is_none(),
+        "untouched sections stay missing"
+    );
+}
+
+#[test]
+fn every_bad_cell_is_reported_at_once_by_sheet_row_and_column() {
+    let sheets = [
+        rows(
+            "Proposal",
+            &[
+                &["Field", "Value", "About", "Key"],
+                &["ID", "PR-9", "", "id"],
+                &["Title", "T", "", "title"],
+                &["Start", "2025-02-30", "", "start"],
+                &["Gender › Marker", "3.5", "", "gender.marker"],
+                &[
+                    "Governance › Name",
+                    "Steering committee",
+                    "",
+                    "governance.name",
+                ],
+                &["Colour", "blue", "", "colour"],
+            ],
+        ),
+        rows(
+            "Budget lines",
+            &[
+                &["Label", "Purpose", "Amount", "Amount › Currency", "Notes"],
+                &["Travel", "holidays", "12,50", "XYZ"],
+                &["Staff", "General", "", ""],
+            ],
+        ),
+        rows(
+            "Indicators",
+            &[&["Outcome no.", "Name"], &["", "Orphan"], &["4", "Far"]],
+        ),
+    ];
+    let e = read(&sheets, Dialect::default()).unwrap_err();
+    assert_eq!(e.code(), "invalid_value");
+    let all: Vec<String> = e.errors().iter().map(|e| e.to_string()).collect();
+    let expected = [
+        r#"Proposal, row 4, Start: "2025-02-30" is not a date (YYYY-MM-DD, DD/MM/YYYY or MM/DD/YYYY)"#,
+        r#"Proposal, row 5, Gender › Marker: "3.5" is not a whole number from 0 to 255"#,
+        r#"Proposal, row 7: "colour" is not a field of the template"#,
+        "Proposal, Governance › Kind: is required and empty",
+        r#"Budget lines, row 1, column 5: "Notes" is not a column of this sheet (its columns: Label, Purpose, Amount, Amount › Currency)"#,
+        r#"Budget lines, row 2, Purpose: "holidays" is not one of: General, Evaluation, Monitoring, Gender-specific outputs or activities, Capacity building of constituents"#,
+        r#"Budget lines, row 2, Amount: "12,50" is not a decimal number"#,
+    ];
+    for (got, want) in all.iter().zip(expected) {
+        assert_eq!(got, want);
+    }
+    assert!(
+        all[7].starts_with(r#"Budget lines, row 2, Amount › Currency: "XYZ" is not one of: AED, "#),
+        "{}",
+        all[7]
+    );
+    assert_eq!(
+        &all[8..],
+        [
+            "Budget lines, row 3, Amount: is required and empty",
+            "Indicators, row 2, Outcome no.: is empty: give the number of the row's item in the sheet it belongs to",
+            "Indicators, row 3, Outcome no.: there is no outcome 4: the sheet Outcomes has 0",
+        ]
+    );
+}
+
+#[test]
+fn a_semicolon_csv_reads_decimal_commas() {
+    let text = "Field;Value;About;Key\nID;P;;id\nTitle;T;;title\nBudget lines\nLabel;Purpose;Amount;Amount › Currency\nX;General;1.250,75;CHF\n";
+    let p = read_csv(text).unwrap();
+    assert_eq!(p.budget.unwrap()[0].amount.amount.to_string(), "1250.75");
+}
+
+#[cfg(feature = "template")]
+#[test]
+fn the_workbook_has_every_sheet() {
+    let bytes = workbook(Some(&ready())).unwrap();
+    assert!(bytes.starts_with(b"PK\x03\x04"));
+    let blank = workbook(None).unwrap();
+    assert!(blank.len() < bytes.len());
+}
+
+proptest! {
+    /// Whatever a cell says, reading answers (a proposal or errors), never panics, and
+    /// what it reads writes back to the same proposal.
+    #[test]
+    fn any_cells_read_or_say_why(cells in proptest::collection::vec(proptest::collection::vec("[ -~›]{0,12}", 0..6), 0..8), sheet in 0usize..9) {
+        let layout = Layout::proposal();
+        let mut sheets = super::sheets(Some(&ready()));
+        let name = layout.sheets[sheet].name.clone();
+        if let Some(target) = sheets.iter_mut().find(|s| s.name == name) {
+            target.rows.extend(cells);
+        }
+        if let Ok(p) = read(&sheets, Dialect::default()) {
+            prop_assert_eq!(read(&super::sheets(Some(&p)), Dialect::default()).unwrap(), p);
+        }
+    }
+}
