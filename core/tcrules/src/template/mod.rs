@@ -130,10 +130,10 @@ pub fn about(field: &Field) -> String {
             }
         }
     };
-    let required = if field.required.last() == Some(&true) {
-        "Required."
-    } else {
-        ""
+    let required = match (field.required.last(), field.required.iter().all(|r| *r)) {
+        (Some(true), true) => "Required.",
+        (Some(true), false) => "Required when the section is filled in.",
+        _ => "",
     };
     let description = field.about.replace('\n', " ").replace("`None`", "empty");
     [description.as_str(), takes.as_str(), required]

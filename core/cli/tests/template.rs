@@ -1,0 +1,89 @@
+//! `tcrules template proposal` and `tcrules appraise` on a filled template (issue 19,
+//! item 2): the template filled with the ready example, as a workbook and as CSV, appraises
+//! as the example's JSON does.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test code
+
+#[allow(dead_code)] // the helpers other test files use
+mod support;
+
+use support::{dir_with, repo, tcrules, tcrules_in};
+
+const READY: &str = "core/data/example/proposals/ready.json";
+
+/// The template's sheets filled with `proposal` as one CSV text, each sheet after its name.
+fn template_csv(proposal: &tcrules::Proposal) -> String {
+    let mut out = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    for (i, sheet) in tcrules::template::sheets(Some(proposal)).iter().enumerate() {
+        if i > 0 {
+            out.write_record([&sheet.name]).unwrap();
+        }
+        for row in &sheet.rows {
+            out.write_record(row).unwrap();
+        }
+    }
+    String::from_utf8(out.into_inner().unwrap()).unwrap()
+}
+
+#[test]
+fn the_template_is_a_workbook_written_to_a_file_or_a_pipe() {
+    let dir = dir_with(&[]);
+    let run = tcrules_in(
+        dir.path(),
+        &["template", "proposal", "--output", "blank.xlsx"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let blank = std::fs::read(dir.path().join("blank.xlsx")).unwrap();
+    assert!(blank.starts_with(b"PK\x03\x04"));
+    let filled = assert_cmd::cargo::cargo_bin_cmd!("tcrules")
+        .current_dir(repo())
+        .args(["template", "proposal", "--from", READY])
+        .output()
+        .unwrap();
+    assert!(filled.status.success());
+    assert!(filled.stdout.starts_with(b"PK\x03\x04") && filled.stdout.len() > blank.len());
+}
+
+#[test]
+fn a_filled_template_appraises_as_its_json() {
+    let ready: tcrules::Proposal =
+        serde_json::from_str(&std::fs::read_to_string(repo().join(READY)).unwrap()).unwrap();
+    let dir = dir_with(&[("ready.csv", template_csv(&ready).as_bytes())]);
+    let json = tcrules(&["--format", "json", "appraise", READY]);
+    let csv = tcrules_in(dir.path(), &["--format", "json", "appraise", "ready.csv"]);
+    assert_eq!(csv.code, json.code, "{}", csv.stderr);
+    assert_eq!(csv.stdout, json.stdout);
+    assert!(
+        json.stdout.contains("\"verdict\": \"ready\""),
+        "{}",
+        json.stdout
+    );
+}
+
+#[test]
+fn a_template_with_bad_cells_names_each_one() {
+    let text = "Field,Value,About,Key\nID,PR-1,,id\nTitle,,,title\nStart,31/02/2025,,start\n\
+                Budget lines\nLabel,Purpose,Amount,Amount › Currency\nTravel,holidays,12.5,USD\n";
+    let dir = dir_with(&[("draft.csv", text.as_bytes())]);
+    let run = tcrules_in(dir.path(), &["appraise", "draft.csv"]);
+    assert_eq!(run.code, Some(1));
+    for cell in [
+        "Proposal, row 3, Title: is required and empty",
+        "Proposal, row 4, Start: \"31/02/2025\" is not a date",
+        "Budget lines, row 2, Purpose: \"holidays\" is not one of",
+    ] {
+        assert!(run.stderr.contains(cell), "{cell} in {}", run.stderr);
+    }
+    assert!(
+        run.stderr.starts_with("tcrules: draft.csv: "),
+        "{}",
+        run.stderr
+    );
+}
