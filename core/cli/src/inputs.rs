@@ -81,13 +81,14 @@ pub fn portfolio(inputs: &[PathBuf], options: &Options) -> Result<Portfolio, Fai
 }
 
 /// A proposal to appraise: JSON, or the proposal template filled and saved as CSV (a
-/// `.csv` name; `tcrules::template::read_csv`).
+/// `.csv` name; `tcrules::template::read_file`).
 pub fn proposal(path: &Path) -> Result<Proposal, Failure> {
     let is_csv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     if is_csv {
-        return tcrules::template::read_csv(&read(path, Format::Csv)?).map_err(in_file(path));
+        let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
+        return tcrules::template::read_file(&bytes).map_err(in_file(path));
     }
     json::from_str(&read(path, Format::Json)?).map_err(in_file(path))
 }

@@ -220,5 +220,17 @@ pub fn read_csv(text: &str) -> Result<Proposal> {
     read(&sheets, Dialect::of(sep, Options::default()))
 }
 
+/// Reads a filled template from a file's bytes: the template saved as CSV (UTF-8, a
+/// byte-order mark skipped; other bytes are an `invalid_csv` error).
+///
+/// ```
+/// let p = tcrules::template::read_file(b"\xEF\xBB\xBFField,Value,About,Key\nID,P,,id\nTitle,T,,title\n").unwrap();
+/// assert_eq!((p.id.as_str(), p.title.as_str()), ("P", "T"));
+/// ```
+pub fn read_file(bytes: &[u8]) -> Result<Proposal> {
+    let text = crate::io::Format::Csv.text(bytes)?;
+    read_csv(text)
+}
+
 #[cfg(test)]
 mod tests;
