@@ -32,12 +32,18 @@ const appraisal = () => page.evaluate(() => ({
 /** Opens a file through the page's Open… input. */
 const open = (name, mimeType, buffer) => page.locator("#open-file").setInputFiles({ name, mimeType, buffer });
 
+/** The module files the page has fetched so far. */
+const fetched = () => page.evaluate(() => performance.getEntriesByType("resource").map((r) => new URL(r.name).pathname).filter((p) => p.endsWith(".wasm")));
+
 test("the page offers the template to download", async () => {
+  // The full module is loaded on demand, not with the page.
+  assert.deepEqual(await fetched(), ["/pkg/tcrules_wasm_bg.wasm"]);
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download template" }).click()]);
   assert.equal(download.suggestedFilename(), "proposal-template.xlsx");
   const bytes = await readFile(await download.path());
   assert.deepEqual([...bytes.subarray(0, 4)], [0x50, 0x4b, 0x03, 0x04]);
   assert.ok(bytes.includes("xl/workbook.xml"));
+  assert.deepEqual(await fetched(), ["/pkg/tcrules_wasm_bg.wasm", "/pkg-full/tcrules_wasm_bg.wasm"]);
   // Blank: read back, it lacks what every proposal has.
   const blank = readProposal(new Uint8Array(bytes));
   assert.equal(blank.type, "error");

@@ -65,7 +65,7 @@ impl Command {
             Command::Integration(args) => integration::run(args, options, edition),
             Command::Portfolio(args) => portfolio::run(args, options, edition),
             Command::Appraise(args) => appraise::run(args, options, edition),
-            Command::Template(args) => template::run(args),
+            Command::Template(args) => template::run(args, options),
             Command::Iati(args) => iati::run(args, options, edition),
             Command::Policy => policy::run(options, edition),
             Command::Columns => columns::run(options),
@@ -77,7 +77,7 @@ impl Command {
         match self {
             Command::Schedule(args) => schedule::misuse(args),
             Command::Iati(_) => None,
-            Command::Template(args) => template::misuse(args),
+            Command::Template(args) => template::misuse(args, options),
             _ if options.streams() => Some(Misuse {
                 command: self.name(),
                 argument: "--format",

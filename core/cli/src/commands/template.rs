@@ -9,6 +9,7 @@ use tcrules::{template, Error};
 use crate::exit::Outcome;
 use crate::failure::{in_file, Failure, Misuse};
 use crate::inputs;
+use crate::options::{Options, Output};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -20,8 +21,9 @@ pub struct Args {
     /// the template is blank.
     #[arg(long, value_name = "FILE")]
     from: Option<PathBuf>,
-    /// Where to write the workbook (.xlsx); without it, standard output, which must then
-    /// not be a terminal (`tcrules template proposal > proposal.xlsx`).
+    /// Where to write the workbook (.xlsx; with `--format csv`, the template as CSV text,
+    /// its sheets one after another); without it, standard output, which must then not be
+    /// a terminal for a workbook (`tcrules template proposal > proposal.xlsx`).
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
 }
@@ -31,10 +33,14 @@ enum Kind {
     Proposal,
 }
 
-pub fn run(args: &Args) -> Result<Outcome, Failure> {
+pub fn run(args: &Args, options: &Options) -> Result<Outcome, Failure> {
     let Kind::Proposal = args.kind;
     let proposal = args.from.as_deref().map(inputs::proposal).transpose()?;
-    let bytes = template::workbook(proposal.as_ref())?;
+    let bytes = if options.format == Output::Csv {
+        template::write_csv(proposal.as_ref())?.into_bytes()
+    } else {
+        template::workbook(proposal.as_ref())?
+    };
     match &args.output {
         Some(path) => std::fs::write(path, &bytes).map_err(|e| {
             in_file(path)(Error::Io {
@@ -55,10 +61,11 @@ pub fn run(args: &Args) -> Result<Outcome, Failure> {
     Ok(Outcome::default())
 }
 
-/// A workbook is not written to a terminal: without `--output`, standard output must be
-/// redirected.
-pub fn misuse(args: &Args) -> Option<Misuse> {
-    (args.output.is_none() && std::io::stdout().is_terminal()).then(|| Misuse {
+/// A workbook is not written to a terminal: without `--output` (or `--format csv`),
+/// standard output must be redirected.
+pub fn misuse(args: &Args, options: &Options) -> Option<Misuse> {
+    let workbook = options.format != Output::Csv;
+    (workbook && args.output.is_none() && std::io::stdout().is_terminal()).then(|| Misuse {
         command: "template",
         argument: "--output",
         message: "the template is an Excel workbook: give --output FILE, or redirect the output to a file (> proposal.xlsx)".to_owned(),

@@ -166,6 +166,35 @@ fn cell(field: &Field, value: &Value) -> String {
     }
 }
 
+/// The template as CSV text, blank or filled with `proposal`: its sheets one after another,
+/// each after a line holding its name alone (the sheet "Proposal" first, without one),
+/// as [`read_csv`] reads them.
+///
+/// ```
+/// let text = tcrules::template::write_csv(None).unwrap();
+/// assert!(text.starts_with("Field,Value,About,Key\nID,,Required.,id\n"));
+/// assert!(text.contains("\nBudget lines\nLabel,Purpose,Amount,Amount › Currency\n"));
+/// ```
+pub fn write_csv(proposal: Option<&Proposal>) -> Result<String> {
+    let failed = |e: &dyn std::fmt::Display| Error::Io {
+        path: String::new(),
+        message: format!("the template could not be written as CSV: {e}"),
+    };
+    let mut out = ::csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    for (i, sheet) in sheets(proposal).iter().enumerate() {
+        if i > 0 {
+            out.write_record([&sheet.name]).map_err(|e| failed(&e))?;
+        }
+        for row in &sheet.rows {
+            out.write_record(row).map_err(|e| failed(&e))?;
+        }
+    }
+    let bytes = out.into_inner().map_err(|e| failed(&e))?;
+    String::from_utf8(bytes).map_err(|e| failed(&e))
+}
+
 /// Reads a template saved as CSV text: the sheets one after another, each after a line
 /// holding its name alone (`Budget lines`); the lines before the first name are the
 /// sheet "Proposal" (so that sheet saved alone as CSV reads too). Cells are separated

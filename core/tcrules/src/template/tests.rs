@@ -19,22 +19,6 @@ fn rows(name: &str, rows: &[&[&str]]) -> SheetRows {
     }
 }
 
-/// The template's sheets as one CSV text, each after its name.
-fn as_csv(sheets: &[SheetRows]) -> String {
-    let mut out = ::csv::WriterBuilder::new()
-        .flexible(true)
-        .from_writer(Vec::new());
-    for (i, sheet) in sheets.iter().enumerate() {
-        if i > 0 {
-            out.write_record([&sheet.name]).unwrap();
-        }
-        for row in &sheet.rows {
-            out.write_record(row).unwrap();
-        }
-    }
-    String::from_utf8(out.into_inner().unwrap()).unwrap()
-}
-
 #[test]
 fn every_field_of_the_schema_has_a_place() {
     let layout = Layout::proposal();
@@ -89,7 +73,7 @@ fn a_filled_template_reads_back_as_the_proposal() {
     let p = ready();
     let sheets = sheets(Some(&p));
     assert_eq!(read(&sheets, Dialect::default()).unwrap(), p);
-    assert_eq!(read_csv(&as_csv(&sheets)).unwrap(), p);
+    assert_eq!(read_csv(&write_csv(Some(&p)).unwrap()).unwrap(), p);
     // Labels are people's words.
     let budget = sheets.iter().find(|s| s.name == "Budget lines").unwrap();
     assert_eq!(budget.rows[3][1], "Capacity building of constituents");
