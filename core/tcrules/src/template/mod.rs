@@ -188,7 +188,11 @@ pub fn write_csv(proposal: Option<&Proposal>) -> Result<String> {
             out.write_record([&sheet.name]).map_err(|e| failed(&e))?;
         }
         for row in &sheet.rows {
-            out.write_record(row).map_err(|e| failed(&e))?;
+            // A row of one cell would read as a sheet's name line: a list of plain values
+            // (assumptions) gets an empty second cell.
+            let padded = row.len() == 1;
+            out.write_record(row.iter().map(String::as_str).chain(padded.then_some("")))
+                .map_err(|e| failed(&e))?;
         }
     }
     let bytes = out.into_inner().map_err(|e| failed(&e))?;
@@ -196,8 +200,8 @@ pub fn write_csv(proposal: Option<&Proposal>) -> Result<String> {
 }
 
 /// Reads a template saved as CSV text: the sheets one after another, each after a line
-/// holding its name alone (`Budget lines`); the lines before the first name are the
-/// sheet "Proposal" (so that sheet saved alone as CSV reads too). Cells are separated
+/// holding its name alone, without a separator (`Budget lines`); the lines before the
+/// first name are the sheet "Proposal" (so that sheet saved alone as CSV reads too). Cells are separated
 /// by `,`, `;` or tabs ([`separator`]); in a `;` file amounts may use the decimal comma.
 ///
 /// ```
@@ -225,9 +229,8 @@ pub fn read_csv(text: &str) -> Result<Proposal> {
             message: format!("not a CSV line: {e}"),
         })?;
         let row: Vec<String> = record.iter().map(str::to_owned).collect();
-        let alone = row.iter().skip(1).all(|c| c.trim().is_empty());
         let heading = row.first().filter(|first| {
-            alone
+            row.len() == 1
                 && layout
                     .sheets
                     .iter()
