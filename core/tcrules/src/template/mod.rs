@@ -30,7 +30,7 @@ pub use read::read;
 pub use xlsx::workbook;
 
 use crate::error::{Error, Result};
-use crate::io::csv::{separator, Dialect, Options};
+use crate::io::csv::{separator, Dialect};
 use crate::model::label_key;
 use crate::Proposal;
 
@@ -249,7 +249,11 @@ pub fn read_csv(text: &str) -> Result<Proposal> {
             (None, None) => {}
         }
     }
-    read(&sheets, Dialect::of(sep, Options::default()))
+    let dialect = Dialect {
+        decimal_comma: sep == b';',
+        ..Dialect::default()
+    };
+    read(&sheets, dialect)
 }
 
 /// Reads a filled template from a file's bytes: the template saved as CSV (UTF-8, a
