@@ -155,7 +155,7 @@ impl Layout {
                 fields: Vec::new(),
             }],
         };
-        builder.object(&schema, 0, &[], &[], &[]);
+        builder.object(&schema, None, 0, &[], &[], &[]);
         Layout {
             sheets: builder.sheets,
         }
@@ -196,11 +196,13 @@ impl<'a> Builder<'a> {
         (node, None)
     }
 
-    /// The properties of an object, required ones first (in the schema's order), then
-    /// plain values, then sections and lists, each group by name.
+    /// The properties of an object in the order its Rust type declares them
+    /// ([`super::order`]; the schema sorts them by name); those of a type not known
+    /// there, after, by name.
     fn object(
         &mut self,
         node: &'a Value,
+        def: Option<&str>,
         sheet: usize,
         key: &[String],
         required: &[bool],
@@ -214,13 +216,13 @@ impl<'a> Builder<'a> {
             .and_then(Value::as_array)
             .map(|r| r.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
+        let declared = super::order::declared(def);
         let mut names: Vec<&String> = properties.keys().collect();
         names.sort_by_key(|name| {
-            let rank = match needed.iter().position(|n| n == name) {
-                Some(i) => i,
-                None if self.is_scalar(&properties[name.as_str()]) => needed.len(),
-                None => needed.len() + 1,
-            };
+            let rank = declared
+                .iter()
+                .position(|d| d == name)
+                .unwrap_or(declared.len());
             (rank, name.as_str())
         });
         for name in names {
@@ -237,11 +239,6 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn is_scalar(&self, node: &'a Value) -> bool {
-        let (node, _) = self.resolve(node);
-        node.get("properties").is_none() && !types(node).contains(&"array")
-    }
-
     fn property(
         &mut self,
         node: &'a Value,
@@ -253,7 +250,7 @@ impl<'a> Builder<'a> {
         let about = text(node, "description");
         let (resolved, def) = self.resolve(node);
         if resolved.get("properties").is_some() {
-            return self.object(resolved, sheet, &key, &required, &words);
+            return self.object(resolved, def, sheet, &key, &required, &words);
         }
         if types(resolved).contains(&"array") {
             let items = resolved.get("items").unwrap_or(&Value::Null);
@@ -293,7 +290,7 @@ impl<'a> Builder<'a> {
         });
         let (resolved, def) = self.resolve(items);
         if resolved.get("properties").is_some() {
-            self.object(resolved, index, &[], &[], &[]);
+            self.object(resolved, def, index, &[], &[], &[]);
         } else {
             let label = def.map_or_else(|| singular(&name), word);
             let kind = self.kind(resolved, def);

@@ -18,6 +18,7 @@
 //! ```
 
 mod layout;
+mod order;
 mod read;
 #[cfg(feature = "template")]
 mod xlsx;

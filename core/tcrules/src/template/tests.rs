@@ -28,18 +28,33 @@ fn every_field_of_the_schema_has_a_place() {
         [
             "Proposal",
             "Budget lines",
-            "Capacity assessed",
-            "Evaluations",
-            "Assumptions",
             "Outcomes",
-            "Indicators",
             "Outputs",
-            "Risks"
+            "Indicators",
+            "Risks",
+            "Assumptions",
+            "Evaluations",
+            "Capacity assessed"
         ]
     );
     let proposal = &layout.sheets[0];
     let keys: Vec<String> = proposal.fields.iter().map(Field::dotted).collect();
-    assert_eq!(&keys[..2], ["id", "title"]);
+    // In the order the type declares them, as the form shows them.
+    assert_eq!(&keys[..5], ["id", "title", "country", "start", "end"]);
+    let stages: Vec<&str> = keys
+        .iter()
+        .filter_map(|k| k.strip_prefix("constituents.government."))
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "needs_assessment",
+            "design",
+            "implementation",
+            "monitoring",
+            "evaluation"
+        ]
+    );
     for key in [
         "needs.pb_outcome",
         "constituents.workers.evaluation",
@@ -49,7 +64,7 @@ fn every_field_of_the_schema_has_a_place() {
     ] {
         assert!(keys.iter().any(|k| k == key), "{key} in {keys:?}");
     }
-    let indicators = &layout.sheets[6];
+    let indicators = &layout.sheets[4];
     assert_eq!(
         indicators.parent_column(&layout).as_deref(),
         Some("Outcome no.")
