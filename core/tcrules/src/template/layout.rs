@@ -90,7 +90,7 @@ pub struct Field {
     pub required: Vec<bool>,
     /// What people read (`Needs › P&B outcome`).
     pub label: String,
-    /// The schema's description, if any.
+    /// The first paragraph of the schema's description, if any.
     pub about: String,
     /// What the cell holds.
     pub kind: Kind,
@@ -151,7 +151,7 @@ impl Layout {
                 name: PROPOSAL_SHEET.into(),
                 at: Vec::new(),
                 parent: None,
-                about: text(&schema, "description"),
+                about: prose(&schema),
                 fields: Vec::new(),
             }],
         };
@@ -162,12 +162,21 @@ impl Layout {
     }
 }
 
-/// A schema node's text member, or "".
-fn text(node: &Value, member: &str) -> String {
-    node.get(member)
+/// A schema node's description for people: its first paragraph (the rest of a doc
+/// comment is for programmers: examples, code), on one line, `None` read as "empty" and
+/// without code marks; "" when it has none.
+fn prose(node: &Value) -> String {
+    let text = node
+        .get("description")
         .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
+        .unwrap_or_default();
+    let first = text.split("\n\n").next().unwrap_or_default();
+    first
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("`None`", "empty")
+        .replace('`', "")
 }
 
 struct Builder<'a> {
@@ -247,7 +256,7 @@ impl<'a> Builder<'a> {
         required: Vec<bool>,
         words: Vec<String>,
     ) {
-        let about = text(node, "description");
+        let about = prose(node);
         let (resolved, def) = self.resolve(node);
         if resolved.get("properties").is_some() {
             return self.object(resolved, def, sheet, &key, &required, &words);
@@ -257,7 +266,7 @@ impl<'a> Builder<'a> {
             return self.list(items, sheet, key, about);
         }
         let about = if about.is_empty() {
-            text(resolved, "description")
+            prose(resolved)
         } else {
             about
         };
@@ -294,7 +303,7 @@ impl<'a> Builder<'a> {
         } else {
             let label = def.map_or_else(|| singular(&name), word);
             let kind = self.kind(resolved, def);
-            let about = text(resolved, "description");
+            let about = prose(resolved);
             if let Some(s) = self.sheets.get_mut(index) {
                 s.fields.push(Field {
                     key: Vec::new(),

@@ -136,8 +136,7 @@ pub fn about(field: &Field) -> String {
         (Some(true), false) => "Required when the section is filled in.",
         _ => "",
     };
-    let description = field.about.replace('\n', " ").replace("`None`", "empty");
-    [description.as_str(), takes.as_str(), required]
+    [field.about.as_str(), takes.as_str(), required]
         .iter()
         .filter(|s| !s.is_empty())
         .copied()

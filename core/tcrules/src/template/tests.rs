@@ -75,6 +75,20 @@ fn every_field_of_the_schema_has_a_place() {
         .map(|f| f.label.as_str())
         .collect();
     assert_eq!(budget, ["Label", "Purpose", "Amount", "Amount › Currency"]);
+    // Descriptions for people: the first paragraph of the doc comment, no code.
+    assert_eq!(
+        layout.sheets[0].about,
+        "An extra-budgetary proposal submitted for appraisal (DC; R6 §63, §67–68, §138–139)."
+    );
+    let dwcp = proposal
+        .fields
+        .iter()
+        .find(|f| f.dotted() == "needs.country_has_dwcp")
+        .unwrap();
+    assert_eq!(
+        dwcp.about,
+        "Whether the country has a DWCP; empty when not known."
+    );
     let marker = proposal
         .fields
         .iter()

@@ -223,8 +223,7 @@ fn instructions(
     row += 1;
     for sheet in &layout.sheets {
         ws.write_string_with_format(row, 0, &sheet.name, bold)?;
-        let about = sheet.about.replace('\n', " ");
-        ws.write_string_with_format(row, 1, &about, note)?;
+        ws.write_string_with_format(row, 1, &sheet.about, note)?;
         row += 1;
         if let Some(parent) = sheet.parent_column(layout) {
             ws.write_string(row, 0, &parent)?;
