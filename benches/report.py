@@ -232,6 +232,26 @@ def main() -> None:
             x = ratio(rule, theirs, "polars")
             targets.append([f"Python {rule_name}, 1M rows, vs polars", "> 1×", f"{x:.3g}×", met(x > 1)])
 
+    # Issue 16's shapes (benches/peers/analytics.py): dated rates, delivery by two keys.
+    for rule, name, target in (
+        ("requirements-dated", "EVAL requirements, dated per-project rates", 2),
+        ("delivery-unit-year", "DLV by unit × year, one call", 1.5),
+        ("delivery-region-year", "DLV by region × year, one call", 1.5),
+    ):
+        for kind in ("arrow", "pandas", "polars"):
+            ours = f"tcrules-{kind}"
+            if (rule, ours) not in py_rate:
+                continue
+            for peer, want in (("polars", target), ("pandas", 10)):
+                if (rule, peer) in py_rate:
+                    x = ratio(rule, ours, peer)
+                    targets.append([f"{name}, from {kind}, vs {peer}", f"≥ {want:g}×", f"{x:.3g}×", met(x >= want)])
+
+    for kind in ("arrow", "pandas", "polars"):
+        if ("findings", f"tcrules-{kind}") in py_rate:
+            x = py_rate[("findings", f"tcrules-{kind}")]
+            targets.append([f"EVAL findings table, 1M projects, from {kind}", "≥ 5 M projects/s", si(x, "/s"), met(x >= 5e6)])
+
     scaling = []
     for bench_id, what in (
         ("eval/requirements", "EVAL `requirements` (projects)"), ("eval/classify", "EVAL `classify` on columns (projects)"),

@@ -39,6 +39,16 @@ for round in 1 2 3; do
   for tool in tcrules-arrow tcrules-pandas tcrules-polars pandas polars; do
     .venv/bin/python benches/peers/bench.py delivery "$tool"
   done
+  # Issue 16's shapes: dated rates on 1M projects, delivery by unit × year and region ×
+  # year on 1.2M monthly records of 100k projects over 15 years.
+  for rule in requirements-dated delivery-unit-year delivery-region-year; do
+    for tool in tcrules-arrow tcrules-pandas tcrules-polars pandas polars; do
+      .venv/bin/python benches/peers/analytics.py "$rule" "$tool"
+    done
+  done
+  for tool in tcrules-arrow tcrules-pandas tcrules-polars; do
+    .venv/bin/python benches/peers/analytics.py findings "$tool"
+  done
   node benches/wasm/node.mjs >> benches/out/wasm-node.jsonl
   node benches/wasm/browser.mjs >> benches/out/wasm-browser.jsonl
 done

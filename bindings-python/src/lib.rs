@@ -135,21 +135,52 @@ fn read_portfolio(py: Python<'_>, text: &str) -> PyResult<String> {
 }
 
 /// Reads a CSV table (`projects`, `records` or `approvals`) in the core's layout; returns
-/// the canonical JSON array of its rows. `day_first`: how dates written with numbers read
-/// (`io::csv::Options`).
+/// the canonical JSON array of its rows. `day_first`: how dates written with numbers read;
+/// `columns`: the column mapping's JSON; `policy`: the edition whose own spellings of the
+/// vocabulary are read too (`io::csv::Options`).
 #[pyfunction]
-#[pyo3(signature = (table, text, day_first=None))]
-fn read_csv(py: Python<'_>, table: &str, text: &str, day_first: Option<bool>) -> PyResult<String> {
-    let options = io::csv::Options { day_first };
-    detached(py, || match table {
-        "projects" => to_json(&io::csv::read_projects_with(text, options)?),
-        "records" => to_json(&io::csv::read_records_with(text, options)?),
-        "approvals" => to_json(&io::csv::read_approvals_with(text, options)?),
-        other => Err(Error::Invalid {
-            path: "table".into(),
-            message: format!("unknown table {other:?}; one of projects, records, approvals"),
-        }),
+#[pyo3(signature = (table, text, day_first=None, columns=None, policy=None))]
+fn read_csv(
+    py: Python<'_>,
+    table: &str,
+    text: &str,
+    day_first: Option<bool>,
+    columns: Option<&str>,
+    policy: Option<PyRef<'_, PyPolicy>>,
+) -> PyResult<String> {
+    let labels = policy
+        .map(|p| p.0.spec().labels.clone())
+        .unwrap_or_default();
+    detached(py, || {
+        let options = io::csv::Options {
+            day_first,
+            columns: batch::mapping(columns)?,
+            labels,
+        };
+        match table {
+            "projects" => to_json(&io::csv::read_projects_with(text, &options)?),
+            "records" => to_json(&io::csv::read_records_with(text, &options)?),
+            "approvals" => to_json(&io::csv::read_approvals_with(text, &options)?),
+            other => Err(Error::Invalid {
+                path: "table".into(),
+                message: format!("unknown table {other:?}; one of projects, records, approvals"),
+            }),
+        }
     })
+}
+
+/// The text of a table file's bytes, told from its content: a workbook's sheet (`sheet`,
+/// or the first) as CSV text, or the file's own text (`io::table_text`).
+#[pyfunction]
+#[pyo3(signature = (data, sheet=None))]
+fn table_text(py: Python<'_>, data: &[u8], sheet: Option<&str>) -> PyResult<String> {
+    detached(py, || Ok(io::table_text(data, sheet)?.into_owned()))
+}
+
+/// The format of a file's bytes, told from its content (`io::Format::sniff`).
+#[pyfunction]
+fn sniff(data: &[u8]) -> &'static str {
+    io::Format::sniff(data).as_str()
 }
 
 /// The example portfolio shipped in the repository, as JSON text.
@@ -183,15 +214,19 @@ fn _tcrules(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(text, m)?)?;
     m.add_function(wrap_pyfunction!(read_portfolio, m)?)?;
     m.add_function(wrap_pyfunction!(read_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(table_text, m)?)?;
+    m.add_function(wrap_pyfunction!(sniff, m)?)?;
     m.add_function(wrap_pyfunction!(example_portfolio, m)?)?;
     m.add_function(wrap_pyfunction!(rules, m)?)?;
     m.add_function(wrap_pyfunction!(kinds, m)?)?;
     m.add_function(wrap_pyfunction!(batch::project_table, m)?)?;
     m.add_function(wrap_pyfunction!(batch::due_table, m)?)?;
     m.add_function(wrap_pyfunction!(batch::delivery_table, m)?)?;
+    m.add_function(wrap_pyfunction!(batch::findings_table, m)?)?;
     m.add_class::<iati::IatiStream>()?;
     m.add_function(wrap_pyfunction!(iati::iati_stream, m)?)?;
     m.add_function(wrap_pyfunction!(iati::read_iati, m)?)?;
     m.add_function(wrap_pyfunction!(iati::iati_empty, m)?)?;
+    m.add_function(wrap_pyfunction!(batch::delivery_by, m)?)?;
     Ok(())
 }

@@ -83,7 +83,7 @@ def test_exception_hierarchy() -> None:
 
 def test_policy_editions_load_inspect_and_what_if() -> None:
     base = tcrules.Policy()
-    assert (base.name, base.version) == ("ilo-2006", "1.1.0") and base.hash.startswith("sha256:")
+    assert (base.name, base.version) == ("ilo-2006", "1.2.0") and base.hash.startswith("sha256:")
     assert base.spec["evaluation"]["mid_term_up_to_months"] == 30
     rules = {r.id: r for r in base.rules}
     assert rules["EVAL-INDEPENDENT"].citation == "R6 §143" and rules["APR-NEEDS"].severity == "blocking"
@@ -154,7 +154,8 @@ def test_appraisal_is_typed_and_displays() -> None:
 def test_findings_convert_to_tables_and_display() -> None:
     findings = tcrules.evaluate_project(project(amount=Decimal("350000.01"))).findings
     df = findings.to_pandas()
-    assert list(df.columns) == ["rule", "status", "severity", "subject", "message", "facts", "missing", "help", "citation", "policy"]
+    assert list(df.columns) == ["project", "rule", "status", "severity", "subject", "message", "facts", "missing", "help", "citation", "policy"]
+    assert set(df["project"]) == {"P1"}
     assert len(df) == len(findings) and df["rule"][1] == "EVAL-INDEPENDENT"
     assert json.loads(df["facts"][1])["budget_usd"] == "350000.01"
     assert findings.to_polars().height == len(findings) and findings.to_arrow().num_rows == len(findings)

@@ -159,7 +159,8 @@ def test_mixed_object_columns_report_bad_cells_per_row() -> None:
 def test_a_table_without_a_required_column_is_an_error() -> None:
     with pytest.raises(tcrules.ValidationError) as e:
         tcrules.requirements([{"start": "2024-01-01", "end": "2024-12-31"}])
-    assert (e.value.code, e.value.path) == ("invalid_value", "budget_amount")
+    assert (e.value.code, e.value.path) == ("invalid_value", "projects")
+    assert 'the table has no column "budget_amount"' in str(e.value)
     with pytest.raises(TypeError):
         tcrules.requirements("not a table")  # type: ignore[arg-type]
 

@@ -55,7 +55,7 @@ const KIND_TYPE: &'static str = r#"
 import type { DeliveryReport, EvaluationKind, GroupBy, Portfolio, ReportingPeriod } from "./types.js";
 
 /** The kinds of the core's JSON boundary, for `Policy.call`. */
-export type Kind = "evaluation" | "schedule" | "appraisal" | "delivery" | "delivery_series" | "integration" | "portfolio" | "report" | "policy" | "read_portfolio" | "iati";
+export type Kind = "evaluation" | "schedule" | "appraisal" | "delivery" | "delivery_series" | "delivery_by" | "integration" | "portfolio" | "report" | "policy" | "read_portfolio" | "iati";
 
 /** What `Policy.delivery` reads: the projects and monthly records, grouped and over a period. */
 export interface DeliveryInput { portfolio: Portfolio; group_by: GroupBy; period: ReportingPeriod }
@@ -64,6 +64,10 @@ export interface DeliveryInput { portfolio: Portfolio; group_by: GroupBy; period
 export interface DueInput { evaluations: Pick<ProjectEvaluation, "project" | "schedule">[]; from: string; to: string }
 /** One evaluation or review falling due, with its project's id. */
 export interface DueItem { project: string; kind: EvaluationKind; date: string }
+/** What `Policy.deliveryBy` reads: `by` the keys (time keys `year`, `quarter`, `month`, `biennium`; `project`, `source`; project attributes `unit`, `region`, `donor`, ...), `ytd` for year-to-date sums. */
+export interface DeliveryByInput { portfolio: Portfolio; by: string[]; ytd?: boolean }
+/** One group of `Policy.deliveryBy`: its keys in order (a number for `year`), exact sums as decimal strings, the rate as a fraction (null when nothing was allocated), the DLV status and the records summed. */
+export interface KeyedDelivery { keys: (string | number)[]; allocation_usd: string; expenditure_usd: string; rate: number | null; status: "pass" | "warning" | "overspend" | "undefined"; records: number }
 "#;
 
 #[cfg(feature = "importers")]
@@ -71,8 +75,11 @@ export interface DueItem { project: string; kind: EvaluationKind; date: string }
 const IMPORTER_TYPES: &'static str = r#"
 import type { IatiReport } from "./types.js";
 
-/** The file formats of `Policy.read`: a portfolio (JSON), a CSV table, an IATI activity file, a policy edition. */
+/** The file formats of `Policy.read`: a portfolio (JSON), a table (CSV, or an .xlsx/.ods workbook's first sheet), an IATI activity file, a policy edition. */
 export type Format = "json" | "csv" | "iati" | "policy";
+
+/** What `readTable` is told of a table file: the workbook's sheet (default: the first), whether dates written with numbers are day first, and which of the file's headers is which column (`{"Project ID": "id"}`). */
+export interface TableOptions { sheet?: string; day_first?: boolean; columns?: Record<string, string> }
 "#;
 
 /// A policy edition, validated and stamped once, to evaluate many inputs with.
@@ -141,6 +148,17 @@ impl Policy {
         #[wasm_bindgen(unchecked_param_type = "DeliveryInput | string")] input: &JsValue,
     ) -> JsValue {
         to_js(&answer(self.run("delivery", input)))
+    }
+
+    /// Delivery by any keys in one call: one row per group (issue 16), the keys time keys,
+    /// records' fields or project attributes.
+    #[cfg(feature = "portfolio")]
+    #[wasm_bindgen(js_name = deliveryBy, unchecked_return_type = "Answer<KeyedDelivery[]>")]
+    pub fn delivery_by(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DeliveryByInput | string")] input: &JsValue,
+    ) -> JsValue {
+        to_js(&answer(self.run("delivery_by", input)))
     }
 
     /// Reads an IATI activity file (XML 2.03 or 1.0x; its text, or its bytes as a
@@ -486,6 +504,85 @@ fn write_workbook(sheets: &serde_json::Value) -> Result<Vec<u8>, Error> {
         }
     }
     book.save_to_buffer().map_err(failed(String::new()))
+}
+
+/// Reads a table file, its text or its bytes as a `Uint8Array`, into the portfolio holding
+/// that table, as `Policy.read("csv", ...)` does: CSV as spreadsheets save it (`,`, `;` or
+/// tab, a byte-order mark, grouped amounts) or an Excel (`.xlsx`) or OpenDocument
+/// (`.ods`) workbook, told from the content, never the file's name. `options`:
+/// `sheet` (the workbook's sheet to read; default: the first), `day_first` (how dates
+/// written with numbers read) and `columns` (which of the file's headers is which column:
+/// `{"Project ID": "id"}`). Errors as the CSV reader's: every bad cell listed.
+#[cfg(feature = "importers")]
+#[wasm_bindgen(js_name = readTable, unchecked_return_type = "Answer<Portfolio>")]
+pub fn read_table(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] data: &JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "TableOptions")] options: Option<JsValue>,
+) -> JsValue {
+    let run = || -> Result<String, Error> {
+        let (options, sheet) = table_options(options)?;
+        api::read_table_str(&file_bytes(data)?, &options, sheet.as_deref())
+    };
+    to_js(&answer(run().map_err(|e| e.info())))
+}
+
+/// A table file's CSV text: a workbook's sheet (`sheet`, or the first) as CSV, cells as
+/// typed (dates `YYYY-MM-DD`, numbers by their shortest digits), or a CSV file's own text;
+/// for a page to show what it read.
+#[cfg(feature = "importers")]
+#[wasm_bindgen(js_name = tableText, unchecked_return_type = "Answer<string>")]
+pub fn table_text(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] data: &JsValue,
+    sheet: Option<String>,
+) -> JsValue {
+    let run = || -> Result<String, Error> {
+        let bytes = file_bytes(data)?;
+        let text = io::table_text(&bytes, sheet.as_deref())?;
+        serde_json::to_string(&*text).map_err(|e| Error::Io {
+            path: String::new(),
+            message: e.to_string(),
+        })
+    };
+    to_js(&answer(run().map_err(|e| e.info())))
+}
+
+/// `readTable`'s options: the CSV reader's, and the sheet.
+#[cfg(feature = "importers")]
+fn table_options(options: Option<JsValue>) -> Result<(io::csv::Options, Option<String>), Error> {
+    let Some(options) = options.filter(|o| !o.is_undefined() && !o.is_null()) else {
+        return Ok((io::csv::Options::default(), None));
+    };
+    let value = io::json::parse_value(&json_text(&options)?).map_err(|e| e.at("options"))?;
+    let field = |name: &str| value.get(name).filter(|v| !v.is_null());
+    let wrong = |name: &str, what: &str| Error::Invalid {
+        path: format!("options.{name}"),
+        message: format!("expected {what}"),
+    };
+    let sheet = match field("sheet") {
+        None => None,
+        Some(v) => Some(
+            v.as_str()
+                .ok_or_else(|| wrong("sheet", "a sheet's name"))?
+                .to_owned(),
+        ),
+    };
+    let day_first = match field("day_first") {
+        None => None,
+        Some(v) => Some(
+            v.as_bool()
+                .ok_or_else(|| wrong("day_first", "true or false"))?,
+        ),
+    };
+    let columns = match field("columns") {
+        None => io::Columns::default(),
+        Some(v) => io::Columns::from_json(&v.to_string())?,
+    };
+    let options = io::csv::Options {
+        day_first,
+        columns,
+        ..io::csv::Options::default()
+    };
+    Ok((options, sheet))
 }
 
 /// The longest input accepted, as JSON text, in UTF-16 code units.

@@ -192,6 +192,26 @@ test("delivery for a set of monthly records", () => {
   assert.equal(e.path, "group_by");
 });
 
+test("delivery by unit and year in one call, and dated rates", () => {
+  const record = (project, month, allocation, expenditure, currency = "USD") => ({
+    project, month, source: "xbtc",
+    allocation: { amount: allocation, currency }, expenditure: { amount: expenditure, currency },
+  });
+  const portfolio = {
+    projects: [project({ id: "A", unit: "GENDER" }), project({ id: "B", unit: "GENDER" })],
+    records: [record("A", "2024-01", "100", "50"), record("B", "2024-03", "300", "250"), record("A", "2025-02", "80", "100", "EUR")],
+    rates: [{ currency: "EUR", month: "2024-01", rate: "1.5" }, { currency: "EUR", month: "2025-01", rate: "1.25" }],
+  };
+  const groups = ok(ilo.deliveryBy({ portfolio, by: ["unit", "year"] }));
+  assert.deepEqual(groups.map((g) => [g.keys, g.allocation_usd, g.rate, g.status, g.records]), [
+    [["GENDER", 2024], "400", 0.75, "pass", 2],
+    [["GENDER", 2025], "100.00", 1.25, "overspend", 1],
+  ]);
+  assert.equal(error(ilo.deliveryBy({ portfolio, by: ["colour"] })).path, "by");
+  const early = { ...portfolio, records: [record("A", "2023-12", "1", "1", "EUR")] };
+  assert.equal(error(ilo.deliveryBy({ portfolio: early, by: ["year"] })).message, "records[0].allocation.amount: no exchange rate from EUR to USD for 2023-12");
+});
+
 test("the TypeScript Kind lists every kind the core knows", () => {
   const dts = readFileSync(new URL("../pkg-node/tcrules_wasm.d.ts", import.meta.url), "utf8");
   const declared = [...dts.match(/export type Kind = ([^;]+);/)[1].matchAll(/"(\w+)"/g)].map((m) => m[1]);

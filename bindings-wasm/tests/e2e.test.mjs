@@ -164,7 +164,7 @@ test("the evaluation requirements and schedule follow the dates, budget and edit
   await page.waitForFunction(() => /Not required/.test(document.querySelector("#requirements").textContent));
   assert.match(await requirements.textContent(), /threshold US\$1,000,000/);
   assert.match(await page.locator("#stamp").textContent(), /^what-if-1m v1 \([0-9a-f]{8}\) · appraised in/);
-  await page.getByLabel("Policy edition").selectOption({ label: "ilo-2006 v1.1.0" });
+  await page.getByLabel("Policy edition").selectOption({ label: "ilo-2006 v1.2.0" });
 });
 
 test("the appraisal exports as JSON", async () => {

@@ -73,9 +73,9 @@ test("options: evaluation documents asked for at an as-of date, and the kind of 
   const text = new TextDecoder().decode(bytes);
   assert.deepEqual(JSON.parse(ilo.call("iati", { text, periods: "calendar" })), ilo.iati(bytes, undefined, { periods: "calendar" }));
   const bad = ilo.iati(bytes, undefined, { periods: { fiscal: 13 } });
-  assert.deepEqual([bad.type, bad.error.code, bad.error.path], ["error", "invalid_value", "periods"]);
+  assert.deepEqual([bad.type, bad.errors[0].code, bad.errors[0].path], ["error", "invalid_value", "periods"]);
   const unknown = ilo.iati(bytes, undefined, { asOf: "2026-12-01" });
-  assert.deepEqual([unknown.type, unknown.error.code], ["error", "invalid_json"]);
+  assert.deepEqual([unknown.type, unknown.errors[0].code], ["error", "invalid_json"]);
   const notADate = ilo.iati(bytes, undefined, { as_of: "2026-13-01" });
-  assert.deepEqual([notADate.error.code, notADate.error.path], ["invalid_value", "as_of"]);
+  assert.deepEqual([notADate.errors[0].code, notADate.errors[0].path], ["invalid_value", "as_of"]);
 });

@@ -26,8 +26,9 @@ seed csv_projects "$root"/core/data/*/*.csv "$root"/tests/bad-inputs/csv-*.csv
 seed iati "$root"/core/data/iati/*.xml "$root"/tests/bad-inputs/iati-*.xml
 seed policy "$root"/core/policies/*.json "$root"/tests/bad-inputs/policy-*.json
 seed api_call "$root"/tests/vectors/*.json
+seed sheets "$root"/tests/spreadsheets/*.csv "$root"/tests/spreadsheets/*.txt "$root"/tests/bad-inputs/csv-*
 
-targets=(json_portfolio csv_projects iati policy api_call)
+targets=(json_portfolio csv_projects iati policy api_call sheets)
 cargo +nightly fuzz build --fuzz-dir . --sanitizer none 2>&1 | tail -n 1
 for target in "${targets[@]}"; do
   echo "== fuzz $target for ${seconds}s"

@@ -37,8 +37,21 @@ from .errors import ReadError, ValidationError
 TableT = TypeVar("TableT")
 """A pandas or polars DataFrame, a pyarrow Table or RecordBatch, or a list of dicts."""
 
-Rates = Mapping[str, Union[Decimal, str, int, float]]
+Rates = Any
+"""Exchange rates, US dollars per unit: ``{"EUR": Decimal("1.2")}`` (one rate per
+currency), ``{"EUR": {"2024-01": "1.08", "2024-07": "1.1"}}``, or a table of ``currency``,
+``month`` (``YYYY-MM`` or a date: the rate applies from that month until the next listed
+one) and ``rate`` — pandas, polars, pyarrow or a list of dicts."""
 """US dollars per unit of each currency, e.g. ``{"EUR": Decimal("1.2")}``."""
+
+Columns = Mapping[str, str]
+"""Which of your columns is which: your headers and the column names of the core's layout
+they stand for, e.g. ``{"Project ID": "id", "Start Date": "start"}``. Columns not named
+keep their own names; results keep your columns and names, and errors name your headers."""
+
+DateLike = Any
+"""A date as you hold it: ``date``, ``datetime`` at midnight, ISO text (``"2024-07-01"``),
+a pandas ``Timestamp`` or a numpy ``datetime64``."""
 
 Period = Union[int, str, Mapping[str, Any]]
 """A reporting period: a year (``2005``), ``"all"``, or the core's form, e.g.
@@ -300,14 +313,23 @@ class Portfolio:
         rates: Rates | None = None,
         name: str | None = None,
         day_first: bool | None = None,
+        columns: Columns | None = None,
+        sheet: str | None = None,
+        policy: Policy | None = None,
     ) -> Portfolio:
-        """Reads CSV tables in the core's layout (each a path or the CSV text itself), as
-        spreadsheets save them too (``;`` or tab separators, grouped amounts, labels such
-        as ``"Asia and the Pacific"``); ``day_first`` says how dates written with numbers
-        read (``True``: 03/04/2024 is 3 April; ``False``: 4 March; ``None``: only those
-        that read one way)."""
-        texts = {k: _read_text(v, "csv") for k, v in (("projects", projects), ("records", records), ("approvals", approvals))}
-        return cls._from_csv_texts(texts, rates, name, [], day_first)
+        """Reads tables in the core's layout, each a path, the CSV text itself or a file's
+        bytes: CSV as spreadsheets save it too (``;`` or tab separators, grouped amounts,
+        labels such as ``"Asia and the Pacific"``), or an Excel (``.xlsx``) or OpenDocument
+        (``.ods``) workbook's ``sheet`` (default: the first), told from the content, not
+        the file's name. ``day_first`` says how dates written with numbers read (``True``:
+        03/04/2024 is 3 April; ``False``: 4 March; ``None``: only those that read one
+        way); ``columns`` says which of your columns is which (:data:`Columns`); ``policy``'s
+        own spellings of regions, objectives, sources of funds and donor categories (its
+        ``labels``) are read too."""
+        texts = {
+            k: _read_table(v, sheet) for k, v in (("projects", projects), ("records", records), ("approvals", approvals))
+        }
+        return cls._from_csv_texts(texts, rates, name, [], day_first, columns, policy)
 
     @classmethod
     def from_tables(
@@ -320,17 +342,21 @@ class Portfolio:
         rates: Rates | None = None,
         name: str | None = None,
         day_first: bool | None = None,
+        columns: Columns | None = None,
+        policy: Policy | None = None,
     ) -> Portfolio:
         """Builds a portfolio from tables (pandas, polars, pyarrow or lists of dicts) in the
         core's CSV layout: projects (``id, title, start, end, budget_amount,
         budget_currency, ...``), records (``project, month, source, currency,
         allocation, expenditure``) and approvals (``donor, category, year, currency,
-        amount, ...``). ``day_first`` as for :meth:`from_csv`."""
+        amount, ...``). Dates and months may be dates, timestamps or text (a month as
+        ``YYYY-MM`` or any date in it). ``day_first``, ``columns`` and ``policy`` as for
+        :meth:`from_csv`."""
         texts = {
             k: None if t is None else _csv_text(t)
             for k, t in (("projects", projects), ("records", records), ("approvals", approvals))
         }
-        return cls._from_csv_texts(texts, rates, name, list(seed_funding), day_first)
+        return cls._from_csv_texts(texts, rates, name, list(seed_funding), day_first, columns, policy)
 
     @classmethod
     def _from_csv_texts(
@@ -340,11 +366,15 @@ class Portfolio:
         name: str | None,
         seed: list[Any],
         day_first: bool | None,
+        columns: Columns | None = None,
+        policy: Policy | None = None,
     ) -> Portfolio:
+        mapping = _columns_json(columns)
+        native = _policy(policy)
         data: dict[str, Any] = {
-            k: json.loads(_native.read_csv(k, t, day_first)) for k, t in texts.items() if t is not None
+            k: json.loads(_native.read_csv(k, t, day_first, mapping, native)) for k, t in texts.items() if t is not None
         }
-        data["rates"] = dict(rates or {})
+        data["rates"] = json.loads(_rates_json(rates))
         data["seed_funding"] = seed
         if name is not None:
             data["name"] = name
@@ -371,9 +401,13 @@ class Portfolio:
         return list(self.raw.get("approvals", []))
 
     @property
-    def rates(self) -> dict[str, Decimal]:
-        """US dollars per unit of each currency."""
-        return {k: Decimal(v) for k, v in self.raw.get("rates", {}).items()}
+    def rates(self) -> dict[str, Any]:
+        """US dollars per unit of each currency: a ``Decimal``, or for dated rates a dict
+        of ``Decimal`` by the month from which each applies (``YYYY-MM``)."""
+        return {
+            k: {m: Decimal(r) for m, r in v.items()} if isinstance(v, dict) else Decimal(v)
+            for k, v in self.raw.get("rates", {}).items()
+        }
 
     def to_json(self, **kwargs: Any) -> str:
         """The canonical JSON as text."""
@@ -430,6 +464,38 @@ def _read_text(source: str | os.PathLike[str] | None, format: str) -> str | None
     return _native.text(format, _read_file(source))
 
 
+def _columns_json(columns: Columns | None) -> str | None:
+    """The column mapping as the core reads it (JSON), or ``None``."""
+    if columns is None:
+        return None
+    if not isinstance(columns, Mapping):
+        raise TypeError(f"columns: expected a dict of your headers and column names, got {type(columns).__name__}")
+    return json.dumps({str(k): v for k, v in columns.items()})
+
+
+def _read_table(source: str | bytes | os.PathLike[str] | None, sheet: str | None = None) -> str | None:
+    """The text of a table: CSV text as given, or a file path's or bytes' content told from
+    the content itself: a workbook's sheet as CSV text, or the file's text."""
+    if source is None:
+        return None
+    if isinstance(source, str) and _is_content(source):
+        if sheet is not None:
+            _native.table_text(b"", sheet)  # raises: a sheet of text that is not a workbook
+        return _valid_text(source, "csv")
+    return _native.table_text(_read_bytes(source), sheet)
+
+
+def _day(value: DateLike, name: str) -> str:
+    """A date as you hold it (see :data:`DateLike`) as ISO text; the core reads it and
+    names ``name`` in its error."""
+    if isinstance(value, str):
+        return value
+    text = _tables._text(value)
+    if text is None:
+        raise _invalid(name, "a date is required")
+    return text
+
+
 def _csv_text(table: Any) -> str:
     t = _tables.to_arrow(table, _tables.kind_of(table))
     out = io.StringIO()
@@ -450,13 +516,60 @@ def read_portfolio(source: str | os.PathLike[str]) -> Portfolio:
     return Portfolio.from_json(text or "")
 
 
-def read_csv(table: str, source: str | os.PathLike[str], *, day_first: bool | None = None) -> list[dict[str, Any]]:
-    """Reads one CSV table (``"projects"``, ``"records"`` or ``"approvals"``) in the
-    core's layout, from a path or CSV text; returns its rows as canonical JSON objects.
-    ``day_first`` as for :meth:`Portfolio.from_csv`. A table with several bad cells raises
-    the first one's exception, whose ``errors`` lists them all."""
-    text = _read_text(source, "csv") or ""
-    return json.loads(_native.read_csv(table, text, day_first))  # type: ignore[no-any-return]
+def read_csv(
+    table: str,
+    source: str | bytes | os.PathLike[str],
+    *,
+    day_first: bool | None = None,
+    columns: Columns | None = None,
+    sheet: str | None = None,
+    policy: Policy | None = None,
+) -> list[dict[str, Any]]:
+    """Reads one table (``"projects"``, ``"records"`` or ``"approvals"``) in the core's
+    layout, from a path, CSV text or a file's bytes (CSV, or an ``.xlsx``/``.ods``
+    workbook's ``sheet``, told from the content); returns its rows as canonical JSON
+    objects. ``day_first``, ``columns``, ``sheet`` and ``policy`` as for
+    :meth:`Portfolio.from_csv`.
+    A table with several bad cells raises the first one's exception, whose ``errors``
+    lists them all."""
+    text = _read_table(source, sheet) or ""
+    return json.loads(_native.read_csv(table, text, day_first, _columns_json(columns), _policy(policy)))  # type: ignore[no-any-return]
+
+
+def read_table(source: str | bytes | os.PathLike[str], sheet: str | None = None) -> pa.Table:
+    r"""A table file as a ``pyarrow.Table`` of text columns, as the core reads it: CSV (any
+    separator, a byte-order mark), or an Excel (``.xlsx``) or OpenDocument (``.ods``)
+    workbook's ``sheet`` (default: the first), its dates as ``YYYY-MM-DD`` and its numbers
+    as the exact decimals their shortest digits spell. The format is told from the content,
+    never the file's name. Pass the table to any function that takes one (with
+    ``columns=`` for your own headers), or ``.to_pandas()`` it.
+
+    >>> import tcrules
+    >>> t = tcrules.read_table(b"Project ID;Budget\nP1;\"1.250,00\"\n")
+    >>> t.column_names, t.column("Budget").to_pylist()
+    (['Project ID', 'Budget'], ['1.250,00'])
+    """
+    text = _read_table(source, sheet) or ""
+    return _text_table(text)
+
+
+def _text_table(text: str) -> pa.Table:
+    """CSV text (its separator sniffed as the core does) as a table of text columns."""
+    body = text.removeprefix("\ufeff")
+    header = body.split("\n", 1)[0]
+    counts = {sep: _unquoted(header).count(sep) for sep in (",", ";", "\t")}
+    sep = ";" if counts[";"] > counts[","] and counts[";"] >= counts["\t"] else "\t" if counts["\t"] > max(counts[","], counts[";"]) else ","
+    rows = list(csv.reader(io.StringIO(body), delimiter=sep))
+    if not rows:
+        return pa.table({})
+    names = [h.strip() for h in rows[0]]
+    data = [r for r in rows[1:] if any(c.strip() for c in r)]
+    return pa.table({n: pa.array([(r[i] if i < len(r) and r[i] != "" else None) for r in data], pa.string()) for i, n in enumerate(names)})
+
+
+def _unquoted(line: str) -> str:
+    """A line without its quoted parts."""
+    return "".join(part for i, part in enumerate(line.split('"')) if i % 2 == 0)
 
 
 def read(
@@ -674,6 +787,7 @@ def delivery_table(
     projects: Any = None,
     rates: Rates | None = None,
     policy: Policy | None = None,
+    columns: Columns | None = None,
 ) -> DeliveryReport:
     """:func:`delivery` straight from tables (pandas, polars, pyarrow or a list of dicts),
     without building a portfolio: ``records`` with ``project``, ``month`` (``YYYY-MM``
@@ -687,7 +801,10 @@ def delivery_table(
     The columns cross into the core as Arrow, with the GIL released, and the records are
     summed on every core; the report is the same as :func:`delivery` gives for the same
     rows. Only rows in ``period`` are read past their month; a bad cell in one of them
-    raises the error naming ``records[i].<column>``.
+    raises the error naming ``records[i].<column>``. ``columns`` says which of your
+    columns is which (:data:`Columns`, one mapping for both tables); a projects table
+    without the grouping's column raises an error naming it (never every record
+    unassigned).
 
     >>> import tcrules
     >>> records = [
@@ -699,9 +816,58 @@ def delivery_table(
     """
     tables = [None if t is None else _tables.to_arrow(t, _tables.kind_of(t)) for t in (records, projects)]
     out = _native.delivery_table(
-        tables[0], tables[1], group_by, _dumps(_period(period)), _policy(policy), _rates_json(rates)
+        tables[0],
+        tables[1],
+        group_by,
+        _dumps(_period(period)),
+        _policy(policy),
+        _rates_json(rates),
+        _columns_json(columns),
     )
     return DeliveryReport.from_json(json.loads(out))
+
+
+def delivery_by(
+    records: Any,
+    by: str | Sequence[str],
+    *,
+    projects: Any = None,
+    rates: Rates | None = None,
+    policy: Policy | None = None,
+    columns: Columns | None = None,
+    ytd: bool = False,
+) -> Any:
+    """Delivery (Σexpenditure / Σallocation, R6 §140) by any keys in one call, as a table
+    of the records' kind (pandas, polars, pyarrow or a list of dicts), one row per group:
+    the keys, ``allocation_usd`` and ``expenditure_usd`` (exact decimals), ``rate`` (the
+    fraction as a float, null when nothing was allocated), ``status`` (``pass``,
+    ``warning`` below the policy's threshold, ``overspend``, ``undefined``) and
+    ``records``.
+
+    ``by`` is one name or a list: a records column, a project attribute looked up through
+    ``projects`` by the record's ``project`` (``unit``, ``region``, ``donor``,
+    ``donor_category``, ``strategic_objective``, or any projects column), or a time key
+    ``year``, ``quarter``, ``month``, ``biennium`` of the record's month. Records give the
+    month as ``YYYY-MM``, a date, or integer ``year`` and ``month`` columns; ``currency``
+    is US dollars when absent; amounts are converted at their month's rate. With
+    ``ytd=True`` the sums are year-to-date along the time key. ``columns`` says which of
+    your columns is which (:data:`Columns`, one mapping for both tables).
+
+    >>> import tcrules
+    >>> records = [
+    ...     {"project": "P1", "month": "2005-01", "allocation": 100, "expenditure": 50},
+    ...     {"project": "P2", "month": "2005-03", "allocation": 100, "expenditure": 70}]
+    >>> out = tcrules.delivery_by(records, ["unit", "year"], projects=[{"id": "P1", "unit": "GENDER"}, {"id": "P2", "unit": "GENDER"}])
+    >>> [(r["unit"], r["year"], r["rate"], r["status"]) for r in out]
+    [('GENDER', 2005, 0.6, 'pass')]
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    kind = _tables.kind_of(records)
+    tables = [None if t is None else _tables.to_arrow(t, _tables.kind_of(t)) for t in (records, projects)]
+    native = _native.delivery_by(
+        tables[0], tables[1], keys, ytd, _policy(policy), _rates_json(rates), _columns_json(columns)
+    )
+    return _tables.as_kind(pa.Table.from_batches([native]), kind)
 
 
 def delivery_series(portfolio: PortfolioLike, year: int, group_by: str = "portfolio", *, policy: Policy | None = None) -> DeliverySeries:
@@ -765,20 +931,40 @@ def report(
 
 
 def _rates_json(rates: Rates | None) -> str:
-    return _dumps({k: v for k, v in (rates or {}).items()})
+    """Rates as the core reads them: a mapping by currency, or a rates table's rows (its
+    columns cast to text in Arrow: dates as ISO dates, decimals and floats as their digits)."""
+    if rates is None:
+        return "{}"
+    if isinstance(rates, Mapping):
+        return _dumps({k: dict(v) if isinstance(v, Mapping) else v for k, v in rates.items()})
+    table = _tables.to_arrow(rates, _tables.kind_of(rates))
+    columns: dict[str, list[Any]] = {}
+    for name in ("currency", "month", "rate"):
+        if name not in table.column_names:
+            continue
+        column = table[name]
+        if pa.types.is_timestamp(column.type):
+            column = column.cast(pa.date32())
+        columns[name] = column.cast(pa.string()).to_pylist()
+    names = list(columns)
+    rows = [{n: v for n, v in zip(names, values) if v is not None} for values in zip(*columns.values())]
+    return json.dumps(rows)
 
 
-def _project_batch(batch: str, data: Any, rates: Rates | None, policy: Policy | None) -> Any:
+def _project_batch(batch: str, data: Any, rates: Rates | None, policy: Policy | None, columns: Columns | None) -> Any:
     kind = _tables.kind_of(data)
     table = _tables.to_arrow(data, kind)
     # polars holds text as string views: those cross back without a copy.
-    result = pa.Table.from_batches(
-        [_native.project_table(table, batch, _policy(policy), _rates_json(rates), views=kind == "polars")]
+    native = _native.project_table(
+        table, batch, _policy(policy), _rates_json(rates), views=kind == "polars", columns=_columns_json(columns)
     )
+    result = pa.Table.from_batches([native])
     return _tables.merge(data, kind, result)
 
 
-def requirements(data: TableT, *, rates: Rates | None = None, policy: Policy | None = None) -> TableT:
+def requirements(
+    data: TableT, *, rates: Rates | None = None, policy: Policy | None = None, columns: Columns | None = None
+) -> TableT:
     """Evaluation requirements (R6 §143) of every row of a table of projects, returned as
     the same kind of table with these columns added: ``duration_months``,
     ``duration_days``, ``duration_class``, ``budget_usd`` (exact decimal),
@@ -788,8 +974,10 @@ def requirements(data: TableT, *, rates: Rates | None = None, policy: Policy | N
 
     Reads ``start``, ``end`` (dates, timestamps at midnight or ISO text),
     ``budget_amount`` (decimal, integer, float or text) and ``budget_currency``
-    (USD when the column is absent). The whole table crosses into the core as Arrow
-    columns, with the GIL released.
+    (USD when the column is absent). ``columns`` says which of your columns is which
+    (:data:`Columns`): ``columns={"Start Date": "start"}``; your columns keep their names
+    in the result, and a table lacking required columns raises one error naming them all.
+    The whole table crosses into the core as Arrow columns, with the GIL released.
 
     >>> import tcrules
     >>> rows = tcrules.requirements([
@@ -799,10 +987,12 @@ def requirements(data: TableT, *, rates: Rates | None = None, policy: Policy | N
     >>> [(r["id"], r["independent_evaluation"], r["error_code"]) for r in rows]
     [('A', False, None), ('B', True, None), ('C', None, 'end_before_start')]
     """
-    return _project_batch("requirements", data, rates, policy)  # type: ignore[no-any-return]
+    return _project_batch("requirements", data, rates, policy, columns)  # type: ignore[no-any-return]
 
 
-def evaluate(data: TableT, *, rates: Rates | None = None, policy: Policy | None = None) -> TableT:
+def evaluate(
+    data: TableT, *, rates: Rates | None = None, policy: Policy | None = None, columns: Columns | None = None
+) -> TableT:
     """Every EVAL rule on every row of a project table in the core's CSV layout (``id``,
     ``title``, ``start``, ``end``, ``budget_amount``, ``budget_currency``, and optional
     ``evaluations``, ``mid_term_review_agreed``, ``constituent_participation``, ...):
@@ -810,24 +1000,74 @@ def evaluate(data: TableT, *, rates: Rates | None = None, policy: Policy | None 
     ``findings`` (a list of rule, status, severity, subject, message, help, citation)
     and ``schedule`` (a list of kind and date). One row out per row in, in order; a bad
     row carries its error."""
-    return _project_batch("evaluation", data, rates, policy)  # type: ignore[no-any-return]
+    return _project_batch("evaluation", data, rates, policy, columns)  # type: ignore[no-any-return]
 
 
-def schedule(data: TableT, *, rates: Rates | None = None, policy: Policy | None = None) -> TableT:
+def schedule(
+    data: TableT, *, rates: Rates | None = None, policy: Policy | None = None, columns: Columns | None = None
+) -> TableT:
     """The evaluation schedule of every row of a project table (as :func:`evaluate`
     reads it): a ``schedule`` column (list of kind and date), and the error columns."""
-    return _project_batch("schedule", data, rates, policy)  # type: ignore[no-any-return]
+    return _project_batch("schedule", data, rates, policy, columns)  # type: ignore[no-any-return]
 
 
 def due_between(
-    data: TableT, start: date, end: date, *, rates: Rates | None = None, policy: Policy | None = None
+    data: TableT,
+    start: DateLike,
+    end: DateLike,
+    *,
+    rates: Rates | None = None,
+    policy: Policy | None = None,
+    columns: Columns | None = None,
 ) -> TableT:
     """Evaluations falling due from ``start`` to ``end`` inclusive across a project table,
     in date order: "what evaluations fall due next quarter?". A long table of the same
-    kind with ``project``, ``kind`` and ``date``, one row per evaluation due."""
+    kind with ``project``, ``kind`` and ``date``, one row per evaluation due. ``start``
+    and ``end`` as you hold dates (:data:`DateLike`: ``"2024-07-01"``, ``date``, a pandas
+    ``Timestamp``, ...); ``columns`` as for :func:`requirements`."""
     kind = _tables.kind_of(data)
     table = _tables.to_arrow(data, kind)
-    native = _native.due_table(table, _policy(policy), _rates_json(rates), start, end)
+    native = _native.due_table(
+        table, _policy(policy), _rates_json(rates), _day(start, "start"), _day(end, "end"), _columns_json(columns)
+    )
+    return _tables.as_kind(pa.Table.from_batches([native]), kind)  # type: ignore[no-any-return]
+
+
+def findings(
+    data: TableT,
+    *,
+    records: Any = None,
+    period: Period = "all",
+    rates: Rates | None = None,
+    policy: Policy | None = None,
+    columns: Columns | None = None,
+) -> TableT:
+    """Every EVAL finding of every row of a project table (read as :func:`evaluate` reads
+    it) and, given ``records`` (a monthly records table, as :func:`delivery_table` reads
+    it), every DLV finding of each project's delivery over ``period`` (a year, or
+    ``"all"``, the default), as one long table of the input's kind, one row per finding:
+    ``row`` (the input row, from 0; null for a project the records name and the table
+    does not), ``project``, ``rule``, ``status``, ``severity``, ``subject``,
+    ``message``, ``help``, ``citation``, ``missing`` (a list), ``error_code`` and
+    ``error_message`` (a row that could not be evaluated is one row with its error: no
+    project is lost), then one column per fact, typed (integers, dates, exact decimals,
+    booleans, text). Built column by column in the core, with the GIL released.
+    ``columns`` says which of your columns is which (:data:`Columns`).
+
+    >>> import tcrules
+    >>> rows = tcrules.findings([{"id": "P1", "title": "T", "start": "2024-01-01", "end": "2025-06-30",
+    ...                           "budget_amount": "350000.01", "budget_currency": "USD"}])
+    >>> [(r["project"], r["rule"], r["status"]) for r in rows][:2]
+    [('P1', 'EVAL-DURATION', 'pass'), ('P1', 'EVAL-INDEPENDENT', 'fail')]
+    >>> rows[1]["budget_usd"], rows[0]["duration_months"]
+    (Decimal('350000.01'), 18)
+    """
+    kind = _tables.kind_of(data)
+    table = _tables.to_arrow(data, kind)
+    records_table = None if records is None else _tables.to_arrow(records, _tables.kind_of(records))
+    native = _native.findings_table(
+        table, records_table, _dumps(_period(period)), _policy(policy), _rates_json(rates), _columns_json(columns)
+    )
     return _tables.as_kind(pa.Table.from_batches([native]), kind)  # type: ignore[no-any-return]
 
 
@@ -840,14 +1080,20 @@ def _finding_row(f: Finding) -> dict[str, Any]:
     return {n: getattr(f, n) for n in ("rule", "status", "severity", "subject", "message", "help", "citation")}
 
 
-def appraise(data: TableT, *, rates: Rates | None = None, policy: Policy | None = None) -> TableT:
+def appraise(
+    data: TableT, *, rates: Rates | None = None, policy: Policy | None = None, columns: Columns | None = None
+) -> TableT:
     """Appraises every proposal of a table (one proposal per row, in the core's JSON form:
     nested columns or dicts), returning the same kind with ``verdict``, ``score``,
     ``findings`` and the error columns. The core runs every row with the GIL released;
-    a row that is not a proposal gets its error, and the others are appraised."""
+    a row that is not a proposal gets its error, and the others are appraised. ``columns``
+    names the proposal's fields your columns hold (``{"Proposal ID": "id"}``); your
+    columns keep their names in the result."""
     kind = _tables.kind_of(data)
     inputs: list[str | dict[str, Any]] = []
+    mapping = {} if columns is None else dict(columns)
     for row in _tables.rows(data, kind):
+        row = {mapping.get(k, k): v for k, v in row.items()}
         try:
             inputs.append(_dumps_input(_with({"proposal": row}, rates=rates)))
         except ValidationError as e:  # NaN, infinity: this row's error, not the batch's

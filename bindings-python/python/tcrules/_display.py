@@ -30,6 +30,13 @@ COLOURS = {
 }
 """Text and background colour of each status and verdict."""
 
+MAX_ROWS = 60
+"""Most rows a notebook display shows of one table (as pandas' ``display.max_rows``): the
+rows that need action first, the rest counted. Every row stays in the result and its
+``to_pandas()``."""
+
+_ORDER = {"fail": 0, "error": 0, "warning": 1, "pass": 2, "not_applicable": 3}
+
 _STYLE = "border-collapse:collapse;font-size:0.9em;text-align:left"
 _CELL = "padding:3px 8px;border-bottom:1px solid #d0d7de;vertical-align:top;text-align:left"
 
@@ -43,11 +50,26 @@ def badge(status: str) -> str:
     )
 
 
-def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """An HTML table; cells are HTML already."""
+def table(header: Sequence[str], rows: Iterable[Sequence[str]], what: str = "rows", total: int | None = None) -> str:
+    """An HTML table of at most :data:`MAX_ROWS` rows; cells are HTML already. The rows
+    beyond (of ``total``, when the caller rendered only the first) are counted in a last
+    line naming ``what`` they are."""
+    rows = list(rows)
     head = "".join(f'<th style="{_CELL}">{escape(h)}</th>' for h in header)
-    body = "".join("<tr>" + "".join(f'<td style="{_CELL}">{c}</td>' for c in r) + "</tr>" for r in rows)
-    return f'<table style="{_STYLE}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    body = "".join("<tr>" + "".join(f'<td style="{_CELL}">{c}</td>' for c in r) + "</tr>" for r in rows[:MAX_ROWS])
+    more = (len(rows) if total is None else total) - MAX_ROWS
+    foot = (
+        f'<p style="color:#57606a"><small>… and {more:,} more {escape(what)} '
+        f"(<code>.to_pandas()</code> has every one)</small></p>"
+        if more > 0
+        else ""
+    )
+    return f'<table style="{_STYLE}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{foot}'
+
+
+def needing_action_first(findings: Sequence[Finding]) -> list[Finding]:
+    """Failures, then warnings, then the rest, each in the core's order."""
+    return sorted(findings, key=lambda f: _ORDER.get(f.status, 4))
 
 
 def _facts(f: Finding) -> str:
@@ -68,6 +90,8 @@ def findings_table(findings: Sequence[Finding]) -> str:
             out += f"<br><small>→ {escape(f.help)}</small>"
         return out
 
+    # Rows past the limit are not rendered at all: a large portfolio's display stays small.
+    shown = needing_action_first(findings)[:MAX_ROWS]
     rows = [
         [
             badge(f.status),
@@ -77,9 +101,9 @@ def findings_table(findings: Sequence[Finding]) -> str:
             f"<small>{_facts(f)}</small>",
             f"<small>{escape(f.citation)}</small>",
         ]
-        for f in findings
+        for f in shown
     ]
-    return table(["status", "rule", "subject", "message", "facts", "citation"], rows)
+    return table(["status", "rule", "subject", "message", "facts", "citation"], rows, "findings", len(findings))
 
 
 def stamp(policy: PolicyStamp) -> str:
@@ -144,7 +168,7 @@ def delivery(d: DeliveryReport) -> str:
     return (
         f"<div><strong>Delivery by {escape(d.group_by)}</strong> (band {low}–{high} %) "
         f"{_counts(d.findings)}<br>{stamp(d.policy)}"
-        + table(["group", "allocation US$", "expenditure US$", "rate", "records"], rows)
+        + table(["group", "allocation US$", "expenditure US$", "rate", "records"], rows, "groups")
         + findings_table(d.findings)
         + "</div>"
     )
@@ -157,7 +181,7 @@ def series(s: DeliverySeries) -> str:
     low, high = s.band_percent
     return (
         f"<div><strong>Year-to-date delivery {s.year} by {escape(s.group_by)}</strong> (band {low}–{high} %)"
-        + table(["group", *months], rows)
+        + table(["group", *months], rows, "groups")
         + "</div>"
     )
 
@@ -206,7 +230,7 @@ def iati(r: IatiReport) -> str:
     return (
         f"<div><strong>IATI {escape(r.version or '')}</strong>: {len(r.activities)} activities "
         f"{_counts(r.findings)}<br>{stamp(r.policy)}"
-        + table(["activity", "class", "evaluations", "independent", "delivery by year", "gender marker"], rows)
+        + table(["activity", "class", "evaluations", "independent", "delivery by year", "gender marker"], rows, "activities")
         + (f"<ul>{errors}</ul>" if errors else "")
         + findings_table(action)
         + "</div>"

@@ -4,7 +4,7 @@ fields (``_generated``) default to an empty one, and ``_types`` builds on those 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Iterator, Sequence, overload
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, overload
 
 from . import _display
 
@@ -13,10 +13,16 @@ if TYPE_CHECKING:
 
 
 class Findings(Sequence["Finding"]):
-    """Findings in the core's order; converts to a table (one row per finding)."""
+    """Findings in the core's order; converts to a table (one row per finding). Findings of
+    a project's evaluation, or of an IATI activity, know their project: the table's
+    ``project`` column, with no subject to parse."""
 
-    def __init__(self, items: Sequence[Finding] = ()) -> None:
+    def __init__(self, items: Sequence[Finding] = (), projects: Sequence[str | None] | str | None = None) -> None:
         self._items = list(items)
+        if projects is None or isinstance(projects, str):
+            self._projects: list[str | None] = [projects] * len(self._items)
+        else:
+            self._projects = list(projects)
 
     @overload
     def __getitem__(self, i: int) -> Finding: ...
@@ -24,7 +30,7 @@ class Findings(Sequence["Finding"]):
     def __getitem__(self, i: slice) -> Findings: ...
     def __getitem__(self, i: int | slice) -> Finding | Findings:
         if isinstance(i, slice):
-            return Findings(self._items[i])
+            return Findings(self._items[i], self._projects[i])
         return self._items[i]
 
     def __len__(self) -> int:
@@ -42,23 +48,30 @@ class Findings(Sequence["Finding"]):
         return f"Findings({self._items!r})"
 
     def __add__(self, other: Findings) -> Findings:
-        return Findings(self._items + list(other))
+        return Findings(self._items + other._items, self._projects + other._projects)
+
+    def _where(self, keep: Callable[[Finding], bool]) -> Findings:
+        pairs = [(f, p) for f, p in zip(self._items, self._projects) if keep(f)]
+        return Findings([f for f, _ in pairs], [p for _, p in pairs])
 
     def of(self, rule: str) -> Findings:
         """The findings of one rule id, e.g. ``"EVAL-PLAN"``."""
-        return Findings([f for f in self._items if f.rule == rule])
+        return self._where(lambda f: f.rule == rule)
 
     def with_status(self, *statuses: str) -> Findings:
         """The findings with one of the given statuses, e.g. ``"fail", "warning"``."""
-        return Findings([f for f in self._items if f.status in statuses])
+        return self._where(lambda f: f.status in statuses)
 
     def to_arrow(self) -> Any:
-        """A ``pyarrow.Table``: rule, status, severity, subject, message, facts (the
-        canonical JSON object), missing, help, citation, policy (name and version)."""
+        """A ``pyarrow.Table``: project (of a project's or an activity's findings; else
+        null), rule, status, severity, subject, message, facts (the canonical JSON object),
+        missing, help, citation, policy (name and version). For a whole project table,
+        :func:`tcrules.findings` builds the same in the core, with the facts typed."""
         import pyarrow as pa
 
         return pa.table(
             {
+                "project": pa.array(self._projects, pa.string()),
                 "rule": pa.array([f.rule for f in self], pa.string()),
                 "status": pa.array([f.status for f in self], pa.string()),
                 "severity": pa.array([f.severity for f in self], pa.string()),

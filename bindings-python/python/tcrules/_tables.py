@@ -51,6 +51,8 @@ def _text(v: Any) -> str | None:
     if isinstance(v, date):
         return v.isoformat()
     if type(v).__module__ == "numpy":
+        if getattr(getattr(v, "dtype", None), "kind", None) == "M":
+            v = v.astype("datetime64[us]")  # a datetime (nanoseconds would give an int)
         item: Any = v.item()
         return _text(item)
     if type(v).__name__ in ("NAType", "NaTType"):

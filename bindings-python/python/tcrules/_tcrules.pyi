@@ -17,16 +17,20 @@ __all__ = [
     "text",
     "read_portfolio",
     "read_csv",
+    "table_text",
+    "sniff",
     "example_portfolio",
     "rules",
     "kinds",
     "project_table",
     "due_table",
     "delivery_table",
+    "findings_table",
     "IatiStream",
     "iati_stream",
     "read_iati",
     "iati_empty",
+    "delivery_by",
 ]
 
 __version__: str
@@ -51,19 +55,33 @@ def call_many(kind: str, inputs: str, policy: Policy) -> str: ...
 def read(format: str, data: bytes, rates: str, policy: Policy) -> str: ...
 def text(format: str, data: bytes) -> str: ...
 def read_portfolio(text: str) -> str: ...
-def read_csv(table: str, text: str, day_first: bool | None = None) -> str: ...
+def read_csv(
+    table: str, text: str, day_first: bool | None = None, columns: str | None = None, policy: Policy | None = None
+) -> str: ...
+def table_text(data: bytes, sheet: str | None = None) -> str: ...
+def sniff(data: bytes) -> str: ...
 def example_portfolio() -> str: ...
 def rules() -> list[tuple[str, str]]: ...
 def kinds() -> list[str]: ...
 
 # Tables in and record batches out are pyarrow objects (pyarrow ships no type stubs).
-def project_table(table: Any, kind: str, policy: Policy, rates: str, views: bool = False) -> Any: ...
-def due_table(
-    table: Any, policy: Policy, rates: str, start: datetime.date, end: datetime.date
+def project_table(
+    table: Any, kind: str, policy: Policy, rates: str, views: bool = False, columns: str | None = None
 ) -> Any: ...
+def due_table(table: Any, policy: Policy, rates: str, start: str, end: str, columns: str | None = None) -> Any: ...
 def delivery_table(
-    records: Any, projects: Any | None, group_by: str, period: str, policy: Policy, rates: str
+    records: Any,
+    projects: Any | None,
+    group_by: str,
+    period: str,
+    policy: Policy,
+    rates: str,
+    columns: str | None = None,
 ) -> str: ...
+
+def findings_table(
+    table: Any, records: Any | None, period: str, policy: Policy, rates: str, columns: str | None = None
+) -> Any: ...
 
 # The IATI reader: a whole file's report as JSON, or a stream of record batches.
 def read_iati(
@@ -90,3 +108,6 @@ def iati_stream(
     periods: str | None = None,
 ) -> IatiStream: ...
 def iati_empty() -> Any: ...
+def delivery_by(
+    records: Any, projects: Any | None, by: list[str], ytd: bool, policy: Policy, rates: str, columns: str | None = None
+) -> Any: ...

@@ -178,6 +178,28 @@ def _fields(cls: type) -> list[tuple[str, str, Decoder]]:
     return _FIELDS[cls]
 
 
+class FindingsTable:
+    """``to_pandas``, ``to_polars`` and ``to_arrow`` of a result whose table is its
+    findings, one row per finding (as :meth:`Findings.to_arrow`)."""
+
+    def _findings(self) -> Findings:
+        # A field of some results, a property of others (a report's are its sections').
+        found: Findings = getattr(self, "findings")
+        return found
+
+    def to_arrow(self) -> Any:
+        """The findings as a ``pyarrow.Table``, one row per finding."""
+        return self._findings().to_arrow()
+
+    def to_pandas(self) -> Any:
+        """The findings as a ``pandas.DataFrame``, one row per finding."""
+        return self._findings().to_pandas()
+
+    def to_polars(self) -> Any:
+        """The findings as a ``polars.DataFrame``, one row per finding."""
+        return self._findings().to_polars()
+
+
 @dataclass(frozen=True)
 class PolicyStamp(PolicyStampFields, Result):
     """Which policy edition produced a result: name, version and content hash."""
@@ -220,16 +242,20 @@ class Due(DueFields, Result):
 
 
 @dataclass(frozen=True)
-class ProjectEvaluation(ProjectEvaluationFields, Result):
+class ProjectEvaluation(ProjectEvaluationFields, Result, FindingsTable):
     """The EVAL results of one project: requirements, schedule and findings, or the error
     that kept it from being evaluated."""
+
+    def __post_init__(self) -> None:
+        # Its findings know their project (the table's `project` column).
+        object.__setattr__(self, "findings", Findings(self.findings, self.project))
 
     def _repr_html_(self) -> str:
         return _display.evaluation(self)
 
 
 @dataclass(frozen=True)
-class Appraisal(AppraisalFields, Result):
+class Appraisal(AppraisalFields, Result, FindingsTable):
     """The appraisal of one proposal: verdict (``ready``, ``revise``,
     ``not_appraisable``), score, one finding per APR check, and the evaluation rules'
     requirements and schedule."""
@@ -258,12 +284,21 @@ def _frame(rows: list[dict[str, Any]], columns: Sequence[str], kind: str) -> Any
     return table.to_pandas()
 
 
+def _fraction(percent: Optional[Decimal]) -> Optional[float]:
+    """A rate in per cent as the float fraction a plot takes (the only float tcrules
+    gives: money and rates stay exact beside it)."""
+    return None if percent is None else float(percent) / 100
+
+
 @dataclass(frozen=True)
 class DeliveryReport(DeliveryReportFields, Result):
     """Delivery by group over a reporting period (R6 §140), with DLV findings."""
 
     def to_pandas(self) -> Any:
-        """The groups as a ``pandas.DataFrame`` (Decimal columns stay exact)."""
+        """The groups as a ``pandas.DataFrame``: group, allocation_usd, expenditure_usd,
+        rate_percent (exact ``Decimal``), records, and ``rate``, the same rate as a float
+        fraction to plot (``df.plot.bar(x="group", y="rate")``; ``None`` where nothing was
+        allocated)."""
         return self._table("pandas")
 
     def to_polars(self) -> Any:
@@ -276,8 +311,8 @@ class DeliveryReport(DeliveryReportFields, Result):
 
     def _table(self, kind: str) -> Any:
         cols = ["group", "allocation_usd", "expenditure_usd", "rate_percent", "records"]
-        rows = [{c: getattr(g, c) for c in cols} for g in self.groups]
-        return _frame(rows, cols, kind)
+        rows = [{**{c: getattr(g, c) for c in cols}, "rate": _fraction(g.rate_percent)} for g in self.groups]
+        return _frame(rows, [*cols, "rate"], kind)
 
     def _repr_html_(self) -> str:
         return _display.delivery(self)
@@ -327,7 +362,7 @@ class DeliverySeries:
 
     def to_pandas(self) -> Any:
         """One row per group and month: group, month, allocation_usd, expenditure_usd,
-        rate_percent."""
+        rate_percent (exact), and ``rate`` as a float fraction to plot."""
         return self._table("pandas")
 
     def to_polars(self) -> Any:
@@ -341,9 +376,11 @@ class DeliverySeries:
     def _table(self, kind: str) -> Any:
         cols = ["group", "month", "allocation_usd", "expenditure_usd", "rate_percent"]
         rows = [
-            {"group": g.group, **{c: getattr(p, c) for c in cols[1:]}} for g in self.groups for p in g.points
+            {"group": g.group, **{c: getattr(p, c) for c in cols[1:]}, "rate": _fraction(p.rate_percent)}
+            for g in self.groups
+            for p in g.points
         ]
-        return _frame(rows, cols, kind)
+        return _frame(rows, [*cols, "rate"], kind)
 
     def plot(self, groups: Sequence[str] | None = None, ax: Any = None) -> Any:
         """The year-to-date delivery curve of each group against the policy band
@@ -377,7 +414,7 @@ class Phasing(PhasingFields, Result):
 
 
 @dataclass(frozen=True)
-class IntegrationReport(IntegrationReportFields, Result):
+class IntegrationReport(IntegrationReportFields, Result, FindingsTable):
     """Every INT result for a portfolio (R6 §59–64, §72–75, §162)."""
 
     def _repr_html_(self) -> str:
@@ -421,7 +458,7 @@ class LocalMobilization(LocalMobilizationFields, Result):
 
 
 @dataclass(frozen=True)
-class PortfolioReport(PortfolioReportFields, Result):
+class PortfolioReport(PortfolioReportFields, Result, FindingsTable):
     """Every PF result for a portfolio (R6 §154–173, Tables V.1–V.2)."""
 
     def _repr_html_(self) -> str:
@@ -434,7 +471,7 @@ class Summary(SummaryFields, Result):
 
 
 @dataclass(frozen=True)
-class Report(ReportFields, Result):
+class Report(ReportFields, Result, FindingsTable):
     """Every rule family's results for a portfolio; sections that could not be computed
     are ``None`` and their errors are in ``errors``."""
 
@@ -471,7 +508,10 @@ class IatiReport(IatiReportFields, Result):
     @property
     def findings(self) -> Findings:
         """Every activity's findings, in file order."""
-        return Findings([f for a in self.activities for f in a.findings])
+        out = Findings()
+        for a in self.activities:
+            out = out + Findings(a.findings, a.identifier)
+        return out
 
     _COLUMNS: ClassVar[tuple[str, ...]] = (
         "activity", "identifier", "title", "start", "end", "duration_class", "evaluations", "budget_usd",

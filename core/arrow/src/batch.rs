@@ -14,7 +14,7 @@ use tcrules::money::Rates;
 use tcrules::{Error, ErrorInfo, Finding, Policy, Result};
 
 use crate::output::{self, dates, list_of_structs, strings, Out};
-use crate::projects::projects;
+use crate::projects::{at_rate, projects, row_rates};
 use crate::requirements;
 use crate::table::Table;
 
@@ -183,7 +183,7 @@ pub fn due_between(
 
 /// How much of the core's evaluation a row needs.
 #[derive(Clone, Copy)]
-enum Depth {
+pub(crate) enum Depth {
     /// The requirements ([`evaluation::requirements`]).
     Requirements,
     /// The schedule ([`evaluation::schedule`]), much cheaper than every finding.
@@ -194,7 +194,7 @@ enum Depth {
 
 /// The core's evaluation of every row, to `depth` (a row that is not a project keeps its
 /// error).
-fn evaluate_rows(
+pub(crate) fn evaluate_rows(
     table: &Table,
     policy: &Policy,
     rates: &Rates,
@@ -207,8 +207,25 @@ fn evaluate_rows(
         findings: Vec::new(),
         error,
     };
+    let mut rows = projects(table, &policy.spec().labels)?;
+    // A row's own `budget_rate` wins over the rates table for its row.
+    if let Some(row_rates) = row_rates(table)? {
+        for (row, rate) in rows.iter_mut().zip(row_rates) {
+            let project = std::mem::replace(
+                row,
+                Err(Error::Overflow {
+                    path: String::new(),
+                }),
+            );
+            *row = match (project, rate) {
+                (Ok(p), Ok(Some(rate))) => at_rate(p, rate),
+                (Ok(_), Err(e)) => Err(e),
+                (p, _) => p,
+            };
+        }
+    }
     // Each row on whichever core is free: a full evaluation costs far more than reading.
-    Ok(projects(table)?
+    Ok(rows
         .into_par_iter()
         .enumerate()
         .map(|(i, row)| match row {
@@ -229,7 +246,7 @@ fn evaluate_rows(
                     Err(e) => empty(p.id, Some(e.info())),
                 },
             },
-            Err(e) => empty(String::new(), Some(relative(e.info(), i))),
+            Err(e) => empty(String::new(), Some(relative(table.user_error(e).info(), i))),
         })
         .collect())
 }

@@ -1,7 +1,8 @@
 //! Codes already read in a column (currencies, months, sources of funds): a column holds
 //! a handful, row after row, and looking one up costs less than parsing it again.
 
-use tcrules::money::{Currency, Rates, UsdRate};
+use tcrules::money::{Currency, CurrencyRates, Rates, UsdRate};
+use tcrules::period::YearMonth;
 use tcrules::{Error, Result};
 
 /// Codes already read in a column, one slot per code's key hashed. The key is the length and up to eight bytes that determine a
@@ -34,6 +35,8 @@ fn key(code: &[u8]) -> Option<u64> {
     }
 }
 
+// Codes read by their own names (months); the vocabulary is read with an edition's
+// spellings (`read_with`).
 impl<T: Copy + std::str::FromStr<Err = Error>> Codes<T> {
     pub(crate) fn read(&mut self, code: &str) -> Result<T> {
         self.read_with(code, str::parse)
@@ -66,20 +69,46 @@ impl<T: Copy> Codes<T> {
     }
 }
 
-/// Currency codes already read (in any case, as the core's table readers read them:
-/// [`Currency::any_case`]), each with its rate in US dollars (if `rates` has one).
-#[derive(Default)]
-pub(crate) struct Currencies(Codes<(Currency, Option<UsdRate>)>);
+/// A currency's rates as a row finds them: US dollars (1), the table's rates for the
+/// currency (single, or dated and found by binary search on the month), or none.
+#[derive(Clone, Copy)]
+pub(crate) enum RateOf<'r> {
+    Usd,
+    Table(&'r CurrencyRates),
+    Missing,
+}
 
-impl Currencies {
-    pub(crate) fn read(
-        &mut self,
-        code: &str,
-        rates: &Rates,
-    ) -> Result<(Currency, Option<UsdRate>)> {
+impl RateOf<'_> {
+    /// The rate in force in `month` (the single rate where `month` is `None`).
+    #[inline]
+    pub(crate) fn at(self, month: Option<YearMonth>) -> Option<UsdRate> {
+        match self {
+            RateOf::Usd => Some(UsdRate::ONE),
+            RateOf::Table(rates) => rates.usd_rate_at(month),
+            RateOf::Missing => None,
+        }
+    }
+
+    /// The rates of `currency` in `rates`.
+    pub(crate) fn of(currency: Currency, rates: &Rates) -> RateOf<'_> {
+        if currency == Currency::USD {
+            return RateOf::Usd;
+        }
+        rates.of(currency).map_or(RateOf::Missing, RateOf::Table)
+    }
+}
+
+/// Currency codes already read (in any case, as the core's table readers read them:
+/// [`Currency::any_case`]), each with its rates (if `rates` has any): a row's code is
+/// found in its slot, then its month among the currency's sorted months.
+#[derive(Default)]
+pub(crate) struct Currencies<'r>(Codes<(Currency, RateOf<'r>)>);
+
+impl<'r> Currencies<'r> {
+    pub(crate) fn read(&mut self, code: &str, rates: &'r Rates) -> Result<(Currency, RateOf<'r>)> {
         self.0.read_with(code, |code| {
             let currency = Currency::any_case(code)?;
-            Ok((currency, rates.usd_rate(currency)))
+            Ok((currency, RateOf::of(currency, rates)))
         })
     }
 }

@@ -3,11 +3,12 @@
 //!
 //! | value | Arrow types accepted |
 //! |---|---|
-//! | date | date32, date64, timestamps at midnight (any unit; the stored UTC value), ISO text |
+//! | date | date32, date64, timestamps at midnight (any unit; without a time zone or in UTC, the stored value; in another zone, local midnight), ISO text |
 //! | decimal | decimal128 (exact), integers, float64/float32 (from the shortest repr that round-trips; NaN and infinity rejected), text |
 //! | text | any string, dictionary or other type that casts to a string |
 
 use arrow_array::cast::AsArray;
+use arrow_array::timezone::Tz;
 use arrow_array::types::{Decimal128Type, Float32Type, Float64Type, Int64Type};
 use arrow_array::{
     Array, ArrayRef, Date32Array, LargeStringArray, PrimitiveArray, StringArray, StringViewArray,
@@ -44,8 +45,10 @@ fn cast(name: &str, array: &ArrayRef, to: &DataType) -> Result<ArrayRef, Error> 
 pub(crate) enum Dates {
     /// Days since 1970-01-01.
     Days(Date32Array),
-    /// Timestamp ticks and their unit.
+    /// Timestamp ticks and their unit (UTC, or no time zone).
     Ticks(PrimitiveArray<Int64Type>, TimeUnit),
+    /// Timestamp ticks, their unit and their time zone: each cell's date is the local one.
+    Zoned(PrimitiveArray<Int64Type>, TimeUnit, Tz),
     Text(Texts),
 }
 
@@ -56,10 +59,20 @@ impl Dates {
             DataType::Date32 | DataType::Date64 => {
                 Dates::Days(cast(name, array, &DataType::Date32)?.as_primitive().clone())
             }
-            DataType::Timestamp(unit, _) => Dates::Ticks(
-                cast(name, array, &DataType::Int64)?.as_primitive().clone(),
-                *unit,
-            ),
+            DataType::Timestamp(unit, zone) => {
+                let ticks = cast(name, array, &DataType::Int64)?.as_primitive().clone();
+                match zone.as_deref().map(str::trim) {
+                    None | Some("" | "UTC" | "utc" | "Z" | "+00:00" | "Etc/UTC" | "GMT") => {
+                        Dates::Ticks(ticks, *unit)
+                    }
+                    Some(zone) => {
+                        let tz = zone
+                            .parse::<Tz>()
+                            .map_err(|_| invalid(name, format!("{zone:?} is not a time zone")))?;
+                        Dates::Zoned(ticks, *unit, tz)
+                    }
+                }
+            }
             t if Texts::holds(t) => Dates::Text(Texts::new(name, array)?),
             other => {
                 return Err(invalid(
@@ -125,8 +138,35 @@ impl Dates {
                     )),
                 })
                 .transpose(),
+            Dates::Zoned(a, unit, tz) => a
+                .is_valid(i)
+                .then(|| local_date(a.value(i), *unit, tz, path))
+                .transpose(),
             Dates::Text(a) => a.get(i).map(|s| csv::date(path, s)).transpose(),
         }
+    }
+}
+
+/// The local date of a timestamp in time zone `tz`, if it falls at local midnight.
+fn local_date(ticks: i64, unit: TimeUnit, tz: &Tz, path: &str) -> Result<NaiveDate, Error> {
+    let per_second: i64 = match unit {
+        TimeUnit::Second => 1,
+        TimeUnit::Millisecond => 1_000,
+        TimeUnit::Microsecond => 1_000_000,
+        TimeUnit::Nanosecond => 1_000_000_000,
+    };
+    let (seconds, rest) = (ticks.div_euclid(per_second), ticks.rem_euclid(per_second));
+    let nanos = u32::try_from(rest * (1_000_000_000 / per_second)).unwrap_or(u32::MAX);
+    let utc = chrono::DateTime::from_timestamp(seconds, nanos)
+        .ok_or_else(|| invalid(path, format!("timestamp {ticks} is out of range")))?;
+    let local = utc.with_timezone(tz).naive_local();
+    if local.time() == chrono::NaiveTime::MIN {
+        Ok(local.date())
+    } else {
+        Err(invalid(
+            path,
+            format!("{local} is a timestamp with a time of day, not a date"),
+        ))
     }
 }
 
@@ -253,6 +293,16 @@ impl Decimals {
                 .then(|| finite(a.value(i).is_finite(), a.value(i).to_string()))
                 .transpose(),
             Decimals::Text(a) => a.get(i).map(parse).transpose(),
+        }
+    }
+
+    /// Whether row `i` holds a value (not null; a text cell may still be blank).
+    pub(crate) fn is_valid(&self, i: usize) -> bool {
+        match self {
+            Decimals::Exact(a, _) => a.is_valid(i),
+            Decimals::F64(a) => a.is_valid(i),
+            Decimals::F32(a) => a.is_valid(i),
+            Decimals::Text(t) => t.get(i).is_some(),
         }
     }
 
@@ -471,6 +521,32 @@ mod tests {
         assert_eq!(shortest(-0.0), None);
         assert_eq!(shortest(-1.5), None);
         assert_eq!(shortest(f64::NAN), None);
+    }
+
+    #[test]
+    fn zoned_timestamps_are_dates_at_local_midnight() {
+        use arrow_array::TimestampMicrosecondArray;
+        // 2024-01-01 00:00 in Zurich (UTC+1) is 2023-12-31 23:00 UTC.
+        let local_midnight = (86_400 * 19_723 - 3_600) * 1_000_000_i64;
+        let a: ArrayRef = Arc::new(
+            TimestampMicrosecondArray::from(vec![local_midnight, local_midnight + 3_600_000_000])
+                .with_timezone("Europe/Zurich"),
+        );
+        let col = Dates::new("start", &a).unwrap();
+        assert_eq!(col.get(0, "start").unwrap(), "2024-01-01".parse().ok());
+        assert_eq!(col.get(1, "start").unwrap_err().code(), "invalid_value");
+        let offset: ArrayRef =
+            Arc::new(TimestampMicrosecondArray::from(vec![local_midnight]).with_timezone("+01:00"));
+        let col = Dates::new("start", &offset).unwrap();
+        assert_eq!(col.get(0, "start").unwrap(), "2024-01-01".parse().ok());
+        let utc: ArrayRef = Arc::new(
+            TimestampMicrosecondArray::from(vec![86_400 * 19_723 * 1_000_000]).with_timezone("UTC"),
+        );
+        let col = Dates::new("start", &utc).unwrap();
+        assert_eq!(col.get(0, "start").unwrap(), "2024-01-01".parse().ok());
+        let bad: ArrayRef =
+            Arc::new(TimestampMicrosecondArray::from(vec![0]).with_timezone("Mars/Olympus"));
+        assert!(Dates::new("start", &bad).is_err());
     }
 
     #[test]

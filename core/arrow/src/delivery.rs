@@ -16,6 +16,7 @@ use tcrules::io::csv;
 use tcrules::model::SourceOfFunds;
 use tcrules::money::{Money, Rates};
 use tcrules::period::{ReportingPeriod, YearMonth};
+use tcrules::policy::Labels;
 use tcrules::{Error, Policy};
 
 use crate::codes::{Codes, Currencies};
@@ -32,10 +33,12 @@ enum Months {
 impl Months {
     fn get(&self, i: usize, cache: &mut Cache) -> tcrules::Result<YearMonth> {
         match self {
-            Months::Text(t) => cache
-                .months
-                .read(t.get(i).ok_or_else(|| csv::empty_cell("month"))?)
-                .map_err(|e: Error| e.at("month")),
+            Months::Text(t) => {
+                let text = t.get(i).ok_or_else(|| csv::empty_cell("month"))?;
+                cache
+                    .months
+                    .read_with(text, |s| csv::Dialect::default().month("month", s))
+            }
             Months::Dates(d) => {
                 let date = d
                     .get_cached(i, "month", &mut cache.days)?
@@ -54,10 +57,12 @@ struct Records {
     currency: Texts,
     allocation: Decimals,
     expenditure: Decimals,
+    /// The edition's own spellings of sources of funds.
+    labels: Labels,
 }
 
 impl Records {
-    fn new(table: &Table, batch: &RecordBatch) -> tcrules::Result<Self> {
+    fn new(table: &Table, batch: &RecordBatch, labels: &Labels) -> tcrules::Result<Self> {
         let column = |name| table.required(batch, name).map_err(|e| e.at("records"));
         Ok(Records {
             project: Texts::new("project", column("project")?)?,
@@ -69,17 +74,18 @@ impl Records {
             currency: Texts::new("currency", column("currency")?)?,
             allocation: Decimals::new("allocation", column("allocation")?)?,
             expenditure: Decimals::new("expenditure", column("expenditure")?)?,
+            labels: labels.clone(),
         })
     }
 
     /// Adds row `i` (record `row` of the table) to `sums`.
-    fn add<'a>(
+    fn add<'a, 'r>(
         &'a self,
         i: usize,
         row: usize,
         sums: &mut DeliverySums<'_, 'a>,
-        cache: &mut Cache,
-        rates: &Rates,
+        cache: &mut Cache<'r>,
+        rates: &'r Rates,
     ) -> tcrules::Result<()> {
         let at = |e: Error| e.at(&format!("records[{row}]"));
         let month = self.month.get(i, cache).map_err(at)?;
@@ -104,7 +110,9 @@ impl Records {
                 month,
                 source: cache
                     .sources
-                    .read(text(&self.source, "source")?)
+                    .read_with(text(&self.source, "source")?, |s| {
+                        self.labels.source_of_funds(s)
+                    })
                     .map_err(|e| e.at("source"))?,
                 allocation: money(&self.allocation, "allocation")?,
                 expenditure: money(&self.expenditure, "expenditure")?,
@@ -118,19 +126,23 @@ impl Records {
     /// well formed, a currency with a rate, amounts above zero converted without rounding
     /// ([`tcrules::money::UsdRate::exact`]). `None` for any other record, which
     /// [`Records::add`] then reads as a [`RecordRef`] (and reports, if it is wrong).
-    fn converted<'a>(
+    fn converted<'a, 'r>(
         &'a self,
         i: usize,
         month: YearMonth,
-        cache: &mut Cache,
-        rates: &Rates,
+        cache: &mut Cache<'r>,
+        rates: &'r Rates,
     ) -> Option<ConvertedRecord<'a>> {
         let (_, rate) = cache.currencies.read(self.currency.get(i)?, rates).ok()?;
+        let rate = rate.at(Some(month));
         let usd = |d: &Decimals| d.parts(i).and_then(|(m, s)| rate?.exact(m, s));
         Some(ConvertedRecord {
             project: self.project.get(i)?,
             month,
-            source: cache.sources.read(self.source.get(i)?).ok()?,
+            source: cache
+                .sources
+                .read_with(self.source.get(i)?, |s| self.labels.source_of_funds(s))
+                .ok()?,
             allocation: usd(&self.allocation)?,
             expenditure: usd(&self.expenditure)?,
         })
@@ -139,10 +151,10 @@ impl Records {
 
 /// Months, dates and codes already read in a run of records.
 #[derive(Default)]
-struct Cache {
+struct Cache<'r> {
     months: Codes<YearMonth>,
     days: DayCache,
-    currencies: Currencies,
+    currencies: Currencies<'r>,
     sources: Codes<SourceOfFunds>,
 }
 
@@ -214,28 +226,55 @@ pub fn delivery(
     policy: &Policy,
     rates: &Rates,
 ) -> tcrules::Result<DeliveryReport> {
+    // The errors name the tables' own headers.
+    let user_error = |e: Error| match projects {
+        Some(p) if e.path().starts_with("projects") => p.user_error(e),
+        _ => records.user_error(e),
+    };
+    records
+        .require("records", csv::RECORD_COLUMNS)
+        .map_err(user_error)?;
     let projects = match (projects, group_by.project_column()) {
-        (Some(p), Some(column)) => Some(Batches::new(p, |p, b| {
-            Ok(ProjectCells {
-                id: Texts::new("id", p.required(b, "id").map_err(|e| e.at("projects"))?)?,
-                key: p
-                    .column(b, column)
-                    .map(|a| Texts::new(column, a))
-                    .transpose()?,
-            })
-        })?),
+        (Some(p), Some(column)) => {
+            // A grouping column the table lacks is an error: never every record
+            // "(unassigned)".
+            p.require("projects", &["id", column])?;
+            Some(Batches::new(p, |p, b| {
+                Ok(ProjectCells {
+                    id: Texts::new("id", p.required(b, "id").map_err(|e| e.at("projects"))?)?,
+                    key: p
+                        .column(b, column)
+                        .map(|a| Texts::new(column, a))
+                        .transpose()?,
+                })
+            })?)
+        }
         _ => None,
     };
-    let groups = groups(group_by, projects.as_ref())?;
-    let batches = Batches::new(records, Records::new)?;
-    let run = |cache: &mut Cache, rows: Range<usize>| -> tcrules::Result<DeliverySums<'_, '_>> {
-        let mut run = DeliverySums::new(&groups, period);
-        let cells = batches.rows_from(rows.start).take(rows.len());
-        for (row, (columns, i)) in rows.zip(cells) {
-            columns.add(i, row, &mut run, cache, rates)?;
-        }
-        Ok(run)
-    };
+    summed(records, projects.as_ref(), group_by, period, policy, rates).map_err(user_error)
+}
+
+/// [`delivery`] once the tables' columns are known to be there.
+fn summed<'r>(
+    records: &Table,
+    projects: Option<&Batches<ProjectCells>>,
+    group_by: GroupBy,
+    period: ReportingPeriod,
+    policy: &Policy,
+    rates: &'r Rates,
+) -> tcrules::Result<DeliveryReport> {
+    let groups = groups(group_by, projects)?;
+    let labels = &policy.spec().labels;
+    let batches = Batches::new(records, |t, b| Records::new(t, b, labels))?;
+    let run =
+        |cache: &mut Cache<'r>, rows: Range<usize>| -> tcrules::Result<DeliverySums<'_, '_>> {
+            let mut run = DeliverySums::new(&groups, period);
+            let cells = batches.rows_from(rows.start).take(rows.len());
+            for (row, (columns, i)) in rows.zip(cells) {
+                columns.add(i, row, &mut run, cache, rates)?;
+            }
+            Ok(run)
+        };
     // Runs of records summed on every core (across batch boundaries), joined in order;
     // where joining would round differently from one pass (sums past 96 bits), one pass.
     let mut sums = DeliverySums::new(&groups, period);
@@ -247,4 +286,107 @@ pub fn delivery(
         sums = run(&mut Cache::default(), 0..batches.rows)?;
     }
     Ok(sums.report(policy))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow_array::{ArrayRef, RecordBatch, StringArray};
+    use tcrules::io::Columns;
+
+    use super::*;
+
+    fn text(v: Vec<&str>) -> ArrayRef {
+        Arc::new(StringArray::from(v))
+    }
+
+    fn records(month: &str) -> Table {
+        Table::from(
+            RecordBatch::try_from_iter([
+                ("Project", text(vec!["P1"])),
+                ("Month", text(vec![month])),
+                ("Fund", text(vec!["XB"])),
+                ("Currency", text(vec!["usd"])),
+                ("Allocated", text(vec!["100"])),
+                ("Spent", text(vec!["75"])),
+            ])
+            .unwrap(),
+        )
+    }
+
+    fn columns() -> Columns {
+        Columns::new([
+            ("Project", "project"),
+            ("Month", "month"),
+            ("Fund", "source"),
+            ("Allocated", "allocation"),
+            ("Spent", "expenditure"),
+            ("Project ID", "id"),
+            ("Responsible Unit", "unit"),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn a_mapped_table_is_read_and_a_missing_grouping_column_is_an_error() {
+        let projects = Table::from(
+            RecordBatch::try_from_iter([
+                ("Project ID", text(vec!["P1"])),
+                ("Responsible Unit", text(vec!["GENDER"])),
+            ])
+            .unwrap(),
+        );
+        let year = ReportingPeriod::Year { year: 2024 };
+        let (policy, rates) = (Policy::default(), Rates::usd_only());
+        let run = |records: &Table, projects: &Table, by| {
+            delivery(records, Some(projects), by, year, &policy, &rates)
+        };
+        let mapped = records("2024-05-31").with_columns(columns());
+        let by_unit = run(
+            &mapped,
+            &projects.clone().with_columns(columns()),
+            GroupBy::Unit,
+        )
+        .unwrap();
+        assert_eq!(by_unit.groups[0].group, "GENDER");
+        assert_eq!(by_unit.groups[0].rate_percent, Some(75.into()));
+        // Unmapped: every missing column of the records, with the closest headers.
+        let e = run(&records("2024-05"), &projects, GroupBy::Unit).unwrap_err();
+        assert_eq!((e.code(), e.path()), ("invalid_value", "records"));
+        assert!(
+            e.to_string().contains(r#""source" (did you mean"#)
+                || e.to_string()
+                    .contains(r#""allocation" (did you mean "Allocated"?)"#),
+            "{e}"
+        );
+        // The grouping's column missing: an error, never every record unassigned.
+        let e = run(
+            &mapped,
+            &projects.clone().with_columns(Columns::default()),
+            GroupBy::Unit,
+        )
+        .unwrap_err();
+        assert_eq!((e.code(), e.path()), ("invalid_value", "projects"));
+        assert!(e.to_string().contains(r#"no columns "id" (did you mean "Project ID"?), "unit" (did you mean "Responsible Unit"?)"#), "{e}");
+        let e = run(
+            &mapped,
+            &projects.with_columns(columns()),
+            GroupBy::FieldOffice,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains(r#"no column "field_office""#), "{e}");
+        // A bad cell names the user's header.
+        let e = run(
+            &records("someday").with_columns(columns()),
+            &projects_unit(),
+            GroupBy::Project,
+        )
+        .unwrap_err();
+        assert_eq!(e.path(), "records[0].Month");
+    }
+
+    fn projects_unit() -> Table {
+        Table::from(RecordBatch::try_from_iter([("id", text(vec!["P1"]))]).unwrap())
+    }
 }

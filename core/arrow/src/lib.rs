@@ -12,15 +12,21 @@
 //! | [`project_batch`] | a project table | one result row per project, in order: requirements, findings or schedule ([`ProjectBatch`]) |
 //! | [`due_between`] | a project table | the evaluations falling due in a period, in date order |
 //! | [`delivery`] | a records table (and a projects table) | the delivery report by group |
+//! | [`delivery_by`] | a records table (and a projects table) | delivery by any keys (columns, project attributes, time keys), one row per group |
 //!
 //! Tables are in the core's flat layout ([`tcrules::io::csv`]): `id`, `title`, `start`,
 //! `end`, `budget_amount`, `budget_currency` and the optional project columns; `project`,
-//! `month`, `source`, `currency`, `allocation`, `expenditure` for records. Cells may be
-//! typed as a data scientist's table has them:
+//! `month`, `source`, `currency`, `allocation`, `expenditure` for records. A table with
+//! its own headers is read through a column mapping ([`Table::with_columns`] with a
+//! [`tcrules::io::Columns`]): its columns keep their names, errors name them, and a table
+//! lacking columns is one error naming every missing one with the closest header
+//! suggested; a delivery grouping whose column the projects table lacks is such an error
+//! too, never every record unassigned. Cells may be typed as a data scientist's table has
+//! them:
 //!
 //! | value | Arrow types read |
 //! |---|---|
-//! | date | date32, date64, timestamps at midnight (any unit; the stored UTC value), ISO text |
+//! | date | date32, date64, timestamps at midnight (any unit; without a time zone or in UTC, the stored value; in another zone, local midnight), ISO text |
 //! | amount | decimal128 (exact), integers, float64/float32 (from the shortest repr that round-trips; NaN and infinity rejected), text |
 //! | text | any string, dictionary or other type that casts to a string |
 //!
@@ -57,6 +63,8 @@ mod batch;
 mod codes;
 mod columns;
 mod delivery;
+mod delivery_by;
+mod findings;
 mod iati;
 mod output;
 mod parallel;
@@ -66,5 +74,7 @@ mod table;
 
 pub use batch::{due_between, project_batch, ProjectBatch, TextLayout};
 pub use delivery::delivery;
+pub use delivery_by::delivery_by;
+pub use findings::findings;
 pub use iati::{iati_batch, BUDGET_SCALE};
 pub use table::Table;

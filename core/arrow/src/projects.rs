@@ -6,6 +6,7 @@ use arrow_array::{ArrayRef, RecordBatch};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use tcrules::io::csv::{self, Cells, PROJECT_COLUMNS};
+use tcrules::policy::Labels;
 use tcrules::{Project, Result};
 
 use crate::columns::{Dates, Decimals, Texts};
@@ -105,11 +106,51 @@ impl Cells for Row<'_> {
     }
 }
 
+/// Every row's `budget_rate` (US dollars per unit of its budget's currency), where the
+/// table has that column: `None` for a table without it.
+pub(crate) fn row_rates(table: &Table) -> Result<Option<Vec<Result<Option<Decimal>>>>> {
+    let name = crate::requirements::BUDGET_RATE;
+    if !table.has(name) {
+        return Ok(None);
+    }
+    let batches = Batches::new(table, |t, b| Decimals::new(name, t.required(b, name)?))?;
+    let rates = batches.rows_from(0);
+    Ok(Some(
+        rates
+            .map(|(c, i)| crate::requirements::row_rate(Some(c), i))
+            .collect(),
+    ))
+}
+
+/// `project` with its budget, and the funding lines in the budget's currency, in US
+/// dollars at `rate`: a row's own rate, which wins over the rates table.
+pub(crate) fn at_rate(mut project: Project, rate: Decimal) -> Result<Project> {
+    let currency = project.budget.currency;
+    let usd = |m: &mut tcrules::money::Money, path: &str| -> Result<()> {
+        if m.currency == currency {
+            let amount = m
+                .amount
+                .checked_mul(rate)
+                .ok_or_else(|| tcrules::Error::Overflow {
+                    path: path.to_owned(),
+                })?;
+            *m = tcrules::money::Money::usd(amount);
+        }
+        Ok(())
+    };
+    usd(&mut project.budget, "budget_amount")?;
+    for f in &mut project.funding {
+        usd(&mut f.amount, "funding")?;
+    }
+    Ok(project)
+}
+
 /// Every row as a project, or the error that keeps it from being one (its path
 /// `projects[i]...`, or the column of a cell that is not a date or an amount), in order.
 /// The outer error is the table's: a column of the wrong type, or a required one missing.
-pub(crate) fn projects(table: &Table) -> Result<Vec<Result<Project>>> {
+pub(crate) fn projects(table: &Table, labels: &Labels) -> Result<Vec<Result<Project>>> {
+    table.require("projects", csv::Table::Projects.required())?;
     let batches = Batches::new(table, Columns::new)?;
     let rows = batches.rows_from(0).map(|(columns, i)| columns.row(i));
-    csv::read_project_cells(|c| table.has(c), rows)
+    csv::read_project_cells_with(|c| table.has(c), rows, labels)
 }

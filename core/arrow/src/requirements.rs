@@ -13,10 +13,11 @@ use arrow_buffer::{BooleanBuffer, NullBuffer, OffsetBuffer};
 use rust_decimal::Decimal;
 use tcrules::evaluation::{self, DurationClass, Requirements};
 use tcrules::io::csv::{self, Cells};
-use tcrules::money::{ExactUsd, Rates};
+use tcrules::money::{ExactUsd, Rates, UsdRate};
+use tcrules::period::YearMonth;
 use tcrules::{Error, ErrorInfo, Policy};
 
-use crate::codes::Currencies;
+use crate::codes::{Currencies, RateOf};
 use crate::columns::{Dates, DayCache, Decimals, Texts};
 use crate::output::{arrow_error, Out};
 use crate::parallel::{self, Split};
@@ -28,6 +29,9 @@ struct Inputs {
     end: Dates,
     amount: Decimals,
     currency: Option<Texts>,
+    /// A per-row rate (US dollars per unit of the budget's currency), which wins over
+    /// the rates table for its row.
+    rate: Option<Decimals>,
 }
 
 impl Inputs {
@@ -40,16 +44,20 @@ impl Inputs {
                 .column(batch, "budget_currency")
                 .map(|a| Texts::new("budget_currency", a))
                 .transpose()?,
+            rate: table
+                .column(batch, BUDGET_RATE)
+                .map(|a| Decimals::new(BUDGET_RATE, a))
+                .transpose()?,
         })
     }
 
     /// Row `i`'s requirements; `cache` remembers the dates and codes already read.
-    fn row(
+    fn row<'r>(
         &self,
         i: usize,
-        cache: &mut Cache,
+        cache: &mut Cache<'r>,
         policy: &Policy,
-        rates: &Rates,
+        rates: &'r Rates,
     ) -> tcrules::Result<Requirements> {
         let days = (
             self.start.day(i, &mut cache.starts),
@@ -65,33 +73,82 @@ impl Inputs {
                 (get(&self.start, "start")?, get(&self.end, "end")?)
             }
         };
-        let usd = match self.exact_usd(i, cache, rates) {
+        // The month the policy converts budgets at (dated rates only).
+        let month = rates
+            .is_dated()
+            .then(|| policy.spec().rates.budget_rate_date.month(start, end));
+        let usd = match self.exact_usd(i, month, cache, rates) {
             Some(usd) => usd.decimal(),
-            None => self.budget_usd(i, rates)?,
+            None => self.budget_usd(i, month, rates)?,
         };
         evaluation::classify(start, end, usd, policy)
     }
 
     /// Row `i`'s budget in US dollars for the usual row: an amount above zero in a currency
-    /// with a rate, converted without rounding ([`tcrules::money::UsdRate::exact`]).
-    /// `None` for any other row, which [`Inputs::budget_usd`] then reads (or reports).
-    fn exact_usd(&self, i: usize, cache: &mut Cache, rates: &Rates) -> Option<ExactUsd> {
-        let rate = match &self.currency {
-            None => rates.usd_rate(csv::IMPLIED_CURRENCY),
-            Some(c) => cache.currencies.read(c.get(i)?, rates).ok()?.1,
+    /// with a rate (the row's own `budget_rate`, else the table's at `month`), converted
+    /// without rounding ([`tcrules::money::UsdRate::exact`]). `None` for any other row,
+    /// which [`Inputs::budget_usd`] then reads (or reports).
+    fn exact_usd<'r>(
+        &self,
+        i: usize,
+        month: Option<YearMonth>,
+        cache: &mut Cache<'r>,
+        rates: &'r Rates,
+    ) -> Option<ExactUsd> {
+        let rate = match (&self.rate, &self.currency) {
+            (Some(r), _) if r.is_valid(i) => {
+                let (m, s) = r.parts(i).filter(|(m, _)| *m > 0)?;
+                Some(UsdRate::of(
+                    Decimal::try_from_i128_with_scale(m as i128, s).ok()?,
+                ))
+            }
+            (_, None) => RateOf::of(csv::IMPLIED_CURRENCY, rates).at(month),
+            (_, Some(c)) => cache.currencies.read(c.get(i)?, rates).ok()?.1.at(month),
         };
         let (m, s) = self.amount.parts(i)?;
         rate?.exact(m, s)
     }
 
     /// Row `i`'s budget in US dollars, `Decimal` by `Decimal`: its money as the core
-    /// reads a table's ([`csv::money`]), converted with `rates`.
-    fn budget_usd(&self, i: usize, rates: &Rates) -> tcrules::Result<Decimal> {
+    /// reads a table's ([`csv::money`]), converted at the row's `budget_rate` or with
+    /// `rates` at `month`.
+    fn budget_usd(
+        &self,
+        i: usize,
+        month: Option<YearMonth>,
+        rates: &Rates,
+    ) -> tcrules::Result<Decimal> {
         let budget = Budget { inputs: self, i };
         let currency = self.currency.as_ref().map(|_| "budget_currency");
         let money = csv::money(&budget, "budget_amount", currency)?;
-        rates.to_usd(&money, "budget_currency")
+        if let Some(rate) = row_rate(self.rate.as_ref(), i)? {
+            return money
+                .amount
+                .checked_mul(rate)
+                .ok_or_else(|| Error::Overflow {
+                    path: "budget_amount".into(),
+                });
+        }
+        rates.to_usd_at(&money, month, "budget_currency")
     }
+}
+
+/// The column of a per-row exchange rate for the budget (US dollars per unit).
+pub(crate) const BUDGET_RATE: &str = "budget_rate";
+
+/// Row `i`'s `budget_rate`, if the table has the column and the cell is not empty; a rate
+/// must be above zero.
+pub(crate) fn row_rate(column: Option<&Decimals>, i: usize) -> tcrules::Result<Option<Decimal>> {
+    let Some(rate) = column.map(|c| c.get(i, BUDGET_RATE)).transpose()?.flatten() else {
+        return Ok(None);
+    };
+    if rate <= Decimal::ZERO {
+        return Err(Error::Invalid {
+            path: BUDGET_RATE.into(),
+            message: format!("exchange rate must be positive, got {rate}"),
+        });
+    }
+    Ok(Some(rate))
 }
 
 /// Row `i`'s budget cells.
@@ -113,13 +170,13 @@ impl Cells for Budget<'_> {
 
 /// Dates and currency codes already read in a run of rows.
 #[derive(Default)]
-struct Cache {
+struct Cache<'r> {
     /// Each date column's usual cells, by stored value.
     starts: DayCache,
     ends: DayCache,
     /// The other cells' dates, by day number.
     days: DayCache,
-    currencies: Currencies,
+    currencies: Currencies<'r>,
 }
 
 /// The requirement columns, one slot per row; a row without requirements has no class
@@ -603,6 +660,7 @@ pub(crate) fn classify(
     policy: &Policy,
     rates: &Rates,
 ) -> tcrules::Result<(Columns, Vec<(usize, ErrorInfo)>)> {
+    table.require("projects", &["start", "end", "budget_amount"])?;
     let batches = Batches::new(table, Inputs::new)?;
     let mut columns = Columns::new(batches.rows);
     // The rows are shared among the cores across batch boundaries: a table of many small
@@ -613,7 +671,7 @@ pub(crate) fn classify(
         for ((j, (cells, i)), slot) in rows.zip(part.each()) {
             match cells.row(i, cache, policy, rates) {
                 Ok(r) => slot.set(&r),
-                Err(e) => errors.push((first + j, e.info())),
+                Err(e) => errors.push((first + j, table.user_error(e).info())),
             }
         }
         errors

@@ -3,6 +3,7 @@
 
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::SchemaRef;
+use tcrules::io::Columns;
 use tcrules::{Error, Result};
 
 /// A table: record batches of one schema, read as one table of rows in order (a pyarrow
@@ -18,9 +19,17 @@ use tcrules::{Error, Result};
 /// assert_eq!(table.num_rows(), 4);
 /// assert_eq!(Table::from(batch).num_rows(), 2);
 /// ```
+///
+/// Its columns are found by the layout's names: the table's own, or those a column mapping
+/// gives its headers ([`Table::with_columns`]).
 #[derive(Debug, Clone)]
 pub struct Table {
+    /// The layout's name of each column (its header, or what the mapping makes it).
     names: Vec<String>,
+    /// Each column's header, as the table has it.
+    headers: Vec<String>,
+    /// The user's mapping from headers to the layout's names.
+    columns: Columns,
     batches: Vec<RecordBatch>,
 }
 
@@ -38,7 +47,70 @@ impl Table {
                 });
             }
         }
-        Ok(Table { names, batches })
+        Ok(Table {
+            headers: names.clone(),
+            names,
+            columns: Columns::default(),
+            batches,
+        }
+        .with_columns(Columns::default()))
+    }
+
+    /// The table with its columns found by the names `columns` maps its headers to
+    /// ([`Columns`]): `{"Start Date": "start"}` reads the column "Start Date" as `start`.
+    /// The table itself is not changed, and errors name its own headers.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use arrow_array::{ArrayRef, RecordBatch, StringArray};
+    /// use tcrules::{io::Columns, money::Rates, Policy};
+    /// use tcrules_arrow::{due_between, Table};
+    /// let text = |v: &str| -> ArrayRef { Arc::new(StringArray::from(vec![v])) };
+    /// let batch = RecordBatch::try_from_iter([
+    ///     ("Project ID", text("P1")), ("title", text("Pay equity")),
+    ///     ("Start Date", text("2024-01-01")), ("End Date", text("2025-06-30")),
+    ///     ("Budget", text("100000")), ("budget_currency", text("USD")),
+    /// ]).unwrap();
+    /// let d = |s: &str| s.parse().unwrap();
+    /// let e = due_between(&Table::from(batch.clone()), &Policy::default(), &Rates::usd_only(),
+    ///     d("2024-07-01"), d("2024-12-31")).unwrap_err();
+    /// assert!(e.to_string().contains(r#""start" (did you mean "Start Date"?)"#), "{e}");
+    /// let columns = Columns::new([("Project ID", "id"), ("Start Date", "start"),
+    ///     ("End Date", "end"), ("Budget", "budget_amount")]).unwrap();
+    /// let table = Table::from(batch).with_columns(columns);
+    /// let due = due_between(&table, &Policy::default(), &Rates::usd_only(),
+    ///     d("2024-07-01"), d("2024-12-31")).unwrap();
+    /// assert_eq!(due.num_rows(), 1);
+    /// ```
+    #[must_use]
+    pub fn with_columns(mut self, columns: Columns) -> Self {
+        self.columns = columns.for_headers(self.headers.iter().map(String::as_str));
+        self.names = self.columns.names(self.headers.iter().map(String::as_str));
+        self
+    }
+
+    /// The mapping the table is read with.
+    pub fn columns(&self) -> &Columns {
+        &self.columns
+    }
+
+    /// A table that lacks some of the `required` columns is an `invalid_value` error at
+    /// `table` (`projects`, `records`) naming every missing one, each with the closest
+    /// header suggested ([`Columns::missing`]).
+    pub fn require(&self, table: &str, required: &[&str]) -> Result<()> {
+        let headers: Vec<&str> = self.headers.iter().map(String::as_str).collect();
+        match self.columns.missing(required, &headers) {
+            Some(message) => Err(Error::Invalid {
+                path: table.to_owned(),
+                message,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// `error` with the layout's column names in its paths written as the table's headers.
+    pub fn user_error(&self, error: Error) -> Error {
+        self.columns.user_error(error)
     }
 
     /// Rows in all.
@@ -70,16 +142,19 @@ impl Table {
 
 impl From<RecordBatch> for Table {
     fn from(batch: RecordBatch) -> Self {
-        let names = batch
+        let names: Vec<String> = batch
             .schema_ref()
             .fields()
             .iter()
             .map(|f| f.name().clone())
             .collect();
         Table {
+            headers: names.clone(),
             names,
+            columns: Columns::default(),
             batches: vec![batch],
         }
+        .with_columns(Columns::default())
     }
 }
 

@@ -30,18 +30,28 @@ pub fn in_file(file: &Path) -> impl Fn(Error) -> Failure + '_ {
 impl Failure {
     /// `{"error": {"code", "path", "message"}}`, the shape of the core API's errors
     /// (`Error::info`), for `--format json`; the message names the file as the table
-    /// form does, and `file` is added when the error came from one.
+    /// form does, and `file` is added when the error came from one; `errors` and
+    /// `omitted` when it stands for several bad cells.
     pub fn to_json(&self) -> Value {
         let message = match &self.file {
             Some(file) => format!("{file}: {}", self.error),
             None => self.error.to_string(),
         };
-        error_json(
+        let mut out = error_json(
             self.error.code(),
             self.error.path(),
             &message,
             self.file.as_deref(),
-        )
+        );
+        // Several bad cells: each listed, as the core's `ErrorInfo` lists them.
+        let info = self.error.info();
+        if let Some(members) = out.get_mut("error").and_then(Value::as_object_mut) {
+            if !info.errors.is_empty() {
+                members.insert("errors".into(), json!(info.errors));
+                members.insert("omitted".into(), info.omitted.into());
+            }
+        }
+        out
     }
 }
 

@@ -11,7 +11,9 @@ pub struct Options {
     /// A policy edition (JSON); default: the built-in ilo-2006.
     #[arg(long, global = true, value_name = "FILE")]
     pub policy: Option<PathBuf>,
-    /// Exchange rates as JSON, {"EUR": "1.2"} (US dollars per unit); added to the input's.
+    /// Exchange rates (US dollars per unit), added to the input's: JSON {"EUR": "1.2"} or
+    /// {"EUR": {"2024-01": "1.08"}}, or a CSV table of currency, month, rate (a rate
+    /// applies from its month until the next listed one).
     #[arg(long, global = true, value_name = "FILE")]
     pub rates: Option<PathBuf>,
     /// Output format; `jsonl` and `csv` write the rows of `tcrules iati` as they are read
@@ -32,6 +34,15 @@ pub struct Options {
     /// Read dates written with numbers in CSV tables month first (03/04/2024 is 4 March).
     #[arg(long, global = true)]
     pub month_first: bool,
+    /// Which of your columns is which: a JSON object of your headers and the column names
+    /// they stand for, {"Project ID": "id", "Start Date": "start"}, for CSV tables and
+    /// workbooks.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub columns: Option<PathBuf>,
+    /// The sheet of an Excel (.xlsx) or OpenDocument (.ods) workbook to read; default: the
+    /// first.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -71,6 +82,6 @@ impl Options {
             (false, true) => Some(false),
             (false, false) => None,
         };
-        tcrules::io::csv::Options { day_first }
+        tcrules::io::csv::Options::day_first(day_first)
     }
 }

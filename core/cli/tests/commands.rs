@@ -226,6 +226,59 @@ fn policy() {
     );
 }
 
+/// `--by` several keys: delivery by unit and year, and by region and quarter year to date
+/// (issue 16); a key that is nothing the records or projects have is a usage error naming
+/// it.
+#[test]
+fn delivery_by_keys() {
+    check!("delivery_by_unit_year", "delivery", "--by", "unit,year");
+    check!(
+        "delivery_by_region_quarter_ytd",
+        "delivery",
+        "--by",
+        "region,quarter",
+        "--ytd"
+    );
+    check!(
+        "delivery_by_unit_year_json",
+        "delivery",
+        "--by",
+        "unit,year",
+        "--format",
+        "json"
+    );
+    check!("delivery_by_unknown_key", "delivery", "--by", "unit,colour");
+}
+
+/// `--rates FILE` as a CSV table of dated rates: each EUR amount at its own month's rate;
+/// a month before the first listed rate is an error naming the currency and the month.
+#[test]
+fn rates_dated_csv() {
+    let dir = dir_with(&[
+        (
+            "rates.csv",
+            b"currency,month,rate\nEUR,2007-01,1.3\nEUR,2008-07-01,1.5\n",
+        ),
+        ("late.csv", b"currency,month,rate\nEUR,2009-01,1.5\n"),
+    ]);
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let (rates, late) = (path("rates.csv"), path("late.csv"));
+    let run = |args: &[&str]| {
+        tcrules(args)
+            .transcript()
+            .replace(&rates, "RATES.csv")
+            .replace(&late, "LATE.csv")
+    };
+    insta::assert_snapshot!(
+        "rates_dated_delivery",
+        run(&["--rates", &rates, "delivery", "--by", "project,year"])
+    );
+    insta::assert_snapshot!(
+        "rates_dated_missing_month",
+        run(&["--rates", &late, "evaluation"])
+    );
+}
+
 /// `--rates` adds to the input's rates and wins over them (the example has EUR at 1.47),
 /// for the portfolio commands and for the IATI reader, which has no rates of its own.
 #[test]

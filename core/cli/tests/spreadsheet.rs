@@ -90,3 +90,200 @@ fn every_bad_cell_is_reported() {
     }
     insta::assert_snapshot!("several_bad_cells", run.transcript());
 }
+
+/// The analyst's fixtures (`tests/spreadsheets/`, written by its `make.py`): one portfolio
+/// with its own headers as a `;` CSV with a byte-order mark, day-first dates and grouped
+/// amounts, and the same as an Excel and an OpenDocument workbook under misleading names.
+const FIXTURES: &str = "tests/spreadsheets";
+
+/// `tcrules ARGS` at the repository root, the fixtures named by their paths there.
+fn at_root(args: &[&str]) -> support::Run {
+    support::tcrules(args)
+}
+
+/// An answer's JSON with every decimal written in its shortest form: a number cell holds
+/// 1250000 where the CSV text says 1.250.000,00, the same amount.
+fn normalized(text: &str) -> serde_json::Value {
+    fn walk(v: serde_json::Value) -> serde_json::Value {
+        use serde_json::Value;
+        match v {
+            Value::String(s) => match s.parse::<rust_decimal::Decimal>() {
+                Ok(d) if s.contains('.') => Value::String(d.normalize().to_string()),
+                _ => Value::String(s),
+            },
+            Value::Array(a) => Value::Array(a.into_iter().map(walk).collect()),
+            Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, walk(v))).collect()),
+            other => other,
+        }
+    }
+    walk(serde_json::from_str(text).unwrap())
+}
+
+#[test]
+fn the_same_portfolio_as_csv_excel_and_opendocument_gives_the_same_answers() {
+    let columns = format!("{FIXTURES}/columns.json");
+    let rates = format!("{FIXTURES}/rates.json");
+    let answer = |args: &[&str]| {
+        let mut all = vec!["--format", "json", "--columns", &columns, "--rates", &rates];
+        all.extend_from_slice(args);
+        let run = at_root(&all);
+        assert_eq!(run.code, Some(0), "{all:?}: {}", run.stderr);
+        normalized(&run.stdout)
+    };
+    let projects = format!("{FIXTURES}/projects-semicolon.csv");
+    let records = format!("{FIXTURES}/records-semicolon.csv");
+    // Misnamed: the format is told from the content.
+    let excel = format!("{FIXTURES}/portfolio-excel.csv");
+    let calc = format!("{FIXTURES}/portfolio-calc.txt");
+    let evaluation = answer(&["--day-first", "evaluation", &projects]);
+    assert_eq!(evaluation[0]["requirements"]["budget_usd"], "1350000");
+    assert_eq!(evaluation[0]["requirements"]["class"], "medium");
+    let delivery = answer(&["--day-first", "delivery", "--year", "2024", &records]);
+    for workbook in [&excel, &calc] {
+        // The first sheet: the projects; dates typed as dates need no --day-first.
+        assert_eq!(answer(&["evaluation", workbook]), evaluation, "{workbook}");
+        let sheet = ["--sheet", "Records", "delivery", "--year", "2024", workbook];
+        assert_eq!(answer(&sheet), delivery, "{workbook}");
+    }
+    // Both tables, one from each file kind, grouped by the projects' unit.
+    let by_unit = |p: &str, r: &str, sheet: &[&str]| {
+        let mut args = vec!["--day-first"];
+        args.extend_from_slice(sheet);
+        args.extend(["delivery", "--year", "2024", "--by", "unit", p, r]);
+        answer(&args)
+    };
+    let from_csv = by_unit(&projects, &records, &[]);
+    let groups: Vec<&str> = from_csv["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["group"].as_str().unwrap())
+        .collect();
+    assert_eq!(groups, ["DIALOGUE", "EMP", "GENDER"]);
+    // The projects from the workbook, the records from the CSV file: the same report.
+    assert_eq!(by_unit(&excel, &records, &[]), from_csv);
+}
+
+#[test]
+fn a_missing_sheet_or_column_mapping_is_named() {
+    let excel = format!("{FIXTURES}/portfolio-excel.csv");
+    let run = at_root(&["--sheet", "Budget", "evaluation", &excel]);
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr
+            .contains(r#"the workbook has no sheet "Budget"; its sheets: "Projects", "Records""#),
+        "{}",
+        run.stderr
+    );
+    // Without the mapping, every missing column in one error, with the closest header.
+    let run = at_root(&["--format", "json", "evaluation", &excel]);
+    assert_eq!(run.code, Some(1));
+    let error: serde_json::Value = serde_json::from_str(&run.stderr).unwrap();
+    assert_eq!(error["error"]["code"], "invalid_csv");
+    let message = error["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains(r#"projects: the table has no columns "id" (did you mean "Project ID"?), "start" (did you mean "Start Date"?), "end" (did you mean "End Date"?), "budget_amount" (did you mean "Budget"?): say which of your columns is which with a column mapping, e.g. {"Project ID": "id"}"#),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_grouping_column_the_table_lacks_is_an_error() {
+    let columns = format!("{FIXTURES}/columns.json");
+    let csv = [
+        format!("{FIXTURES}/projects-semicolon.csv"),
+        format!("{FIXTURES}/records-semicolon.csv"),
+    ];
+    let run = |by: &str| {
+        at_root(&[
+            "--day-first",
+            "--columns",
+            &columns,
+            "--rates",
+            "tests/spreadsheets/rates.json",
+            "delivery",
+            "--year",
+            "2024",
+            "--by",
+            by,
+            &csv[0],
+            &csv[1],
+        ])
+    };
+    let unit = run("unit");
+    assert_eq!(unit.code, Some(0), "{}", unit.stderr);
+    assert!(
+        unit.stdout.contains("EMP") && !unit.stdout.contains("(unassigned)"),
+        "{}",
+        unit.stdout
+    );
+    let office = run("field_office");
+    assert_eq!(office.code, Some(1), "{}", office.stdout);
+    assert!(
+        office
+            .stderr
+            .contains(r#"the table has no column "field_office""#),
+        "{}",
+        office.stderr
+    );
+}
+
+#[test]
+fn every_bad_cell_names_the_users_header() {
+    let columns = format!("{FIXTURES}/columns.json");
+    let bad = format!("{FIXTURES}/projects-bad.csv");
+    let run = at_root(&[
+        "--format",
+        "json",
+        "--day-first",
+        "--columns",
+        &columns,
+        "evaluation",
+        &bad,
+    ]);
+    assert_eq!(run.code, Some(1));
+    let error: serde_json::Value = serde_json::from_str(&run.stderr).unwrap();
+    let cells: Vec<(&str, &str)> = error["error"]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["path"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            ("projects[1].Region", "invalid_value"),
+            ("projects[2].Start Date", "invalid_value"),
+            ("projects[2].Budget", "invalid_value"),
+            ("projects[3].Budget Currency", "unknown_currency"),
+        ]
+    );
+}
+
+#[test]
+fn an_editions_own_spellings_are_read_from_its_file() {
+    let edition = br#"{"name": "ours", "version": "1", "extends": "ilo-2006",
+        "labels": {"region": {"AP": "asia_pacific"}, "source_of_funds": {"Donor funds": "xbtc"}}}"#;
+    let table = b"id,title,region,start,end,budget_amount,budget_currency,funding\n\
+        P1,Skills,AP,2024-01-01,2025-06-30,100,USD,Donor funds:100:USD\n";
+    let dir = dir_with(&[("ours.json", edition), ("projects.csv", table)]);
+    let ours = tcrules_in(
+        dir.path(),
+        &[
+            "--policy",
+            "ours.json",
+            "--format",
+            "json",
+            "evaluation",
+            "projects.csv",
+        ],
+    );
+    assert_eq!(ours.code, Some(0), "{}", ours.stderr);
+    let built_in = tcrules_in(dir.path(), &["evaluation", "projects.csv"]);
+    assert_eq!(built_in.code, Some(1));
+    assert!(
+        built_in.stderr.contains("projects[0].region"),
+        "{}",
+        built_in.stderr
+    );
+}

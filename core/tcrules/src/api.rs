@@ -54,6 +54,7 @@ pub const KINDS: &[&str] = &[
     "appraisal",
     "delivery",
     "delivery_series",
+    "delivery_by",
     "integration",
     "portfolio",
     "report",
@@ -188,6 +189,8 @@ inputs! {
     DeliveryInput { portfolio: Portfolio, group_by: GroupBy, period: ReportingPeriod }
     /// `delivery_series`.
     SeriesInput { portfolio: Portfolio, group_by: GroupBy, year: i32 }
+    /// `delivery_by`: `by` the keys, `ytd` year-to-date sums.
+    ByInput { portfolio: Portfolio, by: Vec<String>, ytd: Option<bool> }
     /// `integration`.
     PortfolioInput { portfolio: Portfolio }
     /// `portfolio`.
@@ -281,6 +284,23 @@ fn dispatch<O: Output>(kind: &str, input: Source<'_>, policy: &Policy) -> Result
             )?)
         }
         #[cfg(feature = "portfolio-kinds")]
+        "delivery_by" => {
+            let ByInput {
+                portfolio: p,
+                by,
+                ytd,
+            } = input.read()?;
+            let by: Vec<&str> = by.iter().map(String::as_str).collect();
+            O::of(&crate::delivery_by::delivery_by(
+                &p.projects,
+                &p.records,
+                &by,
+                ytd.unwrap_or(false),
+                policy,
+                &p.rates,
+            )?)
+        }
+        #[cfg(feature = "portfolio-kinds")]
         "delivery_series" => {
             let SeriesInput {
                 portfolio: p,
@@ -346,7 +366,7 @@ fn dispatch<O: Output>(kind: &str, input: Source<'_>, policy: &Policy) -> Result
             )
         }
         #[cfg(not(feature = "portfolio-kinds"))]
-        "delivery" | "delivery_series" | "integration" | "portfolio" | "report"
+        "delivery" | "delivery_series" | "delivery_by" | "integration" | "portfolio" | "report"
         | "read_portfolio" => Err(left_out(
             "kind",
             "answers no portfolio kind",
@@ -449,7 +469,16 @@ fn read_as<O: Output>(
     match format.parse::<Format>()? {
         Format::Json => O::of(&io::json::read_portfolio(Format::Json.text(bytes)?)?),
         #[cfg(feature = "csv")]
-        Format::Csv => O::of(&io::csv::read_table(Format::Csv.text(bytes)?)?),
+        Format::Csv => {
+            let options = io::csv::Options {
+                labels: policy.spec().labels.clone(),
+                ..io::csv::Options::default()
+            };
+            O::of(&io::csv::read_table_with(
+                &io::table_text(bytes, None)?,
+                &options,
+            )?)
+        }
         #[cfg(not(feature = "csv"))]
         Format::Csv => Err(left_out("format", "reads no CSV", "csv")),
         Format::Policy => O::of(Policy::from_json(Format::Policy.text(bytes)?)?.stamp()),
@@ -458,6 +487,28 @@ fn read_as<O: Output>(
         #[cfg(not(feature = "iati"))]
         Format::Iati => Err(left_out("format", "reads no IATI", "iati")),
     }
+}
+
+/// Reads a table file (CSV text, or an Excel or OpenDocument workbook's sheet, told from
+/// its content: [`io::table_text`]) as [`read`] reads a `csv` file, with what a caller
+/// says of it: `options` (day or month first, the column mapping) and `sheet` (default:
+/// the first). Answers the canonical portfolio holding the table, as JSON text.
+///
+/// ```
+/// use tcrules::{api, io::{csv::Options, Columns}};
+/// let text = b"Project ID;title;start;end;Budget;budget_currency\nP1;T;31/01/2024;2025-06-30;1.250,00;eur\n";
+/// let options = Options { columns: Columns::new([("Project ID", "id"), ("Budget", "budget_amount")]).unwrap(), ..Options::default() };
+/// let out = api::read_table_str(text, &options, None).unwrap();
+/// assert!(out.contains(r#""id":"P1""#) && out.contains(r#""amount":"1250.00""#), "{out}");
+/// ```
+#[cfg(feature = "csv")]
+pub fn read_table_str(
+    bytes: &[u8],
+    options: &io::csv::Options,
+    sheet: Option<&str>,
+) -> Result<String, Error> {
+    let text = io::table_text(bytes, sheet)?;
+    String::of(&io::csv::read_table_with(&text, options)?)
 }
 
 /// Builds that leave a feature out (a smaller WebAssembly module) still name its kinds and

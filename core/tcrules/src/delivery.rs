@@ -279,6 +279,13 @@ impl<'a> Groups<'a> {
         Ok(Groups { group_by, by_id })
     }
 
+    /// The key of `project` (a project of the table, [`UNASSIGNED`] where it lacks the
+    /// attribute), for the groupings that read a project's attributes; `None` for a
+    /// project the table does not have.
+    pub fn of_project(&self, project: &str) -> Option<&str> {
+        self.by_id.get(project).map(|k| k.as_ref())
+    }
+
     /// The group of record `i`, of `project` and from `source`.
     fn key<'r>(&'r self, i: usize, project: &'r str, source: SourceOfFunds) -> Result<&'r str> {
         Ok(match self.group_by {
@@ -333,10 +340,10 @@ enum Usd {
 }
 
 impl Usd {
-    fn of(money: &Money, rates: &Rates, path: &str) -> Result<Usd> {
-        match rates.to_usd_exact(money) {
+    fn of(money: &Money, month: YearMonth, rates: &Rates, path: &str) -> Result<Usd> {
+        match rates.to_usd_exact(money, Some(month)) {
             Some(e) => Ok(Usd::Exact(e)),
-            None => rates.to_usd(money, path).map(Usd::Decimal),
+            None => rates.to_usd_on(money, month, path).map(Usd::Decimal),
         }
     }
 
@@ -348,13 +355,14 @@ impl Usd {
     }
 }
 
-/// One record's amounts in US dollars, checked; error paths are relative to the record.
+/// One record's amounts in US dollars at the rates of its month, checked; error paths are
+/// relative to the record.
 fn record_usd(r: &RecordRef<'_>, rates: &Rates) -> Result<(Usd, Usd)> {
     r.allocation.non_negative("allocation")?;
     r.expenditure.non_negative("expenditure")?;
     Ok((
-        Usd::of(&r.allocation, rates, "allocation.amount")?,
-        Usd::of(&r.expenditure, rates, "expenditure.amount")?,
+        Usd::of(&r.allocation, r.month, rates, "allocation.amount")?,
+        Usd::of(&r.expenditure, r.month, rates, "expenditure.amount")?,
     ))
 }
 

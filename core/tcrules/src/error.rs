@@ -13,7 +13,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 ///
 /// ```
 /// use tcrules::Error;
-/// let e = Error::MissingRate { path: "budget".into(), currency: "EUR".into() };
+/// let e = Error::MissingRate { path: "budget".into(), currency: "EUR".into(), month: None };
 /// assert_eq!(e.code(), "missing_rate");
 /// assert_eq!(e.to_string(), "budget: no exchange rate from EUR to USD");
 /// let e = e.at("projects[3]");
@@ -33,8 +33,13 @@ pub enum Error {
     #[error("{}{}", at(.path), .message)]
     Xml { path: String, message: String },
     /// A money amount's currency has no rate in the caller's rate table.
-    #[error("{}no exchange rate from {} to USD", at(.path), .currency)]
-    MissingRate { path: String, currency: String },
+    #[error("{}no exchange rate from {} to USD{}", at(.path), .currency, .month.as_ref().map(|m| format!(" for {m}")).unwrap_or_default())]
+    MissingRate {
+        path: String,
+        currency: String,
+        /// The month the rate was needed for (none where the amount has no date).
+        month: Option<String>,
+    },
     /// A currency code is not an active ISO 4217 code.
     #[error("{}unknown currency code {:?}", at(.path), .code)]
     UnknownCurrency { path: String, code: String },
@@ -258,6 +263,23 @@ impl Error {
         self
     }
 
+    /// The error with each path (its own, or those of the errors it lists) rewritten by
+    /// `f`: how a column mapping names the user's headers in errors
+    /// ([`crate::io::Columns::user_error`]).
+    #[must_use]
+    pub fn with_paths(mut self, f: impl Fn(&str) -> String) -> Self {
+        if let Error::Several { first, more, .. } = &mut self {
+            for e in std::iter::once(&mut **first).chain(more.iter_mut()) {
+                let path = e.path_mut();
+                *path = f(path);
+            }
+            return self;
+        }
+        let path = self.path_mut();
+        *path = f(path);
+        self
+    }
+
     /// Prefixes the path with the XML element it arose in, XPath-style:
     /// `iati-activity[3]` + `budget[1]/value` = `iati-activity[3]/budget[1]/value`.
     #[cfg(feature = "iati")]
@@ -394,6 +416,7 @@ mod tests {
             Error::MissingRate {
                 path: p(),
                 currency: p(),
+                month: None,
             },
             Error::UnknownCurrency {
                 path: p(),

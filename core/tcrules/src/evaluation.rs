@@ -152,8 +152,14 @@ pub fn classify(
 /// assert!(r.independent_evaluation); // 350,000.004 USD after conversion
 /// ```
 pub fn requirements(project: &Project, policy: &Policy, rates: &Rates) -> Result<Requirements> {
-    let budget = BudgetSources::of(project, rates)?;
+    let budget = BudgetSources::of(project, policy, rates)?;
     classify(project.start, project.end, budget.total_usd(), policy)
+}
+
+/// The month a project's budget is converted to US dollars at: the one `policy` names.
+pub fn budget_month(project: &Project, policy: &Policy) -> crate::period::YearMonth {
+    let date = policy.spec().rates.budget_rate_date;
+    date.month(project.start, project.end)
 }
 
 /// A project's budget for the independent-evaluation threshold, which R6 §143 sets on the
@@ -169,7 +175,7 @@ pub fn requirements(project: &Project, policy: &Policy, rates: &Rates) -> Result
 ///     "start": "2024-01-01", "end": "2025-06-30", "budget": {"amount": "300000", "currency": "USD"},
 ///     "funding": [{"source": "xbtc", "amount": {"amount": "300000", "currency": "USD"}},
 ///                 {"source": "rbtc", "amount": {"amount": "100000", "currency": "USD"}}]}"#).unwrap();
-/// let b = BudgetSources::of(&p, &Rates::usd_only()).unwrap();
+/// let b = BudgetSources::of(&p, &tcrules::Policy::default(), &Rates::usd_only()).unwrap();
 /// assert_eq!(b.total_usd().to_string(), "400000");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,10 +187,12 @@ pub struct BudgetSources {
 }
 
 impl BudgetSources {
-    /// The stated budget and the funding lines of `project`, converted with `rates`.
-    pub fn of(project: &Project, rates: &Rates) -> Result<BudgetSources> {
+    /// The stated budget and the funding lines of `project`, converted with `rates` at
+    /// the month `policy` names ([`crate::policy::RatesPolicy`]: by default the start's).
+    pub fn of(project: &Project, policy: &Policy, rates: &Rates) -> Result<BudgetSources> {
         project.budget.non_negative("budget")?;
-        let stated_usd = rates.to_usd(&project.budget, "budget.amount")?;
+        let month = Some(budget_month(project, policy));
+        let stated_usd = rates.to_usd_at(&project.budget, month, "budget.amount")?;
         let budget = &project.budget;
         let funding_usd = match project.funding.as_slice() {
             [] => None,
@@ -204,12 +212,12 @@ impl BudgetSources {
                         amount: sum,
                         currency: budget.currency,
                     };
-                    rates.to_usd(&lines, "funding")?
+                    rates.to_usd_at(&lines, month, "funding")?
                 })
             }
             lines => {
                 let lines = lines.iter().map(|f| &f.amount).enumerate();
-                Some(crate::model::sum_usd(lines, rates, "funding")?)
+                Some(crate::model::sum_usd(lines, rates, month, "funding")?)
             }
         };
         Ok(BudgetSources {
@@ -333,7 +341,7 @@ pub fn schedule(project: &Project, policy: &Policy, rates: &Rates) -> Result<Vec
 /// assert_eq!(independent.missing, ["evaluation_plan"]);
 /// ```
 pub fn check(project: &Project, policy: &Policy, rates: &Rates) -> Result<Vec<Finding>> {
-    let budget = BudgetSources::of(project, rates)?;
+    let budget = BudgetSources::of(project, policy, rates)?;
     let req = classify(project.start, project.end, budget.total_usd(), policy)?;
     project_checks(project, &budget, &req, policy, rates)
 }
@@ -516,6 +524,13 @@ fn evaluation_budget(
             .filter(|(_, pe)| pe.independence.is_independent())
             .filter_map(|(i, pe)| pe.budget.as_ref().map(|b| (i, b))),
         rates,
+        Some(
+            policy
+                .spec()
+                .rates
+                .budget_rate_date
+                .month(req.start, req.end),
+        ),
         "",
     )
     // The path is built only for an error.
@@ -743,7 +758,7 @@ fn evaluate_at(
     index: Option<usize>,
 ) -> ProjectEvaluation {
     let result = project.validate().and_then(|()| {
-        let budget = BudgetSources::of(project, rates)?;
+        let budget = BudgetSources::of(project, policy, rates)?;
         let req = classify(project.start, project.end, budget.total_usd(), policy)?;
         let findings = project_checks(project, &budget, &req, policy, rates)?;
         Ok((req, findings))
@@ -852,6 +867,21 @@ mod tests {
     }
 
     #[test]
+    fn check_gives_the_findings_of_an_evaluation() {
+        let p: Project = serde_json::from_str(
+            r#"{"id": "P1", "title": "T", "start": "2024-01-01", "end": "2026-12-31",
+                "budget": {"amount": "400000", "currency": "USD"}}"#,
+        )
+        .unwrap();
+        let (policy, rates) = (Policy::default(), Rates::usd_only());
+        let checked = check(&p, &policy, &rates).unwrap();
+        let evaluated = evaluate(&p, &policy, &rates).findings;
+        let rules = |f: &[Finding]| f.iter().map(|f| (f.rule, f.status)).collect::<Vec<_>>();
+        assert_eq!(rules(&checked), rules(&evaluated));
+        assert_eq!(checked.len(), 5);
+    }
+
+    #[test]
     fn duration_band_edges() {
         assert_eq!(class("2024-03-01", "2025-08-30"), DurationClass::Short); // 17m 30d
         assert_eq!(class("2024-01-01", "2025-06-30"), DurationClass::Medium); // 18m 0d
@@ -933,7 +963,7 @@ mod tests {
             let p: Project = serde_json::from_value(serde_json::json!({"id": "P", "title": "P",
                 "start": "2024-01-01", "end": "2024-12-31", "budget": money(budget), "funding": funding}))
             .unwrap();
-            let b = BudgetSources::of(&p, &rates).unwrap();
+            let b = BudgetSources::of(&p, &Policy::default(), &rates).unwrap();
             (
                 b.stated_usd.to_string(),
                 b.funding_usd.map(|f| f.to_string()),
@@ -961,7 +991,7 @@ mod tests {
             "start": "2024-01-01", "end": "2024-12-31", "budget": {"amount": "1", "currency": "USD"},
             "funding": [{"source": "xbtc", "amount": {"amount": "-1", "currency": "USD"}}]}))
         .unwrap();
-        let e = BudgetSources::of(&p, &rates).unwrap_err();
+        let e = BudgetSources::of(&p, &Policy::default(), &rates).unwrap_err();
         assert_eq!(
             (e.code(), e.path()),
             ("negative_amount", "funding[0].amount")

@@ -77,8 +77,10 @@ impl OutcomeBudget {
 }
 
 /// A project's budget by source: its funding lines, or — without any — its whole budget
-/// as XBTC when it is donor-funded and as "other" when not.
+/// as XBTC when it is donor-funded and as "other" when not; at the rates of its start's
+/// month where rates are dated (the default budget date, [`crate::policy::RatesPolicy`]).
 fn funding_usd(p: &Project, rates: &Rates) -> Result<Vec<(SourceOfFunds, Decimal)>> {
+    let month = crate::period::YearMonth::of(p.start);
     if p.funding.is_empty() {
         p.budget.non_negative("budget")?;
         let source = if p.is_extra_budgetary() {
@@ -86,7 +88,10 @@ fn funding_usd(p: &Project, rates: &Rates) -> Result<Vec<(SourceOfFunds, Decimal
         } else {
             SourceOfFunds::Other
         };
-        return Ok(vec![(source, rates.to_usd(&p.budget, "budget.amount")?)]);
+        return Ok(vec![(
+            source,
+            rates.to_usd_on(&p.budget, month, "budget.amount")?,
+        )]);
     }
     p.funding
         .iter()
@@ -95,7 +100,7 @@ fn funding_usd(p: &Project, rates: &Rates) -> Result<Vec<(SourceOfFunds, Decimal
             f.amount.non_negative(&format!("funding[{i}]"))?;
             Ok((
                 f.source,
-                rates.to_usd(&f.amount, &format!("funding[{i}].amount"))?,
+                rates.to_usd_on(&f.amount, month, &format!("funding[{i}].amount"))?,
             ))
         })
         .collect()
@@ -454,7 +459,7 @@ pub fn phasing(records: &[FinancialRecord], rates: &Rates) -> Result<Vec<Phasing
         }
         let at = format!("records[{i}].expenditure");
         r.expenditure.non_negative(&at)?;
-        let usd = rates.to_usd(&r.expenditure, &format!("{at}.amount"))?;
+        let usd = rates.to_usd_on(&r.expenditure, r.month, &format!("{at}.amount"))?;
         let years = by.entry(b).or_default();
         let slot = if r.month.year() == b.first_year() {
             &mut years[0]
@@ -546,7 +551,7 @@ pub fn psi(
         r.expenditure.non_negative(&at)?;
         xb = checked_add(
             xb,
-            rates.to_usd(&r.expenditure, &format!("{at}.amount"))?,
+            rates.to_usd_on(&r.expenditure, r.month, &format!("{at}.amount"))?,
             &at,
         )?;
     }

@@ -42,6 +42,7 @@
 pub mod api;
 pub mod appraisal;
 pub mod delivery;
+pub mod delivery_by;
 pub mod error;
 pub mod evaluation;
 pub mod finding;
@@ -54,6 +55,7 @@ pub mod money;
 pub mod period;
 pub mod policy;
 pub mod portfolio;
+pub mod rates;
 pub mod report;
 pub mod rule;
 #[cfg(feature = "schema")]

@@ -1018,10 +1018,12 @@ pub struct Proposal {
     pub partnership: Option<Partnership>,
 }
 
-/// Sums money amounts in US dollars, with errors located at `path[i].amount`.
+/// Sums money amounts in US dollars at the rates of `month` (the single rates where it is
+/// `None`), with errors located at `path[i].amount`.
 pub(crate) fn sum_usd<'a>(
     amounts: impl IntoIterator<Item = (usize, &'a Money)>,
     rates: &Rates,
+    month: Option<crate::period::YearMonth>,
     path: &str,
 ) -> crate::error::Result<Decimal> {
     let mut total = Decimal::ZERO;
@@ -1030,7 +1032,7 @@ pub(crate) fn sum_usd<'a>(
         m.non_negative("")
             .map_err(|e| e.at(&format!("{path}[{i}]")))?;
         total = rates
-            .to_usd(m, "")
+            .to_usd_at(m, month, "")
             .and_then(|usd| crate::money::checked_add(total, usd, ""))
             .map_err(|e| e.at(&format!("{path}[{i}].amount")))?;
     }

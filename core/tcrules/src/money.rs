@@ -7,7 +7,6 @@
 //! before a threshold is compared.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -15,6 +14,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, Result};
+pub use crate::rates::{CurrencyRates, Rates};
 
 /// Active ISO 4217 alphabetic codes (plus XDR, the IMF special drawing right).
 const ISO_4217: &[&str] = &[
@@ -330,151 +330,6 @@ pub fn group_thousands(d: &Decimal) -> String {
     out
 }
 
-/// Exchange rates supplied by the caller: US dollars per one unit of each currency.
-///
-/// USD always converts at 1. Serialized as `{"EUR": "1.2", "CHF": "1.1"}`.
-///
-/// ```
-/// use tcrules::money::{Money, Rates, Currency};
-/// use rust_decimal::Decimal;
-/// let rates = Rates::from_pairs([("EUR", "1.2")]).unwrap();
-/// let eur = Money { amount: "291666.67".parse().unwrap(), currency: "EUR".parse().unwrap() };
-/// // exact product, never rounded before comparison (RULES.md §0)
-/// assert_eq!(rates.to_usd(&eur, "budget").unwrap(), "350000.004".parse::<Decimal>().unwrap());
-/// let chf = Money { amount: Decimal::ONE, currency: "CHF".parse().unwrap() };
-/// assert_eq!(rates.to_usd(&chf, "budget").unwrap_err().code(), "missing_rate");
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct Rates {
-    usd_per_unit: BTreeMap<Currency, Decimal>,
-}
-
-impl Rates {
-    /// A table that knows only US dollars.
-    pub fn usd_only() -> Self {
-        Rates::default()
-    }
-
-    /// Builds a table from `(code, rate)` string pairs, validating both.
-    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self> {
-        let mut rates = Rates::default();
-        for (code, rate) in pairs {
-            let currency: Currency = code.parse().map_err(|e: Error| e.at(code))?;
-            let rate: Decimal = rate
-                .parse()
-                .map_err(|_| Error::invalid(code, format!("rate {rate:?} is not a decimal")))?;
-            rates.insert(currency, rate)?;
-        }
-        Ok(rates)
-    }
-
-    /// Sets the rate for one currency (US dollars per unit); it must be positive.
-    pub fn insert(&mut self, currency: Currency, usd_per_unit: Decimal) -> Result<()> {
-        if usd_per_unit <= Decimal::ZERO {
-            return Err(Error::invalid(
-                currency.as_str(),
-                format!("exchange rate must be positive, got {usd_per_unit}"),
-            ));
-        }
-        self.usd_per_unit.insert(currency, usd_per_unit);
-        Ok(())
-    }
-
-    /// Adds `other`'s rates to this table, `other`'s winning where both have a currency:
-    /// how several rate tables (input files, then a `--rates` file) make one.
-    ///
-    /// A table read from JSON is not checked until [`Rates::validate`], so every rate of
-    /// `other` must be positive here; otherwise the error is [`Rates::insert`]'s, at the
-    /// first such currency in code order, and this table is left as it was.
-    ///
-    /// ```
-    /// use tcrules::money::Rates;
-    /// let mut rates = Rates::from_pairs([("EUR", "1.2"), ("CHF", "1.1")]).unwrap();
-    /// rates.merge(&Rates::from_pairs([("EUR", "1.5"), ("JPY", "0.0067")]).unwrap()).unwrap();
-    /// assert_eq!(rates, Rates::from_pairs([("CHF", "1.1"), ("EUR", "1.5"), ("JPY", "0.0067")]).unwrap());
-    ///
-    /// let read: Rates = serde_json::from_str(r#"{"GBP": "1.3", "EUR": "0"}"#).unwrap();
-    /// let e = rates.merge(&read).unwrap_err();
-    /// assert_eq!(e.code(), "invalid_value");
-    /// assert_eq!(e.to_string(), "EUR: exchange rate must be positive, got 0");
-    /// assert_eq!(rates.rate("GBP".parse().unwrap()), None);
-    /// ```
-    pub fn merge(&mut self, other: &Rates) -> Result<()> {
-        // `validate` at the root names the currency alone, as `insert` does.
-        other.validate("")?;
-        self.usd_per_unit.extend(&other.usd_per_unit);
-        Ok(())
-    }
-
-    /// Checks every rate is positive (for tables read from JSON).
-    pub fn validate(&self, path: &str) -> Result<()> {
-        for (c, r) in &self.usd_per_unit {
-            if *r <= Decimal::ZERO {
-                return Err(Error::invalid(
-                    crate::error::join_path(path, c.as_str()),
-                    format!("exchange rate must be positive, got {r}"),
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    /// The rate for a currency, if known (1 for USD).
-    pub fn rate(&self, currency: Currency) -> Option<Decimal> {
-        if currency == Currency::USD {
-            Some(Decimal::ONE)
-        } else {
-            self.usd_per_unit.get(&currency).copied()
-        }
-    }
-
-    /// The exact US-dollar equivalent of `money`; `path` names the field for errors.
-    pub fn to_usd(&self, money: &Money, path: &str) -> Result<Decimal> {
-        if money.currency == Currency::USD {
-            return Ok(money.amount);
-        }
-        let rate = self
-            .rate(money.currency)
-            .ok_or_else(|| Error::MissingRate {
-                path: path.to_owned(),
-                currency: money.currency.to_string(),
-            })?;
-        if is_one(rate) {
-            return Ok(money.amount);
-        }
-        money
-            .amount
-            .checked_mul(rate)
-            .ok_or_else(|| Error::overflow(path))
-    }
-
-    /// The rate of `currency`, looked up once to convert amount after amount of it with
-    /// [`UsdRate::exact`]; `None` when the table has none (which [`Rates::to_usd`] reports,
-    /// naming the pair).
-    pub fn usd_rate(&self, currency: Currency) -> Option<UsdRate> {
-        let rate = self.rate(currency)?;
-        Some(if is_one(rate) {
-            UsdRate::ONE
-        } else {
-            UsdRate {
-                mantissa: rate.mantissa().unsigned_abs(),
-                scale: rate.scale(),
-            }
-        })
-    }
-
-    /// [`Rates::to_usd`] of a positive amount where that product is exact
-    /// ([`UsdRate::exact`]); `None` for zero or negative amounts, unknown currencies and
-    /// products `Decimal` would round, which `to_usd` then answers.
-    pub(crate) fn to_usd_exact(&self, money: &Money) -> Option<ExactUsd> {
-        let amount = u128::try_from(money.amount.mantissa()).ok()?;
-        self.usd_rate(money.currency)?
-            .exact(amount, money.amount.scale())
-    }
-}
-
 /// A currency's rate in US dollars per unit, as a mantissa and scale (a rate of exactly
 /// one at any scale is `1`, which [`Rates::to_usd`] applies by keeping the amount as it is).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -484,10 +339,23 @@ pub struct UsdRate {
 }
 
 impl UsdRate {
-    const ONE: UsdRate = UsdRate {
+    /// A rate of one (US dollars, or a currency at par).
+    pub const ONE: UsdRate = UsdRate {
         mantissa: 1,
         scale: 0,
     };
+
+    /// A positive rate's mantissa and scale (`1` for a rate of exactly one).
+    pub fn of(rate: Decimal) -> UsdRate {
+        if is_one(rate) {
+            UsdRate::ONE
+        } else {
+            UsdRate {
+                mantissa: rate.mantissa().unsigned_abs(),
+                scale: rate.scale(),
+            }
+        }
+    }
 
     /// [`Rates::to_usd`] of the positive amount `mantissa·10^-scale` (a `Decimal`'s own
     /// mantissa and scale), where `Decimal` holds that product unrounded: under 2^96 and at
@@ -525,6 +393,11 @@ pub struct ExactUsd {
 impl ExactUsd {
     /// One past the largest mantissa a `Decimal` holds.
     pub(crate) const LIMIT: u128 = 1 << 96;
+
+    /// The mantissa and scale (`mantissa·10^-scale` US dollars).
+    pub fn parts(self) -> (u128, u32) {
+        (self.mantissa, self.scale)
+    }
 
     /// The amount as a `Decimal`.
     pub fn decimal(self) -> Decimal {

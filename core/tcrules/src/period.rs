@@ -286,10 +286,28 @@ impl Serialize for YearMonth {
     }
 }
 
+/// `YYYY-MM`, or any date in the month as `YYYY-MM-DD` (a month as a user holds it: a
+/// `date` in Python, the last day of the month in a spreadsheet), read as its month.
+///
+/// ```
+/// use tcrules::period::YearMonth;
+/// let m: YearMonth = serde_json::from_str(r#""2023-08-31""#).unwrap();
+/// assert_eq!(m.to_string(), "2023-08");
+/// assert!(serde_json::from_str::<YearMonth>(r#""2023-08-32""#).is_err());
+/// ```
 impl<'de> Deserialize<'de> for YearMonth {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        s.parse().map_err(|e: Error| serde::de::Error::custom(e))
+        match s.parse::<YearMonth>() {
+            Ok(m) => Ok(m),
+            Err(_) if s.len() == 10 => match s.parse::<NaiveDate>() {
+                Ok(date) => Ok(YearMonth::of(date)),
+                Err(_) => Err(serde::de::Error::custom(format!(
+                    "{s:?} is not a month (YYYY-MM, or a date in the month as YYYY-MM-DD)"
+                ))),
+            },
+            Err(e) => Err(serde::de::Error::custom(e)),
+        }
     }
 }
 
@@ -301,8 +319,8 @@ impl schemars::JsonSchema for YearMonth {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "type": "string",
-            "description": "calendar month, YYYY-MM",
-            "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$",
+            "description": "calendar month, YYYY-MM (any date in it, YYYY-MM-DD, is read as its month)",
+            "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$",
         })
     }
 }

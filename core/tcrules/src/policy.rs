@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::model::DonorCategory;
+use crate::model::{label_key, DonorCategory, Region, SourceOfFunds, StrategicObjective};
 use crate::rule::{RuleId, Severity, Text};
 
 /// Largest policy file accepted, in bytes.
@@ -99,6 +99,43 @@ pub struct PortfolioPolicy {
     pub category_groups: BTreeMap<DonorCategory, String>,
 }
 
+/// The date a project's budget is converted to US dollars at (RULES.md §2: dated
+/// exchange rates; not from R6: policy data).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetRateDate {
+    /// The rate in force in the month the project starts.
+    #[default]
+    Start,
+    /// The rate in force in the month the project ends.
+    End,
+}
+
+/// How amounts are converted to US dollars (not from R6: policy data).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RatesPolicy {
+    /// Where exchange rates are dated, a budget is converted at the rate in force in this
+    /// month of the project (a record always at its own month).
+    pub budget_rate_date: BudgetRateDate,
+}
+
+impl BudgetRateDate {
+    /// The month a project's budget is converted at.
+    pub fn month(
+        self,
+        start: chrono::NaiveDate,
+        end: chrono::NaiveDate,
+    ) -> crate::period::YearMonth {
+        crate::period::YearMonth::of(match self {
+            BudgetRateDate::Start => start,
+            BudgetRateDate::End => end,
+        })
+    }
+}
+
 /// Scoring of appraisals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -137,8 +174,110 @@ pub struct PolicySpec {
     pub integration: IntegrationPolicy,
     pub portfolio: PortfolioPolicy,
     pub appraisal: AppraisalPolicy,
+    /// How amounts are converted to US dollars (an edition without it converts a budget
+    /// at its project's start).
+    #[serde(default)]
+    pub rates: RatesPolicy,
     /// Severity and citation of every rule.
     pub rules: BTreeMap<RuleId, RuleMeta>,
+    /// The organisation's own spellings of regions, strategic objectives, sources of funds
+    /// and donor categories, for the tables it reads ([`Labels`]).
+    #[serde(default, skip_serializing_if = "Labels::is_empty")]
+    pub labels: Labels,
+}
+
+/// An organisation's own spellings of the vocabulary's values, as its edition file gives
+/// them (issue 17, item 2): `{"region": {"AP": "asia_pacific"}, "source_of_funds":
+/// {"Donor funds": "xbtc"}}`. The tables' readers take them after the built-in labels and
+/// aliases ([`crate::model::label_key`]: any case, spacing and punctuation). Empty in the
+/// built-in edition, and then left out of its canonical JSON (so its hash is unchanged).
+///
+/// ```
+/// use tcrules::Policy;
+/// let p = Policy::from_json(r#"{"name": "ours", "version": "1", "extends": "ilo-2006",
+///     "labels": {"region": {"AP": "asia_pacific"}, "source_of_funds": {"Donor funds": "xbtc"}}}"#).unwrap();
+/// let labels = &p.spec().labels;
+/// assert_eq!(labels.region("ap").unwrap().as_str(), "asia_pacific");
+/// assert_eq!(labels.region("Asia and the Pacific").unwrap().as_str(), "asia_pacific");
+/// assert_eq!(labels.source_of_funds("DONOR FUNDS").unwrap().as_str(), "xbtc");
+/// assert!(labels.region("Atlantis").unwrap_err().to_string().contains("AP"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Labels {
+    /// Spellings of regions, to their codes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub region: BTreeMap<String, Region>,
+    /// Spellings of strategic objectives.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub strategic_objective: BTreeMap<String, StrategicObjective>,
+    /// Spellings of sources of funds.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub source_of_funds: BTreeMap<String, SourceOfFunds>,
+    /// Spellings of donor categories.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub donor_category: BTreeMap<String, DonorCategory>,
+}
+
+impl Labels {
+    /// Whether the edition adds no spelling.
+    pub fn is_empty(&self) -> bool {
+        self.region.is_empty()
+            && self.strategic_objective.is_empty()
+            && self.source_of_funds.is_empty()
+            && self.donor_category.is_empty()
+    }
+
+    /// A region as written: a built-in name, label or alias, or one of the edition's.
+    pub fn region(&self, text: &str) -> Result<Region> {
+        resolve(&self.region, text)
+    }
+
+    /// A strategic objective as written.
+    pub fn strategic_objective(&self, text: &str) -> Result<StrategicObjective> {
+        resolve(&self.strategic_objective, text)
+    }
+
+    /// A source of funds as written.
+    pub fn source_of_funds(&self, text: &str) -> Result<SourceOfFunds> {
+        resolve(&self.source_of_funds, text)
+    }
+
+    /// A donor category as written.
+    pub fn donor_category(&self, text: &str) -> Result<DonorCategory> {
+        resolve(&self.donor_category, text)
+    }
+}
+
+/// `text` as a value: the built-in spellings first, then the edition's (compared as
+/// [`label_key`] compares them); the error lists the edition's spellings after the
+/// built-in ones.
+fn resolve<T: Copy + std::str::FromStr<Err = Error>>(
+    own: &BTreeMap<String, T>,
+    text: &str,
+) -> Result<T> {
+    match text.parse::<T>() {
+        Ok(v) => Ok(v),
+        Err(e) if own.is_empty() => Err(e),
+        Err(e) => {
+            let key = label_key(text);
+            own.iter()
+                .find(|(spelling, _)| label_key(spelling) == key)
+                .map(|(_, v)| *v)
+                .ok_or_else(|| {
+                    let spellings: Vec<&str> = own.keys().map(String::as_str).collect();
+                    let message = format!("{e} (or this edition's: {})", spellings.join(", "));
+                    Error::Invalid {
+                        path: e.path().to_owned(),
+                        message: message
+                            .strip_prefix(&format!("{}: ", e.path()))
+                            .unwrap_or(&message)
+                            .to_owned(),
+                    }
+                })
+        }
+    }
 }
 
 /// What every result carries to say which edition produced it.
@@ -538,11 +677,12 @@ fn ilo_2006_spec() -> PolicySpec {
         ("portfolio", "R6 §158: the top three donors (53 per cent) show the need to diversify; tcrules warns above 50 per cent. Shares to one decimal as in R6 tables, by the largest-remainder rule so they sum to 100"),
         ("appraisal.gender_marker", "OECD DAC gender equality policy marker, 2016 definition and minimum criteria: 0 not targeted, 1 significant, 2 principal"),
         ("evaluation.published_within_months", "Not in R6: an activity that ended more than 12 months ago is expected to publish its evaluation (IATI-EVAL-DOC); set per organisation"),
+        ("rates.budget_rate_date", "Not in R6 (RULES.md §2: exchange rates are dated, as the UN operational rates of exchange change monthly): where rates are dated, a budget is converted at the rate in force in its project's start month, a record at its own month; set per organisation"),
         ("iati", "IATI Standard 2.03 (and 1.0x): the gender equality marker is policy-marker code 1 of vocabulary 1 (OECD DAC CRS); each budget period is at most one year; values are summed as published, negative ones included, and what an activity publishes that a rule cannot use (a negative total, an empty or unknown code) is a finding on the activity"),
     ];
     PolicySpec {
         name: "ilo-2006".into(),
-        version: "1.1.0".into(),
+        version: "1.2.0".into(),
         description: "The technical cooperation rules described in International Labour Conference, 95th Session (2006), Report VI, The role of the ILO in technical cooperation (R6), with the ILO Development Cooperation page (DC) for appraisal.".into(),
         sources: sources.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
         evaluation: EvaluationPolicy {
@@ -576,6 +716,7 @@ fn ilo_2006_spec() -> PolicySpec {
                 .into_iter()
                 .collect(),
         },
+        rates: RatesPolicy::default(),
         rules: rules
             .iter()
             .map(|(id, severity, citation)| {
@@ -588,6 +729,8 @@ fn ilo_2006_spec() -> PolicySpec {
                 )
             })
             .collect(),
+        // The built-in spellings are the vocabulary's own (`model`); an edition adds its.
+        labels: Labels::default(),
     }
 }
 
@@ -636,7 +779,7 @@ mod tests {
 
     #[test]
     fn equal_values_written_differently_hash_the_same() {
-        let a = Policy::from_json(r#"{"name":"ilo-2006","version":"1.1.0","extends":"ilo-2006","evaluation":{"independent_threshold_usd":"350000.00"}}"#).unwrap();
+        let a = Policy::from_json(r#"{"name":"ilo-2006","version":"1.2.0","extends":"ilo-2006","evaluation":{"independent_threshold_usd":"350000.00"}}"#).unwrap();
         assert_eq!(a.stamp().hash, Policy::ilo_2006().stamp().hash);
     }
 

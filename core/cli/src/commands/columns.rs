@@ -20,9 +20,11 @@ const TABLES: [(&str, &str, &[&str]); 3] = [
 /// terminal shows whole (clap prints it as it is).
 pub fn help() -> String {
     let mut text = textwrap::fill(
-        "Inputs: portfolio JSON files, or CSV tables (a .csv name) with a header row, merged \
-         in order; with none, the example portfolio. A CSV table is told apart by a column \
-         of its header; its columns, in order:",
+        "Inputs: portfolio JSON files, or tables with a header row (CSV, or an Excel or \
+         OpenDocument workbook's first sheet or --sheet), merged in order; with none, the \
+         example portfolio. A file's format is told from its content, not its name. A table \
+         is told apart by a column of its header (your own headers mapped with --columns); \
+         its columns, in order:",
         HELP_WIDTH,
     );
     let indent = textwrap::Options::new(HELP_WIDTH)

@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use tcrules::delivery::{self, GroupBy};
-use tcrules::period::ReportingPeriod;
+use tcrules::delivery_by::{self, KeyValue};
+use tcrules::period::{ReportingPeriod, YearMonth};
 use tcrules::{Error, Policy, Portfolio, Status};
 
 use crate::exit::Outcome;
@@ -19,9 +20,14 @@ pub struct Args {
     #[arg(value_name = "FILE")]
     inputs: Vec<PathBuf>,
     /// Grouping: project, unit, field_office, country, region, donor, donor_category,
-    /// strategic_objective, source_of_funds, portfolio.
+    /// strategic_objective, source_of_funds, portfolio; or several keys at once, with the
+    /// time keys year, quarter, month, biennium (`--by unit,year`): one row per group
+    /// over every record.
     #[arg(long, default_value = "project")]
     by: String,
+    /// With several keys (or a time key): year-to-date sums along the time key.
+    #[arg(long)]
+    ytd: bool,
     /// Calendar year; default: the latest with records.
     #[arg(long)]
     year: Option<i32>,
@@ -34,9 +40,19 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<Outcome, Failure> {
-    let p = inputs::portfolio(&args.inputs, options)?;
+    let p = inputs::portfolio(&args.inputs, options, policy)?;
+    let keys: Vec<&str> = args.by.split(',').map(str::trim).collect();
+    if keys.len() > 1
+        || args.ytd
+        || delivery_by::time_key(&args.by, YearMonth::new(2000, 1)?).is_some()
+    {
+        return by_keys(&p, &keys, args.ytd, options, policy);
+    }
     // Parsed here rather than by clap: a bad grouping is the rules' `invalid_value`.
     let by: GroupBy = args.by.parse()?;
+    if let Some(column) = by.project_column() {
+        inputs::require_project_column(&args.inputs, options, column)?;
+    }
     let year = args
         .year
         .or_else(|| p.records.iter().map(|r| r.month.year()).max());
@@ -77,6 +93,52 @@ pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<Outcome, F
     // that says why.
     tables::findings(d.findings.iter().filter(|f| f.status != Status::Pass));
     Ok(outcome)
+}
+
+/// `--by` several keys: one row per group ([`delivery_by::delivery_by`]).
+fn by_keys(
+    p: &Portfolio,
+    keys: &[&str],
+    ytd: bool,
+    options: &Options,
+    policy: &Policy,
+) -> Result<Outcome, Failure> {
+    let groups = delivery_by::delivery_by(&p.projects, &p.records, keys, ytd, policy, &p.rates)?;
+    if options.json() {
+        render::json(&groups)?;
+        return Ok(Outcome::default());
+    }
+    let rows: Vec<Vec<String>> = groups
+        .iter()
+        .map(|g| {
+            let mut row: Vec<String> = g
+                .keys
+                .iter()
+                .map(|k| match k {
+                    KeyValue::Number(n) => n.to_string(),
+                    KeyValue::Text(t) => t.clone(),
+                })
+                .collect();
+            row.extend([
+                usd(&g.totals.allocation_usd),
+                usd(&g.totals.expenditure_usd),
+                rate(g.totals.rate_percent()),
+                g.status.as_str().to_owned(),
+                g.records.to_string(),
+            ]);
+            row
+        })
+        .collect();
+    let mut header: Vec<&str> = keys.to_vec();
+    header.extend([
+        "allocation",
+        "expenditure",
+        "delivery %",
+        "status",
+        "records",
+    ]);
+    render::table(&header, &rows);
+    Ok(Outcome::default())
 }
 
 /// `--series`: each group's cumulative totals, month by month through `year`.

@@ -19,7 +19,7 @@ pub struct Args {
 
 /// A project that could not be evaluated is a row with its error, and the run exits 1.
 pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<Outcome, Failure> {
-    let p = inputs::portfolio(&args.inputs, options)?;
+    let p = inputs::portfolio(&args.inputs, options, policy)?;
     let rows = evaluation::evaluate_all(&p.projects, policy, &p.rates);
     let outcome = Outcome::of(rows.iter().flat_map(|r| r.findings.iter()))
         .unevaluated_if(rows.iter().any(|r| r.error.is_some()));

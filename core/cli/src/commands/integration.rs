@@ -19,7 +19,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<Outcome, Failure> {
-    let p = inputs::portfolio(&args.inputs, options)?;
+    let p = inputs::portfolio(&args.inputs, options, policy)?;
     let r = integration::report(&p, policy)?;
     let outcome = Outcome::of(&r.findings);
     if options.json() {

@@ -23,7 +23,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<Outcome, Failure> {
-    let p = inputs::portfolio(&args.inputs, options)?;
+    let p = inputs::portfolio(&args.inputs, options, policy)?;
     let periods = (!args.periods.is_empty()).then_some(args.periods.as_slice());
     let r = portfolio::report(&p, periods, policy)?;
     let outcome = Outcome::of(&r.findings);

@@ -19,7 +19,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<Outcome, Failure> {
-    let p = inputs::portfolio(&args.inputs, options)?;
+    let p = inputs::portfolio(&args.inputs, options, policy)?;
     let r = report::report(&p, policy, &ReportOptions::default());
     // An input problem, a project that could not be evaluated or a section that could
     // not be computed is one of the summary's errors: exit 1.

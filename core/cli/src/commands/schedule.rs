@@ -40,7 +40,7 @@ pub fn misuse(args: &Args) -> Option<Misuse> {
 /// The schedule leaves out a project that could not be evaluated: its error follows the
 /// table, and the run exits 1. Findings are not shown, so `--fail-on` has none to count.
 pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<Outcome, Failure> {
-    let p = inputs::portfolio(&args.inputs, options)?;
+    let p = inputs::portfolio(&args.inputs, options, policy)?;
     let rows = evaluation::evaluate_all(&p.projects, policy, &p.rates);
     let errors: Vec<_> = rows
         .iter()

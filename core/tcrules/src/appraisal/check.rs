@@ -24,6 +24,7 @@ pub(super) fn budget_usd(
             .filter(|(_, l)| purpose.is_none_or(|p| l.purpose == p))
             .map(|(i, l)| (i, &l.amount)),
         rates,
+        None,
         "budget",
     )
 }

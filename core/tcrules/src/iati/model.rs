@@ -260,7 +260,14 @@ impl IatiActivity {
                 Ok(Usd {
                     index,
                     date: b.period_start,
-                    usd: rates.to_usd(&b.value, &path)?,
+                    // At the value's date (IATI's @value-date), else its period's start.
+                    usd: rates.to_usd_at(
+                        &b.value,
+                        Some(crate::period::YearMonth::of(
+                            b.value_date.unwrap_or(b.period_start),
+                        )),
+                        &path,
+                    )?,
                 })
             })
             .collect()
@@ -276,7 +283,12 @@ impl IatiActivity {
                 Ok(Usd {
                     index: i + 1,
                     date: t.date,
-                    usd: rates.to_usd(&t.value, &path)?,
+                    // At the value's date (IATI's @value-date), else the transaction's.
+                    usd: rates.to_usd_at(
+                        &t.value,
+                        Some(crate::period::YearMonth::of(t.value_date.unwrap_or(t.date))),
+                        &path,
+                    )?,
                 })
             })
             .collect()

@@ -29,6 +29,18 @@
 //! - Every bad cell of the table at once: a row reports each of its bad cells, and a
 //!   reader of a whole table ([`read_table`], [`read_projects`], ...) each bad row's, as
 //!   one [`Error::Several`] with the first error's code.
+//!
+//! And tables as their users name them (issue 17, items 1, 2 and 6):
+//! - The user's own headers, through a column mapping ([`Options::columns`], a
+//!   [`Columns`]); headers that differ from a column's name only in case, spaces or
+//!   hyphens (`Budget Amount`) need none. Errors name the user's headers, and a table that
+//!   lacks required columns is one `invalid_csv` error naming every one, each with the
+//!   closest header suggested ([`require_headers`]).
+//! - A month as `YYYY-MM` or any date in it ([`Dialect::month`]).
+//! - An organisation's own spellings of the vocabulary, from its policy edition
+//!   ([`Options::labels`], [`crate::policy::Labels`]).
+//! - Excel and OpenDocument workbooks are read as the CSV text of a sheet
+//!   ([`crate::io::sheet`], [`crate::io::table_text`]).
 
 use std::collections::HashMap;
 
@@ -36,11 +48,22 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
+use crate::io::Columns;
 use crate::model::{
-    Approval, Donor, EvaluationPlan, FinancialRecord, FundingLine, Links, PlannedEvaluation,
-    Portfolio, Project, Provenance,
+    Approval, Donor, DonorCategory, EvaluationPlan, FinancialRecord, FundingLine, Links,
+    PlannedEvaluation, Portfolio, Project, Provenance,
 };
 use crate::money::{Currency, Money};
+use crate::period::YearMonth;
+use crate::policy::Labels;
+
+/// No spellings but the built-in ones.
+const NO_LABELS: Labels = Labels {
+    region: std::collections::BTreeMap::new(),
+    strategic_objective: std::collections::BTreeMap::new(),
+    source_of_funds: std::collections::BTreeMap::new(),
+    donor_category: std::collections::BTreeMap::new(),
+};
 
 /// Column order of the project table.
 pub const PROJECT_COLUMNS: &[&str] = &[
@@ -142,21 +165,38 @@ pub fn empty_cell(column: &str) -> Error {
 }
 
 /// What a caller says about a table that its text cannot say.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     /// Whether dates written with numbers (`03/04/2024`) give the day first (`Some(true)`,
     /// 3 April) or the month first (`Some(false)`, 4 March). `None` reads such a date only
     /// where one reading alone is a date (`31/12/2024`) or both agree (`01/01/2024`): any
     /// other is an error that names this option. `YYYY-MM-DD` is read whatever the choice.
     pub day_first: Option<bool>,
+    /// Which of the table's own headers is which column of the layout ([`Columns`]);
+    /// errors then name the table's headers.
+    pub columns: Columns,
+    /// An organisation's own spellings of regions, objectives, sources of funds and donor
+    /// categories (a policy edition's [`Labels`]), after the built-in ones.
+    pub labels: Labels,
 }
 
-/// How one table writes dates and numbers: the caller's [`Options`] and what the file's
-/// separator implies (a `;`-separated file may use the decimal comma).
+impl Options {
+    /// Options with dates read as `day_first` says and no column mapping.
+    pub fn day_first(day_first: Option<bool>) -> Self {
+        Options {
+            day_first,
+            ..Options::default()
+        }
+    }
+}
+
+/// How one table writes dates and numbers: the caller's choice of day or month first
+/// ([`Options::day_first`]) and what the file's separator implies (a `;`-separated file
+/// may use the decimal comma).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Dialect {
-    /// The caller's choices.
-    pub options: Options,
+    /// The caller's choice: [`Options::day_first`].
+    pub day_first: Option<bool>,
     /// Whether the comma is the decimal mark and the dot groups thousands (a
     /// `;`-separated file); otherwise the dot is the mark and the comma groups.
     pub decimal_comma: bool,
@@ -164,10 +204,36 @@ pub struct Dialect {
 
 impl Dialect {
     /// The dialect of a file separated by `separator`.
-    pub fn of(separator: u8, options: Options) -> Self {
+    pub fn of(separator: u8, options: &Options) -> Self {
         Dialect {
-            options,
+            day_first: options.day_first,
             decimal_comma: separator == b';',
+        }
+    }
+
+    /// A cell's text as a month: `YYYY-MM`, or any date in it (as [`Dialect::date`]
+    /// reads dates: `2023-08-31`, `31/08/2023`); the error names `column`.
+    ///
+    /// ```
+    /// use tcrules::io::csv::Dialect;
+    /// let d = Dialect::default();
+    /// assert_eq!(d.month("month", "2023-08").unwrap().to_string(), "2023-08");
+    /// assert_eq!(d.month("month", "2023-08-31").unwrap().to_string(), "2023-08");
+    /// assert_eq!(d.month("month", "2023-8").unwrap_err().to_string(),
+    ///     r#"month: "2023-8" is not a month (YYYY-MM, or a date in the month)"#);
+    /// ```
+    pub fn month(&self, column: &str, text: &str) -> Result<YearMonth> {
+        if let Ok(m) = text.parse::<YearMonth>() {
+            return Ok(m);
+        }
+        match self.date(column, text) {
+            Ok(d) => Ok(YearMonth::of(d)),
+            // An ambiguous date says so (and names the option).
+            Err(e) if e.to_string().contains("day_first") => Err(e),
+            Err(_) => Err(Error::invalid(
+                column,
+                format!("{text:?} is not a month (YYYY-MM, or a date in the month)"),
+            )),
         }
     }
 
@@ -182,7 +248,7 @@ impl Dialect {
     /// assert_eq!(unsaid.date("start", "13.01.2024").unwrap().to_string(), "2024-01-13");
     /// let e = unsaid.date("start", "03/04/2024").unwrap_err();
     /// assert!(e.to_string().contains("day_first"), "{e}");
-    /// let us = Dialect { options: Options { day_first: Some(false) }, decimal_comma: false };
+    /// let us = Dialect::of(b',', &Options::day_first(Some(false)));
     /// assert_eq!(us.date("start", "03/04/2024").unwrap().to_string(), "2024-03-04");
     /// assert_eq!(us.date("start", "13/01/2024").unwrap_err().code(), "invalid_value");
     /// ```
@@ -199,7 +265,7 @@ impl Dialect {
         let Some((a, b, year)) = numeric_date(text) else {
             return Err(not_a_date("YYYY-MM-DD, DD/MM/YYYY or MM/DD/YYYY"));
         };
-        let day_first = match self.options.day_first {
+        let day_first = match self.day_first {
             Some(choice) => choice,
             None if a == b || a > 12 => true,
             None if b > 12 => false,
@@ -393,7 +459,10 @@ pub fn money(
         .amount(amount_column)?
         .ok_or_else(|| empty_cell(amount_column))?;
     let currency = match currency_column {
-        Some(column) => currency(column, Row(cells, Dialect::default()).req(column)?)?,
+        Some(column) => currency(
+            column,
+            Row(cells, Dialect::default(), &NO_LABELS).req(column)?,
+        )?,
         None => IMPLIED_CURRENCY,
     };
     let m = Money { amount, currency };
@@ -409,6 +478,7 @@ struct Record<'a> {
     cells: &'a csv::StringRecord,
     columns: &'a HashMap<String, usize>,
     dialect: Dialect,
+    labels: &'a Labels,
 }
 
 impl Cells for Record<'_> {
@@ -433,10 +503,10 @@ impl Cells for Record<'_> {
     }
 }
 
-/// A row's cells with the readers of the layout, and the dialect of the dates and amounts
-/// inside its nested cells (`funding`, `evaluations`); errors name the column, and the
-/// caller adds the table and row.
-struct Row<'c, C>(&'c C, Dialect);
+/// A row's cells with the readers of the layout, the dialect of the dates and amounts
+/// inside its nested cells (`funding`, `evaluations`) and the edition's spellings of the
+/// vocabulary; errors name the column, and the caller adds the table and row.
+struct Row<'c, C>(&'c C, Dialect, &'c Labels);
 
 /// The bad cells of one row, collected so that the row reports every one of them.
 #[derive(Default)]
@@ -497,12 +567,32 @@ impl<C: Cells> Row<'_, C> {
     }
 }
 
-/// A table without one of its `required` columns is an error for the whole table.
+/// A table without some of its `required` columns is an error for the whole table that
+/// names every one missing ([`Columns::missing`]; no header to suggest is known here).
 fn require_columns(table: &str, required: &[&str], has: impl Fn(&str) -> bool) -> Result<()> {
-    match required.iter().find(|c| !has(c)) {
-        Some(c) => Err(Error::Csv {
+    let present: Vec<&str> = required.iter().copied().filter(|c| has(c)).collect();
+    match Columns::default().missing(required, &present) {
+        Some(message) => Err(Error::Csv {
             path: table.to_owned(),
-            message: format!("missing column {c:?}"),
+            message,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// A table whose `headers` (as the file has them), mapped by `columns`, lack some of the
+/// `required` columns is an `invalid_csv` error at `table` that names every missing one,
+/// with the closest header suggested for each.
+pub fn require_headers(
+    table: &str,
+    required: &[&str],
+    headers: &[&str],
+    columns: &Columns,
+) -> Result<()> {
+    match columns.missing(required, headers) {
+        Some(message) => Err(Error::Csv {
+            path: table.to_owned(),
+            message,
         }),
         None => Ok(()),
     }
@@ -512,7 +602,7 @@ fn require_columns(table: &str, required: &[&str], has: impl Fn(&str) -> bool) -
 /// errors are prefixed with the table and row (`projects[3]`).
 fn read_rows<T>(
     text: &str,
-    options: Options,
+    options: &Options,
     table: &str,
     required: &[&str],
     each: impl Fn(&Record<'_>) -> Result<T>,
@@ -537,12 +627,14 @@ fn read_rows<T>(
             message: e.to_string(),
         })?
         .clone();
-    let columns: HashMap<String, usize> = headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.trim().trim_start_matches('\u{feff}').to_owned(), i))
-        .collect();
-    require_columns(table, required, |c| columns.contains_key(c))?;
+    let given: Vec<&str> = headers.iter().collect();
+    require_headers(table, required, &given, &options.columns)?;
+    let mapping = options.columns.for_headers(given.iter().copied());
+    // The first column of a name wins, as it did before the mapping.
+    let mut columns: HashMap<String, usize> = HashMap::new();
+    for (i, name) in mapping.names(given).into_iter().enumerate() {
+        columns.entry(name).or_insert(i);
+    }
     let mut out = Vec::new();
     for (index, record) in reader.records().enumerate() {
         let at = || format!("{table}[{index}]");
@@ -551,8 +643,9 @@ fn read_rows<T>(
                 cells: &cells,
                 columns: &columns,
                 dialect,
+                labels: &options.labels,
             })
-            .map_err(|e| e.at(&at())),
+            .map_err(|e| mapping.user_error(e).at(&at())),
             Err(e) => Err(Error::Csv {
                 path: at(),
                 message: e.to_string(),
@@ -581,10 +674,19 @@ fn project_row(r: &Row<'_, impl Cells>) -> Result<Project> {
     let mut bad = Faults::default();
     let id = bad.take(r.req("id").map(str::to_owned));
     let title = bad.take(r.req("title").map(str::to_owned));
-    let region = bad.take(r.opt("region").map(|s| enum_value("region", s)).transpose());
+    let labels = r.2;
+    let region = bad.take(
+        r.opt("region")
+            .map(|s| labels.region(s).map_err(|e| e.at("region")))
+            .transpose(),
+    );
     let strategic_objective = bad.take(
         r.opt("strategic_objective")
-            .map(|s| enum_value("strategic_objective", s))
+            .map(|s| {
+                labels
+                    .strategic_objective(s)
+                    .map_err(|e| e.at("strategic_objective"))
+            })
             .transpose(),
     );
     let start = bad.take(r.req_date("start"));
@@ -594,7 +696,7 @@ fn project_row(r: &Row<'_, impl Cells>) -> Result<Project> {
         r.list("donors")
             .map(|d| {
                 let (name, category, locally_mobilized) =
-                    Donor::parse_entry(d).map_err(|e| e.at("donors"))?;
+                    donor_entry(d, labels).map_err(|e| e.at("donors"))?;
                 Ok(Donor {
                     name: name.to_owned(),
                     category,
@@ -619,7 +721,9 @@ fn project_row(r: &Row<'_, impl Cells>) -> Result<Project> {
                 };
                 m.non_negative("funding")?;
                 Ok(FundingLine {
-                    source: enum_value("funding", source)?,
+                    source: labels
+                        .source_of_funds(source)
+                        .map_err(|e| e.at("funding"))?,
                     amount: m,
                 })
             })
@@ -699,6 +803,28 @@ fn project_row(r: &Row<'_, impl Cells>) -> Result<Project> {
     Ok(project)
 }
 
+/// One entry of a `donors` cell, `name|category[|local]`, its category in the built-in
+/// spellings or the edition's.
+fn donor_entry<'e>(entry: &'e str, labels: &Labels) -> Result<(&'e str, DonorCategory, bool)> {
+    match Donor::parse_entry(entry) {
+        Err(e) if !labels.donor_category.is_empty() => {
+            let mut parts = entry.splitn(3, '|').map(str::trim);
+            let (name, category, rest) = (parts.next(), parts.next(), parts.next());
+            match (name, category.filter(|c| !c.is_empty())) {
+                (Some(name), Some(category)) => {
+                    let category = labels.donor_category(category)?;
+                    let rest = rest.map(|r| format!("|{r}")).unwrap_or_default();
+                    let (_, _, local) =
+                        Donor::parse_entry(&format!("x|{}{rest}", category.as_str()))?;
+                    Ok((name, category, local))
+                }
+                _ => Err(e),
+            }
+        }
+        other => other,
+    }
+}
+
 /// One entry of an `evaluations` cell: `kind|independence|due|amount currency`.
 fn planned_evaluation(e: &str, dialect: Dialect) -> Result<PlannedEvaluation> {
     let parts: Vec<&str> = e.split('|').map(str::trim).collect();
@@ -765,12 +891,12 @@ const REQUIRED_PROJECT_COLUMNS: &[&str] = &[
 /// assert_eq!(rows[1].as_ref().unwrap_err().path(), "projects[1].end");
 /// ```
 pub fn read_project_rows(text: &str) -> Result<Vec<Result<Project>>> {
-    project_rows(text, Options::default())
+    project_rows(text, &Options::default())
 }
 
-fn project_rows(text: &str, options: Options) -> Result<Vec<Result<Project>>> {
+fn project_rows(text: &str, options: &Options) -> Result<Vec<Result<Project>>> {
     let rows = read_rows(text, options, "projects", REQUIRED_PROJECT_COLUMNS, |r| {
-        project_row(&Row(r, r.dialect))
+        project_row(&Row(r, r.dialect, r.labels))
     })?;
     Ok(unique_ids(rows))
 }
@@ -810,10 +936,19 @@ pub fn read_project_cells<C: Cells>(
     has_column: impl Fn(&str) -> bool,
     rows: impl IntoIterator<Item = Result<C>>,
 ) -> Result<Vec<Result<Project>>> {
+    read_project_cells_with(has_column, rows, &NO_LABELS)
+}
+
+/// [`read_project_cells`] with an edition's own spellings of the vocabulary ([`Labels`]).
+pub fn read_project_cells_with<C: Cells>(
+    has_column: impl Fn(&str) -> bool,
+    rows: impl IntoIterator<Item = Result<C>>,
+    labels: &Labels,
+) -> Result<Vec<Result<Project>>> {
     require_columns("projects", REQUIRED_PROJECT_COLUMNS, has_column)?;
     let rows = rows.into_iter().enumerate().map(|(i, row)| {
         row.and_then(|cells| {
-            project_row(&Row(&cells, Dialect::default()))
+            project_row(&Row(&cells, Dialect::default(), labels))
                 .map_err(|e| e.at(&format!("projects[{i}]")))
         })
     });
@@ -840,22 +975,22 @@ fn unique_ids(mut rows: Vec<Result<Project>>) -> Vec<Result<Project>> {
 /// Reads a project table; every bad row's bad cells are the error ([`Error::Several`]
 /// where there are more than one).
 pub fn read_projects(text: &str) -> Result<Vec<Project>> {
-    read_projects_with(text, Options::default())
+    read_projects_with(text, &Options::default())
 }
 
 /// [`read_projects`] with the caller's [`Options`].
-pub fn read_projects_with(text: &str, options: Options) -> Result<Vec<Project>> {
+pub fn read_projects_with(text: &str, options: &Options) -> Result<Vec<Project>> {
     all_ok(project_rows(text, options)?)
 }
 
 fn record_row(r: &Row<'_, impl Cells>) -> Result<FinancialRecord> {
     let mut bad = Faults::default();
     let project = bad.take(r.req("project").map(str::to_owned));
-    let month = bad.take(
-        r.req("month")
-            .and_then(|m| m.parse().map_err(|e: Error| e.at("month"))),
+    let month = bad.take(r.req("month").and_then(|m| r.1.month("month", m)));
+    let source = bad.take(
+        r.req("source")
+            .and_then(|s| r.2.source_of_funds(s).map_err(|e| e.at("source"))),
     );
-    let source = bad.take(r.req("source").and_then(|s| enum_value("source", s)));
     let allocation = bad.take(r.money("allocation", "currency"));
     let expenditure = bad.take(r.money("expenditure", "currency"));
     let illustrative = bad.take(r.flag("illustrative"));
@@ -896,20 +1031,23 @@ fn record_row(r: &Row<'_, impl Cells>) -> Result<FinancialRecord> {
 /// assert_eq!(r[0].expenditure.amount.to_string(), "32000");
 /// ```
 pub fn read_records(text: &str) -> Result<Vec<FinancialRecord>> {
-    read_records_with(text, Options::default())
+    read_records_with(text, &Options::default())
 }
 
 /// [`read_records`] with the caller's [`Options`].
-pub fn read_records_with(text: &str, options: Options) -> Result<Vec<FinancialRecord>> {
+pub fn read_records_with(text: &str, options: &Options) -> Result<Vec<FinancialRecord>> {
     all_ok(read_rows(text, options, "records", RECORD_COLUMNS, |r| {
-        record_row(&Row(r, r.dialect))
+        record_row(&Row(r, r.dialect, r.labels))
     })?)
 }
 
 fn approval_row(r: &Row<'_, impl Cells>) -> Result<Approval> {
     let mut bad = Faults::default();
     let donor = bad.take(r.req("donor").map(str::to_owned));
-    let category = bad.take(r.req("category").and_then(|c| enum_value("category", c)));
+    let category = bad.take(
+        r.req("category")
+            .and_then(|c| r.2.donor_category(c).map_err(|e| e.at("category"))),
+    );
     let year = bad.take(r.req("year").and_then(|y| parse("year", y, "a year")));
     let amount = bad.take(r.money("amount", "currency"));
     let locally_mobilized = bad.take(r.flag("locally_mobilized"));
@@ -929,6 +1067,9 @@ fn approval_row(r: &Row<'_, impl Cells>) -> Result<Approval> {
     })
 }
 
+/// Columns every approvals table has.
+const REQUIRED_APPROVAL_COLUMNS: &[&str] = &["donor", "category", "year", "currency", "amount"];
+
 /// Reads a table of approvals (`donor,category,year,currency,amount[,locally_mobilized,project,source]`).
 ///
 /// ```
@@ -937,17 +1078,17 @@ fn approval_row(r: &Row<'_, impl Cells>) -> Result<Approval> {
 /// assert_eq!((a[0].donor.as_str(), a[0].year), ("Norway", 2000));
 /// ```
 pub fn read_approvals(text: &str) -> Result<Vec<Approval>> {
-    read_approvals_with(text, Options::default())
+    read_approvals_with(text, &Options::default())
 }
 
 /// [`read_approvals`] with the caller's [`Options`].
-pub fn read_approvals_with(text: &str, options: Options) -> Result<Vec<Approval>> {
+pub fn read_approvals_with(text: &str, options: &Options) -> Result<Vec<Approval>> {
     all_ok(read_rows(
         text,
         options,
         "approvals",
-        &["donor", "category", "year", "currency", "amount"],
-        |r| approval_row(&Row(r, r.dialect)),
+        REQUIRED_APPROVAL_COLUMNS,
+        |r| approval_row(&Row(r, r.dialect, r.labels)),
     )?)
 }
 
@@ -964,7 +1105,7 @@ pub fn read_approvals_with(text: &str, options: Options) -> Result<Vec<Approval>
 /// assert_eq!(csv::read_table("a,b\n1,2\n").unwrap_err().code(), "invalid_csv");
 /// ```
 pub fn read_table(text: &str) -> Result<Portfolio> {
-    read_table_with(text, Options::default())
+    read_table_with(text, &Options::default())
 }
 
 /// [`read_table`] with the caller's [`Options`]: a spreadsheet's table, separated by `;`,
@@ -974,7 +1115,7 @@ pub fn read_table(text: &str) -> Result<Portfolio> {
 /// use tcrules::io::csv::{self, Options};
 /// let text = "\u{feff}id;title;region;start;end;budget_amount;budget_currency;funding\n\
 ///     P1;Jobs;Asia and the Pacific;03/04/2024;31/12/2025;1.250.000,00;eur;\"XB:1.000.000,00:EUR\"\n";
-/// let p = csv::read_table_with(text, Options { day_first: Some(true) }).unwrap();
+/// let p = csv::read_table_with(text, &Options::day_first(Some(true))).unwrap();
 /// let project = &p.projects[0];
 /// assert_eq!(project.start.to_string(), "2024-04-03");
 /// assert_eq!(project.budget.amount.to_string(), "1250000.00");
@@ -982,23 +1123,154 @@ pub fn read_table(text: &str) -> Result<Portfolio> {
 /// let e = csv::read_table(text).unwrap_err();
 /// assert!(e.to_string().contains("day_first"), "{e}");
 /// ```
-pub fn read_table_with(text: &str, options: Options) -> Result<Portfolio> {
+pub fn read_table_with(text: &str, options: &Options) -> Result<Portfolio> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let header = text.lines().next().unwrap_or_default();
     let mut portfolio = Portfolio::default();
-    if header.contains("budget_amount") {
-        portfolio.projects = read_projects_with(text, options)?;
-    } else if header.contains("expenditure") {
-        portfolio.records = read_records_with(text, options)?;
-    } else if header.contains("donor") {
-        portfolio.approvals = read_approvals_with(text, options)?;
-    } else {
-        return Err(Error::Csv {
-            path: String::new(),
-            message: "not a table of projects (budget_amount), records (expenditure) or approvals (donor)".into(),
-        });
+    match table_kind(text, &options.columns)? {
+        Table::Projects => portfolio.projects = read_projects_with(text, options)?,
+        Table::Records => portfolio.records = read_records_with(text, options)?,
+        Table::Approvals => portfolio.approvals = read_approvals_with(text, options)?,
     }
     Ok(portfolio)
+}
+
+/// Reads a rates table (`currency,month,rate`; `month` optional, `YYYY-MM` or a date):
+/// dated exchange rates ([`crate::rates`]), every bad row reported at once.
+///
+/// ```
+/// use tcrules::io::csv;
+/// let rates = csv::read_rates("currency,month,rate\neur,2024-01,1.08\nEUR,2024-07-01,1.1\nCHF,,1.12\n").unwrap();
+/// assert_eq!(rates.rate_on("EUR".parse().unwrap(), "2024-06".parse().unwrap()).unwrap().to_string(), "1.08");
+/// assert_eq!(rates.rate("CHF".parse().unwrap()).unwrap().to_string(), "1.12");
+/// ```
+pub fn read_rates(text: &str) -> Result<crate::money::Rates> {
+    let rows = read_rows(
+        text,
+        &Options::default(),
+        "rates",
+        &["currency", "rate"],
+        |r| {
+            let r = Row(r, r.dialect, r.labels);
+            let mut bad = Faults::default();
+            let currency = bad.take(
+                r.req("currency")
+                    .and_then(|c| Currency::any_case(c).map_err(|e| e.at("currency"))),
+            );
+            let month = bad.take(
+                r.opt("month")
+                    .map(|m| crate::rates::month_cell(m).map_err(|e| e.at("month")))
+                    .transpose(),
+            );
+            let rate = bad.take(r.req("rate").and_then(|v| r.1.decimal("rate", v)));
+            match (currency, month, rate) {
+                (Some(c), Some(m), Some(rate)) => Ok((c, m, rate)),
+                _ => Err(bad.error()),
+            }
+        },
+    )?;
+    crate::money::Rates::from_rows(all_ok(rows)?)
+}
+
+/// The tables of the flat layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    /// Projects: one row per project ([`PROJECT_COLUMNS`]).
+    Projects,
+    /// Monthly records ([`RECORD_COLUMNS`]).
+    Records,
+    /// Approvals by donor and year ([`APPROVAL_COLUMNS`]).
+    Approvals,
+}
+
+impl Table {
+    /// `projects`, `records` or `approvals`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Table::Projects => "projects",
+            Table::Records => "records",
+            Table::Approvals => "approvals",
+        }
+    }
+
+    /// The columns every table of this kind has.
+    pub fn required(self) -> &'static [&'static str] {
+        match self {
+            Table::Projects => REQUIRED_PROJECT_COLUMNS,
+            Table::Records => RECORD_COLUMNS,
+            Table::Approvals => REQUIRED_APPROVAL_COLUMNS,
+        }
+    }
+}
+
+/// The header line's cells, as the file's separator splits them.
+pub fn headers(text: &str) -> Result<Vec<String>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .delimiter(separator(text))
+        .from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|e| Error::Csv {
+        path: String::new(),
+        message: e.to_string(),
+    })?;
+    Ok(headers.iter().map(|h| h.trim().to_owned()).collect())
+}
+
+/// Which table a CSV text is, by its header (mapped by `columns`): projects (it has
+/// `budget_amount`), records (`expenditure`) or approvals (`donor`).
+fn table_kind(text: &str, columns: &Columns) -> Result<Table> {
+    let headers = headers(text)?;
+    let given: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let names = columns
+        .for_headers(given.iter().copied())
+        .names(given.iter().copied());
+    let has = |c: &str| names.iter().any(|n| n == c);
+    if has("budget_amount") {
+        return Ok(Table::Projects);
+    } else if has("expenditure") {
+        return Ok(Table::Records);
+    } else if has("donor") {
+        return Ok(Table::Approvals);
+    }
+    // None told apart: the table whose columns the headers resemble most, with every
+    // column it lacks named and the closest header suggested.
+    let best = [Table::Projects, Table::Records, Table::Approvals]
+        .into_iter()
+        .map(|t| (t, similar_columns(t, &given, columns)))
+        .max_by_key(|(_, n)| *n);
+    match best {
+        // Half its columns there or suggested, at least.
+        Some((table, n)) if n * 2 >= table.required().len() => {
+            require_headers(table.as_str(), table.required(), &given, columns)?;
+            Err(Error::Csv {
+                path: String::new(),
+                message: "not a table of projects, records or approvals".into(),
+            })
+        }
+        _ => Err(Error::Csv {
+            path: String::new(),
+            message: "not a table of projects (budget_amount), records (expenditure) or approvals \
+                      (donor): name the columns, or map your headers to these names with a \
+                      column mapping"
+                .into(),
+        }),
+    }
+}
+
+/// How many of `table`'s required columns the headers have, or resemble enough to be
+/// suggested for them.
+fn similar_columns(table: Table, headers: &[&str], columns: &Columns) -> usize {
+    let required = table.required();
+    match columns.missing(required, headers) {
+        None => required.len(),
+        Some(message) => {
+            let lacking = required
+                .iter()
+                .filter(|c| message.contains(&format!("{c:?}")))
+                .count();
+            required.len() - lacking + message.matches("did you mean").count()
+        }
+    }
 }
 
 fn join<T>(items: &[T], f: impl Fn(&T) -> String) -> String {
@@ -1273,10 +1545,8 @@ mod tests {
 
     #[test]
     fn a_spreadsheet_table_reads_with_its_dialect() {
-        let day_first = Options {
-            day_first: Some(true),
-        };
-        let p = read_table_with(SPREADSHEET, day_first).unwrap().projects;
+        let day_first = Options::day_first(Some(true));
+        let p = read_table_with(SPREADSHEET, &day_first).unwrap().projects;
         assert_eq!(p.len(), 2);
         let (p1, p2) = (&p[0], &p[1]);
         assert_eq!(
@@ -1307,13 +1577,7 @@ mod tests {
         assert_eq!(paths, ["projects[0].start", "projects[1].start"]);
         assert!(e.to_string().contains("day_first"), "{e}");
         // Month first, 31/12/2025 is not a date.
-        let e = read_table_with(
-            SPREADSHEET,
-            Options {
-                day_first: Some(false),
-            },
-        )
-        .unwrap_err();
+        let e = read_table_with(SPREADSHEET, &Options::day_first(Some(false))).unwrap_err();
         assert_eq!(e.path(), "projects[0].end");
     }
 
@@ -1328,7 +1592,7 @@ mod tests {
             "1250000.00"
         );
         let point = Dialect::default();
-        let semicolon = Dialect::of(b';', Options::default());
+        let semicolon = Dialect::of(b';', &Options::default());
         let ok = |d: Dialect, s: &str| {
             d.decimal("a", s)
                 .map(|n| n.to_string())
@@ -1381,12 +1645,7 @@ mod tests {
         ] {
             assert!(day(unsaid, bad).is_err(), "{bad}");
         }
-        let month_first = Dialect::of(
-            b',',
-            Options {
-                day_first: Some(false),
-            },
-        );
+        let month_first = Dialect::of(b',', &Options::day_first(Some(false)));
         assert_eq!(day(month_first, "02/03/2024"), Ok("2024-02-03".into()));
         assert_eq!(
             day(month_first, "31/12/2024"),
@@ -1438,6 +1697,111 @@ mod tests {
             .unwrap_err();
         let paths: Vec<&str> = a.errors().iter().map(|e| e.path()).collect();
         assert_eq!(paths, ["approvals[0].year", "approvals[0].amount"]);
+    }
+
+    #[test]
+    fn an_editions_own_spellings_are_read_after_the_built_in_ones() {
+        let policy = crate::Policy::from_json(
+            r#"{"name": "ours", "version": "1", "extends": "ilo-2006", "labels": {
+                "region": {"AP": "asia_pacific"},
+                "source_of_funds": {"Donor funds": "xbtc"},
+                "donor_category": {"Bilat": "multi_bilateral"},
+                "strategic_objective": {"Jobs": "employment"}}}"#,
+        )
+        .unwrap();
+        let options = Options {
+            labels: policy.spec().labels.clone(),
+            ..Options::default()
+        };
+        let projects = "id,title,region,strategic_objective,start,end,budget_amount,budget_currency,donors,funding
+            P1,T,ap,JOBS,2024-01-01,2025-06-30,100,USD,Norway|bilat|local,donor funds:100:USD
+";
+        let p = read_projects_with(projects, &options).unwrap().remove(0);
+        assert_eq!(p.region, Some(crate::model::Region::AsiaPacific));
+        assert_eq!(
+            p.strategic_objective,
+            Some(crate::model::StrategicObjective::Employment)
+        );
+        assert_eq!(p.donors[0].category, DonorCategory::MultiBilateral);
+        assert!(p.donors[0].locally_mobilized);
+        assert_eq!(p.funding[0].source, crate::model::SourceOfFunds::Xbtc);
+        // Without the edition, the same spellings are the usual error.
+        let e = read_projects(projects).unwrap_err();
+        let paths: Vec<&str> = e.errors().iter().map(|e| e.path()).collect();
+        assert_eq!(
+            paths,
+            [
+                "projects[0].region",
+                "projects[0].strategic_objective",
+                "projects[0].donors",
+                "projects[0].funding"
+            ]
+        );
+        let records = "project,month,source,currency,allocation,expenditure
+P1,2024-01,Donor Funds,USD,1,1
+";
+        assert_eq!(
+            read_records_with(records, &options).unwrap()[0].source,
+            crate::model::SourceOfFunds::Xbtc
+        );
+        let approvals = "donor,category,year,currency,amount
+Norway,BILAT,2000,USD,1
+";
+        assert_eq!(
+            read_approvals_with(approvals, &options).unwrap()[0].category,
+            DonorCategory::MultiBilateral
+        );
+        // An unknown spelling lists the edition's too.
+        let e = read_projects_with(&projects.replace(",ap,", ",Atlantis,"), &options).unwrap_err();
+        assert!(e.to_string().contains("(or this edition's: AP)"), "{e}");
+    }
+
+    #[test]
+    fn a_column_mapping_reads_the_users_headers_and_names_them_in_errors() {
+        let options = Options {
+            day_first: Some(true),
+            columns: Columns::new([
+                ("Project ID", "id"),
+                ("Start Date", "start"),
+                ("Budget", "budget_amount"),
+            ])
+            .unwrap(),
+            ..Options::default()
+        };
+        let text = "Project ID;Title;Start Date;End;Budget;Budget Currency
+            P1;T;31/01/2024;2025-06-30;1.000,00;usd
+            P2;T;31/02/2024;2025-06-30;x;usd
+";
+        let e = read_table_with(text, &options).unwrap_err();
+        let paths: Vec<&str> = e.errors().iter().map(|e| e.path()).collect();
+        assert_eq!(paths, ["projects[1].Start Date", "projects[1].Budget"]);
+        assert!(e.to_string().starts_with("projects[1].Start Date: "), "{e}");
+        let ok = read_table_with(
+            &text.replace(
+                "P2;T;31/02/2024;2025-06-30;x",
+                "P2;T;01/02/2024;2025-06-30;2",
+            ),
+            &options,
+        )
+        .unwrap();
+        assert_eq!(ok.projects[0].budget.amount.to_string(), "1000.00");
+        // Without it: every missing column in one error, with the closest header.
+        let e = read_table_with(text, &Options::day_first(Some(true))).unwrap_err();
+        assert_eq!((e.code(), e.path()), ("invalid_csv", "projects"));
+        assert_eq!(
+            e.to_string(),
+            "projects: the table has no columns \"id\" (did you mean \"Project ID\"?), \"start\" (did \
+             you mean \"Start Date\"?), \"budget_amount\" (did you mean \"Budget\"?): say which \
+             of your columns is which with a column mapping, e.g. {\"Project ID\": \"id\"}"
+        );
+        // A month as any date in it.
+        let records = "project,month,source,currency,allocation,expenditure
+P1,31/05/2024,XB,USD,1,1
+";
+        assert_eq!(
+            read_records(records).unwrap()[0].month.to_string(),
+            "2024-05"
+        );
     }
 
     #[test]

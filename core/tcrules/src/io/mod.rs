@@ -1,11 +1,19 @@
-//! Reading and writing portfolios: canonical JSON and flat CSV tables (IATI activity files
-//! have their own module, [`crate::iati`]).
+//! Reading and writing portfolios: canonical JSON and flat CSV tables, Excel and
+//! OpenDocument workbooks read as those tables ([`sheet`]), the column mapping from a
+//! user's headers to the layout's names ([`Columns`]), and the format of a file told from
+//! its content ([`Format::sniff`], [`table_text`]). IATI activity files have their own
+//! module, [`crate::iati`].
 
 use crate::error::{Error, Result};
 
+mod columns;
 #[cfg(feature = "csv")]
 pub mod csv;
 pub mod json;
+#[cfg(feature = "sheets")]
+pub mod sheet;
+
+pub use columns::Columns;
 
 /// Largest input accepted by the readers that take the whole text at once (JSON, CSV),
 /// in bytes. The IATI reader streams and has per-token limits instead
@@ -75,6 +83,69 @@ impl Format {
             }
         })
     }
+}
+
+impl Format {
+    /// The format of a file, told from its content, never its name: a zip archive is a
+    /// workbook, read as a table ([`Format::Csv`]); XML (`<` first), gzip or UTF-16 text
+    /// an IATI file; `{` or `[` first a JSON portfolio; anything else a CSV table. A
+    /// byte-order mark and leading white space are skipped. A policy edition is JSON, and
+    /// named as such by the caller.
+    ///
+    /// ```
+    /// use tcrules::io::Format;
+    /// assert_eq!(Format::sniff(b"\xEF\xBB\xBF  {\"projects\": []}"), Format::Json);
+    /// assert_eq!(Format::sniff(b"<?xml version=\"1.0\"?><iati-activities/>"), Format::Iati);
+    /// assert_eq!(Format::sniff(b"PK\x03\x04..."), Format::Csv);
+    /// assert_eq!(Format::sniff(b"id;title\n"), Format::Csv);
+    /// ```
+    pub fn sniff(bytes: &[u8]) -> Format {
+        if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+            return Format::Csv;
+        }
+        if bytes.starts_with(&[0x1f, 0x8b])
+            || bytes.starts_with(&[0xff, 0xfe])
+            || bytes.starts_with(&[0xfe, 0xff])
+        {
+            return Format::Iati;
+        }
+        let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        match text.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'<') => Format::Iati,
+            Some(b'{' | b'[') => Format::Json,
+            _ => Format::Csv,
+        }
+    }
+}
+
+/// The text of a table file, told from its content: an Excel or OpenDocument workbook's
+/// sheet (`sheet`, or the first) as CSV text ([`sheet::to_csv`]), or the file's own text
+/// (UTF-8, a byte-order mark skipped; other bytes an `invalid_csv` error).
+///
+/// ```
+/// let text = tcrules::io::table_text(b"\xEF\xBB\xBFid;title\n", None).unwrap();
+/// assert_eq!(text, "id;title\n");
+/// ```
+#[cfg(feature = "csv")]
+pub fn table_text<'a>(bytes: &'a [u8], sheet: Option<&str>) -> Result<std::borrow::Cow<'a, str>> {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        #[cfg(feature = "sheets")]
+        return sheet::to_csv(bytes, sheet).map(std::borrow::Cow::Owned);
+        #[cfg(not(feature = "sheets"))]
+        return Err(Error::Csv {
+            path: String::new(),
+            message:
+                "this build reads no Excel or OpenDocument workbooks (the `sheets` feature is off)"
+                    .into(),
+        });
+    }
+    if let Some(name) = sheet {
+        return Err(Error::invalid(
+            "sheet",
+            format!("sheet {name:?} given, but the file is not a workbook (.xlsx or .ods)"),
+        ));
+    }
+    Format::Csv.text(bytes).map(std::borrow::Cow::Borrowed)
 }
 
 impl std::str::FromStr for Format {

@@ -256,16 +256,55 @@ pub fn read_csv(text: &str) -> Result<Proposal> {
     read(&sheets, dialect)
 }
 
-/// Reads a filled template from a file's bytes: the template saved as CSV (UTF-8, a
-/// byte-order mark skipped; other bytes are an `invalid_csv` error).
+/// Reads a filled template from a file's bytes, told from its content: an Excel (`.xlsx`)
+/// or OpenDocument (`.ods`) workbook ([`read_workbook`]), or the template saved as CSV
+/// (UTF-8, a byte-order mark skipped; other bytes are an `invalid_csv` error).
 ///
 /// ```
 /// let p = tcrules::template::read_file(b"\xEF\xBB\xBFField,Value,About,Key\nID,P,,id\nTitle,T,,title\n").unwrap();
 /// assert_eq!((p.id.as_str(), p.title.as_str()), ("P", "T"));
+/// let workbook = tcrules::template::workbook(Some(&p)).unwrap();
+/// assert_eq!(tcrules::template::read_file(&workbook).unwrap(), p);
 /// ```
 pub fn read_file(bytes: &[u8]) -> Result<Proposal> {
+    if crate::io::sheet::is_zip(bytes) {
+        return read_workbook(bytes);
+    }
     let text = crate::io::Format::Csv.text(bytes)?;
     read_csv(text)
+}
+
+/// Reads a filled template from a workbook: each sheet of the template as the workbook
+/// reader gives it ([`crate::io::sheet::to_csv`]: cells as typed, a date cell a date, a
+/// number cell its exact shortest digits, blank rows skipped); a sheet left out of the
+/// workbook is an empty list. The workbook's limits are the reader's.
+pub fn read_workbook(bytes: &[u8]) -> Result<Proposal> {
+    let mut sheets = Vec::new();
+    for sheet in &Layout::proposal().sheets {
+        let text = match crate::io::sheet::to_csv(bytes, Some(&sheet.name)) {
+            Ok(text) => text,
+            // The reader's error for a sheet the workbook does not have.
+            Err(e) if e.code() == "invalid_value" && e.path() == "sheet" => continue,
+            Err(e) => return Err(e),
+        };
+        let mut rows = Vec::new();
+        let mut reader = ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        for record in reader.records() {
+            let record = record.map_err(|e| Error::Csv {
+                path: sheet.name.clone(),
+                message: format!("the sheet could not be read: {e}"),
+            })?;
+            rows.push(record.iter().map(str::to_owned).collect());
+        }
+        sheets.push(SheetRows {
+            name: sheet.name.clone(),
+            rows,
+        });
+    }
+    read(&sheets, Dialect::default())
 }
 
 #[cfg(test)]

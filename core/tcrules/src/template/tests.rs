@@ -291,6 +291,74 @@ fn text() -> impl Strategy<Value = String> {
     ]
 }
 
+#[test]
+fn the_workbook_reads_back_as_the_proposal() {
+    let p = ready();
+    let filled = read_file(&workbook(Some(&p)).unwrap()).unwrap();
+    assert_eq!(filled, p);
+    let (policy, rates) = (crate::Policy::default(), crate::money::Rates::usd_only());
+    assert_eq!(
+        crate::appraisal::appraise(&filled, &policy, &rates).unwrap(),
+        crate::appraisal::appraise(&p, &policy, &rates).unwrap()
+    );
+    let e = read_file(&workbook(None).unwrap()).unwrap_err();
+    let all: Vec<String> = e.errors().iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        all,
+        [
+            "Proposal, row 2, ID: is required and empty",
+            "Proposal, row 3, Title: is required and empty"
+        ]
+    );
+}
+
+/// A workbook filled as a spreadsheet program saves typed cells: numbers, dates (a
+/// number formatted as a date) and booleans, not text; written here cell by cell with rust_xlsxwriter, not by the
+/// template's writer.
+#[test]
+fn typed_cells_of_a_workbook_read_as_their_fields() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("Proposal").unwrap();
+    for (c, h) in PROPOSAL_HEADER.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 3, "id").unwrap();
+    ws.write_number(1, 1, 42.0).unwrap();
+    ws.write_string(2, 3, "title").unwrap();
+    ws.write_string(2, 1, "Typed").unwrap();
+    ws.write_string(3, 3, "start").unwrap();
+    let date = ExcelDateTime::from_ymd(2025, 1, 31).unwrap();
+    ws.write_datetime_with_format(3, 1, &date, &Format::new().set_num_format("dd/mm/yyyy"))
+        .unwrap();
+    ws.write_string(4, 3, "needs.country_has_dwcp").unwrap();
+    ws.write_boolean(4, 1, true).unwrap();
+    ws.write_string(5, 3, "gender.marker").unwrap();
+    ws.write_number(5, 1, 2.0).unwrap();
+    let ws = book.add_worksheet();
+    ws.set_name("Budget lines").unwrap();
+    for (c, h) in ["Label", "Purpose", "Amount", "Amount › Currency"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "Travel").unwrap();
+    ws.write_string(1, 1, "Capacity building of constituents")
+        .unwrap();
+    ws.write_number(1, 2, 350000.01).unwrap();
+    ws.write_string(1, 3, "usd").unwrap();
+    let p = read_file(&book.save_to_buffer().unwrap()).unwrap();
+    assert_eq!((p.id.as_str(), p.title.as_str()), ("42", "Typed"));
+    assert_eq!(p.start.unwrap().to_string(), "2025-01-31");
+    assert_eq!(p.needs.unwrap().country_has_dwcp, Some(true));
+    assert_eq!(p.gender.unwrap().marker, Some(2));
+    let line = &p.budget.unwrap()[0];
+    assert_eq!(line.amount.amount.to_string(), "350000.01");
+    assert_eq!(line.purpose, crate::model::BudgetPurpose::CapacityBuilding);
+}
+
 proptest! {
     /// Any texts and amounts written into the template, as cells or as CSV, read back as
     /// written, and the proposal appraises as before.
