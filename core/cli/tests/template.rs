@@ -55,6 +55,30 @@ fn a_filled_template_appraises_as_its_json() {
 }
 
 #[test]
+fn a_filled_workbook_appraises_as_its_json() {
+    let dir = dir_with(&[]);
+    let ready = repo().join(READY);
+    let ready = ready.to_str().unwrap();
+    let written = tcrules_in(
+        dir.path(),
+        &["template", "proposal", "--from", ready, "-o", "ready.xlsx"],
+    );
+    assert_eq!(written.code, Some(0), "{}", written.stderr);
+    let json = tcrules(&["--format", "json", "appraise", READY]);
+    let xlsx = tcrules_in(dir.path(), &["--format", "json", "appraise", "ready.xlsx"]);
+    assert_eq!(xlsx.code, json.code, "{}", xlsx.stderr);
+    assert_eq!(xlsx.stdout, json.stdout);
+    // A blank template is told apart by its content, whatever its name.
+    let blank = tcrules_in(dir.path(), &["template", "proposal", "-o", "blank.json"]);
+    assert_eq!(blank.code, Some(0));
+    let run = tcrules_in(dir.path(), &["appraise", "blank.json"]);
+    assert_eq!(run.code, Some(1));
+    for said in ["blank.json", "Proposal, row 2, ID: is required and empty"] {
+        assert!(run.stderr.contains(said), "{said} in {}", run.stderr);
+    }
+}
+
+#[test]
 fn a_template_with_bad_cells_names_each_one() {
     let text = "Field,Value,About,Key\nID,PR-1,,id\nTitle,,,title\nStart,31/02/2025,,start\n\
                 Budget lines\nLabel,Purpose,Amount,Amount › Currency\nTravel,holidays,12.5,USD\n";
