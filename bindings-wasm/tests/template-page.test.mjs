@@ -1,7 +1,8 @@
 // The proposal template on the appraisal page in headless Chromium (issue 19, item 2):
 // "Download template" gives the workbook; the template filled by script
 // (tests/template-fill.mjs) opens to the same appraisal as the example's JSON; a filled
-// template with bad cells lists each one. Screenshots in target/screenshots/.
+// template with bad cells lists each one; "Save as Excel" and Open… of that .xlsx give
+// the same appraisal. Screenshots in target/screenshots/.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
@@ -47,6 +48,10 @@ test("the page offers the template to download", async () => {
   // Blank: read back, it lacks what every proposal has.
   const blank = readProposal(new Uint8Array(bytes));
   assert.equal(blank.type, "error");
+  assert.deepEqual(blank.errors[0].errors.map((e) => e.message), [
+    "Proposal, row 2, ID: is required and empty",
+    "Proposal, row 3, Title: is required and empty",
+  ]);
 });
 
 test("the template filled by script opens to the same appraisal as the JSON", async () => {
@@ -75,5 +80,21 @@ test("a filled template with bad cells lists each one", async () => {
   assert.ok(cells.some((c) => c.startsWith('Budget lines, row 2, Amount: "about 250k" is not a decimal number')), cells.join("\n"));
   assert.ok(cells.some((c) => /^Proposal, row \d+, Start: "soon" is not a date/.test(c)), cells.join("\n"));
   await page.screenshot({ path: `${screenshots}/appraisal-template-errors.png` });
+  assert.deepEqual(problems, []);
+});
+
+test("Save as Excel, then Open… of that workbook, gives the same appraisal", async () => {
+  await page.getByRole("button", { name: /Pay equity, Jordan/ }).click();
+  await page.waitForFunction(() => document.querySelector("#verdict-title")?.textContent === "Ready");
+  const fromJson = await appraisal();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Save as Excel" }).click()]);
+  assert.equal(download.suggestedFilename(), "JOR-PAYEQ-II.xlsx");
+  const bytes = await readFile(await download.path());
+  await page.getByRole("button", { name: "New proposal" }).click();
+  await page.waitForFunction(() => document.querySelector("#verdict-title")?.textContent !== "Ready");
+  await open("JOR-PAYEQ-II.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", bytes);
+  await page.waitForFunction(() => document.querySelector("#verdict-title")?.textContent === "Ready");
+  assert.deepEqual(await appraisal(), fromJson);
+  await page.screenshot({ path: `${screenshots}/appraisal-from-xlsx.png` });
   assert.deepEqual(problems, []);
 });

@@ -59,3 +59,14 @@ test("every bad cell is named by sheet, row and column", () => {
   ]);
   assert.equal(e.path, "Budget lines, row 2, Amount");
 });
+
+test("the workbook filled with a proposal reads back to the same appraisal; a blank one lacks its ID and title", () => {
+  const proposal = ok(readProposal(ok(proposalTemplate(ready))));
+  assert.deepEqual(ok(ilo.appraise({ proposal })), ok(ilo.appraise({ proposal: ready })));
+  const blank = readProposal(ok(proposalTemplate()));
+  assert.equal(blank.type, "error");
+  assert.deepEqual(blank.errors[0].errors.map((e) => e.message), [
+    "Proposal, row 2, ID: is required and empty",
+    "Proposal, row 3, Title: is required and empty",
+  ]);
+});
