@@ -372,10 +372,17 @@ pub fn workbook(
     )]
     sheets: &JsValue,
 ) -> JsValue {
-    match json_text(sheets)
-        .and_then(|text| io::json::parse_value(&text))
-        .and_then(|sheets| write_workbook(&sheets))
-    {
+    bytes_answer(
+        json_text(sheets)
+            .and_then(|text| io::json::parse_value(&text))
+            .and_then(|sheets| write_workbook(&sheets)),
+    )
+}
+
+/// A file's bytes as the answer's `Uint8Array`, or the error.
+#[cfg(feature = "exporters")]
+fn bytes_answer(bytes: Result<Vec<u8>, Error>) -> JsValue {
+    match bytes {
         Ok(bytes) => tagged(
             "ok",
             "value",
@@ -398,14 +405,7 @@ pub fn proposal_template(
             .and_then(|p| tcrules::template::workbook(Some(&p))),
         None => tcrules::template::workbook(None),
     };
-    match bytes {
-        Ok(bytes) => tagged(
-            "ok",
-            "value",
-            js_sys::Uint8Array::from(bytes.as_slice()).into(),
-        ),
-        Err(e) => to_js(&answer(Err(e.info()))),
-    }
+    bytes_answer(bytes)
 }
 
 /// A filled proposal template read back as a proposal (`tcrules::template::read_file`):

@@ -109,45 +109,42 @@ pub fn read(sheets: &[SheetRows], dialect: Dialect) -> Result<Proposal> {
     })
 }
 
+/// The section at `keys` in `map`, made on the way where missing; `None` when a key
+/// holds something else than a section.
+fn section<'m>(
+    map: &'m mut Map<String, Value>,
+    keys: &[String],
+) -> Option<&'m mut Map<String, Value>> {
+    let mut here = map;
+    for key in keys {
+        here = here
+            .entry(key.clone())
+            .or_insert_with(|| Value::Object(Map::new()))
+            .as_object_mut()?;
+    }
+    Some(here)
+}
+
 /// Appends `value` to the list at `at` in `map`, making the sections on the way.
 fn push_into(map: &mut Map<String, Value>, at: &[String], value: Value) {
     let Some((last, sections)) = at.split_last() else {
         return;
     };
-    let mut here = map;
-    for key in sections {
-        let next = here
-            .entry(key.clone())
-            .or_insert_with(|| Value::Object(Map::new()));
-        let Value::Object(inner) = next else {
-            return;
-        };
-        here = inner;
-    }
-    if let Value::Array(list) = here
-        .entry(last.clone())
-        .or_insert_with(|| Value::Array(Vec::new()))
-    {
+    if let Some(Value::Array(list)) = section(map, sections).map(|here| {
+        here.entry(last.clone())
+            .or_insert_with(|| Value::Array(Vec::new()))
+    }) {
         list.push(value);
     }
 }
 
 /// Sets the value at `key` in `map`, making the sections on the way.
 fn set(map: &mut Map<String, Value>, key: &[String], value: Value) {
-    let Some((last, sections)) = key.split_last() else {
-        return;
-    };
-    let mut here = map;
-    for k in sections {
-        let next = here
-            .entry(k.clone())
-            .or_insert_with(|| Value::Object(Map::new()));
-        let Value::Object(inner) = next else {
-            return;
-        };
-        here = inner;
+    if let Some((last, sections)) = key.split_last() {
+        if let Some(here) = section(map, sections) {
+            here.insert(last.clone(), value);
+        }
     }
-    here.insert(last.clone(), value);
 }
 
 /// Whether `map` has a value at `key`.

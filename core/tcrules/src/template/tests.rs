@@ -114,17 +114,21 @@ fn a_filled_template_reads_back_as_the_proposal() {
     );
 }
 
+/// What a blank template is missing.
+const BLANK: [&str; 2] = [
+    "Proposal, row 2, ID: is required and empty",
+    "Proposal, row 3, Title: is required and empty",
+];
+
+/// Each error's text.
+fn messages(e: &crate::Error) -> Vec<String> {
+    e.errors().iter().map(|e| e.to_string()).collect()
+}
+
 #[test]
 fn a_blank_template_is_missing_its_id_and_title() {
     let e = read(&sheets(None), Dialect::default()).unwrap_err();
-    let all: Vec<String> = e.errors().iter().map(|e| e.to_string()).collect();
-    assert_eq!(
-        all,
-        [
-            "Proposal, row 2, ID: is required and empty",
-            "Proposal, row 3, Title: is required and empty"
-        ]
-    );
+    assert_eq!(messages(&e), BLANK);
 }
 
 #[test]
@@ -302,14 +306,7 @@ fn the_workbook_reads_back_as_the_proposal() {
         crate::appraisal::appraise(&p, &policy, &rates).unwrap()
     );
     let e = read_file(&workbook(None).unwrap()).unwrap_err();
-    let all: Vec<String> = e.errors().iter().map(|e| e.to_string()).collect();
-    assert_eq!(
-        all,
-        [
-            "Proposal, row 2, ID: is required and empty",
-            "Proposal, row 3, Title: is required and empty"
-        ]
-    );
+    assert_eq!(messages(&e), BLANK);
 }
 
 /// A workbook filled as a spreadsheet program saves typed cells: numbers, dates (a
