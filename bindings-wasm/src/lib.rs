@@ -372,10 +372,17 @@ pub fn workbook(
     )]
     sheets: &JsValue,
 ) -> JsValue {
-    match json_text(sheets)
-        .and_then(|text| io::json::parse_value(&text))
-        .and_then(|sheets| write_workbook(&sheets))
-    {
+    bytes_answer(
+        json_text(sheets)
+            .and_then(|text| io::json::parse_value(&text))
+            .and_then(|sheets| write_workbook(&sheets)),
+    )
+}
+
+/// A file's bytes as the answer's `Uint8Array`, or the error.
+#[cfg(feature = "exporters")]
+fn bytes_answer(bytes: Result<Vec<u8>, Error>) -> JsValue {
+    match bytes {
         Ok(bytes) => tagged(
             "ok",
             "value",
@@ -383,6 +390,42 @@ pub fn workbook(
         ),
         Err(e) => to_js(&answer(Err(e.info()))),
     }
+}
+
+/// The proposal template (`tcrules::template::workbook`) as `.xlsx` bytes: blank, or
+/// filled with `proposal` (an officer's draft, to go on with in a spreadsheet).
+#[cfg(feature = "exporters")]
+#[wasm_bindgen(js_name = proposalTemplate, unchecked_return_type = "Answer<Uint8Array>")]
+pub fn proposal_template(
+    #[wasm_bindgen(unchecked_optional_param_type = "Proposal | string")] proposal: Option<JsValue>,
+) -> JsValue {
+    let bytes = match proposal.filter(|p| !p.is_undefined() && !p.is_null()) {
+        Some(p) => json_text(&p)
+            .and_then(|text| io::json::from_str::<tcrules::Proposal>(&text))
+            .and_then(|p| tcrules::template::workbook(Some(&p))),
+        None => tcrules::template::workbook(None),
+    };
+    bytes_answer(bytes)
+}
+
+/// A filled proposal template read back as a proposal (`tcrules::template::read_file`):
+/// the workbook's bytes, or the template saved as CSV (text or bytes). Every bad cell is
+/// an error naming its sheet, row and column.
+#[cfg(feature = "importers")]
+#[wasm_bindgen(js_name = readProposal, unchecked_return_type = "Answer<Proposal>")]
+pub fn read_proposal(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] data: &JsValue,
+) -> JsValue {
+    let read = file_bytes(data)
+        .and_then(|bytes| tcrules::template::read_file(&bytes))
+        .and_then(|p| {
+            serde_json::to_string(&p).map_err(|e| Error::Json {
+                path: String::new(),
+                message: e.to_string(),
+            })
+        })
+        .map_err(|e| e.info());
+    to_js(&answer(read))
 }
 
 /// The cells of `value` (a list of text), or the error at `path`.

@@ -641,6 +641,54 @@ async function fetchText(path) {
 
 const download = (name, value) => save(name, `${JSON.stringify(value, null, 2)}\n`, "application/json");
 
+// Spreadsheets: the proposal template is written and read by the full module (the core's
+// `template`), loaded the first time an officer opens or saves a workbook.
+const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+let full;
+
+/** The full module, loaded once, on demand. */
+function fullModule() {
+  full ??= import("./pkg-full/tcrules_wasm.js").then(async (module) => {
+    await module.default();
+    return module;
+  });
+  return full;
+}
+
+/** Whether an opened file is a proposal's JSON: its name says so, or its text starts with `{`. */
+function isJson(name, bytes) {
+  if (/\.json$/i.test(name)) return true;
+  if (/\.(xlsx|csv)$/i.test(name)) return false;
+  const first = [...bytes.subarray(0, 64)].find((b) => b !== 0xef && b !== 0xbb && b !== 0xbf && b > 0x20);
+  return first === 0x7b;
+}
+
+/** Opens the proposal template filled in a spreadsheet (.xlsx, or saved as .csv). */
+async function openSheet(name, bytes) {
+  const answer = (await fullModule()).readProposal(bytes);
+  if (answer.type === "ok") {
+    state.problems = "[]";
+    $("problems").replaceChildren();
+    load(answer.value);
+    return;
+  }
+  // Every bad cell, by sheet, row and column, as the module names them.
+  const cells = answer.errors.flatMap((e) => (e.errors?.length ? e.errors : [e]));
+  const omitted = answer.errors.reduce((n, e) => n + (e.omitted ?? 0), 0);
+  state.problems = "";
+  $("problems").replaceChildren(h("div", { class: "card problem", role: "alert", data: { code: answer.errors[0]?.code ?? "" } },
+    h("p", {}, h("strong", {}, `Cannot open ${name}. `), cells.length > 1 ? `${cells.length} cells need fixing in the workbook:` : "A cell needs fixing in the workbook:"),
+    h("ul", { class: "problem-list" }, cells.map((e) => h("li", {}, e.message))),
+    omitted > 0 && h("p", {}, `and ${omitted} more.`)));
+}
+
+/** Saves the proposal template as a workbook: blank, or filled with `proposal`. */
+async function saveWorkbook(name, proposal) {
+  const answer = (await fullModule()).proposalTemplate(proposal);
+  if (answer.type === "ok") save(name, answer.value, XLSX);
+  else renderProblems(answer.errors);
+}
+
 const fileStem = () => (state.proposal.id || "proposal").replace(/[^\w.-]+/g, "_");
 
 async function setUpEditions(builtIn) {
@@ -725,16 +773,23 @@ function wire(examples) {
   $("open-file").addEventListener("change", async (event) => {
     const [file] = event.target.files;
     if (!file) return;
+    event.target.value = "";
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    if (!isJson(file.name, bytes)) {
+      await openSheet(file.name, bytes);
+      return;
+    }
     try {
-      const proposal = JSON.parse(await file.text());
+      const proposal = JSON.parse(new TextDecoder().decode(bytes));
       if (!proposal || typeof proposal !== "object" || Array.isArray(proposal)) throw new Error("not a proposal object");
       load(proposal);
     } catch (e) {
       renderProblems([{ code: "invalid_json", path: "", message: `${file.name}: ${e.message}` }]);
     }
-    event.target.value = "";
   });
   $("save").addEventListener("click", () => download(`${fileStem()}.json`, state.proposal));
+  $("template").addEventListener("click", () => saveWorkbook("proposal-template.xlsx"));
+  $("save-xlsx").addEventListener("click", () => saveWorkbook(`${fileStem()}.xlsx`, state.proposal));
   $("export").addEventListener("click", () => state.last && download(`${fileStem()}-appraisal.json`, state.last));
 }
 

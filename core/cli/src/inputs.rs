@@ -147,9 +147,20 @@ pub fn require_project_column(
     Ok(())
 }
 
-/// A proposal to appraise (JSON).
+/// A proposal to appraise: JSON, or the proposal template filled, as a workbook (told from
+/// its content) or saved as CSV (a `.csv` name): `tcrules::template::read_file`.
 pub fn proposal(path: &Path) -> Result<Proposal, Failure> {
-    json::from_str(&read(path, Format::Json)?).map_err(in_file(path))
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
+    let is_csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if is_csv || io::sheet::is_zip(&bytes) {
+        return tcrules::template::read_file(&bytes).map_err(in_file(path));
+    }
+    Format::Json
+        .text(&bytes)
+        .and_then(json::from_str)
+        .map_err(in_file(path))
 }
 
 /// An IATI file, opened for the reader to stream.

@@ -361,6 +361,7 @@ fn help_and_version() {
         "iati",
         "policy",
         "columns",
+        "template",
     ] {
         let run = tcrules(&[command, "--help"]);
         assert!(

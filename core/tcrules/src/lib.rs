@@ -23,7 +23,8 @@
 //! Cargo features, all on by default: `csv` and `iati`, the CSV and IATI readers (with
 //! the `csv` and `quick-xml` crates); `portfolio-kinds`, the JSON boundary's portfolio
 //! kinds (`delivery` to `report`; the rule functions are there without it); `schema`, the
-//! JSON Schemas of the input types. The smallest WebAssembly module leaves out all but the
+//! JSON Schemas of the input types; `template`, the proposal template for spreadsheets
+//! ([`template`]: written with `rust_xlsxwriter`, read back from cells or CSV). The smallest WebAssembly module leaves out all but the
 //! boundary's proposal and project kinds. The `tcrules` program is its own crate,
 //! `tcrules-cli` (`core/cli`).
 //!
@@ -58,6 +59,8 @@ pub mod report;
 pub mod rule;
 #[cfg(feature = "schema")]
 pub mod schema;
+#[cfg(feature = "template")]
+pub mod template;
 #[cfg(test)]
 mod testing;
 

@@ -12,7 +12,9 @@ use crate::{inputs, tables};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The proposal (JSON), shaped as the examples in core/data/example/proposals.
+    /// The proposal: JSON, shaped as the examples in core/data/example/proposals, or the
+    /// proposal template (`tcrules template proposal`) filled, as a workbook (.xlsx) or
+    /// CSV (.csv).
     proposal: PathBuf,
 }
 

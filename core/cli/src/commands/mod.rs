@@ -11,6 +11,7 @@ mod policy;
 mod portfolio;
 mod report;
 mod schedule;
+mod template;
 
 use clap::Subcommand;
 use tcrules::Policy;
@@ -39,8 +40,11 @@ pub enum Command {
     /// Portfolio balance: approvals by source (R6 Table V.1), concentration, shares.
     #[command(after_help = columns::help())]
     Portfolio(portfolio::Args),
-    /// Appraise a proposal (JSON).
+    /// Appraise a proposal (JSON, or the proposal template filled: .xlsx or .csv).
     Appraise(appraise::Args),
+    /// Write a template to fill in a spreadsheet program: `tcrules template proposal >
+    /// proposal.xlsx`.
+    Template(template::Args),
     /// Evaluation requirements, delivery by year and the gender marker of every activity
     /// of an IATI activity file (XML, version 2.03 or 1.0x).
     #[command(after_help = iati::EXIT_STATUS)]
@@ -61,6 +65,7 @@ impl Command {
             Command::Integration(args) => integration::run(args, options, edition),
             Command::Portfolio(args) => portfolio::run(args, options, edition),
             Command::Appraise(args) => appraise::run(args, options, edition),
+            Command::Template(args) => template::run(args, options),
             Command::Iati(args) => iati::run(args, options, edition),
             Command::Policy => policy::run(options, edition),
             Command::Columns => columns::run(options),
@@ -72,6 +77,7 @@ impl Command {
         match self {
             Command::Schedule(args) => schedule::misuse(args),
             Command::Iati(_) => None,
+            Command::Template(args) => template::misuse(args, options),
             _ if options.streams() => Some(Misuse {
                 command: self.name(),
                 argument: "--format",
@@ -91,6 +97,7 @@ impl Command {
             Command::Integration(_) => "integration",
             Command::Portfolio(_) => "portfolio",
             Command::Appraise(_) => "appraise",
+            Command::Template(_) => "template",
             Command::Iati(_) => "iati",
             Command::Policy => "policy",
             Command::Columns => "columns",
