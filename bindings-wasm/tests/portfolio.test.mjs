@@ -11,6 +11,8 @@ import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
 
+import { workbook } from "tcrules-wasm";
+
 import { assertCspBlocksInlineScript, openPage, screenshots } from "./harness.mjs";
 
 const example = JSON.parse(await readFile(new URL("../../core/data/example/portfolio.json", import.meta.url), "utf8"));
@@ -31,11 +33,12 @@ after(async () => close?.());
 const cell = (v) => (/[",\n]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v ?? ""));
 const csv = (rows) => `${rows.map((r) => r.map(cell).join(",")).join("\n")}\n`;
 
-function projectsCsv(projects) {
+/** The projects in the core's flat layout: the header, then one row of text per project. */
+function projectRows(projects) {
   const columns = ["id", "title", "country", "region", "unit", "field_office", "strategic_objective", "start", "end",
     "budget_amount", "budget_currency", "donors", "funding", "pb_outcome", "dwcp_outcome", "country_has_dwcp",
     "national_framework", "evaluations", "mid_term_review_agreed", "constituent_participation"];
-  return csv([columns, ...projects.map((p) => {
+  return [columns, ...projects.map((p) => {
     const plan = p.evaluation_plan;
     return [p.id, p.title, p.country ?? "", p.region ?? "", p.unit ?? "", p.field_office ?? "", p.strategic_objective ?? "",
       p.start, p.end, p.budget.amount, p.budget.currency,
@@ -43,9 +46,11 @@ function projectsCsv(projects) {
       (p.funding ?? []).map((f) => `${f.source}:${f.amount.amount}:${f.amount.currency}`).join(";"),
       p.links?.pb_outcome ?? "", p.links?.dwcp_outcome ?? "", p.links?.country_has_dwcp ?? "", p.links?.national_framework ?? "",
       (plan?.planned ?? []).map((e) => `${e.kind}|${e.independence}|${e.due ?? ""}|${e.budget ? `${e.budget.amount} ${e.budget.currency}` : ""}`).join(";"),
-      plan ? String(plan.mid_term_review_agreed) : "", plan?.constituent_participation ?? ""];
-  })]);
+      plan ? String(plan.mid_term_review_agreed) : "", plan?.constituent_participation ?? ""].map(String);
+  })];
 }
+
+const projectsCsv = (projects) => csv(projectRows(projects));
 
 const recordsCsv = (records) => csv([["project", "month", "source", "currency", "allocation", "expenditure"],
   ...records.map((r) => [r.project, r.month, r.source, r.allocation.currency, r.allocation.amount, r.expenditure.amount])]);
@@ -126,6 +131,21 @@ test("the example portfolio as CSV tables: the schedule, delivery and findings t
   assert.ok(has("Fail", "EVAL-PLAN", "MIG-IDN", "the plan lacks the mid-term evaluation due 2007-09-01"));
   assert.ok(has("Warning", "DLV-RATE", "", "delivery 48.3 % is below 60 %"));
   assert.equal(findings.filter((f) => f[1].startsWith("EVAL-")).length, 4 + 10 + 5 + 9);
+});
+
+test("the projects as an Excel workbook, under a name that says .xlsx: the same schedule as the CSV", async () => {
+  const [columns, ...cells] = projectRows(example.projects);
+  const book = workbook([{ name: "Projects", columns, rows: cells }]);
+  assert.equal(book.type, "ok");
+  await open({ name: "projects.xlsx", mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: Buffer.from(book.value) },
+    file("records.csv", recordsCsv(example.records)), file("rates.json", JSON.stringify({ rates: example.rates })));
+  assert.match(await page.locator("#status").textContent(), /^projects\.xlsx, records\.csv, rates\.json: read and checked/);
+  await window("2008-01-01", "2008-03-31");
+  assert.deepEqual((await rows("due")).map(([due, project, , kind]) => [due, project, kind]), [
+    ["2008-01-01", "MIG-ASIA", "Annual review"],
+    ["2008-01-31", "MIG-JPN", "Final evaluation"],
+  ]);
+  assert.equal((await rows("requirements")).length, 19);
 });
 
 test("the findings filter by rule family, status and unit", async () => {

@@ -4,7 +4,7 @@
 // responsive: the page receives the rows it draws (at most SHOWN_ROWS a table) and, on
 // export, the CSV text. Every figure comes from the module; this worker routes requests
 // to it and writes its answers as table rows (no rule is decided here).
-import init, { Policy, columns, dueBetween, mergePortfolios, workbook } from "./pkg-full/tcrules_wasm.js";
+import init, { Policy, columns, dueBetween, mergePortfolios, readTable, workbook } from "./pkg-full/tcrules_wasm.js";
 import { shownAmount } from "./common.js";
 
 /** Rows sent to the page per table; an export writes them all. */
@@ -34,6 +34,7 @@ const call = (policy, kind, input) => value(JSON.parse(policy.call(kind, input))
 function format(name) {
   const lower = name.toLowerCase();
   if (/\.(csv|tsv|txt)$/.test(lower)) return "csv";
+  if (/\.(xlsx|xlsm|ods)$/.test(lower)) return "workbook";
   if (/\.(xml|gz)$/.test(lower)) return "iati";
   if (lower.endsWith(".json")) return "json";
   return null;
@@ -50,10 +51,12 @@ function open(policy, files) {
   for (const file of files) {
     const kind = format(file.name);
     if (!kind) {
-      errors.push({ file: file.name, code: "invalid_value", path: "", message: "not a file this page reads: open a .csv table, a .json portfolio or an IATI .xml file" });
+      errors.push({ file: file.name, code: "invalid_value", path: "", message: "not a file this page reads: open a .csv or Excel (.xlsx, .ods) table, a .json portfolio or an IATI .xml file" });
       continue;
     }
-    const answer = policy.read(kind, new Uint8Array(file.bytes));
+    // A workbook's first sheet is read as a table, its cells as typed (the core tells the
+    // format from the content).
+    const answer = kind === "workbook" ? readTable(new Uint8Array(file.bytes)) : policy.read(kind, new Uint8Array(file.bytes));
     if (answer.type === "error") errors.push(...answer.errors.map((e) => ({ file: file.name, ...e })));
     else if (kind === "iati") iati = { file: file.name, report: answer.value };
     else portfolios.push(answer.value);
