@@ -133,21 +133,6 @@ test("the example portfolio as CSV tables: the schedule, delivery and findings t
   assert.equal(findings.filter((f) => f[1].startsWith("EVAL-")).length, 4 + 10 + 5 + 9);
 });
 
-test("the projects as an Excel workbook, under a name that says .xlsx: the same schedule as the CSV", async () => {
-  const [columns, ...cells] = projectRows(example.projects);
-  const book = workbook([{ name: "Projects", columns, rows: cells }]);
-  assert.equal(book.type, "ok");
-  await open({ name: "projects.xlsx", mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: Buffer.from(book.value) },
-    file("records.csv", recordsCsv(example.records)), file("rates.json", JSON.stringify({ rates: example.rates })));
-  assert.match(await page.locator("#status").textContent(), /^projects\.xlsx, records\.csv, rates\.json: read and checked/);
-  await window("2008-01-01", "2008-03-31");
-  assert.deepEqual((await rows("due")).map(([due, project, , kind]) => [due, project, kind]), [
-    ["2008-01-01", "MIG-ASIA", "Annual review"],
-    ["2008-01-31", "MIG-JPN", "Final evaluation"],
-  ]);
-  assert.equal((await rows("requirements")).length, 19);
-});
-
 test("the findings filter by rule family, status and unit", async () => {
   await page.getByLabel("Rule family", { exact: true }).selectOption("EVAL");
   await page.getByLabel("Status", { exact: true }).selectOption("fail");
@@ -253,6 +238,30 @@ test("every bad cell of a table at once, by row and column", async () => {
     "bad.csv: row 4 of the projects table, column “budget_amount”",
   ]);
   assert.equal(await page.locator("#due").isHidden(), true);
+});
+
+test("the projects as an Excel workbook, under a name that says .xlsx: the same schedule as the CSV", async () => {
+  const [columns, ...cells] = projectRows(example.projects);
+  const book = workbook([{ name: "Projects", columns, rows: cells }]);
+  assert.equal(book.type, "ok");
+  await open({ name: "projects.xlsx", mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: Buffer.from(book.value) },
+    file("records.csv", recordsCsv(example.records)), file("rates.json", JSON.stringify({ rates: example.rates })));
+  assert.match(await page.locator("#status").textContent(), /^projects\.xlsx, records\.csv, rates\.json: read and checked/);
+  await window("2008-01-01", "2008-03-31");
+  assert.deepEqual((await rows("due")).map(([due, project, , kind]) => [due, project, kind]), [
+    ["2008-01-01", "MIG-ASIA", "Annual review"],
+    ["2008-01-31", "MIG-JPN", "Final evaluation"],
+  ]);
+  assert.equal((await rows("requirements")).length, 19);
+  // A workbook with its own headings: mapped in the page as a CSV table is.
+  const [, ...own] = projectRows(example.projects.slice(0, 3));
+  const ownBook = workbook([{ name: "Projects", columns: ["Code", ...columns.slice(1)], rows: own }]);
+  await open({ name: "own.xlsx", mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: Buffer.from(ownBook.value) });
+  assert.match(await page.locator("#problems").textContent(), /own\.xlsx: the projects table has no column “id”/);
+  await page.locator("#mapping details[open]").getByLabel("Code", { exact: true }).selectOption("id");
+  await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("own.xlsx: read and checked"));
+  assert.deepEqual((await rows("requirements")).map((r) => r[0]), example.projects.slice(0, 3).map((p) => p.id));
+  await page.evaluate(() => localStorage.removeItem("tcrules.columns"));
 });
 
 test("a table with its own column names: mapped in the page, and the mapping remembered", async () => {

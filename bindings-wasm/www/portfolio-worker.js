@@ -4,7 +4,7 @@
 // responsive: the page receives the rows it draws (at most SHOWN_ROWS a table) and, on
 // export, the CSV text. Every figure comes from the module; this worker routes requests
 // to it and writes its answers as table rows (no rule is decided here).
-import init, { Policy, columns, dueBetween, mergePortfolios, readTable, workbook } from "./pkg-full/tcrules_wasm.js";
+import init, { Policy, columns, dueBetween, mergePortfolios, tableText, workbook } from "./pkg-full/tcrules_wasm.js";
 import { shownAmount } from "./common.js";
 
 /** Rows sent to the page per table; an export writes them all. */
@@ -33,8 +33,8 @@ const call = (policy, kind, input) => value(JSON.parse(policy.call(kind, input))
 /** The format the module reads a file in, by its name. */
 function format(name) {
   const lower = name.toLowerCase();
-  if (/\.(csv|tsv|txt)$/.test(lower)) return "csv";
-  if (/\.(xlsx|xlsm|ods)$/.test(lower)) return "workbook";
+  // A workbook arrives as its first sheet's CSV text (`sheet-text`), read as a CSV table.
+  if (/\.(csv|tsv|txt|xlsx|xlsm|ods)$/.test(lower)) return "csv";
   if (/\.(xml|gz)$/.test(lower)) return "iati";
   if (lower.endsWith(".json")) return "json";
   return null;
@@ -54,9 +54,7 @@ function open(policy, files) {
       errors.push({ file: file.name, code: "invalid_value", path: "", message: "not a file this page reads: open a .csv or Excel (.xlsx, .ods) table, a .json portfolio or an IATI .xml file" });
       continue;
     }
-    // A workbook's first sheet is read as a table, its cells as typed (the core tells the
-    // format from the content).
-    const answer = kind === "workbook" ? readTable(new Uint8Array(file.bytes)) : policy.read(kind, new Uint8Array(file.bytes));
+    const answer = policy.read(kind, new Uint8Array(file.bytes));
     if (answer.type === "error") errors.push(...answer.errors.map((e) => ({ file: file.name, ...e })));
     else if (kind === "iati") iati = { file: file.name, report: answer.value };
     else portfolios.push(answer.value);
@@ -245,6 +243,7 @@ self.onmessage = async ({ data }) => {
     let result;
     if (op === "open") result = open(policy, data.files);
     else if (op === "columns") result = columns();
+    else if (op === "sheet-text") result = value(tableText(new Uint8Array(data.bytes)));
     else if (op === "table") result = table(policy, data.name, data.params ?? {});
     else if (op === "export") result = exportCsv(data.name);
     else if (op === "xlsx") result = exportXlsx(data.name, data.sheet);

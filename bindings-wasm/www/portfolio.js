@@ -46,8 +46,8 @@ const status = (text) => { $("status").textContent = text; };
 
 // ---------------------------------------------------------------------------------------
 // Column mapping: a spreadsheet's own headers mapped onto the core's columns, chosen here
-// and remembered. (When the core reads Excel and maps columns itself, the mapping is handed
-// to it instead of renaming the header here.)
+// and remembered. A workbook is opened as its first sheet's CSV text (the core writes it,
+// cells as typed), so one header line serves CSV files and workbooks alike.
 
 function remembered() {
   try {
@@ -83,7 +83,8 @@ function header(text) {
   return { cells, separator, rest: end < 0 ? "" : body.slice(end) };
 }
 
-const isCsv = (name) => /\.(csv|tsv|txt)$/i.test(name);
+const isCsv = (name) => /\.(csv|tsv|txt|xlsx|xlsm|ods)$/i.test(name);
+const isWorkbook = (name) => /\.(xlsx|xlsm|ods)$/i.test(name);
 /** The text of a file's first 64 KiB: enough for its header line. */
 const head = (bytes) => new TextDecoder().decode(new Uint8Array(bytes, 0, Math.min(bytes.byteLength, 1 << 16)));
 
@@ -122,6 +123,15 @@ function renderMapping(failed) {
 
 async function openFiles(list) {
   const files = await Promise.all([...list].map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+  for (const f of files.filter((file) => isWorkbook(file.name))) {
+    try {
+      f.bytes = new TextEncoder().encode(await ask("sheet-text", { bytes: f.bytes }, [f.bytes])).buffer;
+    } catch (e) {
+      renderProblems((e.errors ?? [{ code: "io", path: "", message: e.message }]).map((x) => ({ file: f.name, ...x })));
+      status(`${f.name}: could not be read.`);
+      return;
+    }
+  }
   state.files = files;
   await run();
 }
