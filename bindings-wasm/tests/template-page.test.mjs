@@ -4,6 +4,7 @@
 // template with bad cells lists each one; "Save as Excel" and Open… of that .xlsx give
 // the same appraisal. Screenshots in target/screenshots/.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
 
@@ -96,5 +97,25 @@ test("Save as Excel, then Open… of that workbook, gives the same appraisal", a
   await page.waitForFunction(() => document.querySelector("#verdict-title")?.textContent === "Ready");
   assert.deepEqual(await appraisal(), fromJson);
   await page.screenshot({ path: `${screenshots}/appraisal-from-xlsx.png` });
+  assert.deepEqual(problems, []);
+});
+
+test("Export findings (Excel): every finding, those that need action first, in text cells, with the verdict", async () => {
+  await page.getByRole("button", { name: /Pay equity, Jordan/ }).click();
+  await page.waitForFunction(() => document.querySelector("#verdict-title")?.textContent === "Ready");
+  const shown = await page.evaluate(() => document.querySelectorAll(".finding").length);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export findings (Excel)" }).click()]);
+  assert.equal(download.suggestedFilename(), "JOR-PAYEQ-II-findings.xlsx");
+  const path = await download.path();
+  const member = (name) => execFileSync("python3", ["-c",
+    "import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())", path, name], { encoding: "utf8" });
+  const strings = member("xl/sharedStrings.xml");
+  for (const text of ["Status", "Rule", "How to fix", "Citation", "APR-NEEDS", "APR-GEN-MARKER", "ready", "ilo-2006"]) {
+    assert.ok(strings.includes(text), text);
+  }
+  const sheet = member("xl/worksheets/sheet1.xml");
+  assert.ok(!sheet.includes("<f>"), "no formula in the export");
+  // A row per finding the page shows, under the heading row.
+  assert.equal((sheet.match(/<row /g) ?? []).length, shown + 1);
   assert.deepEqual(problems, []);
 });

@@ -382,6 +382,7 @@ function appraise() {
   renderProblems(answer.type === "error" ? answer.errors : []);
   $("results").classList.toggle("stale", answer.type === "error");
   $("export").disabled = answer.type !== "ok";
+  $("export-findings").disabled = answer.type !== "ok";
 }
 
 function renderVerdict(a, ms) {
@@ -691,6 +692,33 @@ async function saveWorkbook(name, proposal) {
 
 const fileStem = () => (state.proposal.id || "proposal").replace(/[^\w.-]+/g, "_");
 
+/**
+ * The appraisal's findings as a workbook, in the page's words: one row per finding, those
+ * that need action first, and a sheet with the verdict, score and policy stamp. Every
+ * cell is text (the module writes no formula), so a message never runs in Excel.
+ */
+async function exportFindings() {
+  const a = state.last;
+  if (!a) return;
+  const order = { fail: 0, warning: 1, pass: 2, not_applicable: 3 };
+  const findings = [...a.findings].sort((x, y) => (order[x.status] ?? 4) - (order[y.status] ?? 4));
+  const answer = (await fullModule()).workbook([
+    {
+      name: "Findings",
+      columns: ["Status", "Rule", "Severity", "Message", "How to fix", "Citation"],
+      rows: findings.map((f) => [STATUS[f.status] ?? f.status, f.rule, f.severity, say(f.message, f.missing ?? []),
+        f.help ? say(f.help, f.missing ?? []) : "", f.citation]),
+    },
+    {
+      name: "Appraisal",
+      columns: ["Proposal", "Verdict", "Score", "Policy"],
+      rows: [[a.proposal, a.verdict, String(a.score), `${a.policy.name} ${a.policy.version} (${a.policy.hash})`]],
+    },
+  ]);
+  if (answer.type === "ok") save(`${fileStem()}-findings.xlsx`, answer.value, XLSX);
+  else renderProblems(answer.errors);
+}
+
 async function setUpEditions(builtIn) {
   const editions = [{ policy: builtIn, description: "The rules as Report VI (2006) describes them." }];
   for (const file of EDITIONS) {
@@ -791,6 +819,7 @@ function wire(examples) {
   $("template").addEventListener("click", () => saveWorkbook("proposal-template.xlsx"));
   $("save-xlsx").addEventListener("click", () => saveWorkbook(`${fileStem()}.xlsx`, state.proposal));
   $("export").addEventListener("click", () => state.last && download(`${fileStem()}-appraisal.json`, state.last));
+  $("export-findings").addEventListener("click", exportFindings);
 }
 
 async function main() {
