@@ -25,12 +25,7 @@ difference fails the run. One JSON line per run goes to FILE, as bench.py writes
 from __future__ import annotations
 
 import argparse
-import gc
-import json
-import platform
-import statistics
 import sys
-import time
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
@@ -43,6 +38,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+from bench import timed  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent / "data"
@@ -278,11 +275,6 @@ def check(rule: str, name: str, n: int, result: Any) -> None:
         sys.exit(f"{name} {rule}: answers differ from tcrules' in {', '.join(problems)}")
 
 
-def kib(field: str) -> int:
-    line = next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith(field))
-    return int(line.split()[1])
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("rule", choices=["requirements-dated", "findings", "delivery-unit-year", "delivery-region-year"])
@@ -300,27 +292,8 @@ def main() -> None:
     run = tool(args.rule, args.tool)
     per_project = args.rule in ("requirements-dated", "findings")
     rows = pq.read_metadata(DATA / ("analytics-projects.parquet" if per_project else "analytics-records.parquet")).num_rows
-    start = time.perf_counter()
-    first = run()
-    first_s = time.perf_counter() - start
-    check(args.rule, args.tool, args.projects, first)
-    del first
-    gc.collect()
-    Path("/proc/self/clear_refs").write_text("5")
-    before = kib("VmRSS")
-    times: list[float] = []
-    while not times or (sum(times) < args.budget and len(times) < 5 and first_s < args.budget):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    seconds = statistics.median(times)
-    line = {
-        "rule": args.rule, "tool": args.tool, "rows": rows, "runs": len(times), "seconds": seconds,
-        "rows_per_s": rows / seconds, "rss_before_kib": before, "peak_rss_kib": kib("VmHWM"),
-        "python": platform.python_version(),
-    }
-    with open(args.out, "a", encoding="utf-8") as f:
-        f.write(json.dumps(line) + "\n")
+    line = timed(args.rule, args.tool, rows, run, lambda first: check(args.rule, args.tool, args.projects, first), args.out, args.budget)
+    seconds = line["seconds"]
     print(f"{args.rule:20} {args.tool:15} {rows:>9} rows {seconds * 1e3:10.1f} ms {rows / seconds / 1e6:8.2f} M rows/s")
 
 

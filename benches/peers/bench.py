@@ -49,6 +49,34 @@ def kib(field: str) -> int:
     return int(line.split()[1])
 
 
+def timed(rule: str, tool: str, rows: int, run: Callable[[], Any], check: Callable[[Any], None], out: Path, budget: float) -> dict[str, Any]:
+    """Runs `run` once and checks its answer, then times it (median of up to five runs
+    within `budget` seconds) with the peak memory from the checked answer on; appends the
+    JSON line to `out` and returns it."""
+    start = time.perf_counter()
+    first = run()
+    first_s = time.perf_counter() - start
+    check(first)
+    del first
+    gc.collect()
+    Path("/proc/self/clear_refs").write_text("5")  # peak memory from here on
+    before = kib("VmRSS")
+    times: list[float] = []
+    while not times or (sum(times) < budget and len(times) < 5 and first_s < budget):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    seconds = statistics.median(times)
+    line = {
+        "rule": rule, "tool": tool, "rows": rows, "runs": len(times), "seconds": seconds,
+        "rows_per_s": rows / seconds, "rss_before_kib": before, "peak_rss_kib": kib("VmHWM"),
+        "python": platform.python_version(),
+    }
+    with open(out, "a", encoding="utf-8") as f:
+        f.write(json.dumps(line) + "\n")
+    return line
+
+
 def projects(n: int, kind: str) -> Any:
     table = pq.read_table(DATA / "projects.parquet").slice(0, n)
     return {"arrow": lambda: table, "pandas": lambda: table.to_pandas(date_as_object=False), "polars": lambda: pl.from_arrow(table)}[kind]()
@@ -150,27 +178,8 @@ def main() -> None:
     args = ap.parse_args()
     OUT.mkdir(exist_ok=True)
     run, rows = (requirements_tool if args.rule == "requirements" else delivery_tool)(args.tool, args.rows)
-    start = time.perf_counter()
-    first = run()
-    first_s = time.perf_counter() - start
-    check(args.rule, args.tool, args.rows, first)
-    del first
-    gc.collect()
-    Path("/proc/self/clear_refs").write_text("5")  # peak memory from here on
-    before = kib("VmRSS")
-    times: list[float] = []
-    while not times or (sum(times) < args.budget and len(times) < 5 and first_s < args.budget):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    seconds = statistics.median(times)
-    line = {
-        "rule": args.rule, "tool": args.tool, "rows": rows, "runs": len(times), "seconds": seconds,
-        "rows_per_s": rows / seconds, "rss_before_kib": before, "peak_rss_kib": kib("VmHWM"),
-        "python": platform.python_version(),
-    }
-    with open(args.out, "a", encoding="utf-8") as f:
-        f.write(json.dumps(line) + "\n")
+    line = timed(args.rule, args.tool, rows, run, lambda first: check(args.rule, args.tool, args.rows, first), args.out, args.budget)
+    seconds, before = line["seconds"], line["rss_before_kib"]
     print(f"{args.rule:12} {args.tool:15} {rows:>9} rows {seconds * 1e3:10.1f} ms {rows / seconds / 1e6:8.2f} M rows/s "
           f"peak {line['peak_rss_kib'] / 1024:7.0f} MiB (table {before / 1024:.0f} MiB)")
 
