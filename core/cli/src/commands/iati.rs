@@ -75,28 +75,17 @@ pub fn run(args: &Args, options: &Options, policy: &Policy) -> Result<Outcome, F
         return stream(&args.file, options, Rows::new(input, &rates, policy, &read));
     }
     let r = iati::read_with(input, &rates, policy, &read);
-    // Nothing lost is not nothing wrong: a file read only in part, or an activity in
-    // error, leaves the run incomplete, and stderr names the first such error.
     let in_error = r.activities.iter().filter(|a| a.error.is_some()).count();
-    let first = match r.errors.first() {
-        Some(e) => Some((String::new(), e)),
-        None => r.activities.iter().find_map(|a| a.error.as_ref()).map(|e| {
-            let n = r.activities.len();
-            (
-                format!("{in_error} of {n} activities have errors; the first: "),
-                e,
-            )
-        }),
-    };
-    if let Some((lead, e)) = &first {
-        let _ = writeln!(
-            std::io::stderr(),
-            "{}",
-            failure::line(&args.file, lead, e, options.json_errors())
-        );
-    }
-    let outcome = Outcome::of(r.activities.iter().flat_map(|a| a.findings.iter()))
-        .unevaluated_if(first.is_some());
+    let first_row = r.activities.iter().find_map(|a| a.error.as_ref());
+    let incomplete = say_first_problem(
+        &args.file,
+        options,
+        r.errors.first(),
+        first_row,
+        (in_error, r.activities.len()),
+    );
+    let outcome =
+        Outcome::of(r.activities.iter().flat_map(|a| a.findings.iter())).unevaluated_if(incomplete);
     if options.json() {
         render::json(&r)?;
         return Ok(outcome);
@@ -267,18 +256,38 @@ fn stream<R: BufRead>(
             out.flush().map_err(|e| write_error(&e))?;
         }
     }
-    let lead = format!("{in_error} of {read} activities have errors; the first: ");
-    let problem = match (errors.first(), &first) {
-        (Some(e), _) => Some((String::new(), e)),
-        (None, Some(e)) => Some((lead, e)),
-        (None, None) => None,
+    let incomplete = say_first_problem(
+        file,
+        options,
+        errors.first(),
+        first.as_ref(),
+        (in_error, read),
+    );
+    Ok(outcome.unevaluated_if(incomplete))
+}
+
+/// Nothing lost is not nothing wrong: a file read only in part (`file_error`), or an
+/// activity in error (`first_row` of `in_error` of `read`), leaves the run incomplete, and
+/// stderr names the first such error. Whether there was one.
+fn say_first_problem(
+    file: &Path,
+    options: &Options,
+    file_error: Option<&ErrorInfo>,
+    first_row: Option<&ErrorInfo>,
+    (in_error, read): (usize, usize),
+) -> bool {
+    let (lead, e) = match (file_error, first_row) {
+        (Some(e), _) => (String::new(), e),
+        (None, Some(e)) => (
+            format!("{in_error} of {read} activities have errors; the first: "),
+            e,
+        ),
+        (None, None) => return false,
     };
-    if let Some((lead, e)) = &problem {
-        let _ = writeln!(
-            std::io::stderr(),
-            "{}",
-            failure::line(file, lead, e, options.json_errors())
-        );
-    }
-    Ok(outcome.unevaluated_if(problem.is_some()))
+    let _ = writeln!(
+        std::io::stderr(),
+        "{}",
+        failure::line(file, &lead, e, options.json_errors())
+    );
+    true
 }
