@@ -329,7 +329,7 @@ fn an_activity_converts_to_the_model() {
     );
     assert_eq!(
         project.donors[0].category,
-        DonorCategory::OtherIntergovernmental
+        Some(DonorCategory::OtherIntergovernmental)
     );
     assert_eq!(records.len(), 2);
     assert_eq!(records[1].expenditure.amount, dec("300"));

@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import tcrules
@@ -86,3 +87,24 @@ def test_the_corpus_file_of_several_bad_cells_lists_them() -> None:
         ("invalid_value", "projects[2].budget_amount"),
         ("invalid_value", "projects[3].funding"),
     ]
+
+
+def test_a_donor_named_alone_reads_and_groups_as_unassigned() -> None:
+    """A bare donor name is data as users hold it (issue 17, item 2): it reads without a
+    category, and delivery by donor category counts it as ``(unassigned)`` beside its
+    co-donor's category; an entry with a category but no name is still an error."""
+    projects = pd.DataFrame({"Project ID": ["P1", "P2"], "Donors": ["Norway; UNDP|UN", "Sweden"]})
+    rows = tcrules.read_csv("projects", SPREADSHEET.replace("USDOL|Multi-bilateral donors", "USDOL"), day_first=True)
+    assert rows[0]["donors"] == [{"name": "USDOL", "locally_mobilized": False}]
+    records = pd.DataFrame({"project": ["P1", "P2", "P2"], "month": ["2024-03", "2024-04", "2024-05"],
+                            "source": "xbtc", "currency": "USD", "allocation": [100, 200, 100],
+                            "expenditure": [65, 150, 0]})
+    report = tcrules.delivery_table(records, 2024, "donor_category", projects=projects,
+                                    columns={"Project ID": "id", "Donors": "donors"})
+    assert [(g.group, g.allocation_usd, g.expenditure_usd) for g in report.groups] == [
+        ("(unassigned)", Decimal("300"), Decimal("150")),
+        ("(unassigned) + united_nations", Decimal("100"), Decimal("65")),
+    ]
+    with pytest.raises(errors.ValidationError) as caught:
+        tcrules.delivery_table(records, 2024, "donor_category", projects=pd.DataFrame({"id": ["P1", "P2"], "donors": ["|UN", None]}))
+    assert caught.value.path == "projects[0].donors" and "no name" in str(caught.value)

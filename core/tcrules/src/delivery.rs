@@ -234,7 +234,7 @@ impl<'a> Groups<'a> {
                 GroupBy::Country => p.country.as_deref().map(Cow::Borrowed),
                 GroupBy::Region => p.region.map(|r| Cow::Borrowed(r.as_str())),
                 GroupBy::Donor => joint(p.donors.iter().map(|d| d.name.as_str())),
-                GroupBy::DonorCategory => joint(p.donors.iter().map(|d| d.category.as_str())),
+                GroupBy::DonorCategory => joint(p.donors.iter().map(|d| category_key(d.category))),
                 GroupBy::StrategicObjective => {
                     p.strategic_objective.map(|s| Cow::Borrowed(s.as_str()))
                 }
@@ -317,11 +317,17 @@ fn cell_key(group_by: GroupBy, cell: Option<&str>) -> Result<Option<Cow<'_, str>
             let donors = crate::model::Donor::cell_entries(cell)?;
             match group_by {
                 GroupBy::Donor => joint(donors.iter().map(|(name, _)| *name)),
-                _ => joint(donors.iter().map(|(_, category)| category.as_str())),
+                _ => joint(donors.iter().map(|(_, category)| category_key(*category))),
             }
         }
         _ => Some(Cow::Borrowed(cell)),
     })
+}
+
+/// A donor's category as a group key: a donor named without one counts under
+/// [`UNASSIGNED`], beside its co-donors' categories, so its share is never credited to them.
+fn category_key(category: Option<crate::model::DonorCategory>) -> &'static str {
+    category.map_or(UNASSIGNED, |c| c.as_str())
 }
 
 /// `a == b` for project ids, compared byte by byte in place: ids are short, and a call

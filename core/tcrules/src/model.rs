@@ -275,45 +275,44 @@ snake_enum! {
 pub struct Donor {
     /// Donor name, e.g. "United States" or "UNDP".
     pub name: String,
-    /// Category of R6 Table V.1.
-    pub category: DonorCategory,
+    /// Category of R6 Table V.1; absent where the data names the donor alone. No rule
+    /// reads a project donor's category; delivery by donor category puts an unknown one
+    /// under `(unassigned)`, as it does any attribute a project lacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<DonorCategory>,
     /// Whether the funds were mobilized locally, at the beneficiary country level (R6 §159).
     #[serde(default)]
     pub locally_mobilized: bool,
 }
 
 impl Donor {
-    /// One entry of a flat table's `donors` cell, `name|category[|local]`
-    /// ([`crate::io::csv`]): the name, category and whether the funds were mobilized
-    /// locally.
+    /// One entry of a flat table's `donors` cell, `name[|category][|local]`
+    /// ([`crate::io::csv`]): the name, the category where given and whether the funds
+    /// were mobilized locally.
     ///
     /// ```
     /// use tcrules::model::{Donor, DonorCategory};
     /// let (name, category, local) = Donor::parse_entry("UNDP|united_nations|local").unwrap();
-    /// assert_eq!((name, category, local), ("UNDP", DonorCategory::UnitedNations, true));
+    /// assert_eq!((name, category, local), ("UNDP", Some(DonorCategory::UnitedNations), true));
     /// assert_eq!(Donor::parse_entry("UNDP|mystery").unwrap_err().code(), "invalid_value");
     /// let (_, category, _) = Donor::parse_entry("UNDP|UN").unwrap();
-    /// assert_eq!(category, DonorCategory::UnitedNations);
-    /// let e = Donor::parse_entry("Norway").unwrap_err();
-    /// assert!(e.to_string().starts_with("donor \"Norway\" has no category: write it as name|category"), "{e}");
+    /// assert_eq!(category, Some(DonorCategory::UnitedNations));
+    /// assert_eq!(Donor::parse_entry("Norway").unwrap(), ("Norway", None, false));
+    /// assert_eq!(Donor::parse_entry("Norway||local").unwrap(), ("Norway", None, true));
+    /// assert!(Donor::parse_entry("|UN").unwrap_err().to_string().contains("no name"));
     /// ```
-    pub fn parse_entry(entry: &str) -> Result<(&str, DonorCategory, bool)> {
+    pub fn parse_entry(entry: &str) -> Result<(&str, Option<DonorCategory>, bool)> {
         let mut parts = entry.split('|').map(str::trim);
         let name = parts.next().unwrap_or_default();
+        if name.is_empty() {
+            return Err(Error::invalid(
+                "",
+                format!("donor {entry:?} has no name: write it as name or name|category"),
+            ));
+        }
         let category = match parts.next() {
-            // A bare name: the category is needed (delivery by donor category), so say how.
-            None | Some("") => {
-                let labels: Vec<&str> = DonorCategory::ALL.iter().map(|c| c.label()).collect();
-                return Err(Error::invalid(
-                    "",
-                    format!(
-                        "donor {name:?} has no category: write it as name|category, the \
-                         category one of {}",
-                        labels.join(", ")
-                    ),
-                ));
-            }
-            Some(category) => category.parse()?,
+            None | Some("") => None,
+            Some(category) => Some(category.parse()?),
         };
         let locally_mobilized = match parts.next() {
             None | Some("") => false,
@@ -330,7 +329,7 @@ impl Donor {
 
     /// The donors' names and categories in a `donors` cell (entries joined by `;`), in
     /// the order listed.
-    pub fn cell_entries(cell: &str) -> Result<Vec<(&str, DonorCategory)>> {
+    pub fn cell_entries(cell: &str) -> Result<Vec<(&str, Option<DonorCategory>)>> {
         cell.split(';')
             .map(str::trim)
             .filter(|s| !s.is_empty())

@@ -405,7 +405,7 @@ pub(super) fn donor(org: &IatiOrg) -> Donor {
     };
     Donor {
         name: org.name.clone(),
-        category,
+        category: Some(category),
         locally_mobilized: false,
     }
 }

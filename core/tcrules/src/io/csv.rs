@@ -4,7 +4,7 @@
 //!
 //! | column | form | example |
 //! |---|---|---|
-//! | `donors` | `name\|category[\|local]` joined by `;` | `USDOL\|multi_bilateral;UNDP\|united_nations\|local` |
+//! | `donors` | `name[\|category][\|local]` joined by `;` (a bare name leaves the category unknown) | `USDOL\|multi_bilateral;UNDP\|united_nations\|local;Norway` |
 //! | `funding` | `source:amount:currency` joined by `;` | `xbtc:300000:USD;rbtc:20000:USD` |
 //! | `evaluations` | `kind\|independence\|due\|amount currency` joined by `;` (due and amount may be empty) | `mid_term\|external\|2025-01-01\|20000 USD;final\|internal_independent\|\|` |
 //! | `illustrative` | field names joined by `;` | `budget;evaluations` |
@@ -803,9 +803,12 @@ fn project_row(r: &Row<'_, impl Cells>) -> Result<Project> {
     Ok(project)
 }
 
-/// One entry of a `donors` cell, `name|category[|local]`, its category in the built-in
+/// One entry of a `donors` cell, `name[|category][|local]`, its category in the built-in
 /// spellings or the edition's.
-fn donor_entry<'e>(entry: &'e str, labels: &Labels) -> Result<(&'e str, DonorCategory, bool)> {
+fn donor_entry<'e>(
+    entry: &'e str,
+    labels: &Labels,
+) -> Result<(&'e str, Option<DonorCategory>, bool)> {
     match Donor::parse_entry(entry) {
         Err(e) if !labels.donor_category.is_empty() => {
             let mut parts = entry.splitn(3, '|').map(str::trim);
@@ -816,7 +819,7 @@ fn donor_entry<'e>(entry: &'e str, labels: &Labels) -> Result<(&'e str, DonorCat
                     let rest = rest.map(|r| format!("|{r}")).unwrap_or_default();
                     let (_, _, local) =
                         Donor::parse_entry(&format!("x|{}{rest}", category.as_str()))?;
-                    Ok((name, category, local))
+                    Ok((name, Some(category), local))
                 }
                 _ => Err(e),
             }
@@ -1312,12 +1315,12 @@ pub fn write_projects(projects: &[Project]) -> Result<String> {
             p.budget.amount.to_string(),
             p.budget.currency.to_string(),
             join(&p.donors, |d| {
-                format!(
-                    "{}|{}{}",
-                    d.name,
-                    d.category.as_str(),
-                    if d.locally_mobilized { "|local" } else { "" }
-                )
+                let category = d.category.map(|c| c.as_str()).unwrap_or_default();
+                match (category, d.locally_mobilized) {
+                    ("", false) => d.name.clone(),
+                    (_, false) => format!("{}|{category}", d.name),
+                    (_, true) => format!("{}|{category}|local", d.name),
+                }
             }),
             join(&p.funding, |f| {
                 format!(
@@ -1564,7 +1567,7 @@ mod tests {
         assert_eq!(p2.budget.amount.to_string(), "350000.01");
         assert_eq!(
             p2.donors[0].category,
-            crate::model::DonorCategory::UnitedNations
+            Some(crate::model::DonorCategory::UnitedNations)
         );
         assert_eq!(
             p2.strategic_objective,
@@ -1722,7 +1725,7 @@ mod tests {
             p.strategic_objective,
             Some(crate::model::StrategicObjective::Employment)
         );
-        assert_eq!(p.donors[0].category, DonorCategory::MultiBilateral);
+        assert_eq!(p.donors[0].category, Some(DonorCategory::MultiBilateral));
         assert!(p.donors[0].locally_mobilized);
         assert_eq!(p.funding[0].source, crate::model::SourceOfFunds::Xbtc);
         // Without the edition, the same spellings are the usual error.
