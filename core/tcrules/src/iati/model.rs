@@ -316,7 +316,7 @@ impl IatiActivity {
     /// expenditure, all in US dollars: what the portfolio rules read. It needs a start
     /// date, an end date and a budget whose total is not negative. Funding organisations become donors, categorized
     /// by their `@type`: 40 (multilateral) other intergovernmental, 21–90 non-state
-    /// actors, government or none multi-bilateral.
+    /// actors, government multi-bilateral, none unknown.
     ///
     /// ```
     /// use tcrules::iati::Activities;
@@ -398,14 +398,15 @@ impl IatiActivity {
 }
 
 pub(super) fn donor(org: &IatiOrg) -> Donor {
-    let category = match org.org_type.as_deref() {
-        None | Some("10" | "11" | "15") => DonorCategory::MultiBilateral,
-        Some("40") => DonorCategory::OtherIntergovernmental,
-        Some(_) => DonorCategory::NonStateActors,
-    };
+    // No @type says nothing of the category: left unknown rather than guessed.
+    let category = org.org_type.as_deref().map(|t| match t {
+        "10" | "11" | "15" => DonorCategory::MultiBilateral,
+        "40" => DonorCategory::OtherIntergovernmental,
+        _ => DonorCategory::NonStateActors,
+    });
     Donor {
         name: org.name.clone(),
-        category: Some(category),
+        category,
         locally_mobilized: false,
     }
 }
