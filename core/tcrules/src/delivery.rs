@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::finding::Finding;
+use crate::finding::{Finding, Sink, Value};
 use crate::model::{joint, FinancialRecord, Project, SourceOfFunds};
 use crate::money::{checked_add, scale_up, ExactUsd, Money, Rates};
 use crate::period::{ReportingPeriod, YearMonth};
@@ -884,80 +884,76 @@ pub fn outside_dates(
 /// assert_eq!((f[0].rule, f[0].status), (RuleId::DlvRate, Status::Warning));
 /// ```
 pub fn assess(g: &GroupDelivery, group_by: GroupBy, policy: &Policy) -> Vec<Finding> {
+    let mut out = Vec::with_capacity(2);
+    assess_into(g, group_by, policy, &mut out);
+    out
+}
+
+/// [`assess`] into `sink`, a part at a time (a columnar sink builds no [`Finding`]).
+pub fn assess_into<S: Sink>(g: &GroupDelivery, group_by: GroupBy, policy: &Policy, sink: &mut S) {
     let d = &policy.spec().delivery;
-    let subject = format!("{} {}", group_by.as_str(), g.group);
     let t = &g.totals;
-    let base = |f: Finding| {
-        f.subject(subject.clone())
-            .fact("allocation_usd", t.allocation_usd)
-            .fact("expenditure_usd", t.expenditure_usd)
+    let start = |sink: &mut S, rule, status, message: std::fmt::Arguments<'_>| {
+        sink.finding(policy, rule, status, message);
+        sink.subject(group_by.as_str(), &g.group);
+        sink.fact("allocation_usd", t.allocation_usd.into());
+        sink.fact("expenditure_usd", t.expenditure_usd.into());
     };
     let Some(rate) = g.rate_percent else {
-        let status = if t.expenditure_usd.is_zero() {
-            Status::NotApplicable
+        if t.expenditure_usd.is_zero() {
+            start(
+                sink,
+                RuleId::DlvNoAllocation,
+                Status::NotApplicable,
+                format_args!("nothing allocated and nothing spent: delivery is undefined"),
+            );
         } else {
-            Status::Warning
-        };
-        return vec![base(Finding::new(
-            policy,
-            RuleId::DlvNoAllocation,
-            status,
-            if t.expenditure_usd.is_zero() {
-                "nothing allocated and nothing spent: delivery is undefined".to_owned()
-            } else {
-                format!(
-                    "US${} spent with nothing allocated: delivery is undefined",
-                    crate::money::display_amount(t.expenditure_usd)
-                )
-            },
-        ))
-        .fact("rate_percent", "undefined")
-        .help("record the allocations made available for the period")];
+            let spent = crate::money::display_amount(t.expenditure_usd);
+            start(
+                sink,
+                RuleId::DlvNoAllocation,
+                Status::Warning,
+                format_args!("US${spent} spent with nothing allocated: delivery is undefined"),
+            );
+        }
+        sink.fact("rate_percent", Value::Ratio(None));
+        sink.help(format_args!(
+            "record the allocations made available for the period"
+        ));
+        return;
     };
-    let band = format!("{}–{} %", d.band_low_percent, d.band_high_percent);
+    let (low, high) = (d.band_low_percent, d.band_high_percent);
     use std::cmp::Ordering::{Greater, Less};
     let below = t.cmp_percent(d.warning_below_percent) == Some(Less);
     // Messages show one decimal; the fact keeps the reported precision.
     let shown = shown_rate(t, rate, below.then_some(d.warning_below_percent));
-    let within_band = t.cmp_percent(d.band_low_percent) != Some(Less)
-        && t.cmp_percent(d.band_high_percent) != Some(Greater);
-    let mut out = vec![base(if below {
-        Finding::new(
-            policy,
-            RuleId::DlvRate,
-            Status::Warning,
-            format!(
-                "delivery {shown} % is below {} % (usual band {band})",
-                d.warning_below_percent
-            ),
-        )
-        .help("review the work plan and the delivery control reports with the unit")
-    } else {
-        Finding::new(
-            policy,
-            RuleId::DlvRate,
-            Status::Pass,
-            format!("delivery {shown} % (usual band {band})"),
-        )
-    })
-    .fact("rate_percent", rate)
-    .fact("warning_below_percent", d.warning_below_percent)
-    .fact("band_low_percent", d.band_low_percent)
-    .fact("band_high_percent", d.band_high_percent)
-    .fact("within_band", within_band)];
-    if t.expenditure_usd > t.allocation_usd {
-        out.push(
-            base(Finding::new(
-                policy,
-                RuleId::DlvOverspend,
-                Status::Warning,
-                format!("expenditure exceeds allocation: delivery {shown} %"),
-            ))
-            .fact("rate_percent", rate)
-            .help("check for unrecorded allocations or expenditure charged to the wrong project"),
+    let within_band = t.cmp_percent(low) != Some(Less) && t.cmp_percent(high) != Some(Greater);
+    if below {
+        let message = format_args!(
+            "delivery {shown} % is below {} % (usual band {low}–{high} %)",
+            d.warning_below_percent
         );
+        start(sink, RuleId::DlvRate, Status::Warning, message);
+        sink.help(format_args!(
+            "review the work plan and the delivery control reports with the unit"
+        ));
+    } else {
+        let message = format_args!("delivery {shown} % (usual band {low}–{high} %)");
+        start(sink, RuleId::DlvRate, Status::Pass, message);
     }
-    out
+    sink.fact("rate_percent", rate.into());
+    sink.fact("warning_below_percent", d.warning_below_percent.into());
+    sink.fact("band_low_percent", low.into());
+    sink.fact("band_high_percent", high.into());
+    sink.fact("within_band", within_band.into());
+    if t.expenditure_usd > t.allocation_usd {
+        let message = format_args!("expenditure exceeds allocation: delivery {shown} %");
+        start(sink, RuleId::DlvOverspend, Status::Warning, message);
+        sink.fact("rate_percent", rate.into());
+        sink.help(format_args!(
+            "check for unrecorded allocations or expenditure charged to the wrong project"
+        ));
+    }
 }
 
 /// The rate as a message shows it: one decimal, half away from zero, or as many more

@@ -9,20 +9,18 @@
 //! budget of over US$350,000 have been subjected to an independent evaluation at least once
 //! during the programme or project cycle."
 
-use std::sync::Arc;
-
 use chrono::{Months, NaiveDate};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::finding::Finding;
+use crate::finding::{Finding, Sink};
 use crate::model::{EvaluationKind, EvaluationPlan, PlannedEvaluation, Project};
 use crate::money::{self, Rates};
 use crate::period::{anniversaries, anniversary_count, midpoint, Duration};
 use crate::policy::Policy;
-use crate::rule::{RuleId, Status, Text};
+use crate::rule::{RuleId, Status};
 
 /// Which duration band of R6 §143 a project falls in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -235,23 +233,32 @@ impl BudgetSources {
     /// The EVAL-INDEPENDENT warning when the stated budget and the funding lines' sum
     /// differ: both figures, and which one the rule used.
     pub fn discrepancy(&self, policy: &Policy) -> Option<Finding> {
-        let funding = self.funding_usd.filter(|f| *f != self.stated_usd)?;
+        let mut out = Vec::new();
+        self.emit_discrepancy(policy, &mut out);
+        out.pop()
+    }
+
+    fn emit_discrepancy(&self, policy: &Policy, sink: &mut impl Sink) -> bool {
+        let Some(funding) = self.funding_usd.filter(|f| *f != self.stated_usd) else {
+            return false;
+        };
         let (stated, lines, used) = (
             money::display_amount(self.stated_usd),
             money::display_amount(funding),
             money::display_amount(self.total_usd()),
         );
-        Some(
-            Finding::new(
-                policy,
-                RuleId::EvalIndependent,
-                Status::Warning,
-                format!("the stated budget US${stated} differs from the funding lines' total US${lines} (all sources): the threshold is compared with the larger, US${used}"),
-            )
-            .fact("stated_budget_usd", self.stated_usd)
-            .fact("funding_usd", funding)
-            .help("make the stated budget and the funding lines agree"),
-        )
+        sink.finding(
+            policy,
+            RuleId::EvalIndependent,
+            Status::Warning,
+            format_args!("the stated budget US${stated} differs from the funding lines' total US${lines} (all sources): the threshold is compared with the larger, US${used}"),
+        );
+        sink.fact("stated_budget_usd", self.stated_usd.into());
+        sink.fact("funding_usd", funding.into());
+        sink.help(format_args!(
+            "make the stated budget and the funding lines agree"
+        ));
+        true
     }
 }
 
@@ -291,17 +298,26 @@ impl Requirements {
         due
     }
 
-    /// What is required, in words; fixed wording is not copied.
-    fn summary(&self) -> Text {
-        match self.class {
-            DurationClass::Short => "final evaluation on completion".into(),
-            DurationClass::Medium => "mid-term evaluation and final evaluation".into(),
-            DurationClass::Long => format!(
+    /// What is required, in words, written where it is used.
+    fn summary(&self) -> Summary<'_> {
+        Summary(self)
+    }
+}
+
+/// [`Requirements`] in words ("mid-term evaluation and final evaluation").
+struct Summary<'a>(&'a Requirements);
+
+impl std::fmt::Display for Summary<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.class {
+            DurationClass::Short => f.write_str("final evaluation on completion"),
+            DurationClass::Medium => f.write_str("mid-term evaluation and final evaluation"),
+            DurationClass::Long => write!(
+                f,
                 "{} annual review{}, a mid-term review if agreed in the evaluation plan, and a final evaluation",
-                self.annual_reviews,
-                if self.annual_reviews == 1 { "" } else { "s" }
-            )
-            .into(),
+                self.0.annual_reviews,
+                if self.0.annual_reviews == 1 { "" } else { "s" }
+            ),
         }
     }
 }
@@ -343,28 +359,52 @@ pub fn schedule(project: &Project, policy: &Policy, rates: &Rates) -> Result<Vec
 pub fn check(project: &Project, policy: &Policy, rates: &Rates) -> Result<Vec<Finding>> {
     let budget = BudgetSources::of(project, policy, rates)?;
     let req = classify(project.start, project.end, budget.total_usd(), policy)?;
-    project_checks(project, &budget, &req, policy, rates)
+    let mut out = Vec::with_capacity(6);
+    Checks::new(
+        &req,
+        project.evaluation_plan.as_ref(),
+        "evaluation_plan",
+        policy,
+        rates,
+    )?
+    .with_budget(&budget)
+    .emit(policy, &mut out);
+    Ok(out)
 }
 
-/// A project's EVAL findings: [`check_plan`] on its plan, and the warning of a stated
-/// budget that differs from its funding lines beside the EVAL-INDEPENDENT finding.
-fn project_checks(
+/// Every EVAL finding of `project` into `sink`, each about `project {id}`, and its
+/// requirements: what [`evaluate`] collects, handed over a part at a time so that a
+/// columnar sink (tcrules-arrow's findings table) builds no [`Finding`]. On an error
+/// nothing has been emitted.
+///
+/// ```
+/// use tcrules::{evaluation, Finding, Policy, Project, money::Rates};
+/// let p: Project = serde_json::from_str(r#"{"id": "P1", "title": "T", "start": "2024-01-01",
+///     "end": "2025-06-30", "budget": {"amount": "1", "currency": "USD"}}"#).unwrap();
+/// let mut out: Vec<Finding> = Vec::new();
+/// evaluation::evaluate_into(&p, &Policy::default(), &Rates::usd_only(), &mut out).unwrap();
+/// assert_eq!(out, evaluation::evaluate(&p, &Policy::default(), &Rates::usd_only()).findings);
+/// ```
+pub fn evaluate_into(
     project: &Project,
-    budget: &BudgetSources,
-    req: &Requirements,
     policy: &Policy,
     rates: &Rates,
-) -> Result<Vec<Finding>> {
-    let plan = project.evaluation_plan.as_ref();
-    let mut findings = check_plan(req, plan, "evaluation_plan", policy, rates)?;
-    if let Some(f) = budget.discrepancy(policy) {
-        let at = findings
-            .iter()
-            .position(|f| f.rule == RuleId::EvalIndependent)
-            .map_or(findings.len(), |i| i + 1);
-        findings.insert(at, f);
-    }
-    Ok(findings)
+    sink: &mut impl Sink,
+) -> Result<Requirements> {
+    project.validate()?;
+    let budget = BudgetSources::of(project, policy, rates)?;
+    let req = classify(project.start, project.end, budget.total_usd(), policy)?;
+    Checks::new(
+        &req,
+        project.evaluation_plan.as_ref(),
+        "evaluation_plan",
+        policy,
+        rates,
+    )?
+    .with_budget(&budget)
+    .about(&project.id)
+    .emit(policy, sink);
+    Ok(req)
 }
 
 /// The EVAL findings for given requirements and plan; `plan_path` names the plan's field
@@ -386,30 +426,9 @@ pub fn check_plan(
     policy: &Policy,
     rates: &Rates,
 ) -> Result<Vec<Finding>> {
-    let e = &policy.spec().evaluation;
-    let mut findings = plan_checks(req, plan, plan_path, policy, rates)?;
-    // In place, room made once: a chain of `fact` calls moves the finding for each fact.
-    for f in &mut findings {
-        let facts = &mut f.facts;
-        match f.rule {
-            RuleId::EvalDuration => {
-                facts.reserve(7);
-                facts.insert("start", req.start);
-                facts.insert("end", req.end);
-                facts.insert("duration_months", req.duration.months);
-                facts.insert("duration_days", req.duration.days);
-                facts.insert("class", req.class.as_str());
-                facts.insert("final_only_below_months", e.final_only_below_months);
-                facts.insert("mid_term_up_to_months", e.mid_term_up_to_months);
-            }
-            RuleId::EvalIndependent => {
-                facts.insert("budget_usd", req.budget_usd);
-                facts.insert("threshold_usd", e.independent_threshold_usd);
-            }
-            _ => {}
-        }
-    }
-    Ok(findings)
+    let mut out = Vec::with_capacity(6);
+    Checks::new(req, plan, plan_path, policy, rates)?.emit(policy, &mut out);
+    Ok(out)
 }
 
 /// The findings of [`check_plan`] without the facts of EVAL-DURATION and
@@ -422,102 +441,343 @@ pub(crate) fn plan_checks(
     rates: &Rates,
 ) -> Result<Vec<Finding>> {
     let mut out = Vec::with_capacity(6);
-    out.push(Finding::new(
-        policy,
-        RuleId::EvalDuration,
-        Status::Pass,
-        format!("{} project: {} required", req.duration, req.summary()),
-    ));
-
-    let independent_planned =
-        plan.is_some_and(|p| p.planned.iter().any(|pe| pe.independence.is_independent()));
-    out.push(match (req.independent_evaluation, plan) {
-        (false, _) => Finding::new(
-            policy,
-            RuleId::EvalIndependent,
-            Status::NotApplicable,
-            "budget is not over the threshold: no independent evaluation required",
-        ),
-        (true, None) => Finding::new(
-            policy,
-            RuleId::EvalIndependent,
-            Status::Fail,
-            "budget is over the threshold: an independent evaluation is required, and there is no evaluation plan",
-        )
-        .missing(plan_path)
-        .help("add an evaluation plan with an internal-independent or external evaluation"),
-        (true, Some(_)) if independent_planned => Finding::new(
-            policy,
-            RuleId::EvalIndependent,
-            Status::Pass,
-            "budget is over the threshold and the plan includes an independent evaluation",
-        ),
-        (true, Some(_)) => Finding::new(
-            policy,
-            RuleId::EvalIndependent,
-            Status::Fail,
-            "budget is over the threshold but no planned evaluation is independent",
-        )
-        .help("make at least one planned evaluation internal-independent or external"),
-    });
-
-    out.push(evaluation_budget(req, plan, plan_path, policy, rates)?);
-
-    out.push(match plan {
-        None => Finding::new(
-            policy,
-            RuleId::EvalConstituents,
-            Status::Warning,
-            "no evaluation plan: constituents' participation in evaluation is not stated",
-        )
-        .missing(plan_path),
-        Some(p) => match p.constituent_participation.as_deref().map(str::trim) {
-            Some(s) if !s.is_empty() => Finding::new(
-                policy,
-                RuleId::EvalConstituents,
-                Status::Pass,
-                "the evaluation plan names the participation of national constituents",
-            ),
-            _ => Finding::new(
-                policy,
-                RuleId::EvalConstituents,
-                Status::Warning,
-                "the evaluation plan does not name the participation of national constituents",
-            )
-            .missing(format!("{plan_path}.constituent_participation"))
-            .help("say how government, employers and workers take part in evaluation"),
-        },
-    });
-
-    out.extend(plan_conformance(req, plan, plan_path, policy));
+    let mut checks = Checks::new(req, plan, plan_path, policy, rates)?;
+    checks.requirement_facts = false;
+    checks.emit(policy, &mut out);
     Ok(out)
 }
 
-fn evaluation_budget(
+/// The EVAL checks of one project or proposal, everything that can fail already done, so
+/// that emitting them cannot fail half-way.
+struct Checks<'a> {
+    req: &'a Requirements,
+    plan: Option<&'a EvaluationPlan>,
+    plan_path: &'a str,
+    /// The independent evaluations' budget in US dollars, when one is required and
+    /// there is a plan.
+    budgeted: Option<Decimal>,
+    /// Where the stated budget and the funding lines differ, the EVAL-INDEPENDENT warning.
+    budget: Option<&'a BudgetSources>,
+    /// The facts of EVAL-DURATION and EVAL-INDEPENDENT.
+    requirement_facts: bool,
+    /// The project each finding is about.
+    subject: Option<&'a str>,
+}
+
+impl<'a> Checks<'a> {
+    fn new(
+        req: &'a Requirements,
+        plan: Option<&'a EvaluationPlan>,
+        plan_path: &'a str,
+        policy: &Policy,
+        rates: &Rates,
+    ) -> Result<Self> {
+        let budgeted = match plan {
+            Some(plan) if req.independent_evaluation => {
+                Some(independent_budget(req, plan, plan_path, policy, rates)?)
+            }
+            _ => None,
+        };
+        Ok(Checks {
+            req,
+            plan,
+            plan_path,
+            budgeted,
+            budget: None,
+            requirement_facts: true,
+            subject: None,
+        })
+    }
+
+    fn with_budget(mut self, budget: &'a BudgetSources) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+
+    fn about(mut self, project: &'a str) -> Self {
+        self.subject = Some(project);
+        self
+    }
+
+    /// Starts a finding, about the subject if there is one.
+    fn start(
+        &self,
+        sink: &mut impl Sink,
+        policy: &Policy,
+        rule: RuleId,
+        status: Status,
+        message: std::fmt::Arguments<'_>,
+    ) {
+        sink.finding(policy, rule, status, message);
+        if let Some(id) = self.subject {
+            sink.subject("project", id);
+        }
+    }
+
+    fn emit(&self, policy: &Policy, sink: &mut impl Sink) {
+        let (req, plan, plan_path) = (self.req, self.plan, self.plan_path);
+        let e = &policy.spec().evaluation;
+        self.start(
+            sink,
+            policy,
+            RuleId::EvalDuration,
+            Status::Pass,
+            format_args!("{} project: {} required", req.duration, req.summary()),
+        );
+        if self.requirement_facts {
+            sink.fact("start", req.start.into());
+            sink.fact("end", req.end.into());
+            sink.fact("duration_months", req.duration.months.into());
+            sink.fact("duration_days", req.duration.days.into());
+            sink.fact("class", req.class.as_str().into());
+            sink.fact("final_only_below_months", e.final_only_below_months.into());
+            sink.fact("mid_term_up_to_months", e.mid_term_up_to_months.into());
+        }
+
+        let independent_planned =
+            plan.is_some_and(|p| p.planned.iter().any(|pe| pe.independence.is_independent()));
+        let independent = RuleId::EvalIndependent;
+        match (req.independent_evaluation, plan) {
+            (false, _) => self.start(
+                sink,
+                policy,
+                independent,
+                Status::NotApplicable,
+                format_args!(
+                    "budget is not over the threshold: no independent evaluation required"
+                ),
+            ),
+            (true, None) => {
+                self.start(
+                    sink,
+                    policy,
+                    independent,
+                    Status::Fail,
+                    format_args!("budget is over the threshold: an independent evaluation is required, and there is no evaluation plan"),
+                );
+                sink.missing(format_args!("{plan_path}"));
+                sink.help(format_args!(
+                    "add an evaluation plan with an internal-independent or external evaluation"
+                ));
+            }
+            (true, Some(_)) if independent_planned => self.start(
+                sink,
+                policy,
+                independent,
+                Status::Pass,
+                format_args!(
+                    "budget is over the threshold and the plan includes an independent evaluation"
+                ),
+            ),
+            (true, Some(_)) => {
+                self.start(
+                    sink,
+                    policy,
+                    independent,
+                    Status::Fail,
+                    format_args!(
+                        "budget is over the threshold but no planned evaluation is independent"
+                    ),
+                );
+                sink.help(format_args!(
+                    "make at least one planned evaluation internal-independent or external"
+                ));
+            }
+        }
+        if self.requirement_facts {
+            sink.fact("budget_usd", req.budget_usd.into());
+            sink.fact("threshold_usd", e.independent_threshold_usd.into());
+        }
+        if let Some(budget) = self.budget {
+            if budget.emit_discrepancy(policy, sink) {
+                if let Some(id) = self.subject {
+                    sink.subject("project", id);
+                }
+            }
+        }
+
+        self.evaluation_budget(policy, sink);
+        self.constituents(policy, sink);
+        self.plan_conformance(policy, sink);
+    }
+
+    fn evaluation_budget(&self, policy: &Policy, sink: &mut impl Sink) {
+        let rule = RuleId::EvalBudget;
+        if !self.req.independent_evaluation {
+            self.start(
+                sink,
+                policy,
+                rule,
+                Status::NotApplicable,
+                format_args!("no independent evaluation required"),
+            );
+            return;
+        }
+        let Some(budgeted) = self.budgeted else {
+            self.start(
+                sink,
+                policy,
+                rule,
+                Status::Fail,
+                format_args!("an independent evaluation is required but there is no evaluation plan with a budget line for it"),
+            );
+            sink.missing(format_args!("{}", self.plan_path));
+            return;
+        };
+        if budgeted > Decimal::ZERO {
+            self.start(
+                sink,
+                policy,
+                rule,
+                Status::Pass,
+                format_args!("the budget carries resources for the independent evaluation"),
+            );
+        } else {
+            self.start(
+                sink,
+                policy,
+                rule,
+                Status::Fail,
+                format_args!(
+                    "an independent evaluation is required but no budget is set aside for it"
+                ),
+            );
+            sink.help(format_args!(
+                "give the planned independent evaluation a non-zero budget line"
+            ));
+        }
+        sink.fact("evaluation_budget_usd", budgeted.into());
+    }
+
+    fn constituents(&self, policy: &Policy, sink: &mut impl Sink) {
+        let (rule, plan_path) = (RuleId::EvalConstituents, self.plan_path);
+        match self.plan {
+            None => {
+                self.start(
+                    sink,
+                    policy,
+                    rule,
+                    Status::Warning,
+                    format_args!("no evaluation plan: constituents' participation in evaluation is not stated"),
+                );
+                sink.missing(format_args!("{plan_path}"));
+            }
+            Some(p) => match p.constituent_participation.as_deref().map(str::trim) {
+                Some(s) if !s.is_empty() => self.start(
+                    sink,
+                    policy,
+                    rule,
+                    Status::Pass,
+                    format_args!(
+                        "the evaluation plan names the participation of national constituents"
+                    ),
+                ),
+                _ => {
+                    self.start(
+                        sink,
+                        policy,
+                        rule,
+                        Status::Warning,
+                        format_args!("the evaluation plan does not name the participation of national constituents"),
+                    );
+                    sink.missing(format_args!("{plan_path}.constituent_participation"));
+                    sink.help(format_args!(
+                        "say how government, employers and workers take part in evaluation"
+                    ));
+                }
+            },
+        }
+    }
+
+    /// EVAL-PLAN: each requirement is met by a planned evaluation of its kind dated inside
+    /// its window ([`window`]); each planned evaluation meets one requirement at most. A
+    /// missing evaluation, or one dated outside its window, fails; an undated one is a
+    /// warning, never a silent pass.
+    fn plan_conformance(&self, policy: &Policy, sink: &mut impl Sink) {
+        let (req, rule) = (self.req, RuleId::EvalPlan);
+        let Some(plan) = self.plan else {
+            self.start(
+                sink,
+                policy,
+                rule,
+                Status::Fail,
+                format_args!("no evaluation plan: {} required", req.summary()),
+            );
+            sink.missing(format_args!("{}", self.plan_path));
+            sink.help(format_args!("add an evaluation plan"));
+            return;
+        };
+        let e = &policy.spec().evaluation;
+        let mut used = vec![false; plan.planned.len()];
+        let mut year_start = req.start;
+        let mut any = false;
+        for due in req.schedule(plan.mid_term_review_agreed) {
+            let (from, to) = window(req, &due, year_start, e);
+            if due.kind == EvaluationKind::AnnualReview {
+                year_start = due.date.succ_opt().unwrap_or(due.date);
+            }
+            let found = claim(&plan.planned, &mut used, due.kind, from, to);
+            let label = due.kind.label();
+            let (status, kind) = match found {
+                Planned::InWindow => continue,
+                Planned::Undated => (Status::Warning, "undated"),
+                Planned::Outside(_) => (Status::Fail, "outside"),
+                Planned::Missing => (Status::Fail, "missing"),
+            };
+            any = true;
+            let date = due.date;
+            match found {
+                Planned::Undated => {
+                    let message = format_args!(
+                        "the plan's {label} has no date: it should fall from {from} to {to}"
+                    );
+                    self.start(sink, policy, rule, status, message);
+                    sink.help(format_args!("date the {label}: from {from} to {to}"));
+                }
+                Planned::Outside(planned) => {
+                    self.start(sink, policy, rule, status, format_args!(
+                        "the plan's {label} ({planned}) falls outside {from} to {to}, where the {label} due {date} belongs"
+                    ));
+                    sink.fact("planned", planned.into());
+                    sink.help(format_args!("plan the {label} from {from} to {to}"));
+                }
+                _ => {
+                    let message = format_args!("the plan lacks the {label} due {date}");
+                    self.start(sink, policy, rule, status, message);
+                    sink.help(format_args!("add the {label} due {date} to the plan"));
+                }
+            }
+            sink.fact("due", date.into());
+            sink.fact("window_from", from.into());
+            sink.fact("window_to", to.into());
+            sink.fact(kind, due.kind.as_str().into());
+        }
+        if !any {
+            self.start(
+                sink,
+                policy,
+                rule,
+                Status::Pass,
+                format_args!(
+                    "the plan provides every required evaluation, each in its window: {}",
+                    req.summary()
+                ),
+            );
+            sink.fact("planned", plan.planned.len().into());
+        }
+    }
+}
+
+/// The budget lines of the plan's independent evaluations, in US dollars at the month
+/// the policy converts budgets at.
+fn independent_budget(
     req: &Requirements,
-    plan: Option<&EvaluationPlan>,
+    plan: &EvaluationPlan,
     plan_path: &str,
     policy: &Policy,
     rates: &Rates,
-) -> Result<Finding> {
-    if !req.independent_evaluation {
-        return Ok(Finding::new(
-            policy,
-            RuleId::EvalBudget,
-            Status::NotApplicable,
-            "no independent evaluation required",
-        ));
-    }
-    let Some(plan) = plan else {
-        return Ok(Finding::new(
-            policy,
-            RuleId::EvalBudget,
-            Status::Fail,
-            "an independent evaluation is required but there is no evaluation plan with a budget line for it",
-        )
-        .missing(plan_path));
-    };
-    let budgeted = crate::model::sum_usd(
+) -> Result<Decimal> {
+    crate::model::sum_usd(
         plan.planned
             .iter()
             .enumerate()
@@ -534,24 +794,7 @@ fn evaluation_budget(
         "",
     )
     // The path is built only for an error.
-    .map_err(|e| e.at(&format!("{plan_path}.planned")))?;
-    let f = if budgeted > Decimal::ZERO {
-        Finding::new(
-            policy,
-            RuleId::EvalBudget,
-            Status::Pass,
-            "the budget carries resources for the independent evaluation",
-        )
-    } else {
-        Finding::new(
-            policy,
-            RuleId::EvalBudget,
-            Status::Fail,
-            "an independent evaluation is required but no budget is set aside for it",
-        )
-        .help("give the planned independent evaluation a non-zero budget line")
-    };
-    Ok(f.fact("evaluation_budget_usd", budgeted))
+    .map_err(|e| e.at(&format!("{plan_path}.planned")))
 }
 
 /// The dates in which a planned evaluation meets a requirement due on `due` (EVAL-PLAN).
@@ -602,89 +845,6 @@ enum Planned {
     Outside(NaiveDate),
     /// None of its kind.
     Missing,
-}
-
-/// EVAL-PLAN: each requirement is met by a planned evaluation of its kind dated inside its
-/// window ([`window`]); each planned evaluation meets one requirement at most. A missing
-/// evaluation, or one dated outside its window, fails; an undated one is a warning, never a
-/// silent pass.
-fn plan_conformance(
-    req: &Requirements,
-    plan: Option<&EvaluationPlan>,
-    plan_path: &str,
-    policy: &Policy,
-) -> Vec<Finding> {
-    let Some(plan) = plan else {
-        return vec![Finding::new(
-            policy,
-            RuleId::EvalPlan,
-            Status::Fail,
-            format!("no evaluation plan: {} required", req.summary()),
-        )
-        .missing(plan_path)
-        .help("add an evaluation plan")];
-    };
-    let e = &policy.spec().evaluation;
-    let mut used = vec![false; plan.planned.len()];
-    let mut year_start = req.start;
-    let mut out = Vec::new();
-    for due in req.schedule(plan.mid_term_review_agreed) {
-        let (from, to) = window(req, &due, year_start, e);
-        if due.kind == EvaluationKind::AnnualReview {
-            year_start = due.date.succ_opt().unwrap_or(due.date);
-        }
-        let found = claim(&plan.planned, &mut used, due.kind, from, to);
-        let label = due.kind.label();
-        let finding = |status, message: String| {
-            Finding::new(policy, RuleId::EvalPlan, status, message)
-                .fact("due", due.date)
-                .fact("window_from", from)
-                .fact("window_to", to)
-        };
-        match found {
-            Planned::InWindow => {}
-            Planned::Undated => out.push(
-                finding(
-                    Status::Warning,
-                    format!("the plan's {label} has no date: it should fall from {from} to {to}"),
-                )
-                .fact("undated", due.kind.as_str())
-                .help(format!("date the {label}: from {from} to {to}")),
-            ),
-            Planned::Outside(planned) => out.push(
-                finding(
-                    Status::Fail,
-                    format!("the plan's {label} ({planned}) falls outside {from} to {to}, where the {label} due {} belongs", due.date),
-                )
-                .fact("planned", planned)
-                .fact("outside", due.kind.as_str())
-                .help(format!("plan the {label} from {from} to {to}")),
-            ),
-            Planned::Missing => out.push(
-                finding(
-                    Status::Fail,
-                    format!("the plan lacks the {label} due {}", due.date),
-                )
-                .fact("missing", due.kind.as_str())
-                .help(format!("add the {label} due {} to the plan", due.date)),
-            ),
-        }
-    }
-    if out.is_empty() {
-        out.push(
-            Finding::new(
-                policy,
-                RuleId::EvalPlan,
-                Status::Pass,
-                format!(
-                    "the plan provides every required evaluation, each in its window: {}",
-                    req.summary()
-                ),
-            )
-            .fact("planned", plan.planned.len()),
-        );
-    }
-    out
 }
 
 /// Takes the first unused planned evaluation of `kind` dated from `from` to `to`, else the
@@ -757,12 +917,8 @@ fn evaluate_at(
     rates: &Rates,
     index: Option<usize>,
 ) -> ProjectEvaluation {
-    let result = project.validate().and_then(|()| {
-        let budget = BudgetSources::of(project, policy, rates)?;
-        let req = classify(project.start, project.end, budget.total_usd(), policy)?;
-        let findings = project_checks(project, &budget, &req, policy, rates)?;
-        Ok((req, findings))
-    });
+    let mut findings = Vec::with_capacity(6);
+    let result = evaluate_into(project, policy, rates, &mut findings);
     let mut row = ProjectEvaluation {
         project: project.id.clone(),
         requirements: None,
@@ -771,19 +927,14 @@ fn evaluate_at(
         error: None,
     };
     match result {
-        Ok((req, findings)) => {
+        Ok(req) => {
             let agreed = project
                 .evaluation_plan
                 .as_ref()
                 .is_some_and(|p| p.mid_term_review_agreed);
             row.schedule = req.schedule(agreed);
             row.requirements = Some(req);
-            // One subject shared by the project's findings.
-            let subject = Text::from(Arc::<str>::from(format!("project {}", project.id)));
             row.findings = findings;
-            for f in &mut row.findings {
-                f.subject = Some(subject.clone());
-            }
         }
         Err(e) => {
             let e = match index {

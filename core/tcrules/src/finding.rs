@@ -352,6 +352,163 @@ impl Finding {
     }
 }
 
+/// A fact's value as a rule hands it to a [`Sink`]: typed and borrowed, so that a
+/// columnar sink keeps a date as a date and a list of findings makes its [`Fact`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value<'a> {
+    Bool(bool),
+    Int(i64),
+    Decimal(rust_decimal::Decimal),
+    /// A ratio: `None` when there is nothing to divide by (the fact reads `"undefined"`).
+    Ratio(Option<rust_decimal::Decimal>),
+    Date(chrono::NaiveDate),
+    Text(&'a str),
+}
+
+impl From<Value<'_>> for Fact {
+    fn from(v: Value<'_>) -> Self {
+        match v {
+            Value::Bool(b) => Fact::Bool(b),
+            Value::Int(i) => Fact::Int(i),
+            Value::Decimal(d) => d.into(),
+            Value::Ratio(r) => r.into(),
+            Value::Date(d) => d.into(),
+            Value::Text(t) => t.into(),
+        }
+    }
+}
+
+impl From<bool> for Value<'_> {
+    fn from(v: bool) -> Self {
+        Value::Bool(v)
+    }
+}
+impl From<i64> for Value<'_> {
+    fn from(v: i64) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<u32> for Value<'_> {
+    fn from(v: u32) -> Self {
+        Value::Int(i64::from(v))
+    }
+}
+impl From<usize> for Value<'_> {
+    fn from(v: usize) -> Self {
+        Value::Int(i64::try_from(v).unwrap_or(i64::MAX))
+    }
+}
+impl From<rust_decimal::Decimal> for Value<'_> {
+    fn from(v: rust_decimal::Decimal) -> Self {
+        Value::Decimal(v)
+    }
+}
+impl From<Option<rust_decimal::Decimal>> for Value<'_> {
+    fn from(v: Option<rust_decimal::Decimal>) -> Self {
+        Value::Ratio(v)
+    }
+}
+impl From<chrono::NaiveDate> for Value<'_> {
+    fn from(v: chrono::NaiveDate) -> Self {
+        Value::Date(v)
+    }
+}
+impl<'a> From<&'a str> for Value<'a> {
+    fn from(v: &'a str) -> Self {
+        Value::Text(v)
+    }
+}
+
+/// Where a rule's findings go, one part at a time: a list of [`Finding`]s, or columns
+/// (tcrules-arrow's findings table) that store each part as it comes, with no finding
+/// built per row. [`Sink::finding`] starts a finding; the calls after it, until the
+/// next, add to it.
+pub trait Sink {
+    /// Starts a finding of `rule` with `status` and `message`, severity and citation
+    /// from `policy`.
+    fn finding(
+        &mut self,
+        policy: &Policy,
+        rule: RuleId,
+        status: Status,
+        message: fmt::Arguments<'_>,
+    );
+    /// What it is about: `kind` and `name`, written `"{kind} {name}"` (`project P1`).
+    fn subject(&mut self, kind: &str, name: &str);
+    /// What to do about it.
+    fn help(&mut self, help: fmt::Arguments<'_>);
+    /// A field the rule needed and did not find.
+    fn missing(&mut self, path: fmt::Arguments<'_>);
+    /// A compared value.
+    fn fact(&mut self, name: &'static str, value: Value<'_>);
+}
+
+/// Text of `args`, copied only where it is not a literal.
+fn text(args: fmt::Arguments<'_>) -> Text {
+    args.as_str()
+        .map_or_else(|| Text::from(args.to_string()), Text::from)
+}
+
+/// The findings as a list, in the order emitted.
+///
+/// ```
+/// use tcrules::{finding::Sink, Finding, Policy, RuleId, Status};
+/// let mut out: Vec<Finding> = Vec::new();
+/// out.finding(&Policy::default(), RuleId::DlvRate, Status::Pass, format_args!("delivery {} %", 65));
+/// out.subject("unit", "GENDER");
+/// out.fact("rate_percent", rust_decimal::Decimal::from(65).into());
+/// assert_eq!((out[0].message.as_str(), out[0].subject.as_deref()), ("delivery 65 %", Some("unit GENDER")));
+/// assert_eq!(out[0].facts["rate_percent"].to_string(), "65");
+/// ```
+impl Sink for Vec<Finding> {
+    fn finding(
+        &mut self,
+        policy: &Policy,
+        rule: RuleId,
+        status: Status,
+        message: fmt::Arguments<'_>,
+    ) {
+        self.push(Finding::new(policy, rule, status, text(message)));
+    }
+
+    fn subject(&mut self, kind: &str, name: &str) {
+        // One shared text for a run of findings about the same subject.
+        let same = |t: &Text| {
+            t.strip_prefix(kind)
+                .and_then(|r| r.strip_prefix(' '))
+                .is_some_and(|r| r == name)
+        };
+        let shared = match self.len().checked_sub(2).and_then(|i| self.get(i)) {
+            Some(Finding {
+                subject: Some(prev),
+                ..
+            }) if same(prev) => prev.clone(),
+            _ => Text::from(std::sync::Arc::<str>::from(format!("{kind} {name}"))),
+        };
+        if let Some(f) = self.last_mut() {
+            f.subject = Some(shared);
+        }
+    }
+
+    fn help(&mut self, help: fmt::Arguments<'_>) {
+        if let Some(f) = self.last_mut() {
+            f.help = Some(text(help));
+        }
+    }
+
+    fn missing(&mut self, path: fmt::Arguments<'_>) {
+        if let Some(f) = self.last_mut() {
+            f.missing.push(path.to_string());
+        }
+    }
+
+    fn fact(&mut self, name: &'static str, value: Value<'_>) {
+        if let Some(f) = self.last_mut() {
+            f.facts.insert(name, Fact::from(value));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -65,7 +65,7 @@ pub mod template;
 mod testing;
 
 pub use error::{Error, ErrorInfo, Result};
-pub use finding::{Fact, Finding};
+pub use finding::{Fact, Finding, Sink};
 pub use model::{Portfolio, Project, Proposal};
 pub use policy::{Policy, PolicyStamp};
 pub use rule::{RuleId, Severity, Status};
