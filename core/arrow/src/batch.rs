@@ -207,28 +207,10 @@ pub(crate) fn evaluate_rows(
         findings: Vec::new(),
         error,
     };
-    let mut rows = projects(table, &policy.spec().labels)?;
-    // A row's own `budget_rate` wins over the rates table for its row.
-    if let Some(row_rates) = row_rates(table)? {
-        for (row, rate) in rows.iter_mut().zip(row_rates) {
-            let project = std::mem::replace(
-                row,
-                Err(Error::Overflow {
-                    path: String::new(),
-                }),
-            );
-            *row = match (project, rate) {
-                (Ok(p), Ok(Some(rate))) => at_rate(p, rate),
-                (Ok(_), Err(e)) => Err(e),
-                (p, _) => p,
-            };
-        }
-    }
     // Each row on whichever core is free: a full evaluation costs far more than reading.
-    Ok(rows
+    Ok(read_projects(table, policy)?
         .into_par_iter()
-        .enumerate()
-        .map(|(i, row)| match row {
+        .map(|row| match row {
             Ok(p) => match depth {
                 Depth::Findings => evaluation::evaluate(&p, policy, rates),
                 Depth::Schedule => match evaluation::schedule(&p, policy, rates) {
@@ -246,18 +228,57 @@ pub(crate) fn evaluate_rows(
                     Err(e) => empty(p.id, Some(e.info())),
                 },
             },
-            Err(e) => empty(String::new(), Some(relative(table.user_error(e).info(), i))),
+            Err(e) => empty(String::new(), Some(e)),
         })
+        .collect())
+}
+
+/// Every row of `table` as a project, a row's own `budget_rate` applied, or the error
+/// that keeps it from being one, its path relative to the row.
+pub(crate) fn read_projects(
+    table: &Table,
+    policy: &Policy,
+) -> Result<Vec<std::result::Result<tcrules::Project, ErrorInfo>>> {
+    let mut rows = projects(table, &policy.spec().labels)?;
+    // A row's own `budget_rate` wins over the rates table for its row.
+    if let Some(row_rates) = row_rates(table)? {
+        for (row, rate) in rows.iter_mut().zip(row_rates) {
+            let project = std::mem::replace(
+                row,
+                Err(Error::Overflow {
+                    path: String::new(),
+                }),
+            );
+            *row = match (project, rate) {
+                (Ok(p), Ok(Some(rate))) => at_rate(p, rate),
+                (Ok(_), Err(e)) => Err(e),
+                (p, _) => p,
+            };
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| row.map_err(|e| relative(table.user_error(e).info(), i)))
         .collect())
 }
 
 /// The error with its path relative to the row: `projects[3].start` becomes `start`; so
 /// do the paths of the bad cells it lists.
-fn relative(mut info: ErrorInfo, i: usize) -> ErrorInfo {
+pub(crate) fn relative(mut info: ErrorInfo, i: usize) -> ErrorInfo {
     let prefix = format!("projects[{i}]");
-    for path in std::iter::once(&mut info.path).chain(info.errors.iter_mut().map(|e| &mut e.path)) {
+    let paths = std::iter::once((&mut info.path, &mut info.message)).chain(
+        info.errors
+            .iter_mut()
+            .map(|e| (&mut e.path, &mut e.message)),
+    );
+    for (path, message) in paths {
         if let Some(rest) = path.strip_prefix(&prefix) {
             *path = rest.trim_start_matches('.').to_owned();
+        }
+        // The message starts with the path it names.
+        if let Some(rest) = message.strip_prefix(&prefix) {
+            *message = rest.trim_start_matches('.').to_owned();
         }
     }
     info

@@ -419,6 +419,15 @@ impl Texts {
         })
     }
 
+    /// Rows in the column.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Texts::Strings(a) => a.len(),
+            Texts::Large(a) => a.len(),
+            Texts::Views(a) => a.len(),
+        }
+    }
+
     /// Row `i`'s text, trimmed; `None` when null or blank.
     pub(crate) fn get(&self, i: usize) -> Option<&str> {
         cell(match self {

@@ -2,26 +2,21 @@
 //! analyst filters, counts and joins, without parsing the project out of a subject or
 //! the facts out of JSON.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
-
-use arrow_array::builder::{BooleanBuilder, Int64Builder, StringBuilder};
-use arrow_array::{ArrayRef, Date32Array, Decimal128Array, ListArray, RecordBatch, UInt32Array};
-use arrow_buffer::{OffsetBuffer, ScalarBuffer};
-use arrow_schema::{DataType, Field};
-use chrono::NaiveDate;
-use rust_decimal::Decimal;
-use tcrules::delivery::{assess, GroupBy};
-use tcrules::evaluation::ProjectEvaluation;
-use tcrules::finding::Fact;
+use arrow_array::RecordBatch;
+use rustc_hash::{FxHashMap, FxHashSet};
+use tcrules::delivery::{assess_into, GroupBy};
+use tcrules::evaluation;
+use tcrules::io::csv;
 use tcrules::money::Rates;
 use tcrules::period::ReportingPeriod;
-use tcrules::{Finding, Policy, Result};
+use tcrules::{Policy, Result};
 
-use crate::batch::{evaluate_rows, Depth};
-use crate::columns;
+use crate::batch::{read_projects, relative};
+use crate::columns::Texts;
 use crate::delivery::delivery;
-use crate::output::{arrow_error, strings, Out};
+use crate::finding_columns::FindingColumns;
+use crate::parallel;
+use crate::requirements::{self, BUDGET_RATE};
 use crate::table::Table;
 
 /// The columns every findings table has, before the facts.
@@ -46,8 +41,8 @@ pub const COLUMNS: [&str; 12] = [
 /// EVAL findings in row order then the core's order, then the DLV ones by project (`row`
 /// null for a project the records name and the table does not). The columns are
 /// [`FINDINGS_COLUMNS`](crate::FINDINGS_COLUMNS) (`row` the input row, from 0; `missing` a list of the fields the rule needed)
-/// and then one column per fact any finding has (`project` is null for a row that could
-/// not be read as a project: `row` locates it), named as the fact, typed by its values:
+/// and then one column per fact any finding has (a row that could not be read as a
+/// project keeps its id cell in `project`, null where blank: `row` locates it), named as the fact, typed by its values:
 /// boolean, int64, date32 where every value is an ISO date, decimal128(38, s) where every
 /// value is an exact decimal (`undefined`, a ratio with nothing to divide by, is null),
 /// else text. A row that could not be evaluated is one row with its `error_code` and
@@ -77,233 +72,158 @@ pub fn findings(
     policy: &Policy,
     rates: &Rates,
 ) -> Result<RecordBatch> {
-    let evaluations = evaluate_rows(table, policy, rates, Depth::Findings)?;
-    let mut rows: Vec<Row<'_>> = evaluations
-        .iter()
-        .enumerate()
-        .flat_map(|(i, e)| Row::of(Some(i), e))
-        .collect();
+    let table = table.select(EVAL_COLUMNS);
+    let mut out = match from_columns(&table, policy, rates)? {
+        Some(columns) => columns,
+        None => from_projects(&table, policy, rates)?,
+    };
     // DLV: each project's delivery over the period, its findings after the EVAL ones.
-    let delivered = records
-        .map(|(records, period)| {
-            delivery(records, None, GroupBy::Project, period, policy, rates).map(|report| {
-                report
-                    .groups
-                    .iter()
-                    .map(|g| (g.group.clone(), assess(g, GroupBy::Project, policy)))
-                    .collect::<Vec<_>>()
-            })
-        })
-        .transpose()?
-        .unwrap_or_default();
-    let row_of: HashMap<&str, usize> = evaluations
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.project.as_str(), i))
-        .collect();
-    for (project, found) in &delivered {
-        let row = row_of.get(project.as_str()).copied();
-        rows.extend(found.iter().map(|f| Row {
-            row,
-            project: Some(project.as_str()),
-            finding: Some(f),
-            error: None,
-        }));
-    }
-    let mut out = Out::default();
-    let row_index = rows
-        .iter()
-        .map(|r| r.row.map(|i| u32::try_from(i).unwrap_or(u32::MAX)))
-        .collect::<UInt32Array>();
-    out.push("row", Arc::new(row_index));
-    out.push("project", strings(rows.iter().map(|r| r.project)));
-    let text = |f: fn(&Finding) -> Option<&str>| -> ArrayRef {
-        strings(rows.iter().map(|r| r.finding.and_then(f)))
-    };
-    out.push("rule", text(|f| Some(f.rule.as_str())));
-    out.push("status", text(|f| Some(f.status.as_str())));
-    out.push("severity", text(|f| Some(f.severity.as_str())));
-    out.push("subject", text(|f| f.subject.as_deref()));
-    out.push("message", text(|f| Some(f.message.as_str())));
-    out.push("help", text(|f| f.help.as_deref()));
-    out.push("citation", text(|f| Some(f.citation.as_str())));
-    out.push("missing", missing(&rows)?);
-    let error = |f: fn(&ProjectEvaluation) -> Option<&str>| -> ArrayRef {
-        strings(rows.iter().map(|r| r.error.and_then(f)))
-    };
-    out.push(
-        "error_code",
-        error(|e| e.error.as_ref().map(|x| x.code.as_str())),
-    );
-    out.push(
-        "error_message",
-        error(|e| e.error.as_ref().map(|x| x.message.as_str())),
-    );
-    for (name, values) in fact_columns(&rows) {
-        let name = if COLUMNS.contains(&name) {
-            format!("fact_{name}")
-        } else {
-            name.to_owned()
-        };
-        out.push(&name, values?);
-    }
-    out.finish()
-}
-
-/// One output row: a finding of a project, or a project in error.
-struct Row<'a> {
-    row: Option<usize>,
-    project: Option<&'a str>,
-    finding: Option<&'a Finding>,
-    error: Option<&'a ProjectEvaluation>,
-}
-
-impl<'a> Row<'a> {
-    fn of(row: Option<usize>, e: &'a ProjectEvaluation) -> Vec<Row<'a>> {
-        let project = Some(e.project.as_str()).filter(|p| !p.is_empty());
-        if e.error.is_some() || e.findings.is_empty() {
-            return vec![Row {
-                row,
-                project,
-                finding: None,
-                error: Some(e),
-            }];
+    if let Some((records, period)) = records {
+        let report = delivery(records, None, GroupBy::Project, period, policy, rates)?;
+        let rows = first_rows(&table)?;
+        for g in &report.groups {
+            out.project(rows.get(g.group.as_str()).copied(), &g.group);
+            assess_into(g, GroupBy::Project, policy, &mut out);
         }
-        e.findings
-            .iter()
-            .map(|f| Row {
-                row,
-                project,
-                finding: Some(f),
-                error: None,
-            })
-            .collect()
     }
+    out.finish()?.finish()
 }
 
-fn missing(rows: &[Row<'_>]) -> Result<ArrayRef> {
-    let mut offsets = Vec::with_capacity(rows.len() + 1);
-    offsets.push(0_i32);
-    let mut values = StringBuilder::new();
-    let mut end = 0_i32;
-    for r in rows {
-        for m in r.finding.map(|f| f.missing.as_slice()).unwrap_or_default() {
-            values.append_value(m);
-            end = end.checked_add(1).ok_or_else(|| tcrules::Error::TooLarge {
-                path: "missing".into(),
-                message: "more than 2^31 missing fields in one table".into(),
-            })?;
-        }
-        offsets.push(end);
-    }
-    let list = ListArray::try_new(
-        Arc::new(Field::new("item", DataType::Utf8, true)),
-        OffsetBuffer::new(ScalarBuffer::from(offsets)),
-        Arc::new(values.finish()),
-        None,
-    )
-    .map_err(arrow_error)?;
-    Ok(Arc::new(list))
-}
+/// The columns the EVAL rules read of a project table (the others are not read, so a bad
+/// cell there is not this table's error).
+const EVAL_COLUMNS: &[&str] = &[
+    "id",
+    "title",
+    "start",
+    "end",
+    "budget_amount",
+    "budget_currency",
+    BUDGET_RATE,
+    "funding",
+    "evaluations",
+    "mid_term_review_agreed",
+    "constituent_participation",
+];
 
-/// One column per fact name, in name order, typed by its values: each finding's facts
-/// read once, into the column of their name.
-fn fact_columns<'a>(rows: &'a [Row<'a>]) -> BTreeMap<&'a str, Result<ArrayRef>> {
-    let mut columns: HashMap<&str, Vec<Option<&Fact>>> = HashMap::new();
-    for (i, f) in rows.iter().enumerate() {
-        for (name, value) in f.finding.iter().flat_map(|f| f.facts.iter()) {
-            let column = columns
-                .entry(name.as_str())
-                .or_insert_with(|| vec![None; rows.len()]);
-            if let Some(slot) = column.get_mut(i) {
-                *slot = Some(value);
+/// The columns that give a project an evaluation plan or funding lines.
+const PLAN_COLUMNS: &[&str] = &[
+    "funding",
+    "evaluations",
+    "mid_term_review_agreed",
+    "constituent_participation",
+];
+
+/// The findings of a table whose projects have no evaluation plan and no funding lines,
+/// each row's requirements read from its columns, in parts shared among the cores: the
+/// findings [`from_projects`] gives for the same table, without reading each row as a
+/// whole project. `None` for any other table, and for one whose ids or titles are not all
+/// there and distinct (whose rows [`from_projects`] reports).
+fn from_columns(table: &Table, policy: &Policy, rates: &Rates) -> Result<Option<FindingColumns>> {
+    if PLAN_COLUMNS.iter().any(|c| table.has(c)) {
+        return Ok(None);
+    }
+    table.require("projects", csv::Table::Projects.required())?;
+    let ids = texts(table, "id")?;
+    let titles = texts(table, "title")?;
+    let mut seen = FxHashSet::default();
+    seen.reserve(table.num_rows());
+    for (batch, titles) in ids.iter().zip(&titles) {
+        for i in 0..batch.len() {
+            match (batch.get(i), titles.get(i)) {
+                (Some(id), Some(_)) if seen.insert(id) => {}
+                _ => return Ok(None),
             }
         }
     }
-    columns
-        .into_iter()
-        .map(|(name, values)| (name, fact_column(&values)))
+    let row_ids = || ids.iter().flat_map(|b| (0..b.len()).map(move |i| b.get(i)));
+    let parts = requirements::each_part(table, policy, rates, |first, rows| {
+        let mut out = FindingColumns::default();
+        for ((i, requirements), id) in (first..).zip(rows).zip(row_ids().skip(first)) {
+            let id = id.unwrap_or_default();
+            out.project(Some(i), id);
+            match requirements {
+                Ok(req) => evaluation::unplanned_into(&req, id, policy, &mut out),
+                Err(e) => {
+                    let e = relative(e.info(), i);
+                    out.error(&e.code, &e.message);
+                }
+            }
+        }
+        out
+    })?;
+    Ok(Some(joined(parts)))
+}
+
+/// The findings of every row read as a project (as [`crate::project_batch`]'s
+/// `Evaluation` reads it), in parts shared among the cores.
+fn from_projects(table: &Table, policy: &Policy, rates: &Rates) -> Result<FindingColumns> {
+    let mut rows = read_projects(table, policy)?;
+    // A row in error is still named by its id cell, where it has one.
+    let ids = texts(table, "id")?;
+    let ids: Vec<Option<&str>> = ids
+        .iter()
+        .flat_map(|b| (0..b.len()).map(move |i| b.get(i)))
+        .collect();
+    let parts = parallel::parts(
+        rows.as_mut_slice(),
+        || (),
+        |(), first, part| {
+            let mut out = FindingColumns::default();
+            for (i, row) in (first..).zip(part.iter()) {
+                match row {
+                    Ok(p) => {
+                        out.project(Some(i), &p.id);
+                        if let Err(e) = evaluation::evaluate_into(p, policy, rates, &mut out) {
+                            let e = e.info();
+                            out.error(&e.code, &e.message);
+                        }
+                    }
+                    Err(e) => {
+                        out.project(Some(i), ids.get(i).copied().flatten().unwrap_or_default());
+                        out.error(&e.code, &e.message);
+                    }
+                }
+            }
+            out
+        },
+    );
+    Ok(joined(parts))
+}
+
+fn joined(parts: Vec<FindingColumns>) -> FindingColumns {
+    let mut parts = parts.into_iter();
+    let mut out = parts.next().unwrap_or_default();
+    for part in parts {
+        out.append(part);
+    }
+    out
+}
+
+/// Each batch's column `name` as text.
+fn texts(table: &Table, name: &str) -> Result<Vec<Texts>> {
+    table
+        .batches()
+        .iter()
+        .map(|batch| Texts::new(name, table.required(batch, name)?))
         .collect()
 }
 
-fn fact_column(values: &[Option<&Fact>]) -> Result<ArrayRef> {
-    let present = || values.iter().flatten();
-    if present().all(|v| matches!(v, Fact::Bool(_))) {
-        let mut b = BooleanBuilder::with_capacity(values.len());
-        for v in values {
-            b.append_option(match v {
-                Some(Fact::Bool(x)) => Some(*x),
-                _ => None,
-            });
+/// The input row of each project id, the first where ids repeat.
+fn first_rows(table: &Table) -> Result<FxHashMap<String, usize>> {
+    let mut rows = FxHashMap::default();
+    if !table.has("id") {
+        return Ok(rows);
+    }
+    let mut at = 0;
+    for batch in texts(table, "id")? {
+        for i in 0..batch.len() {
+            if let Some(id) = batch.get(i) {
+                rows.entry(id.to_owned()).or_insert(at + i);
+            }
         }
-        return Ok(Arc::new(b.finish()));
+        at += batch.len();
     }
-    if present().all(|v| matches!(v, Fact::Int(_))) {
-        let mut b = Int64Builder::with_capacity(values.len());
-        for v in values {
-            b.append_option(match v {
-                Some(Fact::Int(x)) => Some(*x),
-                _ => None,
-            });
-        }
-        return Ok(Arc::new(b.finish()));
-    }
-    let texts: Vec<Option<&str>> = values
-        .iter()
-        .map(|v| match v {
-            Some(Fact::Text(s)) => Some(s.as_str()),
-            _ => None,
-        })
-        .collect();
-    let all_text = present().all(|v| matches!(v, Fact::Text(_)));
-    if all_text
-        && texts
-            .iter()
-            .flatten()
-            .all(|s| s.parse::<NaiveDate>().is_ok())
-    {
-        let days = texts
-            .iter()
-            .map(|s| s.and_then(|s| s.parse().ok()).map(columns::epoch_days));
-        return Ok(Arc::new(days.collect::<Date32Array>()));
-    }
-    let decimals: Option<Vec<Option<Decimal>>> = all_text
-        .then(|| {
-            texts
-                .iter()
-                .map(|s| match s {
-                    None | Some("undefined") => Some(None),
-                    Some(s) => s.parse().ok().map(Some),
-                })
-                .collect()
-        })
-        .flatten();
-    if let Some(decimals) = decimals.filter(|d| d.iter().flatten().next().is_some()) {
-        let scale = decimals
-            .iter()
-            .flatten()
-            .map(Decimal::scale)
-            .max()
-            .unwrap_or(0);
-        let array = decimals
-            .iter()
-            .map(|d| {
-                d.map(|mut d| {
-                    d.rescale(scale);
-                    d.mantissa()
-                })
-            })
-            .collect::<Decimal128Array>()
-            .with_precision_and_scale(38, i8::try_from(scale).unwrap_or(i8::MAX))
-            .map_err(arrow_error)?;
-        return Ok(Arc::new(array));
-    }
-    if all_text {
-        return Ok(strings(texts.iter().copied()));
-    }
-    // Mixed kinds (a number here, a word there): their text.
-    let text: Vec<Option<String>> = values.iter().map(|v| v.map(ToString::to_string)).collect();
-    Ok(strings(text.iter().map(Option::as_deref)))
+    Ok(rows)
 }
 
 #[cfg(test)]
@@ -312,7 +232,9 @@ mod tests {
     use super::*;
     use arrow_array::cast::AsArray;
     use arrow_array::types::{Date32Type, Decimal128Type, Int64Type};
+    use arrow_array::ArrayRef;
     use arrow_array::{Array, StringArray};
+    use std::sync::Arc;
 
     fn table(rows: &[(&str, &str, &str, &str)]) -> Table {
         let col = |i: usize| -> ArrayRef {
@@ -411,22 +333,141 @@ mod tests {
         );
     }
 
+    /// Rows of every kind the rules answer differently, with the cells the readers
+    /// report: the table read from its columns and the table read row by row as projects
+    /// give the same findings table, and each row's findings are the core's for the
+    /// project.
     #[test]
-    fn mixed_facts_read_as_text() {
-        let (a, b) = (Fact::Int(3), Fact::Text("three".into()));
-        let column = fact_column(&[Some(&a), None, Some(&b)]).unwrap();
-        let text = column.as_string::<i32>();
-        assert_eq!(
-            (text.value(0), text.is_null(1), text.value(2)),
-            ("3", true, "three")
+    fn read_from_columns_or_as_projects_the_same_table() {
+        let rows: [Row; 9] = [
+            ("P1", "2024-01-01", "2025-06-30", "350000.01", "USD", ""),
+            ("P2", "2024-01-01", "2023-06-30", "1", "USD", ""),
+            ("P3", "2024-01-01", "2027-12-31", "1000", "EUR", ""),
+            ("P4", "2024-01-01", "2024-06-30", "-5", "USD", ""),
+            ("P5", "2024-01-01", "2024-06-30", "5", "XYZ", ""),
+            ("P6", "", "2024-06-30", "5", "USD", ""),
+            ("P7", "2024-01-01", "2026-07-01", "300000", "CHF", "1.25"),
+            ("P8", "2024-02-29", "2027-02-28", "abc", "USD", ""),
+            ("P9", "2024-03-31", "2025-09-30", "291666.67", "EUR", ""),
+        ];
+        type Row = (
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static str,
         );
-        let undefined = Fact::Text("undefined".into());
-        let rate = Fact::Text("62.5".into());
-        let column = fact_column(&[Some(&rate), Some(&undefined)]).unwrap();
-        let d = column.as_primitive::<Decimal128Type>();
-        assert_eq!(
-            (d.value_as_string(0), d.is_null(1)),
-            ("62.5".to_owned(), true)
+        let col = |f: fn(&Row) -> &'static str| -> ArrayRef {
+            Arc::new(StringArray::from(
+                rows.iter()
+                    .map(|r| Some(f(r)).filter(|s| !s.is_empty()))
+                    .collect::<Vec<_>>(),
+            ))
+        };
+        let batch = RecordBatch::try_from_iter([
+            ("id", col(|r| r.0)),
+            ("title", col(|_| "T")),
+            ("start", col(|r| r.1)),
+            ("end", col(|r| r.2)),
+            ("budget_amount", col(|r| r.3)),
+            ("budget_currency", col(|r| r.4)),
+            (BUDGET_RATE, col(|r| r.5)),
+        ])
+        .unwrap();
+        let table = Table::from(batch);
+        let policy = Policy::default();
+        let rates = Rates::from_pairs([("EUR", "1.2")]).unwrap();
+        let fast = from_columns(&table, &policy, &rates).unwrap().unwrap();
+        let slow = from_projects(&table, &policy, &rates).unwrap();
+        let (fast, slow) = (
+            fast.finish().unwrap().finish().unwrap(),
+            slow.finish().unwrap().finish().unwrap(),
         );
+        assert_eq!(fast.schema(), slow.schema());
+        for (i, f) in fast.schema().fields().iter().enumerate() {
+            assert_eq!(fast.column(i), slow.column(i), "column {}", f.name());
+        }
+        // P3 is long: annual reviews; P7 and P9 over the threshold at their rates.
+        let project = fast
+            .column_by_name("project")
+            .unwrap()
+            .as_string::<i32>()
+            .clone();
+        let rule = fast
+            .column_by_name("rule")
+            .unwrap()
+            .as_string::<i32>()
+            .clone();
+        let status = fast
+            .column_by_name("status")
+            .unwrap()
+            .as_string::<i32>()
+            .clone();
+        let independent = |p: &str| {
+            (0..fast.num_rows())
+                .find(|&i| project.value(i) == p && rule.value(i) == "EVAL-INDEPENDENT")
+                .map(|i| status.value(i).to_owned())
+        };
+        assert_eq!(independent("P7").as_deref(), Some("fail"));
+        assert_eq!(independent("P9").as_deref(), Some("fail"));
+        let errors = fast
+            .column_by_name("error_code")
+            .unwrap()
+            .as_string::<i32>()
+            .clone();
+        let in_error: Vec<usize> = (0..fast.num_rows())
+            .filter(|&i| errors.is_valid(i))
+            .collect();
+        assert_eq!(in_error.len(), 5, "P2, P4, P5, P6 and P8 in error");
+        // A repeated id is the row reader's to report: the table is read as projects.
+        let twice = table.select(&[
+            "id",
+            "title",
+            "start",
+            "end",
+            "budget_amount",
+            "budget_currency",
+        ]);
+        let batch = twice.batches()[0].clone();
+        let doubled = Table::try_new(batch.schema(), vec![batch.clone(), batch]).unwrap();
+        assert!(from_columns(&doubled, &policy, &rates).unwrap().is_none());
+    }
+
+    /// A table of many rows, shared among the cores in parts, keeps its rows' order and
+    /// numbers.
+    #[test]
+    fn parts_join_in_row_order() {
+        let n = 70_000;
+        let ids: Vec<String> = (0..n).map(|i| format!("P{i}")).collect();
+        let rows: Vec<(&str, &str, &str, &str)> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let end = if i % 3 == 0 {
+                    "2023-01-01"
+                } else {
+                    "2026-01-01"
+                };
+                (id.as_str(), "2024-01-01", end, "400000")
+            })
+            .collect();
+        let out = findings(&table(&rows), None, &Policy::default(), &Rates::usd_only()).unwrap();
+        let row = out.column_by_name("row").unwrap();
+        let row = row.as_primitive::<arrow_array::types::UInt32Type>();
+        let project = out
+            .column_by_name("project")
+            .unwrap()
+            .as_string::<i32>()
+            .clone();
+        let mut last = 0;
+        for i in 0..out.num_rows() {
+            let r = row.value(i) as usize;
+            assert!(r >= last);
+            assert_eq!(project.value(i), ids[r]);
+            last = r;
+        }
+        // Every third row in error (one row), the others five findings each.
+        assert_eq!(out.num_rows(), n / 3 + 1 + (n - n / 3 - 1) * 5);
     }
 }

@@ -679,6 +679,32 @@ pub(crate) fn classify(
     Ok((columns, errors.into_iter().flatten().collect()))
 }
 
+/// `f(first row, rows)` over consecutive parts of the table's rows, shared among the
+/// cores: each row's requirements from its columns, or its error in the table's words.
+/// The results in row order.
+pub(crate) fn each_part<R: Send>(
+    table: &Table,
+    policy: &Policy,
+    rates: &Rates,
+    f: impl Fn(usize, &mut dyn Iterator<Item = tcrules::Result<Requirements>>) -> R + Sync + Send,
+) -> tcrules::Result<Vec<R>> {
+    table.require("projects", &["start", "end", "budget_amount"])?;
+    let batches = Batches::new(table, Inputs::new)?;
+    let mut rows = vec![(); batches.rows];
+    Ok(parallel::parts(
+        rows.as_mut_slice(),
+        Cache::default,
+        |cache, first, part| {
+            let mut each = batches.rows_from(first).take(part.len()).map(|(cells, i)| {
+                cells
+                    .row(i, cache, policy, rates)
+                    .map_err(|e| table.user_error(e))
+            });
+            f(first, &mut each)
+        },
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -118,6 +118,37 @@ impl Table {
         self.batches.iter().map(RecordBatch::num_rows).sum()
     }
 
+    /// The table's batches.
+    pub(crate) fn batches(&self) -> &[RecordBatch] {
+        &self.batches
+    }
+
+    /// The table with only the columns whose layout names are in `keep`, read with the
+    /// same mapping.
+    pub(crate) fn select(&self, keep: &[&str]) -> Table {
+        let at: Vec<usize> = (0..self.names.len())
+            .filter(|&i| {
+                self.names
+                    .get(i)
+                    .is_some_and(|n| keep.contains(&n.as_str()))
+            })
+            .collect();
+        let pick = |v: &[String]| -> Vec<String> {
+            at.iter().filter_map(|&i| v.get(i).cloned()).collect()
+        };
+        Table {
+            names: pick(&self.names),
+            headers: pick(&self.headers),
+            columns: self.columns.clone(),
+            // Every batch has the table's columns, so each projection exists.
+            batches: self
+                .batches
+                .iter()
+                .filter_map(|b| b.project(&at).ok())
+                .collect(),
+        }
+    }
+
     /// Whether the table has a column called `name`.
     pub(crate) fn has(&self, name: &str) -> bool {
         self.names.iter().any(|n| n == name)

@@ -407,6 +407,33 @@ pub fn evaluate_into(
     Ok(req)
 }
 
+/// The EVAL findings of project `id`, which has no evaluation plan and no funding lines,
+/// from its requirements: what [`evaluate_into`] emits for such a project, for readers
+/// that classify a table's rows from its columns.
+///
+/// ```
+/// use tcrules::{evaluation, Finding, Policy, Project, money::Rates};
+/// let p: Project = serde_json::from_str(r#"{"id": "P1", "title": "T", "start": "2024-01-01",
+///     "end": "2027-06-30", "budget": {"amount": "400000", "currency": "USD"}}"#).unwrap();
+/// let (policy, rates) = (Policy::default(), Rates::usd_only());
+/// let req = evaluation::requirements(&p, &policy, &rates).unwrap();
+/// let mut out: Vec<Finding> = Vec::new();
+/// evaluation::unplanned_into(&req, "P1", &policy, &mut out);
+/// assert_eq!(out, evaluation::evaluate(&p, &policy, &rates).findings);
+/// ```
+pub fn unplanned_into(req: &Requirements, id: &str, policy: &Policy, sink: &mut impl Sink) {
+    Checks {
+        req,
+        plan: None,
+        plan_path: "evaluation_plan",
+        budgeted: None,
+        budget: None,
+        requirement_facts: true,
+        subject: Some(id),
+    }
+    .emit(policy, sink);
+}
+
 /// The EVAL findings for given requirements and plan; `plan_path` names the plan's field
 /// (`evaluation_plan`) in findings that report it missing. Appraisal reuses this for a
 /// proposal's M&E plan.

@@ -1,0 +1,633 @@
+//! The findings table's columns, filled by the rules a part at a time through
+//! [`tcrules::finding::Sink`]: no finding is built per row, text goes straight into each
+//! column's buffer, and each fact is kept as the rule typed it (a date as a date).
+
+use std::collections::BTreeMap;
+use std::fmt::{self, Write};
+use std::sync::Arc;
+
+use arrow_array::builder::{BooleanBuilder, Int64Builder};
+use arrow_array::{ArrayRef, Date32Array, Decimal128Array, ListArray, StringArray, UInt32Array};
+use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
+use arrow_schema::{DataType, Field};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use tcrules::finding::{Sink, Value};
+use tcrules::policy::RuleMeta;
+use tcrules::{Error, Fact, Policy, Result, RuleId, Status};
+
+use crate::columns;
+use crate::output::{arrow_error, Out};
+
+/// Text values one after another, with where each ends and whether it is there.
+#[derive(Default)]
+struct TextColumn {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+    valid: Vec<bool>,
+}
+
+impl TextColumn {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn push(&mut self, s: &str) {
+        self.bytes.extend_from_slice(s.as_bytes());
+        self.close(true);
+    }
+
+    fn push_fmt(&mut self, args: fmt::Arguments<'_>) {
+        match args.as_str() {
+            Some(s) => self.bytes.extend_from_slice(s.as_bytes()),
+            // Writing into a byte buffer cannot fail.
+            None => {
+                let _ = Bytes(&mut self.bytes).write_fmt(args);
+            }
+        }
+        self.close(true);
+    }
+
+    fn push_null(&mut self) {
+        self.close(false);
+    }
+
+    /// Nulls up to `len` values.
+    fn pad(&mut self, len: usize) {
+        while self.len() < len {
+            self.push_null();
+        }
+    }
+
+    fn close(&mut self, valid: bool) {
+        self.ends.push(self.bytes.len());
+        self.valid.push(valid);
+    }
+
+    fn append(&mut self, other: TextColumn) {
+        let base = self.bytes.len();
+        self.bytes.extend_from_slice(&other.bytes);
+        self.ends.extend(other.ends.iter().map(|e| e + base));
+        self.valid.extend(other.valid);
+    }
+
+    fn offsets(&self, name: &str) -> Result<OffsetBuffer<i32>> {
+        let too_large = || Error::TooLarge {
+            path: name.to_owned(),
+            message: format!(
+                "more than 2 GiB of text in the column {name:?}: ask for fewer rows at a time"
+            ),
+        };
+        let ends = self
+            .ends
+            .iter()
+            .map(|e| i32::try_from(*e).map_err(|_| too_large()));
+        let offsets: Vec<i32> = std::iter::once(Ok(0)).chain(ends).collect::<Result<_>>()?;
+        Ok(OffsetBuffer::new(ScalarBuffer::from(offsets)))
+    }
+
+    fn finish(self, name: &str) -> Result<ArrayRef> {
+        let offsets = self.offsets(name)?;
+        let nulls = NullBuffer::from(self.valid);
+        let nulls = (nulls.null_count() > 0).then_some(nulls);
+        let array = StringArray::try_new(offsets, Buffer::from_vec(self.bytes), nulls)
+            .map_err(arrow_error)?;
+        Ok(Arc::new(array))
+    }
+}
+
+/// `fmt::Write` into a byte buffer.
+struct Bytes<'a>(&'a mut Vec<u8>);
+
+impl Write for Bytes<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// A fact as stored: its text in the column's [`TextColumn`]-like buffer.
+#[derive(Clone, Copy)]
+enum Stored {
+    Bool(bool),
+    Int(i64),
+    Decimal(Decimal),
+    /// A ratio with nothing to divide by.
+    Undefined,
+    Date(NaiveDate),
+    Text {
+        start: usize,
+        end: usize,
+    },
+}
+
+/// One fact's values: the output rows that have it, sparse.
+struct FactColumn {
+    name: &'static str,
+    rows: Vec<usize>,
+    values: Vec<Stored>,
+    text: String,
+}
+
+impl FactColumn {
+    fn new(name: &'static str) -> Self {
+        FactColumn {
+            name,
+            rows: Vec::new(),
+            values: Vec::new(),
+            text: String::new(),
+        }
+    }
+
+    fn set(&mut self, row: usize, value: Value<'_>) {
+        let stored = match value {
+            Value::Bool(b) => Stored::Bool(b),
+            Value::Int(i) => Stored::Int(i),
+            Value::Decimal(d) => Stored::Decimal(d),
+            Value::Ratio(r) => r.map_or(Stored::Undefined, Stored::Decimal),
+            Value::Date(d) => Stored::Date(d),
+            Value::Text(t) => {
+                let start = self.text.len();
+                self.text.push_str(t);
+                Stored::Text {
+                    start,
+                    end: self.text.len(),
+                }
+            }
+        };
+        // A fact set twice on one finding keeps the last value, as a finding's facts do.
+        if self.rows.last() == Some(&row) {
+            if let Some(last) = self.values.last_mut() {
+                *last = stored;
+            }
+            return;
+        }
+        self.rows.push(row);
+        self.values.push(stored);
+    }
+
+    fn append(&mut self, other: FactColumn, row_base: usize) {
+        let base = self.text.len();
+        self.text.push_str(&other.text);
+        self.rows.extend(other.rows.iter().map(|r| r + row_base));
+        self.values
+            .extend(other.values.into_iter().map(|v| match v {
+                Stored::Text { start, end } => Stored::Text {
+                    start: start + base,
+                    end: end + base,
+                },
+                v => v,
+            }));
+    }
+
+    fn text_of(&self, start: usize, end: usize) -> &str {
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    /// The value as a finding's fact (its text where kinds are mixed).
+    fn fact(&self, v: Stored) -> Fact {
+        match v {
+            Stored::Bool(b) => Value::Bool(b).into(),
+            Stored::Int(i) => Value::Int(i).into(),
+            Stored::Decimal(d) => Value::Decimal(d).into(),
+            Stored::Undefined => Value::Ratio(None).into(),
+            Stored::Date(d) => Value::Date(d).into(),
+            Stored::Text { start, end } => Value::Text(self.text_of(start, end)).into(),
+        }
+    }
+
+    /// The column of `len` rows, typed by its values: boolean, int64, date32 or
+    /// decimal128(38, s) where every value is of that kind (an undefined ratio is a null
+    /// decimal), else text.
+    fn finish(self, len: usize) -> Result<ArrayRef> {
+        let all = |f: fn(&Stored) -> bool| self.values.iter().all(f);
+        let dense = |f: &dyn Fn(Stored) -> Option<i64>| -> Vec<Option<i64>> {
+            let mut out = vec![None; len];
+            for (row, v) in self.rows.iter().zip(&self.values) {
+                if let Some(slot) = out.get_mut(*row) {
+                    *slot = f(*v);
+                }
+            }
+            out
+        };
+        if all(|v| matches!(v, Stored::Bool(_))) {
+            let mut b = BooleanBuilder::with_capacity(len);
+            let values = dense(&|v| match v {
+                Stored::Bool(x) => Some(i64::from(x)),
+                _ => None,
+            });
+            for v in values {
+                b.append_option(v.map(|x| x != 0));
+            }
+            return Ok(Arc::new(b.finish()));
+        }
+        if all(|v| matches!(v, Stored::Int(_))) {
+            let mut b = Int64Builder::with_capacity(len);
+            b.extend(dense(&|v| match v {
+                Stored::Int(x) => Some(x),
+                _ => None,
+            }));
+            return Ok(Arc::new(b.finish()));
+        }
+        if all(|v| matches!(v, Stored::Date(_))) {
+            let days = dense(&|v| match v {
+                Stored::Date(d) => Some(i64::from(columns::epoch_days(d))),
+                _ => None,
+            });
+            let days = days
+                .into_iter()
+                .map(|d| d.and_then(|d| i32::try_from(d).ok()));
+            return Ok(Arc::new(days.collect::<Date32Array>()));
+        }
+        let decimal = |v: &Stored| matches!(v, Stored::Decimal(_) | Stored::Undefined);
+        if self.values.iter().all(decimal)
+            && self.values.iter().any(|v| matches!(v, Stored::Decimal(_)))
+        {
+            let scale = self
+                .values
+                .iter()
+                .filter_map(|v| match v {
+                    Stored::Decimal(d) => Some(d.scale()),
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(0);
+            let mut mantissas = vec![None; len];
+            for (row, v) in self.rows.iter().zip(&self.values) {
+                if let (Some(slot), Stored::Decimal(mut d)) = (mantissas.get_mut(*row), *v) {
+                    d.rescale(scale);
+                    *slot = Some(d.mantissa());
+                }
+            }
+            let array = Decimal128Array::from(mantissas)
+                .with_precision_and_scale(38, i8::try_from(scale).unwrap_or(i8::MAX))
+                .map_err(arrow_error)?;
+            return Ok(Arc::new(array));
+        }
+        // Text, or mixed kinds (a number here, a word there) as their text.
+        let mut out = TextColumn::default();
+        for (row, v) in self.rows.iter().zip(&self.values) {
+            out.pad(*row);
+            match *v {
+                Stored::Text { start, end } => out.push(self.text_of(start, end)),
+                v => out.push_fmt(format_args!("{}", self.fact(v))),
+            }
+        }
+        out.pad(len);
+        out.finish(self.name)
+    }
+}
+
+/// The findings table being built: one row per finding, or per project in error.
+#[derive(Default)]
+pub(crate) struct FindingColumns {
+    row: Vec<Option<u32>>,
+    project: TextColumn,
+    rule: TextColumn,
+    status: TextColumn,
+    severity: TextColumn,
+    subject: TextColumn,
+    message: TextColumn,
+    help: TextColumn,
+    citation: TextColumn,
+    /// Where each row's missing fields end in `missing`.
+    missing_ends: Vec<usize>,
+    missing: TextColumn,
+    error_code: TextColumn,
+    error_message: TextColumn,
+    facts: Vec<FactColumn>,
+    /// Where the last fact was found: a rule sets its facts in the same order each time.
+    next_fact: usize,
+    /// The current project's input row and id.
+    current: (Option<u32>, String),
+    /// Each rule's severity and citation, by rule, as the policy the rules run under
+    /// gives them (one policy per table).
+    rules: Vec<Option<RuleMeta>>,
+}
+
+impl FindingColumns {
+    pub(crate) fn len(&self) -> usize {
+        self.row.len()
+    }
+
+    /// The findings that follow are of the project `id` at input row `row`.
+    pub(crate) fn project(&mut self, row: Option<usize>, id: &str) {
+        self.current.0 = row.map(|r| u32::try_from(r).unwrap_or(u32::MAX));
+        self.current.1.clear();
+        self.current.1.push_str(id);
+    }
+
+    /// Ends the last row: what it was not given is null.
+    fn close(&mut self) {
+        let n = self.len();
+        for c in [
+            &mut self.subject,
+            &mut self.help,
+            &mut self.error_code,
+            &mut self.error_message,
+        ] {
+            c.pad(n);
+        }
+        if self.missing_ends.len() < n {
+            self.missing_ends.push(self.missing.len());
+        }
+    }
+
+    fn start_row(&mut self) {
+        self.close();
+        self.row.push(self.current.0);
+        let id = std::mem::take(&mut self.current.1);
+        if id.is_empty() {
+            self.project.push_null();
+        } else {
+            self.project.push(&id);
+        }
+        self.current.1 = id;
+    }
+
+    /// A row for a project that could not be evaluated: its error, no rule.
+    pub(crate) fn error(&mut self, code: &str, message: &str) {
+        self.start_row();
+        for c in [
+            &mut self.rule,
+            &mut self.status,
+            &mut self.severity,
+            &mut self.message,
+            &mut self.citation,
+        ] {
+            c.push_null();
+        }
+        self.error_code.push(code);
+        self.error_message.push(message);
+    }
+
+    /// `other`'s rows after these.
+    pub(crate) fn append(&mut self, mut other: FindingColumns) {
+        self.close();
+        other.close();
+        let base = self.len();
+        let missing_base = self.missing.len();
+        self.row.append(&mut other.row);
+        for (a, b) in [
+            (&mut self.project, other.project),
+            (&mut self.rule, other.rule),
+            (&mut self.status, other.status),
+            (&mut self.severity, other.severity),
+            (&mut self.subject, other.subject),
+            (&mut self.message, other.message),
+            (&mut self.help, other.help),
+            (&mut self.citation, other.citation),
+            (&mut self.error_code, other.error_code),
+            (&mut self.error_message, other.error_message),
+        ] {
+            a.append(b);
+        }
+        self.missing.append(other.missing);
+        self.missing_ends
+            .extend(other.missing_ends.iter().map(|e| e + missing_base));
+        for fact in other.facts {
+            match self.facts.iter_mut().find(|f| f.name == fact.name) {
+                Some(mine) => mine.append(fact, base),
+                None => {
+                    let mut mine = FactColumn::new(fact.name);
+                    mine.append(fact, base);
+                    self.facts.push(mine);
+                }
+            }
+        }
+    }
+
+    /// The columns: [`crate::FINDINGS_COLUMNS`], then one per fact in name order (a fact
+    /// named like one of those columns is `fact_<name>`).
+    pub(crate) fn finish(mut self) -> Result<Out> {
+        self.close();
+        let n = self.len();
+        let mut out = Out::default();
+        out.push(
+            "row",
+            Arc::new(self.row.into_iter().collect::<UInt32Array>()),
+        );
+        for (name, column) in [
+            ("project", self.project),
+            ("rule", self.rule),
+            ("status", self.status),
+            ("severity", self.severity),
+            ("subject", self.subject),
+            ("message", self.message),
+            ("help", self.help),
+            ("citation", self.citation),
+        ] {
+            out.push(name, column.finish(name)?);
+        }
+        let offsets = std::iter::once(0)
+            .chain(self.missing_ends.iter().copied())
+            .map(|e| {
+                i32::try_from(e).map_err(|_| Error::TooLarge {
+                    path: "missing".into(),
+                    message: "more than 2^31 missing fields in one table".into(),
+                })
+            })
+            .collect::<Result<Vec<i32>>>()?;
+        let list = ListArray::try_new(
+            Arc::new(Field::new("item", DataType::Utf8, true)),
+            OffsetBuffer::new(ScalarBuffer::from(offsets)),
+            self.missing.finish("missing")?,
+            None,
+        )
+        .map_err(arrow_error)?;
+        out.push("missing", Arc::new(list));
+        out.push("error_code", self.error_code.finish("error_code")?);
+        out.push("error_message", self.error_message.finish("error_message")?);
+        let facts: BTreeMap<&'static str, FactColumn> =
+            self.facts.into_iter().map(|f| (f.name, f)).collect();
+        for (name, fact) in facts {
+            let name = if crate::FINDINGS_COLUMNS.contains(&name) {
+                format!("fact_{name}")
+            } else {
+                name.to_owned()
+            };
+            out.push(&name, fact.finish(n)?);
+        }
+        Ok(out)
+    }
+}
+
+impl Sink for FindingColumns {
+    fn finding(
+        &mut self,
+        policy: &Policy,
+        rule: RuleId,
+        status: Status,
+        message: fmt::Arguments<'_>,
+    ) {
+        self.start_row();
+        let i = rule as usize;
+        if self.rules.get(i).is_none_or(Option::is_none) {
+            if self.rules.len() <= i {
+                self.rules.resize(i + 1, None);
+            }
+            if let Some(slot) = self.rules.get_mut(i) {
+                *slot = Some(policy.rule(rule).clone());
+            }
+        }
+        self.rule.push(rule.as_str());
+        self.status.push(status.as_str());
+        match self.rules.get(i) {
+            Some(Some(meta)) => {
+                self.severity.push(meta.severity.as_str());
+                self.citation.push(&meta.citation);
+            }
+            _ => {
+                self.severity.push_null();
+                self.citation.push_null();
+            }
+        }
+        self.message.push_fmt(message);
+    }
+
+    fn subject(&mut self, kind: &str, name: &str) {
+        let n = self.len();
+        if self.subject.len() < n {
+            self.subject.pad(n.saturating_sub(1));
+            self.subject.bytes.extend_from_slice(kind.as_bytes());
+            self.subject.bytes.push(b' ');
+            self.subject.push(name);
+        }
+    }
+
+    fn help(&mut self, help: fmt::Arguments<'_>) {
+        let n = self.len();
+        if self.help.len() < n {
+            self.help.pad(n.saturating_sub(1));
+            self.help.push_fmt(help);
+        }
+    }
+
+    fn missing(&mut self, path: fmt::Arguments<'_>) {
+        self.missing.push_fmt(path);
+    }
+
+    fn fact(&mut self, name: &'static str, value: Value<'_>) {
+        let Some(row) = self.len().checked_sub(1) else {
+            return;
+        };
+        let at = match self.facts.get(self.next_fact) {
+            Some(f) if std::ptr::eq(f.name, name) || f.name == name => self.next_fact,
+            _ => match self.facts.iter().position(|f| f.name == name) {
+                Some(i) => i,
+                None => {
+                    self.facts.push(FactColumn::new(name));
+                    self.facts.len() - 1
+                }
+            },
+        };
+        if let Some(f) = self.facts.get_mut(at) {
+            f.set(row, value);
+        }
+        self.next_fact = at + 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::Decimal128Type;
+    use arrow_array::Array;
+
+    fn column(values: &[Option<Value<'_>>]) -> ArrayRef {
+        let mut c = FactColumn::new("x");
+        for (row, v) in values.iter().enumerate() {
+            if let Some(v) = v {
+                c.set(row, *v);
+            }
+        }
+        c.finish(values.len()).unwrap()
+    }
+
+    #[test]
+    fn facts_keep_their_kind_and_mixed_kinds_read_as_text() {
+        let mixed = column(&[Some(Value::Int(3)), None, Some(Value::Text("three"))]);
+        let text = mixed.as_string::<i32>();
+        assert_eq!(
+            (text.value(0), text.is_null(1), text.value(2)),
+            ("3", true, "three")
+        );
+        let rate = Some(Value::Decimal("62.5".parse().unwrap()));
+        let rates = column(&[rate, Some(Value::Ratio(None)), None]);
+        let d = rates.as_primitive::<Decimal128Type>();
+        assert_eq!(
+            (d.value_as_string(0), d.is_null(1), d.is_null(2)),
+            ("62.5".to_owned(), true, true)
+        );
+        // Only undefined ratios: their text, as a finding's fact reads.
+        let undefined = column(&[Some(Value::Ratio(None))]);
+        assert_eq!(undefined.as_string::<i32>().value(0), "undefined");
+        let dates = column(&[None, Some(Value::Date("2024-02-29".parse().unwrap()))]);
+        assert_eq!(dates.data_type(), &DataType::Date32);
+        assert!(dates.is_null(0));
+    }
+
+    #[test]
+    fn a_row_given_no_subject_help_or_missing_field_has_nulls_there() {
+        let policy = Policy::default();
+        let mut c = FindingColumns::default();
+        c.project(Some(0), "P1");
+        c.finding(&policy, RuleId::DlvRate, Status::Pass, format_args!("a"));
+        c.finding(
+            &policy,
+            RuleId::DlvRate,
+            Status::Warning,
+            format_args!("b {}", 1),
+        );
+        c.subject("unit", "U");
+        c.help(format_args!("h"));
+        c.missing(format_args!("m1"));
+        c.missing(format_args!("m2"));
+        c.project(None, "");
+        c.error("end_before_start", "ends before it starts");
+        let mut other = FindingColumns::default();
+        other.project(Some(1), "P2");
+        other.finding(
+            &policy,
+            RuleId::DlvOverspend,
+            Status::Warning,
+            format_args!("c"),
+        );
+        other.fact("rate_percent", Value::Int(1));
+        c.append(other);
+        let out = c.finish().unwrap().finish().unwrap();
+        let text = |name: &str| {
+            let a = out.column_by_name(name).unwrap().as_string::<i32>().clone();
+            (0..a.len())
+                .map(|i| a.is_valid(i).then(|| a.value(i).to_owned()))
+                .collect::<Vec<_>>()
+        };
+        let s = |v: &str| Some(v.to_owned());
+        assert_eq!(text("message"), [s("a"), s("b 1"), None, s("c")]);
+        assert_eq!(text("subject"), [None, s("unit U"), None, None]);
+        assert_eq!(text("help"), [None, s("h"), None, None]);
+        assert_eq!(text("project"), [s("P1"), s("P1"), None, s("P2")]);
+        assert_eq!(
+            text("error_code"),
+            [None, None, s("end_before_start"), None]
+        );
+        let missing = out
+            .column_by_name("missing")
+            .unwrap()
+            .as_list::<i32>()
+            .clone();
+        assert_eq!(missing.value(1).len(), 2);
+        assert_eq!(
+            (
+                missing.value(0).len(),
+                missing.value(2).len(),
+                missing.value(3).len()
+            ),
+            (0, 0, 0)
+        );
+        let rate = out.column_by_name("rate_percent").unwrap();
+        assert!(rate.is_null(1) && rate.is_valid(3));
+    }
+}
