@@ -102,12 +102,17 @@ pub(crate) fn findings_table<'py>(
     let table = self::table(py, table, columns)?;
     let records = records.map(|r| self::table(py, r, columns)).transpose()?;
     let policy = &policy.0;
-    let batch = detached(py, || {
+    let batches = detached(py, || {
         let period = tcrules::io::json::from_str(period).map_err(|e| e.at("period"))?;
         let records = records.as_ref().map(|r| (r, period));
         tcrules_arrow::findings(&table, records, policy, &read_rates(rates)?)
     })?;
-    PyRecordBatch::new(batch).into_pyarrow(py)
+    // The core always gives one batch at least, of the table's schema.
+    let schema = batches
+        .first()
+        .map(|b| b.schema())
+        .unwrap_or_else(|| std::sync::Arc::new(arrow_schema::Schema::empty()));
+    PyTable::try_new(batches, schema)?.into_pyarrow(py)
 }
 
 /// Delivery by `group_by` (a [`tcrules::delivery::GroupBy`] name) over `period` (JSON, as

@@ -45,7 +45,9 @@ def test_one_row_per_finding_matches_the_single_evaluation() -> None:
 
 def test_every_kind_of_table_in_gives_its_kind_out() -> None:
     df = tcrules.findings(pd.DataFrame(ROWS), rates=RATES)
-    assert isinstance(df, pd.DataFrame) and set(df["project"].dropna()) == {"P1", "P3"}
+    # P2 could not be evaluated: its row keeps its id beside its error.
+    assert isinstance(df, pd.DataFrame) and set(df["project"].dropna()) == {"P1", "P2", "P3"}
+    assert df.loc[df["project"] == "P2", "error_code"].tolist() == ["end_before_start"]
     # An analyst's next step: the failures per rule.
     fails = df[df["status"] == "fail"].groupby("rule").size()
     assert fails.get("EVAL-PLAN") == 2

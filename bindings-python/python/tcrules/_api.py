@@ -1049,7 +1049,7 @@ def findings(
     ``row`` (the input row, from 0; null for a project the records name and the table
     does not), ``project``, ``rule``, ``status``, ``severity``, ``subject``,
     ``message``, ``help``, ``citation``, ``missing`` (a list), ``error_code`` and
-    ``error_message`` (a row that could not be evaluated is one row with its error: no
+    ``error_message`` (a row that could not be evaluated is one row with its id and error: no
     project is lost), then one column per fact, typed (integers, dates, exact decimals,
     booleans, text). Built column by column in the core, with the GIL released.
     ``columns`` says which of your columns is which (:data:`Columns`).
@@ -1068,7 +1068,7 @@ def findings(
     native = _native.findings_table(
         table, records_table, _dumps(_period(period)), _policy(policy), _rates_json(rates), _columns_json(columns)
     )
-    return _tables.as_kind(pa.Table.from_batches([native]), kind)  # type: ignore[no-any-return]
+    return _tables.as_kind(native, kind)  # type: ignore[no-any-return]
 
 
 _FINDING_TYPE = pa.list_(

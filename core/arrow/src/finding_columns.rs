@@ -6,9 +6,11 @@ use std::collections::BTreeMap;
 use std::fmt::{self, Write};
 use std::sync::Arc;
 
-use arrow_array::builder::{BooleanBuilder, Int64Builder};
-use arrow_array::{ArrayRef, Date32Array, Decimal128Array, ListArray, StringArray, UInt32Array};
-use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
+use arrow_array::{
+    ArrayRef, BooleanArray, Date32Array, Decimal128Array, Int64Array, ListArray, RecordBatch,
+    StringArray, UInt32Array,
+};
+use arrow_buffer::{Buffer, NullBufferBuilder, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -19,17 +21,36 @@ use tcrules::{Error, Fact, Policy, Result, RuleId, Status};
 use crate::columns;
 use crate::output::{arrow_error, Out};
 
-/// Text values one after another, with where each ends and whether it is there.
-#[derive(Default)]
+/// Text values one after another: their bytes, where each ends, and which are there
+/// (the bitmap made only once a value is missing).
 struct TextColumn {
     bytes: Vec<u8>,
-    ends: Vec<usize>,
-    valid: Vec<bool>,
+    offsets: Vec<i32>,
+    nulls: NullBufferBuilder,
+    /// Whether the bytes outgrew the 2 GiB an Arrow string column holds.
+    too_large: bool,
+}
+
+impl Default for TextColumn {
+    fn default() -> Self {
+        TextColumn::with_capacity(0, 0)
+    }
 }
 
 impl TextColumn {
+    fn with_capacity(values: usize, bytes: usize) -> Self {
+        let mut offsets = Vec::with_capacity(values + 1);
+        offsets.push(0);
+        TextColumn {
+            bytes: Vec::with_capacity(bytes),
+            offsets,
+            nulls: NullBufferBuilder::new(values),
+            too_large: false,
+        }
+    }
+
     fn len(&self) -> usize {
-        self.ends.len()
+        self.offsets.len() - 1
     }
 
     fn push(&mut self, s: &str) {
@@ -60,38 +81,31 @@ impl TextColumn {
     }
 
     fn close(&mut self, valid: bool) {
-        self.ends.push(self.bytes.len());
-        self.valid.push(valid);
+        let end = i32::try_from(self.bytes.len()).unwrap_or_else(|_| {
+            self.too_large = true;
+            0
+        });
+        self.offsets.push(end);
+        if valid {
+            self.nulls.append_non_null();
+        } else {
+            self.nulls.append_null();
+        }
     }
 
-    fn append(&mut self, other: TextColumn) {
-        let base = self.bytes.len();
-        self.bytes.extend_from_slice(&other.bytes);
-        self.ends.extend(other.ends.iter().map(|e| e + base));
-        self.valid.extend(other.valid);
-    }
-
-    fn offsets(&self, name: &str) -> Result<OffsetBuffer<i32>> {
-        let too_large = || Error::TooLarge {
-            path: name.to_owned(),
-            message: format!(
-                "more than 2 GiB of text in the column {name:?}: ask for fewer rows at a time"
-            ),
-        };
-        let ends = self
-            .ends
-            .iter()
-            .map(|e| i32::try_from(*e).map_err(|_| too_large()));
-        let offsets: Vec<i32> = std::iter::once(Ok(0)).chain(ends).collect::<Result<_>>()?;
-        Ok(OffsetBuffer::new(ScalarBuffer::from(offsets)))
-    }
-
-    fn finish(self, name: &str) -> Result<ArrayRef> {
-        let offsets = self.offsets(name)?;
-        let nulls = NullBuffer::from(self.valid);
-        let nulls = (nulls.null_count() > 0).then_some(nulls);
-        let array = StringArray::try_new(offsets, Buffer::from_vec(self.bytes), nulls)
-            .map_err(arrow_error)?;
+    fn finish(mut self, name: &str) -> Result<ArrayRef> {
+        if self.too_large {
+            return Err(Error::TooLarge {
+                path: name.to_owned(),
+                message: format!(
+                    "more than 2 GiB of text in the column {name:?}: ask for fewer rows at a time"
+                ),
+            });
+        }
+        let offsets = OffsetBuffer::new(ScalarBuffer::from(self.offsets));
+        let array =
+            StringArray::try_new(offsets, Buffer::from_vec(self.bytes), self.nulls.finish())
+                .map_err(arrow_error)?;
         Ok(Arc::new(array))
     }
 }
@@ -106,7 +120,7 @@ impl Write for Bytes<'_> {
     }
 }
 
-/// A fact as stored: its text in the column's [`TextColumn`]-like buffer.
+/// A fact as stored: its text in the column's `text`.
 #[derive(Clone, Copy)]
 enum Stored {
     Bool(bool),
@@ -119,6 +133,44 @@ enum Stored {
         start: usize,
         end: usize,
     },
+}
+
+/// The Arrow type of a fact's column, from the kinds of its values across the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FactKind {
+    Bool,
+    Int,
+    Date,
+    /// Decimals (and undefined ratios, null) at the largest scale among them.
+    Decimal(u32),
+    /// Only undefined ratios: their text.
+    Undefined,
+    /// Text, or values of mixed kinds as their text.
+    Text,
+}
+
+impl FactKind {
+    fn of(v: &Stored) -> FactKind {
+        match v {
+            Stored::Bool(_) => FactKind::Bool,
+            Stored::Int(_) => FactKind::Int,
+            Stored::Date(_) => FactKind::Date,
+            Stored::Decimal(d) => FactKind::Decimal(d.scale()),
+            Stored::Undefined => FactKind::Undefined,
+            Stored::Text { .. } => FactKind::Text,
+        }
+    }
+
+    /// The kind a column of values of both kinds has.
+    fn and(self, other: FactKind) -> FactKind {
+        use FactKind::{Decimal, Undefined};
+        match (self, other) {
+            (Decimal(a), Decimal(b)) => Decimal(a.max(b)),
+            (Decimal(a), Undefined) | (Undefined, Decimal(a)) => Decimal(a),
+            (a, b) if a == b => a,
+            _ => FactKind::Text,
+        }
+    }
 }
 
 /// One fact's values: the output rows that have it, sparse.
@@ -166,25 +218,18 @@ impl FactColumn {
         self.values.push(stored);
     }
 
-    fn append(&mut self, other: FactColumn, row_base: usize) {
-        let base = self.text.len();
-        self.text.push_str(&other.text);
-        self.rows.extend(other.rows.iter().map(|r| r + row_base));
-        self.values
-            .extend(other.values.into_iter().map(|v| match v {
-                Stored::Text { start, end } => Stored::Text {
-                    start: start + base,
-                    end: end + base,
-                },
-                v => v,
-            }));
+    /// The kind of every value, `None` for a column with none.
+    fn kind(&self) -> Option<FactKind> {
+        let mut kinds = self.values.iter().map(FactKind::of);
+        let first = kinds.next()?;
+        Some(kinds.fold(first, FactKind::and))
     }
 
     fn text_of(&self, start: usize, end: usize) -> &str {
         self.text.get(start..end).unwrap_or_default()
     }
 
-    /// The value as a finding's fact (its text where kinds are mixed).
+    /// The value as a finding's fact reads.
     fn fact(&self, v: Stored) -> Fact {
         match v {
             Stored::Bool(b) => Value::Bool(b).into(),
@@ -196,87 +241,72 @@ impl FactColumn {
         }
     }
 
-    /// The column of `len` rows, typed by its values: boolean, int64, date32 or
-    /// decimal128(38, s) where every value is of that kind (an undefined ratio is a null
-    /// decimal), else text.
-    fn finish(self, len: usize) -> Result<ArrayRef> {
-        let all = |f: fn(&Stored) -> bool| self.values.iter().all(f);
-        let dense = |f: &dyn Fn(Stored) -> Option<i64>| -> Vec<Option<i64>> {
-            let mut out = vec![None; len];
-            for (row, v) in self.rows.iter().zip(&self.values) {
-                if let Some(slot) = out.get_mut(*row) {
-                    *slot = f(*v);
-                }
-            }
-            out
-        };
-        if all(|v| matches!(v, Stored::Bool(_))) {
-            let mut b = BooleanBuilder::with_capacity(len);
-            let values = dense(&|v| match v {
-                Stored::Bool(x) => Some(i64::from(x)),
-                _ => None,
-            });
-            for v in values {
-                b.append_option(v.map(|x| x != 0));
-            }
-            return Ok(Arc::new(b.finish()));
-        }
-        if all(|v| matches!(v, Stored::Int(_))) {
-            let mut b = Int64Builder::with_capacity(len);
-            b.extend(dense(&|v| match v {
-                Stored::Int(x) => Some(x),
-                _ => None,
-            }));
-            return Ok(Arc::new(b.finish()));
-        }
-        if all(|v| matches!(v, Stored::Date(_))) {
-            let days = dense(&|v| match v {
-                Stored::Date(d) => Some(i64::from(columns::epoch_days(d))),
-                _ => None,
-            });
-            let days = days
-                .into_iter()
-                .map(|d| d.and_then(|d| i32::try_from(d).ok()));
-            return Ok(Arc::new(days.collect::<Date32Array>()));
-        }
-        let decimal = |v: &Stored| matches!(v, Stored::Decimal(_) | Stored::Undefined);
-        if self.values.iter().all(decimal)
-            && self.values.iter().any(|v| matches!(v, Stored::Decimal(_)))
-        {
-            let scale = self
-                .values
-                .iter()
-                .filter_map(|v| match v {
-                    Stored::Decimal(d) => Some(d.scale()),
-                    _ => None,
-                })
-                .max()
-                .unwrap_or(0);
-            let mut mantissas = vec![None; len];
-            for (row, v) in self.rows.iter().zip(&self.values) {
-                if let (Some(slot), Stored::Decimal(mut d)) = (mantissas.get_mut(*row), *v) {
-                    d.rescale(scale);
-                    *slot = Some(d.mantissa());
-                }
-            }
-            let array = Decimal128Array::from(mantissas)
-                .with_precision_and_scale(38, i8::try_from(scale).unwrap_or(i8::MAX))
-                .map_err(arrow_error)?;
-            return Ok(Arc::new(array));
-        }
-        // Text, or mixed kinds (a number here, a word there) as their text.
-        let mut out = TextColumn::default();
+    /// Each row's value by `f` (null where the row has none or `f` gives none).
+    fn dense<T: Copy>(&self, len: usize, f: impl Fn(Stored) -> Option<T>) -> Vec<Option<T>> {
+        let mut out = vec![None; len];
         for (row, v) in self.rows.iter().zip(&self.values) {
-            out.pad(*row);
-            match *v {
-                Stored::Text { start, end } => out.push(self.text_of(start, end)),
-                v => out.push_fmt(format_args!("{}", self.fact(v))),
+            if let Some(slot) = out.get_mut(*row) {
+                *slot = f(*v);
             }
         }
-        out.pad(len);
-        out.finish(self.name)
+        out
+    }
+
+    /// The column of `len` rows as `kind` says.
+    fn finish(&self, len: usize, kind: FactKind) -> Result<ArrayRef> {
+        Ok(match kind {
+            FactKind::Bool => {
+                let values = self.dense(len, |v| match v {
+                    Stored::Bool(x) => Some(x),
+                    _ => None,
+                });
+                Arc::new(values.into_iter().collect::<BooleanArray>())
+            }
+            FactKind::Int => {
+                let values = self.dense(len, |v| match v {
+                    Stored::Int(x) => Some(x),
+                    _ => None,
+                });
+                Arc::new(Int64Array::from(values))
+            }
+            FactKind::Date => {
+                let values = self.dense(len, |v| match v {
+                    Stored::Date(d) => Some(columns::epoch_days(d)),
+                    _ => None,
+                });
+                Arc::new(Date32Array::from(values))
+            }
+            FactKind::Decimal(scale) => {
+                let values = self.dense(len, |v| match v {
+                    Stored::Decimal(mut d) => {
+                        d.rescale(scale);
+                        Some(d.mantissa())
+                    }
+                    _ => None,
+                });
+                let array = Decimal128Array::from(values)
+                    .with_precision_and_scale(38, i8::try_from(scale).unwrap_or(i8::MAX))
+                    .map_err(arrow_error)?;
+                Arc::new(array)
+            }
+            FactKind::Undefined | FactKind::Text => {
+                let mut out = TextColumn::with_capacity(len, self.text.len());
+                for (row, v) in self.rows.iter().zip(&self.values) {
+                    out.pad(*row);
+                    match *v {
+                        Stored::Text { start, end } => out.push(self.text_of(start, end)),
+                        v => out.push_fmt(format_args!("{}", self.fact(v))),
+                    }
+                }
+                out.pad(len);
+                out.finish(self.name)?
+            }
+        })
     }
 }
+
+/// Findings per project, about, for room made at once.
+const FINDINGS_PER_PROJECT: usize = 5;
 
 /// The findings table being built: one row per finding, or per project in error.
 #[derive(Default)]
@@ -291,7 +321,7 @@ pub(crate) struct FindingColumns {
     help: TextColumn,
     citation: TextColumn,
     /// Where each row's missing fields end in `missing`.
-    missing_ends: Vec<usize>,
+    missing_ends: Vec<i32>,
     missing: TextColumn,
     error_code: TextColumn,
     error_message: TextColumn,
@@ -306,6 +336,25 @@ pub(crate) struct FindingColumns {
 }
 
 impl FindingColumns {
+    /// Room for the findings of about `projects` projects.
+    pub(crate) fn for_projects(projects: usize) -> Self {
+        let rows = projects.saturating_mul(FINDINGS_PER_PROJECT);
+        let text = |bytes: usize| TextColumn::with_capacity(rows, rows.saturating_mul(bytes));
+        FindingColumns {
+            row: Vec::with_capacity(rows),
+            project: text(8),
+            rule: text(14),
+            status: text(6),
+            severity: text(6),
+            subject: text(16),
+            message: text(80),
+            help: text(40),
+            citation: text(8),
+            missing_ends: Vec::with_capacity(rows),
+            ..FindingColumns::default()
+        }
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.row.len()
     }
@@ -329,20 +378,19 @@ impl FindingColumns {
             c.pad(n);
         }
         if self.missing_ends.len() < n {
-            self.missing_ends.push(self.missing.len());
+            let values = i32::try_from(self.missing.len()).unwrap_or(i32::MAX);
+            self.missing_ends.push(values);
         }
     }
 
     fn start_row(&mut self) {
         self.close();
         self.row.push(self.current.0);
-        let id = std::mem::take(&mut self.current.1);
-        if id.is_empty() {
+        if self.current.1.is_empty() {
             self.project.push_null();
         } else {
-            self.project.push(&id);
+            self.project.push(&self.current.1);
         }
-        self.current.1 = id;
     }
 
     /// A row for a project that could not be evaluated: its error, no rule.
@@ -361,52 +409,13 @@ impl FindingColumns {
         self.error_message.push(message);
     }
 
-    /// `other`'s rows after these.
-    pub(crate) fn append(&mut self, mut other: FindingColumns) {
-        self.close();
-        other.close();
-        let base = self.len();
-        let missing_base = self.missing.len();
-        self.row.append(&mut other.row);
-        for (a, b) in [
-            (&mut self.project, other.project),
-            (&mut self.rule, other.rule),
-            (&mut self.status, other.status),
-            (&mut self.severity, other.severity),
-            (&mut self.subject, other.subject),
-            (&mut self.message, other.message),
-            (&mut self.help, other.help),
-            (&mut self.citation, other.citation),
-            (&mut self.error_code, other.error_code),
-            (&mut self.error_message, other.error_message),
-        ] {
-            a.append(b);
-        }
-        self.missing.append(other.missing);
-        self.missing_ends
-            .extend(other.missing_ends.iter().map(|e| e + missing_base));
-        for fact in other.facts {
-            match self.facts.iter_mut().find(|f| f.name == fact.name) {
-                Some(mine) => mine.append(fact, base),
-                None => {
-                    let mut mine = FactColumn::new(fact.name);
-                    mine.append(fact, base);
-                    self.facts.push(mine);
-                }
-            }
-        }
-    }
-
-    /// The columns: [`crate::FINDINGS_COLUMNS`], then one per fact in name order (a fact
-    /// named like one of those columns is `fact_<name>`).
-    pub(crate) fn finish(mut self) -> Result<Out> {
+    /// The columns: [`crate::FINDINGS_COLUMNS`], then one per fact of `facts` in name
+    /// order, of its kind (a fact named like one of those columns is `fact_<name>`).
+    fn finish(mut self, facts: &BTreeMap<&'static str, FactKind>) -> Result<RecordBatch> {
         self.close();
         let n = self.len();
         let mut out = Out::default();
-        out.push(
-            "row",
-            Arc::new(self.row.into_iter().collect::<UInt32Array>()),
-        );
+        out.push("row", Arc::new(UInt32Array::from(self.row)));
         for (name, column) in [
             ("project", self.project),
             ("rule", self.rule),
@@ -419,15 +428,9 @@ impl FindingColumns {
         ] {
             out.push(name, column.finish(name)?);
         }
-        let offsets = std::iter::once(0)
-            .chain(self.missing_ends.iter().copied())
-            .map(|e| {
-                i32::try_from(e).map_err(|_| Error::TooLarge {
-                    path: "missing".into(),
-                    message: "more than 2^31 missing fields in one table".into(),
-                })
-            })
-            .collect::<Result<Vec<i32>>>()?;
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0);
+        offsets.extend(self.missing_ends);
         let list = ListArray::try_new(
             Arc::new(Field::new("item", DataType::Utf8, true)),
             OffsetBuffer::new(ScalarBuffer::from(offsets)),
@@ -438,18 +441,38 @@ impl FindingColumns {
         out.push("missing", Arc::new(list));
         out.push("error_code", self.error_code.finish("error_code")?);
         out.push("error_message", self.error_message.finish("error_message")?);
-        let facts: BTreeMap<&'static str, FactColumn> =
-            self.facts.into_iter().map(|f| (f.name, f)).collect();
-        for (name, fact) in facts {
-            let name = if crate::FINDINGS_COLUMNS.contains(&name) {
+        for (name, kind) in facts {
+            let column = match self.facts.iter().find(|f| f.name == *name) {
+                Some(f) => f.finish(n, *kind)?,
+                None => FactColumn::new(name).finish(n, *kind)?,
+            };
+            let name = if crate::FINDINGS_COLUMNS.contains(name) {
                 format!("fact_{name}")
             } else {
-                name.to_owned()
+                (*name).to_owned()
             };
-            out.push(&name, fact.finish(n)?);
+            out.push(&name, column);
         }
-        Ok(out)
+        out.finish()
     }
+}
+
+/// The parts' findings as record batches of one schema, in order: each fact's column of
+/// the kind its values have across every part. No part's rows are copied.
+pub(crate) fn batches(parts: Vec<FindingColumns>) -> Result<Vec<RecordBatch>> {
+    let mut kinds: BTreeMap<&'static str, FactKind> = BTreeMap::new();
+    for fact in parts.iter().flat_map(|p| &p.facts) {
+        if let Some(kind) = fact.kind() {
+            kinds
+                .entry(fact.name)
+                .and_modify(|k| *k = k.and(kind))
+                .or_insert(kind);
+        }
+    }
+    if parts.is_empty() {
+        return Ok(vec![FindingColumns::default().finish(&kinds)?]);
+    }
+    parts.into_iter().map(|p| p.finish(&kinds)).collect()
 }
 
 impl Sink for FindingColumns {
@@ -543,7 +566,8 @@ mod tests {
                 c.set(row, *v);
             }
         }
-        c.finish(values.len()).unwrap()
+        let kind = c.kind().unwrap();
+        c.finish(values.len(), kind).unwrap()
     }
 
     #[test]
@@ -596,8 +620,9 @@ mod tests {
             format_args!("c"),
         );
         other.fact("rate_percent", Value::Int(1));
-        c.append(other);
-        let out = c.finish().unwrap().finish().unwrap();
+        let parts = batches(vec![c, other]).unwrap();
+        assert_eq!(parts[0].schema(), parts[1].schema());
+        let out = arrow_select::concat::concat_batches(&parts[0].schema(), &parts).unwrap();
         let text = |name: &str| {
             let a = out.column_by_name(name).unwrap().as_string::<i32>().clone();
             (0..a.len())
@@ -627,7 +652,9 @@ mod tests {
             ),
             (0, 0, 0)
         );
+        // A fact only the second part has is a column of both, of its kind.
         let rate = out.column_by_name("rate_percent").unwrap();
+        assert_eq!(rate.data_type(), &DataType::Int64);
         assert!(rate.is_null(1) && rate.is_valid(3));
     }
 }

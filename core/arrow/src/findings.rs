@@ -14,7 +14,7 @@ use tcrules::{Policy, Result};
 use crate::batch::{read_projects, relative};
 use crate::columns::Texts;
 use crate::delivery::delivery;
-use crate::finding_columns::FindingColumns;
+use crate::finding_columns::{batches, FindingColumns};
 use crate::parallel;
 use crate::requirements::{self, BUDGET_RATE};
 use crate::table::Table;
@@ -46,7 +46,9 @@ pub const COLUMNS: [&str; 12] = [
 /// boolean, int64, date32 where every value is an ISO date, decimal128(38, s) where every
 /// value is an exact decimal (`undefined`, a ratio with nothing to divide by, is null),
 /// else text. A row that could not be evaluated is one row with its `error_code` and
-/// `error_message` and no rule: no project is lost.
+/// `error_message` and no rule: no project is lost. The table comes as record batches of
+/// one schema, in row order (each part of the rows built on a core of its own, none
+/// copied into one).
 ///
 /// ```
 /// use arrow_array::{RecordBatch, StringArray, Date32Array, Decimal128Array};
@@ -62,31 +64,33 @@ pub const COLUMNS: [&str; 12] = [
 /// ]).unwrap();
 /// let table = tcrules_arrow::Table::from(batch);
 /// let out = tcrules_arrow::findings(&table, None, &tcrules::Policy::default(), &tcrules::money::Rates::usd_only()).unwrap();
-/// let schema = out.schema();
+/// let schema = out[0].schema();
 /// assert!(schema.index_of("budget_usd").is_ok() && schema.index_of("duration_months").is_ok());
-/// assert_eq!(out.num_rows(), 6); // five findings of P1, and P2's error
+/// assert_eq!(out.iter().map(|b| b.num_rows()).sum::<usize>(), 6); // five findings of P1, and P2's error
 /// ```
 pub fn findings(
     table: &Table,
     records: Option<(&Table, ReportingPeriod)>,
     policy: &Policy,
     rates: &Rates,
-) -> Result<RecordBatch> {
+) -> Result<Vec<RecordBatch>> {
     let table = table.select(EVAL_COLUMNS);
-    let mut out = match from_columns(&table, policy, rates)? {
-        Some(columns) => columns,
+    let mut parts = match from_columns(&table, policy, rates)? {
+        Some(parts) => parts,
         None => from_projects(&table, policy, rates)?,
     };
     // DLV: each project's delivery over the period, its findings after the EVAL ones.
     if let Some((records, period)) = records {
         let report = delivery(records, None, GroupBy::Project, period, policy, rates)?;
         let rows = first_rows(&table)?;
+        let mut out = FindingColumns::for_projects(report.groups.len() / 4);
         for g in &report.groups {
             out.project(rows.get(g.group.as_str()).copied(), &g.group);
             assess_into(g, GroupBy::Project, policy, &mut out);
         }
+        parts.push(out);
     }
-    out.finish()?.finish()
+    batches(parts)
 }
 
 /// The columns the EVAL rules read of a project table (the others are not read, so a bad
@@ -118,7 +122,11 @@ const PLAN_COLUMNS: &[&str] = &[
 /// findings [`from_projects`] gives for the same table, without reading each row as a
 /// whole project. `None` for any other table, and for one whose ids or titles are not all
 /// there and distinct (whose rows [`from_projects`] reports).
-fn from_columns(table: &Table, policy: &Policy, rates: &Rates) -> Result<Option<FindingColumns>> {
+fn from_columns(
+    table: &Table,
+    policy: &Policy,
+    rates: &Rates,
+) -> Result<Option<Vec<FindingColumns>>> {
     if PLAN_COLUMNS.iter().any(|c| table.has(c)) {
         return Ok(None);
     }
@@ -136,8 +144,8 @@ fn from_columns(table: &Table, policy: &Policy, rates: &Rates) -> Result<Option<
         }
     }
     let row_ids = || ids.iter().flat_map(|b| (0..b.len()).map(move |i| b.get(i)));
-    let parts = requirements::each_part(table, policy, rates, |first, rows| {
-        let mut out = FindingColumns::default();
+    let parts = requirements::each_part(table, policy, rates, |first, len, rows| {
+        let mut out = FindingColumns::for_projects(len);
         for ((i, requirements), id) in (first..).zip(rows).zip(row_ids().skip(first)) {
             let id = id.unwrap_or_default();
             out.project(Some(i), id);
@@ -151,12 +159,12 @@ fn from_columns(table: &Table, policy: &Policy, rates: &Rates) -> Result<Option<
         }
         out
     })?;
-    Ok(Some(joined(parts)))
+    Ok(Some(parts))
 }
 
 /// The findings of every row read as a project (as [`crate::project_batch`]'s
 /// `Evaluation` reads it), in parts shared among the cores.
-fn from_projects(table: &Table, policy: &Policy, rates: &Rates) -> Result<FindingColumns> {
+fn from_projects(table: &Table, policy: &Policy, rates: &Rates) -> Result<Vec<FindingColumns>> {
     let mut rows = read_projects(table, policy)?;
     // A row in error is still named by its id cell, where it has one.
     let ids = texts(table, "id")?;
@@ -168,7 +176,7 @@ fn from_projects(table: &Table, policy: &Policy, rates: &Rates) -> Result<Findin
         rows.as_mut_slice(),
         || (),
         |(), first, part| {
-            let mut out = FindingColumns::default();
+            let mut out = FindingColumns::for_projects(part.len());
             for (i, row) in (first..).zip(part.iter()) {
                 match row {
                     Ok(p) => {
@@ -187,16 +195,7 @@ fn from_projects(table: &Table, policy: &Policy, rates: &Rates) -> Result<Findin
             out
         },
     );
-    Ok(joined(parts))
-}
-
-fn joined(parts: Vec<FindingColumns>) -> FindingColumns {
-    let mut parts = parts.into_iter();
-    let mut out = parts.next().unwrap_or_default();
-    for part in parts {
-        out.append(part);
-    }
-    out
+    Ok(parts)
 }
 
 /// Each batch's column `name` as text.
@@ -236,6 +235,11 @@ mod tests {
     use arrow_array::{Array, StringArray};
     use std::sync::Arc;
 
+    /// The batches as one, for reading.
+    fn one(batches: Vec<RecordBatch>) -> RecordBatch {
+        arrow_select::concat::concat_batches(&batches[0].schema(), &batches).unwrap()
+    }
+
     fn table(rows: &[(&str, &str, &str, &str)]) -> Table {
         let col = |i: usize| -> ArrayRef {
             Arc::new(StringArray::from(
@@ -269,7 +273,7 @@ mod tests {
             ("P2", "2024-01-01", "2023-06-30", "1"),
             ("P3", "2024-01-01", "2026-12-31", "1000"),
         ]);
-        let out = findings(&t, None, &Policy::default(), &Rates::usd_only()).unwrap();
+        let out = one(findings(&t, None, &Policy::default(), &Rates::usd_only()).unwrap());
         let col = |name: &str| out.column(out.schema().index_of(name).unwrap()).clone();
         let project = col("project");
         let project = project.as_string::<i32>();
@@ -380,10 +384,7 @@ mod tests {
         let rates = Rates::from_pairs([("EUR", "1.2")]).unwrap();
         let fast = from_columns(&table, &policy, &rates).unwrap().unwrap();
         let slow = from_projects(&table, &policy, &rates).unwrap();
-        let (fast, slow) = (
-            fast.finish().unwrap().finish().unwrap(),
-            slow.finish().unwrap().finish().unwrap(),
-        );
+        let (fast, slow) = (one(batches(fast).unwrap()), one(batches(slow).unwrap()));
         assert_eq!(fast.schema(), slow.schema());
         for (i, f) in fast.schema().fields().iter().enumerate() {
             assert_eq!(fast.column(i), slow.column(i), "column {}", f.name());
@@ -453,6 +454,8 @@ mod tests {
             })
             .collect();
         let out = findings(&table(&rows), None, &Policy::default(), &Rates::usd_only()).unwrap();
+        assert!(out.len() > 1, "the rows are shared among parts");
+        let out = one(out);
         let row = out.column_by_name("row").unwrap();
         let row = row.as_primitive::<arrow_array::types::UInt32Type>();
         let project = out

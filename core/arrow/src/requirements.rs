@@ -679,14 +679,15 @@ pub(crate) fn classify(
     Ok((columns, errors.into_iter().flatten().collect()))
 }
 
-/// `f(first row, rows)` over consecutive parts of the table's rows, shared among the
-/// cores: each row's requirements from its columns, or its error in the table's words.
+/// `f(first row, rows in the part, rows)` over consecutive parts of the table's rows,
+/// shared among the cores: each row's requirements from its columns, or its error in the
+/// table's words.
 /// The results in row order.
 pub(crate) fn each_part<R: Send>(
     table: &Table,
     policy: &Policy,
     rates: &Rates,
-    f: impl Fn(usize, &mut dyn Iterator<Item = tcrules::Result<Requirements>>) -> R + Sync + Send,
+    f: impl Fn(usize, usize, &mut dyn Iterator<Item = tcrules::Result<Requirements>>) -> R + Sync + Send,
 ) -> tcrules::Result<Vec<R>> {
     table.require("projects", &["start", "end", "budget_amount"])?;
     let batches = Batches::new(table, Inputs::new)?;
@@ -695,12 +696,13 @@ pub(crate) fn each_part<R: Send>(
         rows.as_mut_slice(),
         Cache::default,
         |cache, first, part| {
+            let len = part.len();
             let mut each = batches.rows_from(first).take(part.len()).map(|(cells, i)| {
                 cells
                     .row(i, cache, policy, rates)
                     .map_err(|e| table.user_error(e))
             });
-            f(first, &mut each)
+            f(first, len, &mut each)
         },
     ))
 }
