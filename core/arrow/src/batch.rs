@@ -265,23 +265,8 @@ pub(crate) fn read_projects(
 
 /// The error with its path relative to the row: `projects[3].start` becomes `start`; so
 /// do the paths of the bad cells it lists.
-pub(crate) fn relative(mut info: ErrorInfo, i: usize) -> ErrorInfo {
-    let prefix = format!("projects[{i}]");
-    let paths = std::iter::once((&mut info.path, &mut info.message)).chain(
-        info.errors
-            .iter_mut()
-            .map(|e| (&mut e.path, &mut e.message)),
-    );
-    for (path, message) in paths {
-        if let Some(rest) = path.strip_prefix(&prefix) {
-            *path = rest.trim_start_matches('.').to_owned();
-        }
-        // The message starts with the path it names.
-        if let Some(rest) = message.strip_prefix(&prefix) {
-            *message = rest.trim_start_matches('.').to_owned();
-        }
-    }
-    info
+pub(crate) fn relative(info: ErrorInfo, i: usize) -> ErrorInfo {
+    info.within(&format!("projects[{i}]"))
 }
 
 /// The output rows, column by column: the requirement columns, each bad row's error

@@ -16,7 +16,7 @@ use crate::columns::Texts;
 use crate::delivery::delivery;
 use crate::finding_columns::{batches, FindingColumns};
 use crate::parallel;
-use crate::requirements::{self, BUDGET_RATE};
+use crate::requirements;
 use crate::table::Table;
 
 /// The columns every findings table has, before the facts.
@@ -74,7 +74,7 @@ pub fn findings(
     policy: &Policy,
     rates: &Rates,
 ) -> Result<Vec<RecordBatch>> {
-    let table = table.select(EVAL_COLUMNS);
+    let table = table.select(tcrules::finding_rows::COLUMNS_READ);
     let mut parts = match from_columns(&table, policy, rates)? {
         Some(parts) => parts,
         None => from_projects(&table, policy, rates)?,
@@ -92,22 +92,6 @@ pub fn findings(
     }
     batches(parts)
 }
-
-/// The columns the EVAL rules read of a project table (the others are not read, so a bad
-/// cell there is not this table's error).
-const EVAL_COLUMNS: &[&str] = &[
-    "id",
-    "title",
-    "start",
-    "end",
-    "budget_amount",
-    "budget_currency",
-    BUDGET_RATE,
-    "funding",
-    "evaluations",
-    "mid_term_review_agreed",
-    "constituent_participation",
-];
 
 /// The columns that give a project an evaluation plan or funding lines.
 const PLAN_COLUMNS: &[&str] = &[
@@ -229,6 +213,7 @@ fn first_rows(table: &Table) -> Result<FxHashMap<String, usize>> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
+    use crate::requirements::BUDGET_RATE;
     use arrow_array::cast::AsArray;
     use arrow_array::types::{Date32Type, Decimal128Type, Int64Type};
     use arrow_array::ArrayRef;

@@ -15,6 +15,7 @@
 //! | `integration` | `portfolio` | [`integration::report`] |
 //! | `portfolio` | `portfolio`, `periods` (optional) | [`portfolio::report`] |
 //! | `report` | `portfolio`, `options` (optional) | [`report::report`] |
+//! | `findings` | `projects` (rows of text cells in the flat layout), `records`, `period` (both optional; `all` by default), `rates` | [`crate::finding_rows::of_text_rows`] |
 //! | `policy` | `text` (a policy file's text) | the edition's stamp |
 //! | `read_portfolio` | `text` (JSON text) | `{"ok": true}` once validated |
 //! | `iati` | `text` (an IATI activity file), `rates`, `as_of` (a date: ask whether finished activities publish their evaluation), `periods` (`"published"`, `"calendar"` or `{"fiscal": 4}`) | [`crate::iati::read_with`] |
@@ -55,6 +56,7 @@ pub const KINDS: &[&str] = &[
     "delivery",
     "delivery_series",
     "delivery_by",
+    "findings",
     "integration",
     "portfolio",
     "report",
@@ -197,6 +199,13 @@ inputs! {
     PeriodsInput { portfolio: Portfolio, periods: Option<Vec<YearRange>> }
     /// `report`.
     ReportInput { portfolio: Portfolio, options: Option<ReportOptions> }
+    /// `findings`.
+    FindingsInput {
+        rates: Option<Rates>,
+        projects: Vec<crate::finding_rows::TextRow>,
+        records: Option<Vec<crate::model::FinancialRecord>>,
+        period: Option<ReportingPeriod>,
+    }
 }
 
 #[cfg(feature = "iati")]
@@ -300,6 +309,24 @@ fn dispatch<O: Output>(kind: &str, input: Source<'_>, policy: &Policy) -> Result
                 &p.rates,
             )?)
         }
+        #[cfg(all(feature = "portfolio-kinds", feature = "csv"))]
+        "findings" => {
+            let FindingsInput {
+                rates,
+                projects,
+                records,
+                period,
+            } = input.read()?;
+            let records = records
+                .as_deref()
+                .map(|r| (r, period.unwrap_or(ReportingPeriod::All)));
+            O::of(&crate::finding_rows::of_text_rows(
+                &projects,
+                records,
+                policy,
+                &rates.unwrap_or_default(),
+            )?)
+        }
         #[cfg(feature = "portfolio-kinds")]
         "delivery_series" => {
             let SeriesInput {
@@ -365,6 +392,12 @@ fn dispatch<O: Output>(kind: &str, input: Source<'_>, policy: &Policy) -> Result
                 &options,
             )
         }
+        #[cfg(not(all(feature = "portfolio-kinds", feature = "csv")))]
+        "findings" => Err(left_out(
+            "kind",
+            "answers no findings table",
+            "portfolio-kinds",
+        )),
         #[cfg(not(feature = "portfolio-kinds"))]
         "delivery" | "delivery_series" | "delivery_by" | "integration" | "portfolio" | "report"
         | "read_portfolio" => Err(left_out(

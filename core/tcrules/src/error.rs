@@ -387,6 +387,30 @@ impl schemars::JsonSchema for ErrorCode {
     }
 }
 
+impl ErrorInfo {
+    /// The error as seen from inside `prefix` (`projects[3]`): its path and message, and
+    /// those of the errors it lists, without the prefix (`end: ...`).
+    ///
+    /// ```
+    /// use tcrules::Error;
+    /// let e = Error::Invalid { path: "projects[3].end".into(), message: "not a date".into() };
+    /// let e = e.info().within("projects[3]");
+    /// assert_eq!((e.path.as_str(), e.message.as_str()), ("end", "end: not a date"));
+    /// ```
+    #[must_use]
+    pub fn within(mut self, prefix: &str) -> ErrorInfo {
+        let strip = |s: &mut String| {
+            if let Some(rest) = s.strip_prefix(prefix) {
+                *s = rest.trim_start_matches('.').to_owned();
+            }
+        };
+        strip(&mut self.path);
+        strip(&mut self.message);
+        self.errors = self.errors.into_iter().map(|e| e.within(prefix)).collect();
+        self
+    }
+}
+
 impl From<&Error> for ErrorInfo {
     fn from(e: &Error) -> Self {
         e.info()
