@@ -38,17 +38,17 @@ pub fn policy(path: Option<&Path>) -> Result<Policy, Failure> {
     }
 }
 
-/// A rates file as written, its rates not yet checked (a merge checks them): JSON
-/// (`{"EUR": "1.2"}`, rates by month, or rows), or a CSV table of `currency`, `month`
-/// (optional: `YYYY-MM` or a date) and `rate`.
+/// A rates file as written, its rates not yet checked (a merge checks them), told from
+/// its content, never its name: JSON (`{"EUR": "1.2"}`, rates by month, or rows), or a
+/// table of `currency`, `month` (optional: `YYYY-MM` or a date) and `rate`, as CSV text or
+/// a workbook's first sheet (month cells typed as dates read as their month).
 fn rates_file(path: &Path) -> Result<Rates, Failure> {
-    let is_csv = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    if is_csv {
-        return csv::read_rates(&read(path, Format::Csv)?).map_err(in_file(path));
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
+    match Format::sniff(&bytes) {
+        Format::Csv => io::table_text(&bytes, None).and_then(|text| csv::read_rates(&text)),
+        _ => Format::Json.text(&bytes).and_then(json::from_str),
     }
-    json::from_str(&read(path, Format::Json)?).map_err(in_file(path))
+    .map_err(in_file(path))
 }
 
 /// The exchange rates of `--rates`, or US dollars only: for the commands whose input has

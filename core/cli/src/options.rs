@@ -12,8 +12,8 @@ pub struct Options {
     #[arg(long, global = true, value_name = "FILE")]
     pub policy: Option<PathBuf>,
     /// Exchange rates (US dollars per unit), added to the input's: JSON {"EUR": "1.2"} or
-    /// {"EUR": {"2024-01": "1.08"}}, or a CSV table of currency, month, rate (a rate
-    /// applies from its month until the next listed one).
+    /// {"EUR": {"2024-01": "1.08"}}, or a table of currency, month, rate as CSV or a
+    /// workbook's first sheet (a rate applies from its month until the next listed one).
     #[arg(long, global = true, value_name = "FILE")]
     pub rates: Option<PathBuf>,
     /// Output format; `jsonl` and `csv` write the rows of `tcrules iati` as they are read

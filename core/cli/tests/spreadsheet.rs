@@ -287,3 +287,58 @@ fn an_editions_own_spellings_are_read_from_its_file() {
         built_in.stderr
     );
 }
+
+/// Dated exchange rates as an analyst keeps them (issue 16, item 1): a workbook's first
+/// sheet of currency, month (date cells) and rate, or CSV text under any name; a budget
+/// converts at its start month's rate.
+#[test]
+fn rates_come_from_a_workbook_or_csv_under_any_name() {
+    let projects =
+        "id,title,start,end,budget_amount,budget_currency\nP1,T,2024-03-15,2025-09-14,300000,EUR\n";
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    for (col, heading) in ["currency", "month", "rate"].iter().enumerate() {
+        sheet
+            .write_string(0, u16::try_from(col).unwrap(), *heading)
+            .unwrap();
+    }
+    for (row, (month, rate)) in [((2024, 1), 1.0), ((2024, 3), 1.2)].iter().enumerate() {
+        let row = u32::try_from(row + 1).unwrap();
+        let day = rust_xlsxwriter::ExcelDateTime::from_ymd(month.0, month.1, 1).unwrap();
+        sheet.write_string(row, 0, "EUR").unwrap();
+        sheet
+            .write_datetime_with_format(row, 1, &day, &date)
+            .unwrap();
+        sheet.write_number(row, 2, *rate).unwrap();
+    }
+    let workbook = book.save_to_buffer().unwrap();
+    let dir = dir_with(&[
+        ("projects.csv", projects.as_bytes()),
+        ("rates.xlsx", &workbook),
+        (
+            "rates.txt",
+            b"currency,month,rate\nEUR,2024-01,1.0\nEUR,2024-03,1.2\n",
+        ),
+        (
+            "rates.data",
+            br#"{"EUR": {"2024-01": "1.0", "2024-03": "1.2"}}"#,
+        ),
+    ]);
+    for rates in ["rates.xlsx", "rates.txt", "rates.data"] {
+        let args = [
+            "--format",
+            "json",
+            "--rates",
+            rates,
+            "evaluation",
+            "projects.csv",
+        ];
+        let run = tcrules_in(dir.path(), &args);
+        assert_eq!(run.code, Some(0), "{rates}: {}", run.stderr);
+        let out: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let req = &out[0]["requirements"];
+        assert_eq!(req["budget_usd"], "360000.0", "{rates}");
+        assert_eq!(req["independent_evaluation"], true, "{rates}");
+    }
+}
