@@ -77,10 +77,15 @@ impl OutcomeBudget {
 }
 
 /// A project's budget by source: its funding lines, or — without any — its whole budget
-/// as XBTC when it is donor-funded and as "other" when not; at the rates of its start's
-/// month where rates are dated (the default budget date, [`crate::policy::RatesPolicy`]).
-fn funding_usd(p: &Project, rates: &Rates) -> Result<Vec<(SourceOfFunds, Decimal)>> {
-    let month = crate::period::YearMonth::of(p.start);
+/// as XBTC when it is donor-funded and as "other" when not; where rates are dated, at the
+/// rates of the month the policy converts budgets at ([`crate::policy::RatesPolicy`]: the
+/// start's by default).
+fn funding_usd(
+    p: &Project,
+    policy: &Policy,
+    rates: &Rates,
+) -> Result<Vec<(SourceOfFunds, Decimal)>> {
+    let month = crate::evaluation::budget_month(p, policy);
     if p.funding.is_empty() {
         p.budget.non_negative("budget")?;
         let source = if p.is_extra_budgetary() {
@@ -116,15 +121,16 @@ fn funding_usd(p: &Project, rates: &Rates) -> Result<Vec<(SourceOfFunds, Decimal
 ///    "budget": {"amount": "400", "currency": "USD"}, "links": {"pb_outcome": "1a"},
 ///    "funding": [{"source": "rb", "amount": {"amount": "100", "currency": "USD"}},
 ///                {"source": "xbtc", "amount": {"amount": "300", "currency": "USD"}}]}]}"#).unwrap();
-/// let o = integration::composite(&p.projects, OutcomeKind::Pb, &p.rates, 1).unwrap();
+/// let o = integration::composite(&p.projects, OutcomeKind::Pb, &tcrules::Policy::default(), &p.rates).unwrap();
 /// assert_eq!(o[0].by_source[1].share_percent.to_string(), "75.0");
 /// ```
 pub fn composite(
     projects: &[Project],
     kind: OutcomeKind,
+    policy: &Policy,
     rates: &Rates,
-    share_decimals: u32,
 ) -> Result<Vec<OutcomeBudget>> {
+    let share_decimals = policy.spec().portfolio.share_decimals;
     let mut outcomes: BTreeMap<&str, (BTreeMap<SourceOfFunds, Decimal>, Vec<String>)> =
         BTreeMap::new();
     for (i, p) in projects.iter().enumerate() {
@@ -137,7 +143,7 @@ pub fn composite(
         };
         let at = format!("projects[{i}]");
         let entry = outcomes.entry(outcome).or_default();
-        for (source, usd) in funding_usd(p, rates).map_err(|e| e.at(&at))? {
+        for (source, usd) in funding_usd(p, policy, rates).map_err(|e| e.at(&at))? {
             let slot = entry.0.entry(source).or_default();
             *slot = checked_add(*slot, usd, &at)?;
         }
@@ -182,7 +188,7 @@ pub fn composite(
 ///    "budget": {"amount": "900", "currency": "USD"}, "links": {"pb_outcome": "2b"},
 ///    "funding": [{"source": "rbtc", "amount": {"amount": "100", "currency": "USD"}},
 ///                {"source": "xbtc", "amount": {"amount": "800", "currency": "USD"}}]}]}"#).unwrap();
-/// let o = integration::composite(&p.projects, OutcomeKind::Pb, &p.rates, 1).unwrap();
+/// let o = integration::composite(&p.projects, OutcomeKind::Pb, &tcrules::Policy::default(), &p.rates).unwrap();
 /// let f = integration::balance(&o[0], &Policy::default());
 /// assert_eq!(f.status, Status::Warning); // 88.89 % extra-budgetary, above 80 %
 /// ```
@@ -322,12 +328,13 @@ pub struct SeedLeverage {
 ///   "projects": [{"id": "A", "title": "A", "start": "2006-01-01", "end": "2007-12-31",
 ///     "budget": {"amount": "500000", "currency": "USD"}, "donors": [{"name": "Italy", "category": "multi_bilateral"}]}],
 ///   "seed_funding": [{"id": "S1", "rbtc": {"amount": "20000", "currency": "USD"}, "prepared": ["A"]}]}"#).unwrap();
-/// let s = integration::seed_leverage(&p.seed_funding, &p.projects, &p.rates).unwrap();
+/// let s = integration::seed_leverage(&p.seed_funding, &p.projects, &tcrules::Policy::default(), &p.rates).unwrap();
 /// assert_eq!(s[0].leverage.unwrap().to_string(), "25.00");
 /// ```
 pub fn seed_leverage(
     seeds: &[SeedFunding],
     projects: &[Project],
+    policy: &Policy,
     rates: &Rates,
 ) -> Result<Vec<SeedLeverage>> {
     let by_id: BTreeMap<&str, (usize, &Project)> = projects
@@ -351,7 +358,7 @@ pub fn seed_leverage(
                     }
                 })?;
                 for (source, usd) in
-                    funding_usd(p, rates).map_err(|e| e.at(&format!("projects[{pi}]")))?
+                    funding_usd(p, policy, rates).map_err(|e| e.at(&format!("projects[{pi}]")))?
                 {
                     if source.is_extra_budgetary() {
                         xb = checked_add(xb, usd, &at)?;
@@ -604,9 +611,8 @@ pub struct IntegrationReport {
 /// ```
 pub fn report(portfolio: &Portfolio, policy: &Policy) -> Result<IntegrationReport> {
     let rates = &portfolio.rates;
-    let decimals = policy.spec().portfolio.share_decimals;
-    let pb = composite(&portfolio.projects, OutcomeKind::Pb, rates, decimals)?;
-    let dwcp = composite(&portfolio.projects, OutcomeKind::Dwcp, rates, decimals)?;
+    let pb = composite(&portfolio.projects, OutcomeKind::Pb, policy, rates)?;
+    let dwcp = composite(&portfolio.projects, OutcomeKind::Dwcp, policy, rates)?;
     let mut findings = Vec::new();
     for o in pb.iter().chain(&dwcp) {
         findings.push(
@@ -635,7 +641,7 @@ pub fn report(portfolio: &Portfolio, policy: &Policy) -> Result<IntegrationRepor
         findings.push(balance(o, policy));
     }
     findings.extend(portfolio.projects.iter().map(|p| link(p, policy)));
-    let seed = seed_leverage(&portfolio.seed_funding, &portfolio.projects, rates)?;
+    let seed = seed_leverage(&portfolio.seed_funding, &portfolio.projects, policy, rates)?;
     findings.extend(seed.iter().map(|s| seed_finding(s, policy)));
     let phasing = phasing(&portfolio.records, rates)?;
     findings.extend(phasing.iter().map(|p| phasing_finding(p, policy)));
@@ -750,5 +756,28 @@ mod tests {
             .collect();
         assert_eq!(months, [("2004-05", 24), ("2006-07", 6)]);
         assert_eq!(ph[0].second_year_usd, Decimal::from(11));
+    }
+
+    /// Outcome budgets convert each project's budget at the month the policy names, as
+    /// the evaluation threshold does (issue 16, item 1).
+    #[test]
+    fn outcome_budgets_convert_at_the_policys_budget_month() {
+        let p: Portfolio = serde_json::from_str(
+            r#"{"projects": [{"id": "A", "title": "A", "start": "2024-03-01", "end": "2025-06-30",
+                "budget": {"amount": "100", "currency": "EUR"}, "links": {"pb_outcome": "1a"}}],
+                "rates": {"EUR": {"2024-01": "1.0", "2025-01": "2.0"}}}"#,
+        )
+        .unwrap_or_default();
+        let total = |policy: &Policy| {
+            composite(&p.projects, OutcomeKind::Pb, policy, &p.rates)
+                .ok()
+                .and_then(|o| o.first().map(|o| o.total_usd))
+        };
+        assert_eq!(total(&Policy::default()), Some(Decimal::from(100)));
+        let at_end = Policy::from_json(
+            r#"{"extends": "ilo-2006", "name": "at-end", "version": "1", "rates": {"budget_rate_date": "end"}}"#,
+        )
+        .ok();
+        assert_eq!(at_end.as_ref().and_then(total), Some(Decimal::from(200)));
     }
 }

@@ -6,15 +6,21 @@ use rust_decimal::Decimal;
 
 use crate::error::Result;
 use crate::finding::Finding;
+use crate::model::Proposal;
 use crate::model::{sum_usd, BudgetLine, BudgetPurpose};
 use crate::money::{display_amount, Rates};
-use crate::policy::Policy;
+use crate::period::YearMonth;
+use crate::policy::{BudgetRateDate, Policy};
 use crate::rule::{RuleId, Status, Text};
 
-/// The exact US-dollar sum of the budget lines, or of those with `purpose`.
+/// The exact US-dollar sum of the budget lines of `p`, or of those with `purpose`; where
+/// rates are dated, at the month the policy converts budgets at (the start's by default),
+/// as a project's budget is.
 pub(super) fn budget_usd(
+    p: &Proposal,
     lines: &[BudgetLine],
     purpose: Option<BudgetPurpose>,
+    policy: &Policy,
     rates: &Rates,
 ) -> Result<Decimal> {
     sum_usd(
@@ -24,9 +30,19 @@ pub(super) fn budget_usd(
             .filter(|(_, l)| purpose.is_none_or(|p| l.purpose == p))
             .map(|(i, l)| (i, &l.amount)),
         rates,
-        None,
+        budget_month(p, policy),
         "budget",
     )
+}
+
+/// The month a proposal's budget converts at where rates are dated: the policy's date of
+/// the project (start or end), where the proposal gives it.
+fn budget_month(p: &Proposal, policy: &Policy) -> Option<YearMonth> {
+    let date = match policy.spec().rates.budget_rate_date {
+        BudgetRateDate::Start => p.start,
+        BudgetRateDate::End => p.end,
+    };
+    date.map(YearMonth::of)
 }
 
 pub(super) fn usd(amount: Decimal) -> String {

@@ -115,7 +115,7 @@ pub(super) fn monitoring_evaluation(
         c.require("evaluation_plan", plan.is_some());
         return Ok(c.finish(String::new(), HELP));
     };
-    let evaluation_lines = budget_usd(lines, Some(BudgetPurpose::Evaluation), rates)?;
+    let evaluation_lines = budget_usd(p, lines, Some(BudgetPurpose::Evaluation), policy, rates)?;
     let mut summary = Text::default();
     let mut helps: Vec<Text> = Vec::new();
     for f in evaluation::plan_checks(req, plan, "evaluation_plan", policy, rates)? {

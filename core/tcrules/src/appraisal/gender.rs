@@ -148,7 +148,7 @@ pub(super) fn gender_budget(
     let Some(lines) = budget else {
         return Ok(c.absent("budget", HELP));
     };
-    let gender_usd = budget_usd(lines, Some(BudgetPurpose::Gender), rates)?;
+    let gender_usd = budget_usd(p, lines, Some(BudgetPurpose::Gender), policy, rates)?;
     if gender_usd.is_zero() {
         c.problem("no resources are allocated to gender-specific outputs or activities");
     }

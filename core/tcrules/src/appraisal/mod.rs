@@ -127,7 +127,7 @@ pub fn appraise(proposal: &Proposal, policy: &Policy, rates: &Rates) -> Result<A
     // No budget lines at all is as missing as no budget (RULES.md §5).
     let budget = p.budget.as_deref().filter(|lines| !lines.is_empty());
     let total_usd = budget
-        .map(|lines| budget_usd(lines, None, rates))
+        .map(|lines| budget_usd(p, lines, None, policy, rates))
         .transpose()?;
     let requirements = match (p.start, p.end, total_usd) {
         (Some(start), Some(end), Some(usd)) => Some(evaluation::classify(start, end, usd, policy)?),
