@@ -14,7 +14,7 @@ use tcrules::money::Rates;
 use tcrules::{Error, ErrorInfo, Finding, Policy, Result};
 
 use crate::output::{self, dates, list_of_structs, strings, Out};
-use crate::projects::{at_rate, projects, row_rates};
+use crate::projects::projects;
 use crate::requirements;
 use crate::table::Table;
 
@@ -233,29 +233,13 @@ pub(crate) fn evaluate_rows(
         .collect())
 }
 
-/// Every row of `table` as a project, a row's own `budget_rate` applied, or the error
-/// that keeps it from being one, its path relative to the row.
+/// Every row of `table` as a project (a row's own `budget_rate` applied by the core's
+/// reader), or the error that keeps it from being one, its path relative to the row.
 pub(crate) fn read_projects(
     table: &Table,
     policy: &Policy,
 ) -> Result<Vec<std::result::Result<tcrules::Project, ErrorInfo>>> {
-    let mut rows = projects(table, &policy.spec().labels)?;
-    // A row's own `budget_rate` wins over the rates table for its row.
-    if let Some(row_rates) = row_rates(table)? {
-        for (row, rate) in rows.iter_mut().zip(row_rates) {
-            let project = std::mem::replace(
-                row,
-                Err(Error::Overflow {
-                    path: String::new(),
-                }),
-            );
-            *row = match (project, rate) {
-                (Ok(p), Ok(Some(rate))) => at_rate(p, rate),
-                (Ok(_), Err(e)) => Err(e),
-                (p, _) => p,
-            };
-        }
-    }
+    let rows = projects(table, &policy.spec().labels)?;
     Ok(rows
         .into_iter()
         .enumerate()

@@ -23,7 +23,7 @@ impl Column {
     fn new(name: &str, array: &ArrayRef) -> Result<Self> {
         Ok(match name {
             "start" | "end" => Column::Date(Dates::new(name, array)?),
-            "budget_amount" => Column::Amount(Decimals::new(name, array)?),
+            "budget_amount" | csv::BUDGET_RATE => Column::Amount(Decimals::new(name, array)?),
             _ => Column::Text(Texts::new(name, array)?),
         })
     }
@@ -104,45 +104,6 @@ impl Cells for Row<'_> {
             _ => None,
         })
     }
-}
-
-/// Every row's `budget_rate` (US dollars per unit of its budget's currency), where the
-/// table has that column: `None` for a table without it.
-pub(crate) fn row_rates(table: &Table) -> Result<Option<Vec<Result<Option<Decimal>>>>> {
-    let name = crate::requirements::BUDGET_RATE;
-    if !table.has(name) {
-        return Ok(None);
-    }
-    let batches = Batches::new(table, |t, b| Decimals::new(name, t.required(b, name)?))?;
-    let rates = batches.rows_from(0);
-    Ok(Some(
-        rates
-            .map(|(c, i)| crate::requirements::row_rate(Some(c), i))
-            .collect(),
-    ))
-}
-
-/// `project` with its budget, and the funding lines in the budget's currency, in US
-/// dollars at `rate`: a row's own rate, which wins over the rates table.
-pub(crate) fn at_rate(mut project: Project, rate: Decimal) -> Result<Project> {
-    let currency = project.budget.currency;
-    let usd = |m: &mut tcrules::money::Money, path: &str| -> Result<()> {
-        if m.currency == currency {
-            let amount = m
-                .amount
-                .checked_mul(rate)
-                .ok_or_else(|| tcrules::Error::Overflow {
-                    path: path.to_owned(),
-                })?;
-            *m = tcrules::money::Money::usd(amount);
-        }
-        Ok(())
-    };
-    usd(&mut project.budget, "budget_amount")?;
-    for f in &mut project.funding {
-        usd(&mut f.amount, "funding")?;
-    }
-    Ok(project)
 }
 
 /// Every row as a project, or the error that keeps it from being one (its path

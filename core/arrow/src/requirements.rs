@@ -133,22 +133,17 @@ impl Inputs {
     }
 }
 
-/// The column of a per-row exchange rate for the budget (US dollars per unit).
-pub(crate) const BUDGET_RATE: &str = "budget_rate";
+pub(crate) use csv::BUDGET_RATE;
 
 /// Row `i`'s `budget_rate`, if the table has the column and the cell is not empty; a rate
-/// must be above zero.
+/// must be above zero ([`csv::budget_rate`]).
 pub(crate) fn row_rate(column: Option<&Decimals>, i: usize) -> tcrules::Result<Option<Decimal>> {
-    let Some(rate) = column.map(|c| c.get(i, BUDGET_RATE)).transpose()?.flatten() else {
-        return Ok(None);
-    };
-    if rate <= Decimal::ZERO {
-        return Err(Error::Invalid {
-            path: BUDGET_RATE.into(),
-            message: format!("exchange rate must be positive, got {rate}"),
-        });
-    }
-    Ok(Some(rate))
+    column
+        .map(|c| c.get(i, BUDGET_RATE))
+        .transpose()?
+        .flatten()
+        .map(csv::budget_rate)
+        .transpose()
 }
 
 /// Row `i`'s budget cells.

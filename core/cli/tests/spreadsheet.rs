@@ -341,4 +341,21 @@ fn rates_come_from_a_workbook_or_csv_under_any_name() {
         assert_eq!(req["budget_usd"], "360000.0", "{rates}");
         assert_eq!(req["independent_evaluation"], true, "{rates}");
     }
+    // A row's own rate wins over the rates file, as in the Arrow engine.
+    let own = "id,title,start,end,budget_amount,budget_currency,budget_rate\nP1,T,2024-03-15,2025-09-14,300000,EUR,1.1\n";
+    std::fs::write(dir.path().join("own.csv"), own).unwrap();
+    let run = tcrules_in(
+        dir.path(),
+        &[
+            "--format",
+            "json",
+            "--rates",
+            "rates.txt",
+            "evaluation",
+            "own.csv",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let out: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(out[0]["requirements"]["budget_usd"], "330000.0");
 }

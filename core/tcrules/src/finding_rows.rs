@@ -156,8 +156,8 @@ pub fn rows(
 }
 
 /// [`rows`] of a project table given as rows of text cells in the flat layout
-/// ([`crate::io::csv`]), read with the edition's labels; only [`COLUMNS_READ`] are read.
-/// A row's `budget_rate` is not read here (the columnar engine's alone).
+/// ([`crate::io::csv`]), read with the edition's labels; only [`COLUMNS_READ`] are read
+/// (a row's `budget_rate` among them).
 #[cfg(feature = "csv")]
 pub fn of_text_rows(
     table: &[TextRow],

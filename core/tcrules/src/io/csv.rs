@@ -10,7 +10,9 @@
 //! | `illustrative` | field names joined by `;` | `budget;evaluations` |
 //!
 //! Required project columns: `id`, `title`, `start`, `end`, `budget_amount`,
-//! `budget_currency`; every other column may be absent or empty. Errors name the row and
+//! `budget_currency`; every other column may be absent or empty. A `budget_rate` cell (US
+//! dollars per unit of the budget's currency) converts that row's budget, and its funding
+//! lines in the budget's currency, at the row's own rate, whatever the rates table says. Errors name the row and
 //! column as `projects[i].column` (i counts data rows from 0).
 //!
 //! Tables as spreadsheets save them are read too (issue 17, items 2, 3 and 5):
@@ -78,6 +80,7 @@ pub const PROJECT_COLUMNS: &[&str] = &[
     "end",
     "budget_amount",
     "budget_currency",
+    BUDGET_RATE,
     "donors",
     "funding",
     "pb_outcome",
@@ -90,6 +93,48 @@ pub const PROJECT_COLUMNS: &[&str] = &[
     "source",
     "illustrative",
 ];
+
+/// The column of a project's own exchange rate for its budget (US dollars per unit of
+/// the budget's currency), which wins over the rates table for its row.
+pub const BUDGET_RATE: &str = "budget_rate";
+
+/// A row's own exchange rate, which must be above zero.
+///
+/// ```
+/// use tcrules::io::csv;
+/// assert!(csv::budget_rate("1.08".parse().unwrap()).is_ok());
+/// let e = csv::budget_rate(0.into()).unwrap_err();
+/// assert_eq!((e.code(), e.path()), ("invalid_value", "budget_rate"));
+/// ```
+pub fn budget_rate(rate: Decimal) -> Result<Decimal> {
+    if rate <= Decimal::ZERO {
+        return Err(Error::invalid(
+            BUDGET_RATE,
+            format!("exchange rate must be positive, got {rate}"),
+        ));
+    }
+    Ok(rate)
+}
+
+/// `project` with its budget, and the funding lines in the budget's currency, in US
+/// dollars at `rate`: a row's own rate, which wins over the rates table.
+fn at_rate(mut project: Project, rate: Decimal) -> Result<Project> {
+    let currency = project.budget.currency;
+    let usd = |m: &mut Money, path: &str| -> Result<()> {
+        if m.currency == currency {
+            let amount = m.amount.checked_mul(rate).ok_or_else(|| Error::Overflow {
+                path: path.to_owned(),
+            })?;
+            *m = Money::usd(amount);
+        }
+        Ok(())
+    };
+    usd(&mut project.budget, "budget_amount")?;
+    for f in &mut project.funding {
+        usd(&mut f.amount, "funding")?;
+    }
+    Ok(project)
+}
 
 /// Column order of the records table.
 pub const RECORD_COLUMNS: &[&str] = &[
@@ -692,6 +737,10 @@ fn project_row(r: &Row<'_, impl Cells>) -> Result<Project> {
     let start = bad.take(r.req_date("start"));
     let end = bad.take(r.req_date("end"));
     let budget = bad.take(r.money("budget_amount", "budget_currency"));
+    let rate = bad.take(
+        r.0.amount(BUDGET_RATE)
+            .and_then(|r| r.map(budget_rate).transpose()),
+    );
     let donors = bad.take(
         r.list("donors")
             .map(|d| {
@@ -750,6 +799,7 @@ fn project_row(r: &Row<'_, impl Cells>) -> Result<Project> {
         Some(end),
         Some(budget),
         Some(country_has_dwcp),
+        Some(rate),
     ) = (
         donors,
         funding,
@@ -763,6 +813,7 @@ fn project_row(r: &Row<'_, impl Cells>) -> Result<Project> {
         end,
         budget,
         country_has_dwcp,
+        rate,
     )
     else {
         return Err(bad.error());
@@ -800,7 +851,10 @@ fn project_row(r: &Row<'_, impl Cells>) -> Result<Project> {
         },
     };
     project.validate()?;
-    Ok(project)
+    match rate {
+        Some(rate) => at_rate(project, rate),
+        None => Ok(project),
+    }
 }
 
 /// One entry of a `donors` cell, `name[|category][|local]`, its category in the built-in
@@ -1280,8 +1334,8 @@ fn join<T>(items: &[T], f: impl Fn(&T) -> String) -> String {
     items.iter().map(f).collect::<Vec<_>>().join(";")
 }
 
-/// Writes projects as a CSV table in [`PROJECT_COLUMNS`] order; reading it back gives the
-/// same projects.
+/// Writes projects as a CSV table in [`PROJECT_COLUMNS`] order (without [`BUDGET_RATE`]);
+/// reading it back gives the same projects.
 ///
 /// ```
 /// use tcrules::{io::csv, Project};
@@ -1296,7 +1350,9 @@ pub fn write_projects(projects: &[Project]) -> Result<String> {
         path: "projects".into(),
         message: e.to_string(),
     };
-    w.write_record(PROJECT_COLUMNS).map_err(io)?;
+    // A budget read at its row's own rate is held in US dollars: no rate to write.
+    let columns = PROJECT_COLUMNS.iter().filter(|c| **c != BUDGET_RATE);
+    w.write_record(columns).map_err(io)?;
     for p in projects {
         let plan = p.evaluation_plan.as_ref();
         let opt = |s: &Option<String>| s.clone().unwrap_or_default();
