@@ -224,7 +224,7 @@ pub fn approvals_table(
             continue;
         };
         a.amount.non_negative(&at)?;
-        let usd = rates.to_usd(&a.amount, &format!("{at}.amount"))?;
+        let usd = rates.to_usd_in_year(&a.amount, a.year, &format!("{at}.amount"))?;
         let row = rows
             .entry(group_label(a, key, policy))
             .or_insert_with(|| vec![Decimal::ZERO; n]);
@@ -360,7 +360,7 @@ pub fn concentration(
         }
         let at = format!("approvals[{i}].amount");
         a.amount.non_negative(&at)?;
-        let usd = rates.to_usd(&a.amount, &format!("{at}.amount"))?;
+        let usd = rates.to_usd_in_year(&a.amount, a.year, &format!("{at}.amount"))?;
         let slot = by_donor.entry(a.donor.as_str()).or_default();
         *slot = checked_add(*slot, usd, &at)?;
         total = checked_add(total, usd, &at)?;
@@ -566,7 +566,7 @@ pub fn local_mobilization(
         }
         let at = format!("approvals[{i}].amount");
         a.amount.non_negative(&at)?;
-        let usd = rates.to_usd(&a.amount, &format!("{at}.amount"))?;
+        let usd = rates.to_usd_in_year(&a.amount, a.year, &format!("{at}.amount"))?;
         let known = if a.locally_mobilized.is_some() {
             usd
         } else {

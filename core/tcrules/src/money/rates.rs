@@ -275,6 +275,36 @@ impl Rates {
         self.convert(money, Some(month), path)
     }
 
+    /// The US-dollar equivalent of an amount for a whole `year` (an approval of that year):
+    /// at the currency's single rate, or, where its rates are dated, at the average of the
+    /// rates in force in the year's twelve months — the annual average exchange rate at
+    /// which OECD DAC statistics convert a year's flows (not from R6). A month without a
+    /// rate is the error, naming it.
+    ///
+    /// ```
+    /// use tcrules::money::{Money, Rates};
+    /// let rates: Rates = serde_json::from_str(r#"{"EUR": {"2005-01": "1.2", "2005-07": "1.3"}}"#).unwrap();
+    /// let eur = Money { amount: "1000".parse().unwrap(), currency: "EUR".parse().unwrap() };
+    /// assert_eq!(rates.to_usd_in_year(&eur, 2005, "amount").unwrap().to_string(), "1250");
+    /// let e = rates.to_usd_in_year(&eur, 2004, "amount").unwrap_err();
+    /// assert!(e.to_string().ends_with("for 2004-01"), "{e}");
+    /// ```
+    pub fn to_usd_in_year(&self, money: &Money, year: i32, path: &str) -> Result<Decimal> {
+        if !self.of(money.currency).is_some_and(CurrencyRates::is_dated) {
+            return self.to_usd(money, path);
+        }
+        let mut sum = Decimal::ZERO;
+        for month in 1..=12 {
+            let month = YearMonth::new(year, month).map_err(|e| e.at(path))?;
+            sum = sum
+                .checked_add(self.to_usd_on(money, month, path)?)
+                .ok_or_else(|| Error::overflow(path))?;
+        }
+        sum.checked_div(Decimal::from(12))
+            .map(|d| d.normalize())
+            .ok_or_else(|| Error::overflow(path))
+    }
+
     /// [`Rates::to_usd_on`] where `month` is known, [`Rates::to_usd`] where it is not.
     pub fn to_usd_at(
         &self,
