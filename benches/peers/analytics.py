@@ -25,7 +25,9 @@ difference fails the run. One JSON line per run goes to FILE, as bench.py writes
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
@@ -261,7 +263,26 @@ def answer(rule: str, result: Any) -> dict[str, np.ndarray]:
     return out
 
 
+def fresh_write_gb_per_s(size: int = 1 << 30) -> float:
+    """How fast this process fills memory it has not touched yet (page faults and writes):
+    what bounds building a large result."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        a = np.empty(size, dtype=np.uint8)
+        a.fill(1)
+        best = min(best, time.perf_counter() - start)
+        del a
+    return size / best / 1e9
+
+
 def check(rule: str, name: str, n: int, result: Any) -> None:
+    if rule == "findings" and name == "tcrules-arrow":
+        # The size of the answer, and the machine's rate of writing fresh memory: the
+        # findings table's bound (benches/report.py).
+        t = as_arrow(result)
+        size = {"projects": n, "rows": t.num_rows, "bytes": t.nbytes, "fresh_write_gb_per_s": fresh_write_gb_per_s()}
+        (OUT / "findings-size.json").write_text(json.dumps(size))
     got = answer(rule, result)
     reference = OUT / f"reference-{rule}-{n}.npz"
     if name == "tcrules-arrow":

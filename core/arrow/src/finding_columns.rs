@@ -6,13 +6,16 @@ use std::collections::BTreeMap;
 use std::fmt::{self, Write};
 use std::sync::Arc;
 
+use arrow_array::types::{ArrowPrimitiveType, Date32Type, Decimal128Type, Int64Type, Int8Type};
 use arrow_array::{
-    ArrayRef, BooleanArray, Date32Array, Decimal128Array, Int64Array, ListArray, RecordBatch,
-    StringArray, UInt32Array,
+    ArrayRef, BooleanArray, ListArray, PrimitiveArray, RecordBatch, StringArray, UInt32Array,
 };
-use arrow_buffer::{Buffer, NullBufferBuilder, OffsetBuffer, ScalarBuffer};
+use arrow_buffer::{
+    BooleanBufferBuilder, Buffer, NullBuffer, NullBufferBuilder, OffsetBuffer, ScalarBuffer,
+};
 use arrow_schema::{DataType, Field};
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use tcrules::finding::{Sink, Value};
 use tcrules::policy::RuleMeta;
@@ -241,50 +244,60 @@ impl FactColumn {
         }
     }
 
-    /// Each row's value by `f` (null where the row has none or `f` gives none).
-    fn dense<T: Copy>(&self, len: usize, f: impl Fn(Stored) -> Option<T>) -> Vec<Option<T>> {
-        let mut out = vec![None; len];
+    /// A column of `len` rows, each row's value by `f` (null where the row has none or `f`
+    /// gives none), written straight into the array's buffers.
+    fn primitive<T: ArrowPrimitiveType>(
+        &self,
+        len: usize,
+        f: impl Fn(Stored) -> Option<T::Native>,
+    ) -> PrimitiveArray<T> {
+        let mut values = vec![T::Native::default(); len];
+        let mut valid = BooleanBufferBuilder::new(len);
+        valid.append_n(len, false);
         for (row, v) in self.rows.iter().zip(&self.values) {
-            if let Some(slot) = out.get_mut(*row) {
-                *slot = f(*v);
+            if let (Some(slot), Some(x)) = (values.get_mut(*row), f(*v)) {
+                *slot = x;
+                valid.set_bit(*row, true);
             }
         }
-        out
+        PrimitiveArray::new(
+            ScalarBuffer::from(values),
+            Some(NullBuffer::new(valid.finish())),
+        )
     }
 
     /// The column of `len` rows as `kind` says.
     fn finish(&self, len: usize, kind: FactKind) -> Result<ArrayRef> {
         Ok(match kind {
             FactKind::Bool => {
-                let values = self.dense(len, |v| match v {
-                    Stored::Bool(x) => Some(x),
+                let truth = self.primitive::<Int8Type>(len, |v| match v {
+                    Stored::Bool(x) => Some(i8::from(x)),
                     _ => None,
                 });
-                Arc::new(values.into_iter().collect::<BooleanArray>())
+                Arc::new(
+                    truth
+                        .iter()
+                        .map(|x| x.map(|x| x != 0))
+                        .collect::<BooleanArray>(),
+                )
             }
-            FactKind::Int => {
-                let values = self.dense(len, |v| match v {
-                    Stored::Int(x) => Some(x),
-                    _ => None,
-                });
-                Arc::new(Int64Array::from(values))
-            }
-            FactKind::Date => {
-                let values = self.dense(len, |v| match v {
-                    Stored::Date(d) => Some(columns::epoch_days(d)),
-                    _ => None,
-                });
-                Arc::new(Date32Array::from(values))
-            }
+            FactKind::Int => Arc::new(self.primitive::<Int64Type>(len, |v| match v {
+                Stored::Int(x) => Some(x),
+                _ => None,
+            })),
+            FactKind::Date => Arc::new(self.primitive::<Date32Type>(len, |v| match v {
+                Stored::Date(d) => Some(columns::epoch_days(d)),
+                _ => None,
+            })),
             FactKind::Decimal(scale) => {
-                let values = self.dense(len, |v| match v {
+                let values = self.primitive::<Decimal128Type>(len, |v| match v {
                     Stored::Decimal(mut d) => {
                         d.rescale(scale);
                         Some(d.mantissa())
                     }
                     _ => None,
                 });
-                let array = Decimal128Array::from(values)
+                let array = values
                     .with_precision_and_scale(38, i8::try_from(scale).unwrap_or(i8::MAX))
                     .map_err(arrow_error)?;
                 Arc::new(array)
@@ -472,7 +485,12 @@ pub(crate) fn batches(parts: Vec<FindingColumns>) -> Result<Vec<RecordBatch>> {
     if parts.is_empty() {
         return Ok(vec![FindingColumns::default().finish(&kinds)?]);
     }
-    parts.into_iter().map(|p| p.finish(&kinds)).collect()
+    // Each part's columns built on a core of its own.
+    parts
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|p| p.finish(&kinds))
+        .collect()
 }
 
 impl Sink for FindingColumns {
