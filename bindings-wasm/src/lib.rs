@@ -55,7 +55,7 @@ const KIND_TYPE: &'static str = r#"
 import type { DeliveryReport, EvaluationKind, GroupBy, Portfolio, ReportingPeriod } from "./types.js";
 
 /** The kinds of the core's JSON boundary, for `Policy.call`. */
-export type Kind = "evaluation" | "schedule" | "appraisal" | "delivery" | "delivery_series" | "delivery_by" | "integration" | "portfolio" | "report" | "policy" | "read_portfolio" | "iati";
+export type Kind = "evaluation" | "schedule" | "appraisal" | "delivery" | "delivery_series" | "delivery_by" | "findings" | "integration" | "portfolio" | "report" | "policy" | "read_portfolio" | "iati";
 
 /** What `Policy.delivery` reads: the projects and monthly records, grouped and over a period. */
 export interface DeliveryInput { portfolio: Portfolio; group_by: GroupBy; period: ReportingPeriod }

@@ -25,6 +25,7 @@ const PORTFOLIO_CALLS = {
   delivery: { portfolio: PORTFOLIO, group_by: "unit", period: { kind: "year", year: 2024 } },
   delivery_series: { portfolio: PORTFOLIO, group_by: "unit", year: 2024 },
   delivery_by: { portfolio: PORTFOLIO, by: ["unit", "year"] },
+  findings: { projects: [] },
   integration: { portfolio: PORTFOLIO },
   portfolio: { portfolio: PORTFOLIO },
   report: { portfolio: PORTFOLIO },
