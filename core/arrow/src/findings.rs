@@ -75,9 +75,13 @@ pub fn findings(
     rates: &Rates,
 ) -> Result<Vec<RecordBatch>> {
     let table = table.select(tcrules::finding_rows::COLUMNS_READ);
-    let mut parts = match from_columns(&table, policy, rates)? {
-        Some(parts) => parts,
-        None => from_projects(&table, policy, rates)?,
+    // No rows (a table of none may come without columns): no projects.
+    let mut parts = if table.num_rows() == 0 {
+        Vec::new()
+    } else if let Some(parts) = from_columns(&table, policy, rates)? {
+        parts
+    } else {
+        from_projects(&table, policy, rates)?
     };
     // DLV: each project's delivery over the period, its findings after the EVAL ones.
     if let Some((records, period)) = records {

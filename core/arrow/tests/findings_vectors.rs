@@ -27,6 +27,10 @@ use tcrules_arrow::{findings, Table, FINDINGS_COLUMNS};
 
 /// A table of text columns from JSON rows of text cells (a cell a row lacks is null).
 fn text_table(rows: &[Value]) -> Table {
+    if rows.is_empty() {
+        let none = Arc::new(arrow_schema::Schema::empty());
+        return Table::from(RecordBatch::new_empty(none));
+    }
     let names: BTreeSet<&str> = rows
         .iter()
         .flat_map(|r| r.as_object().unwrap().keys().map(String::as_str))

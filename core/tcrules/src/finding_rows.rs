@@ -179,6 +179,10 @@ pub fn of_text_rows(
         }
     }
     let has = |c: &str| COLUMNS_READ.contains(&c) && table.iter().any(|r| r.contains_key(c));
+    // No rows, no columns to ask for: no projects (the records' findings still follow).
+    if table.is_empty() {
+        return rows(&[], &[], records, policy, rates);
+    }
     let projects = crate::io::csv::read_project_cells_with(
         has,
         table.iter().map(|r| Ok(Cells(r))),
