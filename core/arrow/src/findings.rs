@@ -411,14 +411,7 @@ mod tests {
             .collect();
         assert_eq!(in_error.len(), 5, "P2, P4, P5, P6 and P8 in error");
         // A repeated id is the row reader's to report: the table is read as projects.
-        let twice = table.select(&[
-            "id",
-            "title",
-            "start",
-            "end",
-            "budget_amount",
-            "budget_currency",
-        ]);
+        let twice = table.select(csv::Table::Projects.required());
         let batch = twice.batches()[0].clone();
         let doubled = Table::try_new(batch.schema(), vec![batch.clone(), batch]).unwrap();
         assert!(from_columns(&doubled, &policy, &rates).unwrap().is_none());

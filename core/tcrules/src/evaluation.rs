@@ -360,15 +360,7 @@ pub fn check(project: &Project, policy: &Policy, rates: &Rates) -> Result<Vec<Fi
     let budget = BudgetSources::of(project, policy, rates)?;
     let req = classify(project.start, project.end, budget.total_usd(), policy)?;
     let mut out = Vec::with_capacity(6);
-    Checks::new(
-        &req,
-        project.evaluation_plan.as_ref(),
-        "evaluation_plan",
-        policy,
-        rates,
-    )?
-    .with_budget(&budget)
-    .emit(policy, &mut out);
+    Checks::of_project(project, &budget, &req, policy, rates)?.emit(policy, &mut out);
     Ok(out)
 }
 
@@ -394,16 +386,9 @@ pub fn evaluate_into(
     project.validate()?;
     let budget = BudgetSources::of(project, policy, rates)?;
     let req = classify(project.start, project.end, budget.total_usd(), policy)?;
-    Checks::new(
-        &req,
-        project.evaluation_plan.as_ref(),
-        "evaluation_plan",
-        policy,
-        rates,
-    )?
-    .with_budget(&budget)
-    .about(&project.id)
-    .emit(policy, sink);
+    Checks::of_project(project, &budget, &req, policy, rates)?
+        .about(&project.id)
+        .emit(policy, sink);
     Ok(req)
 }
 
@@ -516,9 +501,18 @@ impl<'a> Checks<'a> {
         })
     }
 
-    fn with_budget(mut self, budget: &'a BudgetSources) -> Self {
-        self.budget = Some(budget);
-        self
+    /// The checks of a project: its plan, and its budget's sources.
+    fn of_project(
+        project: &'a Project,
+        budget: &'a BudgetSources,
+        req: &'a Requirements,
+        policy: &Policy,
+        rates: &Rates,
+    ) -> Result<Self> {
+        let plan = project.evaluation_plan.as_ref();
+        let mut checks = Checks::new(req, plan, "evaluation_plan", policy, rates)?;
+        checks.budget = Some(budget);
+        Ok(checks)
     }
 
     fn about(mut self, project: &'a str) -> Self {
