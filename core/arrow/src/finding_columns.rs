@@ -24,6 +24,22 @@ use tcrules::{Error, Fact, Policy, Result, RuleId, Status};
 use crate::columns;
 use crate::output::{arrow_error, Out};
 
+/// The columns every findings table has, before the facts.
+pub const COLUMNS: [&str; 12] = [
+    "row",
+    "project",
+    "rule",
+    "status",
+    "severity",
+    "subject",
+    "message",
+    "help",
+    "citation",
+    "missing",
+    "error_code",
+    "error_message",
+];
+
 /// Text values one after another: their bytes, where each ends, and which are there
 /// (the bitmap made only once a value is missing).
 struct TextColumn {
@@ -422,7 +438,7 @@ impl FindingColumns {
         self.error_message.push(message);
     }
 
-    /// The columns: [`crate::FINDINGS_COLUMNS`], then one per fact of `facts` in name
+    /// The columns: [`COLUMNS`], then one per fact of `facts` in name
     /// order, of its kind (a fact named like one of those columns is `fact_<name>`).
     fn finish(mut self, facts: &BTreeMap<&'static str, FactKind>) -> Result<RecordBatch> {
         self.close();
@@ -459,7 +475,7 @@ impl FindingColumns {
                 Some(f) => f.finish(n, *kind)?,
                 None => FactColumn::new(name).finish(n, *kind)?,
             };
-            let name = if crate::FINDINGS_COLUMNS.contains(name) {
+            let name = if COLUMNS.contains(name) {
                 format!("fact_{name}")
             } else {
                 (*name).to_owned()

@@ -19,22 +19,6 @@ use crate::parallel;
 use crate::requirements;
 use crate::table::Table;
 
-/// The columns every findings table has, before the facts.
-pub const COLUMNS: [&str; 12] = [
-    "row",
-    "project",
-    "rule",
-    "status",
-    "severity",
-    "subject",
-    "message",
-    "help",
-    "citation",
-    "missing",
-    "error_code",
-    "error_message",
-];
-
 /// Every EVAL finding of every row of a project table (read as [`crate::project_batch`]'s
 /// `Evaluation` reads it) and, given a table of monthly records and a period, every DLV
 /// finding of each project's delivery over the period (R6 §140), one row per finding: the

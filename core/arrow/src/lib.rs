@@ -76,6 +76,7 @@ mod table;
 pub use batch::{due_between, project_batch, ProjectBatch, TextLayout};
 pub use delivery::delivery;
 pub use delivery_by::delivery_by;
-pub use findings::{findings, COLUMNS as FINDINGS_COLUMNS};
+pub use finding_columns::COLUMNS as FINDINGS_COLUMNS;
+pub use findings::findings;
 pub use iati::{iati_batch, BUDGET_SCALE};
 pub use table::Table;
