@@ -18,7 +18,7 @@ use arrow_array::{
 };
 use arrow_schema::DataType;
 use rust_decimal::Decimal;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use tcrules::delivery::{GroupBy, Groups, Totals};
 use tcrules::io::csv;
 use tcrules::money::{Currency, Money, Rates, UsdRate};
@@ -468,6 +468,33 @@ pub fn delivery_by<'r>(
             })
         })
         .transpose()?;
+    // The projects the records name: only their rows of the projects table are looked up
+    // (a table of every project the organisation has, for the records of a few).
+    let record_projects = match &project_cells {
+        Some(_) if records.has("project") => Some(
+            records
+                .batches()
+                .iter()
+                .map(|b| Texts::new("project", records.required(b, "project")?))
+                .collect::<Result<Vec<_>>>()?,
+        ),
+        _ => None,
+    };
+    let named = record_projects.as_ref().map(|batches| {
+        let mut named = FxHashSet::default();
+        let mut last = None;
+        for texts in batches {
+            for i in 0..texts.len() {
+                let id = texts.get(i);
+                // Records come project by project: a run of one project is hashed once.
+                if id != last {
+                    named.extend(id);
+                    last = id;
+                }
+            }
+        }
+        named
+    });
     let mut sources = Vec::with_capacity(by.len());
     for (k, name) in by.iter().enumerate() {
         if let Some(t) = TimeKey::of(name) {
@@ -513,7 +540,12 @@ pub fn delivery_by<'r>(
                     keys.get(k).and_then(|c| c.as_ref()).and_then(|c| c.get(i)),
                 ))
             });
-        let rows = rows.collect::<Result<Vec<_>>>()?;
+        let rows = rows
+            .filter(|row| match (row, &named) {
+                (Ok((id, _)), Some(named)) => named.contains(id),
+                _ => true,
+            })
+            .collect::<Result<Vec<_>>>()?;
         sources.push(Source::Project(
             match group_by.filter(|g| g.project_column().is_some()) {
                 Some(g) => ProjectKeys::Known(Groups::of_cells(g, rows)?),
