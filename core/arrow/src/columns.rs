@@ -438,6 +438,23 @@ impl Texts {
     }
 }
 
+/// The distinct values of a text column (its batches in order), blank cells left out; a
+/// run of one value (records come project by project) is hashed once.
+pub(crate) fn distinct(batches: &[Texts]) -> rustc_hash::FxHashSet<&str> {
+    let mut values = rustc_hash::FxHashSet::default();
+    let mut last = None;
+    for texts in batches {
+        for i in 0..texts.len() {
+            let value = texts.get(i);
+            if value != last {
+                values.extend(value);
+                last = value;
+            }
+        }
+    }
+    values
+}
+
 /// A text cell trimmed; `None` when null or blank.
 fn cell(value: Option<&str>) -> Option<&str> {
     value.map(trim).filter(|s| !s.is_empty())

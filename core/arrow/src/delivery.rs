@@ -9,6 +9,7 @@
 use std::ops::Range;
 
 use arrow_array::RecordBatch;
+use rustc_hash::FxHashSet;
 use tcrules::delivery::{
     ConvertedRecord, DeliveryReport, DeliverySums, GroupBy, Groups, RecordRef,
 };
@@ -20,7 +21,7 @@ use tcrules::policy::Labels;
 use tcrules::{Error, Policy};
 
 use crate::codes::{Codes, Currencies};
-use crate::columns::{Dates, DayCache, Decimals, Texts};
+use crate::columns::{distinct, Dates, DayCache, Decimals, Texts};
 use crate::parallel;
 use crate::table::{Batches, Table};
 
@@ -165,9 +166,11 @@ struct ProjectCells {
 }
 
 /// The projects' group keys, for the groupings that read a project's attributes.
+/// The group of each project the records name (`named`; every project where not known).
 fn groups<'a>(
     group_by: GroupBy,
     projects: Option<&'a Batches<ProjectCells>>,
+    named: Option<&FxHashSet<&str>>,
 ) -> tcrules::Result<Groups<'a>> {
     if group_by.project_column().is_none() {
         return Groups::of_cells(group_by, []);
@@ -183,6 +186,10 @@ fn groups<'a>(
             let id = p.id.get(i);
             let id = id.ok_or_else(|| csv::empty_cell("id").at(&format!("projects[{row}]")))?;
             Ok((id, p.key.as_ref().and_then(|k| k.get(i))))
+        })
+        .filter(|row| match (row, named) {
+            (Ok((id, _)), Some(named)) => named.contains(id),
+            _ => true,
         })
         .collect::<tcrules::Result<Vec<_>>>()?;
     Groups::of_cells(group_by, rows)
@@ -263,7 +270,14 @@ fn summed<'r>(
     policy: &Policy,
     rates: &'r Rates,
 ) -> tcrules::Result<DeliveryReport> {
-    let groups = groups(group_by, projects)?;
+    // Only the projects the records name are looked up (a table of every project the
+    // organisation has, for the records of a few).
+    let record_projects = match projects {
+        Some(_) => Some(records.texts("project")?),
+        None => None,
+    };
+    let named = record_projects.as_deref().map(distinct);
+    let groups = groups(group_by, projects, named.as_ref())?;
     let labels = &policy.spec().labels;
     let batches = Batches::new(records, |t, b| Records::new(t, b, labels))?;
     let run =
@@ -388,5 +402,44 @@ mod tests {
 
     fn projects_unit() -> Table {
         Table::from(RecordBatch::try_from_iter([("id", text(vec!["P1"]))]).unwrap())
+    }
+
+    /// Only the projects the records name are looked up: a bad cell of another project is
+    /// not this report's error, and one of a project the records name still is.
+    #[test]
+    fn only_the_projects_the_records_name_are_read() {
+        let projects = Table::from(
+            RecordBatch::try_from_iter([
+                ("Project ID", text(vec!["P1", "P2"])),
+                ("region", text(vec!["Africa", "Atlantis"])),
+            ])
+            .unwrap(),
+        )
+        .with_columns(columns());
+        let report = |records: &Table| {
+            delivery(
+                &records.clone().with_columns(columns()),
+                Some(&projects),
+                GroupBy::Region,
+                ReportingPeriod::Year { year: 2024 },
+                &Policy::default(),
+                &Rates::usd_only(),
+            )
+        };
+        let ok = report(&records("2024-03")).unwrap();
+        assert_eq!(ok.groups[0].group, "africa");
+        let p2 = Table::from(
+            RecordBatch::try_from_iter([
+                ("Project", text(vec!["P2"])),
+                ("Month", text(vec!["2024-03"])),
+                ("Fund", text(vec!["XB"])),
+                ("Currency", text(vec!["usd"])),
+                ("Allocated", text(vec!["100"])),
+                ("Spent", text(vec!["75"])),
+            ])
+            .unwrap(),
+        );
+        let e = report(&p2).unwrap_err();
+        assert!(e.path().ends_with("region"), "{}", e.path());
     }
 }

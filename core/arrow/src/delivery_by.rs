@@ -18,7 +18,7 @@ use arrow_array::{
 };
 use arrow_schema::DataType;
 use rust_decimal::Decimal;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use tcrules::delivery::{GroupBy, Groups, Totals};
 use tcrules::io::csv;
 use tcrules::money::{Currency, Money, Rates, UsdRate};
@@ -26,7 +26,7 @@ use tcrules::period::{Biennium, YearMonth};
 use tcrules::{Error, Policy, Result};
 
 use crate::codes::{Codes, Currencies, RateOf};
-use crate::columns::{Dates, DayCache, Decimals, Texts};
+use crate::columns::{distinct, Dates, DayCache, Decimals, Texts};
 use crate::output::Out;
 use crate::parallel;
 use crate::table::{Batches, Table};
@@ -471,30 +471,10 @@ pub fn delivery_by<'r>(
     // The projects the records name: only their rows of the projects table are looked up
     // (a table of every project the organisation has, for the records of a few).
     let record_projects = match &project_cells {
-        Some(_) if records.has("project") => Some(
-            records
-                .batches()
-                .iter()
-                .map(|b| Texts::new("project", records.required(b, "project")?))
-                .collect::<Result<Vec<_>>>()?,
-        ),
+        Some(_) if records.has("project") => Some(records.texts("project")?),
         _ => None,
     };
-    let named = record_projects.as_ref().map(|batches| {
-        let mut named = FxHashSet::default();
-        let mut last = None;
-        for texts in batches {
-            for i in 0..texts.len() {
-                let id = texts.get(i);
-                // Records come project by project: a run of one project is hashed once.
-                if id != last {
-                    named.extend(id);
-                    last = id;
-                }
-            }
-        }
-        named
-    });
+    let named = record_projects.as_deref().map(distinct);
     let mut sources = Vec::with_capacity(by.len());
     for (k, name) in by.iter().enumerate() {
         if let Some(t) = TimeKey::of(name) {

@@ -12,7 +12,6 @@ use tcrules::period::ReportingPeriod;
 use tcrules::{Policy, Result};
 
 use crate::batch::{read_projects, relative};
-use crate::columns::Texts;
 use crate::delivery::delivery;
 use crate::finding_columns::{batches, FindingColumns};
 use crate::parallel;
@@ -103,8 +102,8 @@ fn from_columns(
         return Ok(None);
     }
     table.require("projects", csv::Table::Projects.required())?;
-    let ids = texts(table, "id")?;
-    let titles = texts(table, "title")?;
+    let ids = table.texts("id")?;
+    let titles = table.texts("title")?;
     let mut seen = FxHashSet::default();
     seen.reserve(table.num_rows());
     for (batch, titles) in ids.iter().zip(&titles) {
@@ -139,7 +138,7 @@ fn from_columns(
 fn from_projects(table: &Table, policy: &Policy, rates: &Rates) -> Result<Vec<FindingColumns>> {
     let mut rows = read_projects(table, policy)?;
     // A row in error is still named by its id cell, where it has one.
-    let ids = texts(table, "id")?;
+    let ids = table.texts("id")?;
     let ids: Vec<Option<&str>> = ids
         .iter()
         .flat_map(|b| (0..b.len()).map(move |i| b.get(i)))
@@ -170,15 +169,6 @@ fn from_projects(table: &Table, policy: &Policy, rates: &Rates) -> Result<Vec<Fi
     Ok(parts)
 }
 
-/// Each batch's column `name` as text.
-fn texts(table: &Table, name: &str) -> Result<Vec<Texts>> {
-    table
-        .batches()
-        .iter()
-        .map(|batch| Texts::new(name, table.required(batch, name)?))
-        .collect()
-}
-
 /// The input row of each project id, the first where ids repeat.
 fn first_rows(table: &Table) -> Result<FxHashMap<String, usize>> {
     let mut rows = FxHashMap::default();
@@ -186,7 +176,7 @@ fn first_rows(table: &Table) -> Result<FxHashMap<String, usize>> {
         return Ok(rows);
     }
     let mut at = 0;
-    for batch in texts(table, "id")? {
+    for batch in table.texts("id")? {
         for i in 0..batch.len() {
             if let Some(id) = batch.get(i) {
                 rows.entry(id.to_owned()).or_insert(at + i);

@@ -119,8 +119,17 @@ impl Table {
     }
 
     /// The table's batches.
+    #[cfg(test)]
     pub(crate) fn batches(&self) -> &[RecordBatch] {
         &self.batches
+    }
+
+    /// Each batch's column `name` as text.
+    pub(crate) fn texts(&self, name: &str) -> Result<Vec<crate::columns::Texts>> {
+        self.batches
+            .iter()
+            .map(|batch| crate::columns::Texts::new(name, self.required(batch, name)?))
+            .collect()
     }
 
     /// The table with only the columns whose layout names are in `keep`, read with the
