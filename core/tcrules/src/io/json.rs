@@ -31,14 +31,46 @@ fn json_error(path: String, e: &serde_json::Error) -> Error {
     Error::Json { path, message }
 }
 
-/// An error's message without the position serde_json appends to it.
+/// An error's message without the position serde_json appends to it, in the words of
+/// JSON rather than of the Rust types read ([`plain`]).
 fn message(e: &serde_json::Error) -> String {
     let text = e.to_string();
     let position = format!(" at line {} column {}", e.line(), e.column());
-    match text.strip_suffix(&position) {
-        Some(message) => message.to_owned(),
-        None => text,
+    plain(text.strip_suffix(&position).unwrap_or(&text))
+}
+
+/// A serde message with the Rust type it names said as the JSON it expects: "expected
+/// internally tagged enum ReportingPeriod" is "expected an object with a \"kind\" field",
+/// "expected struct Project" "expected an object".
+///
+/// ```
+/// let e = tcrules::io::json::from_str::<tcrules::period::ReportingPeriod>(r#""all""#).unwrap_err();
+/// assert_eq!(e.to_string(), r#"invalid type: string "all", expected an object with a "kind" field (line 1, column 5)"#);
+/// ```
+fn plain(message: &str) -> String {
+    const NAMED: [(&str, &str); 3] = [
+        (
+            "expected internally tagged enum ",
+            "expected an object with a \"kind\" field",
+        ),
+        ("expected struct ", "expected an object"),
+        ("expected enum ", "expected one of its values"),
+    ];
+    for (serde, json) in NAMED {
+        if let Some(at) = message.find(serde) {
+            let rest = message.get(at + serde.len()..).unwrap_or_default();
+            // The type's name: up to the next character that cannot be in one.
+            let name = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            let (before, after) = (
+                message.get(..at).unwrap_or_default(),
+                rest.get(name..).unwrap_or_default(),
+            );
+            return format!("{before}{json}{after}");
+        }
     }
+    message.to_owned()
 }
 
 /// Parses JSON text into a value (nesting deeper than 128 levels is an error).
