@@ -153,7 +153,7 @@ fn from_projects(table: &Table, policy: &Policy, rates: &Rates) -> Result<Vec<Fi
                     Ok(p) => {
                         out.project(Some(i), &p.id);
                         if let Err(e) = evaluation::evaluate_into(p, policy, rates, &mut out) {
-                            let e = e.info();
+                            let e = csv::as_table_error(e.info());
                             out.error(&e.code, &e.message);
                         }
                     }

@@ -204,6 +204,11 @@ fn dates(values: Vec<Option<NaiveDate>>, as_text: bool) -> ArrayRef {
 
 /// The project table of `rows`, typed as `typing` says, cut into batches at `cuts`.
 fn project_table(rows: &[Row], typing: Typing, cuts: &[usize]) -> Table {
+    cut(project_rows(rows, typing), cuts)
+}
+
+/// The rows as one batch of the flat layout, typed as `typing` says.
+fn project_rows(rows: &[Row], typing: Typing) -> RecordBatch {
     let start = rows
         .iter()
         .map(|r| (r.defect != Defect::EmptyStart).then_some(r.start));
@@ -251,8 +256,7 @@ fn project_table(rows: &[Row], typing: Typing, cuts: &[usize]) -> Table {
         let codes = rows.iter().map(Row::currency);
         columns.push(("budget_currency", Arc::new(codes.collect::<StringArray>())));
     }
-    let whole = RecordBatch::try_from_iter(columns).unwrap();
-    cut(whole, cuts)
+    RecordBatch::try_from_iter(columns).unwrap()
 }
 
 /// `batch` cut at `cuts` (row numbers, any order, repeats and past-the-end ones ignored).
@@ -560,4 +564,40 @@ fn a_table_shared_among_the_cores_answers_as_one_pass() {
         rows.iter().filter(|r| r.defect != Defect::None).count()
     );
     assert!(rows.iter().any(|r| r.start.year() != r.end.year()));
+}
+
+/// The findings table of `table` as one batch.
+fn findings_of(table: &Table) -> RecordBatch {
+    let batches = tcrules_arrow::findings(table, None, &Policy::default(), &rates()).unwrap();
+    arrow_select::concat::concat_batches(&batches[0].schema(), &batches).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A table without plan columns is classified from its columns; the same table with an
+    /// empty `evaluations` column is read row by row as projects: the same findings table,
+    /// whatever the rows' defects and however the table is cut into batches (issue 16,
+    /// item 3).
+    #[test]
+    fn the_findings_table_read_from_columns_is_the_one_read_as_projects(
+        (typing, rows) in typing().prop_flat_map(|t| (Just(t), proptest::collection::vec(row(true), 0..30))),
+        cuts in proptest::collection::vec(0_usize..30, 0..3),
+    ) {
+        let typing = Typing { currency_column: true, ..typing };
+        let table = project_table(&rows, typing, &cuts);
+        let fast = findings_of(&table);
+        let batch = project_rows(&rows, typing);
+        let empty: ArrayRef = Arc::new(StringArray::from(vec![None::<&str>; rows.len()]));
+        let schema = batch.schema();
+        let mut columns: Vec<(&str, ArrayRef)> = schema
+            .fields()
+            .iter()
+            .map(|f| f.name().as_str())
+            .zip(batch.columns().iter().cloned())
+            .collect();
+        columns.push(("evaluations", empty));
+        let planned = Table::from(RecordBatch::try_from_iter(columns).unwrap());
+        prop_assert_eq!(findings_of(&planned), fast);
+    }
 }

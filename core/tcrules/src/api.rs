@@ -199,6 +199,10 @@ inputs! {
     PeriodsInput { portfolio: Portfolio, periods: Option<Vec<YearRange>> }
     /// `report`.
     ReportInput { portfolio: Portfolio, options: Option<ReportOptions> }
+}
+
+#[cfg(all(feature = "portfolio-kinds", feature = "csv"))]
+inputs! {
     /// `findings`.
     FindingsInput {
         rates: Option<Rates>,

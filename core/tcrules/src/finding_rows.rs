@@ -129,7 +129,8 @@ pub fn rows(
         let id = ids.get(i).copied().flatten();
         let mut found = Vec::new();
         match p.as_ref().map_err(|e| e.info()).and_then(|p| {
-            evaluation::evaluate_into(p, policy, rates, &mut found).map_err(|e| e.info())
+            evaluation::evaluate_into(p, policy, rates, &mut found)
+                .map_err(|e| crate::io::csv::as_table_error(e.info()))
         }) {
             Ok(_) => out.extend(found.into_iter().map(|f| FindingRow::of(Some(i), id, f))),
             Err(e) => out.push(FindingRow::error(
@@ -158,7 +159,6 @@ pub fn rows(
 /// [`rows`] of a project table given as rows of text cells in the flat layout
 /// ([`crate::io::csv`]), read with the edition's labels; only [`COLUMNS_READ`] are read
 /// (a row's `budget_rate` among them).
-#[cfg(feature = "csv")]
 pub fn of_text_rows(
     table: &[TextRow],
     records: Option<(&[FinancialRecord], ReportingPeriod)>,

@@ -46,6 +46,7 @@ pub mod delivery_by;
 pub mod error;
 pub mod evaluation;
 pub mod finding;
+#[cfg(feature = "csv")]
 pub mod finding_rows;
 #[cfg(feature = "iati")]
 pub mod iati;

@@ -136,6 +136,40 @@ fn at_rate(mut project: Project, rate: Decimal) -> Result<Project> {
     Ok(project)
 }
 
+/// `info`, an error of a project read from a table (its paths the model's:
+/// `budget.amount`), with its paths and message naming the table's columns instead: the
+/// budget's currency where a rate is missing or unknown, its amount otherwise; `funding`
+/// and `evaluations` for the lines and the plan read from those cells.
+///
+/// ```
+/// use tcrules::{io::csv, money::Rates, Project};
+/// let p: Project = serde_json::from_str(r#"{"id": "P1", "title": "T", "start": "2024-01-01",
+///     "end": "2025-06-30", "budget": {"amount": "1", "currency": "EUR"}}"#).unwrap();
+/// let e = tcrules::evaluation::requirements(&p, &tcrules::Policy::default(), &Rates::usd_only()).unwrap_err();
+/// let e = csv::as_table_error(e.info());
+/// assert_eq!((e.path.as_str(), e.message.as_str()), ("budget_currency", "budget_currency: no exchange rate from EUR to USD"));
+/// ```
+pub fn as_table_error(mut info: crate::ErrorInfo) -> crate::ErrorInfo {
+    let column = |path: &str, code: &str| -> Option<&'static str> {
+        let model = path.split(['.', '[']).next().unwrap_or_default();
+        Some(match model {
+            "budget" if matches!(code, "missing_rate" | "unknown_currency") => "budget_currency",
+            "budget" => "budget_amount",
+            "funding" => "funding",
+            "evaluation_plan" => "evaluations",
+            _ => return None,
+        })
+    };
+    if let Some(name) = column(&info.path, &info.code) {
+        if let Some(rest) = info.message.strip_prefix(info.path.as_str()) {
+            info.message = format!("{name}{rest}");
+        }
+        info.path = name.to_owned();
+    }
+    info.errors = info.errors.into_iter().map(as_table_error).collect();
+    info
+}
+
 /// Column order of the records table.
 pub const RECORD_COLUMNS: &[&str] = &[
     "project",
