@@ -1297,4 +1297,36 @@ mod tests {
             assert_eq!(got, reference.map(|r| r.to_string()), "{terms:?}");
         }
     }
+
+    #[test]
+    fn each_grouping_reads_its_own_project_column() {
+        // The column a projects table must have (the CLI and the columnar engine ask for
+        // it, and a bad cell's error names it); none for the groupings a record decides.
+        let columns = [
+            (GroupBy::Project, None),
+            (GroupBy::Unit, Some("unit")),
+            (GroupBy::FieldOffice, Some("field_office")),
+            (GroupBy::Country, Some("country")),
+            (GroupBy::Region, Some("region")),
+            (GroupBy::Donor, Some("donors")),
+            (GroupBy::DonorCategory, Some("donors")),
+            (GroupBy::StrategicObjective, Some("strategic_objective")),
+            (GroupBy::SourceOfFunds, None),
+            (GroupBy::Portfolio, None),
+        ];
+        assert_eq!(columns.len(), GroupBy::ALL.len());
+        for (g, column) in columns {
+            assert_eq!(g.project_column(), column, "{}", g.as_str());
+        }
+        let e = Groups::of_cells(GroupBy::StrategicObjective, [("P1", Some("jobs"))]).unwrap_err();
+        assert_eq!(e.path(), "projects[0].strategic_objective");
+    }
+
+    #[test]
+    fn a_region_cell_groups_under_the_region_s_code() {
+        // A region written by its label groups with the same region written by its code.
+        let groups = Groups::of_cells(GroupBy::Region, [("P1", Some("Arab States"))]).unwrap();
+        assert_eq!(groups.of_project("P1"), Some("arab_states"));
+        assert!(Groups::of_cells(GroupBy::Region, [("P1", Some("atlantis"))]).is_err());
+    }
 }
