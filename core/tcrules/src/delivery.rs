@@ -413,6 +413,11 @@ impl Sum {
     fn add(&mut self, usd: Usd, path: &dyn Fn() -> String) -> Result<()> {
         // The usual term: exact, at no larger a scale than the sum's. The states beyond
         // every scale (and a larger scale, wrapping) leave `by` past 28.
+        // (A shortcut of `add_other`, which adds any term to the same sum: `by > 28` for
+        // `by <= 28` would send the usual terms there, as no term scaled past 28 places is
+        // under 2^96; `<=` or `==` for the first `<` would only let a term of exactly 2^96
+        // reach the second filter, which turns it away. The first filter keeps the
+        // addition after it from overflowing.)
         if let Usd::Exact(u) = usd {
             let by = self.scale.wrapping_sub(u.scale);
             if by <= 28 {
@@ -1328,5 +1333,25 @@ mod tests {
         let groups = Groups::of_cells(GroupBy::Region, [("P1", Some("Arab States"))]).unwrap();
         assert_eq!(groups.of_project("P1"), Some("arab_states"));
         assert!(Groups::of_cells(GroupBy::Region, [("P1", Some("atlantis"))]).is_err());
+    }
+
+    #[test]
+    fn a_term_scaled_past_96_bits_is_summed_without_overflow() {
+        // 1 US$ at ten places, then a term whose ten-place scaling lies within 2^96 of
+        // 2^128: it must leave the shortcut before that scaling is added to the sum.
+        let ten = 10_000_000_000_u128;
+        let terms = [(ten, 10), (u128::MAX / ten, 0)];
+        let mut sum = Sum::default();
+        let mut reference = Decimal::ZERO;
+        for (m, s) in terms {
+            let usd = Usd::Exact(ExactUsd {
+                mantissa: m,
+                scale: s,
+            });
+            reference = reference.checked_add(usd.decimal()).unwrap();
+            sum.add(usd, &|| String::new()).unwrap();
+        }
+        assert_eq!(sum.decimal(), reference);
+        assert_eq!(reference.to_string(), "34028236692093846346337460744");
     }
 }
