@@ -636,6 +636,7 @@ impl<'g, 'a> DeliverySums<'g, 'a> {
         let path = record_path(i);
         // The group of the last project is reused, except by source of funds, which is
         // not a project's attribute.
+        // (The guard is a shortcut: `false` for it looks the same key up again.)
         let slot = match self.last {
             Some((id, slot))
                 if same_id(id, project) && self.groups.group_by != GroupBy::SourceOfFunds =>
@@ -813,6 +814,7 @@ pub fn outside_dates(
         if !period.contains(r.month) {
             continue;
         }
+        // (The guard is a shortcut: `false` for it looks the same months up again.)
         let found = match last {
             Some((id, found)) if same_id(id, &r.project) => Some(found),
             _ => months.get(r.project.as_str()).copied(),
@@ -839,6 +841,8 @@ pub fn outside_dates(
         .filter_map(|(p, (n, first, last, t))| {
             let p = projects.get(p)?;
             let (start, end) = (YearMonth::of(p.start), YearMonth::of(p.end));
+            // (`last <= start` and `first >= end` would answer the same: a month outside
+            // the project's is never its first or its last.)
             let when = if last < start {
                 format!("before its start {}", p.start)
             } else if first > end {
@@ -1353,5 +1357,95 @@ mod tests {
         }
         assert_eq!(sum.decimal(), reference);
         assert_eq!(reference.to_string(), "34028236692093846346337460744");
+    }
+
+    #[test]
+    fn a_negative_term_goes_on_in_decimal() {
+        // Records are checked non-negative before they are summed, but the sum itself
+        // must not add a negative term's magnitude.
+        let mut sum = Sum::default();
+        let terms = [
+            Usd::Exact(ExactUsd {
+                mantissa: 1,
+                scale: 0,
+            }),
+            Usd::Decimal(Decimal::new(-5, 1)),
+        ];
+        for usd in terms {
+            sum.add(usd, &|| String::new()).unwrap();
+        }
+        assert_eq!(sum.decimal().to_string(), "0.5");
+    }
+
+    /// Records of two projects and two months, as a portfolio reads them.
+    fn two_projects() -> crate::Portfolio {
+        let record = |project: &str, month: &str, allocation: &str, expenditure: &str| {
+            serde_json::json!({"project": project, "month": month, "source": "xbtc",
+                "allocation": {"amount": allocation, "currency": "USD"},
+                "expenditure": {"amount": expenditure, "currency": "USD"}})
+        };
+        serde_json::from_value(serde_json::json!({
+            "projects": [
+                {"id": "P1", "title": "P1", "start": "2008-01-01", "end": "2008-06-30",
+                 "budget": {"amount": "1", "currency": "USD"}},
+                {"id": "P2", "title": "P2", "start": "2009-01-01", "end": "2009-12-31",
+                 "budget": {"amount": "1", "currency": "USD"}}],
+            "records": [
+                record("P1", "2008-03", "100.5", "60.25"),
+                record("P2", "2009-05", "10", "9.125"),
+                record("P2", "2008-11", "7", "3"),
+            ]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn runs_summed_apart_join_exactly() {
+        // Exact sums join exactly (`true`): only a sum past 96 bits makes a caller
+        // re-sum the records in one run.
+        let p = two_projects();
+        let groups = Groups::of_projects(&p.projects, GroupBy::Project);
+        fn summed<'g, 'a>(
+            groups: &'g Groups<'a>,
+            records: &'a [FinancialRecord],
+            rates: &Rates,
+        ) -> DeliverySums<'g, 'a> {
+            let mut sums = DeliverySums::new(groups, ReportingPeriod::All);
+            for (i, r) in records.iter().enumerate() {
+                sums.add(i, &r.into(), rates).unwrap();
+            }
+            sums
+        }
+        let run = |records| summed(&groups, records, &p.rates);
+        let (first, later) = p.records.split_at(2);
+        let mut joined = run(first);
+        assert!(joined.join(run(later)));
+        let policy = Policy::default();
+        assert_eq!(joined.report(&policy), run(&p.records).report(&policy));
+    }
+
+    #[test]
+    fn records_outside_are_judged_by_their_own_project_s_dates() {
+        let p = two_projects();
+        let f = outside_dates(
+            &p.projects,
+            &p.records,
+            ReportingPeriod::All,
+            &Policy::default(),
+            &p.rates,
+        )
+        .unwrap();
+        // Only P2's record of 2008-11, before P2's start; P2's 2009 record is inside its
+        // own dates though outside P1's, which the record before it belongs to.
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].subject.as_deref(), Some("project P2"));
+        assert_eq!(f[0].facts["records_outside"].to_string(), "1");
+        assert!(
+            f[0].message
+                .to_string()
+                .contains("before its start 2009-01-01"),
+            "{}",
+            f[0].message
+        );
     }
 }
