@@ -412,23 +412,16 @@ impl Sum {
     /// Adds `usd`; `path` names the record if the sum overflows `Decimal`.
     fn add(&mut self, usd: Usd, path: &dyn Fn() -> String) -> Result<()> {
         // The usual term: exact, at no larger a scale than the sum's. The states beyond
-        // every scale (and a larger scale, wrapping) leave `by` past 28.
-        // (A shortcut of `add_other`, which adds any term to the same sum: `by > 28` for
-        // `by <= 28` would send the usual terms there, as no term scaled past 28 places is
-        // under 2^96; `<=` or `==` for the first `<` would only let a term of exactly 2^96
-        // reach the second filter, which turns it away. The first filter keeps the
-        // addition after it from overflowing.)
+        // every scale (and a larger scale, wrapping) leave `by` past 28, where no term
+        // scales to under 2^96 (nor at all past 10^38), so they go on to `add_other`.
         if let Usd::Exact(u) = usd {
             let by = self.scale.wrapping_sub(u.scale);
-            if by <= 28 {
-                if let Some(sum) = scale_up(u.mantissa, by)
-                    .filter(|m| *m < ExactUsd::LIMIT)
-                    .map(|m| m + self.mantissa)
-                    .filter(|sum| *sum < ExactUsd::LIMIT)
-                {
-                    self.mantissa = sum;
-                    return Ok(());
-                }
+            if let Some(sum) = scale_up(u.mantissa, by)
+                .and_then(|m| m.checked_add(self.mantissa))
+                .filter(|sum| *sum < ExactUsd::LIMIT)
+            {
+                self.mantissa = sum;
+                return Ok(());
             }
         }
         self.add_other(usd, path)
