@@ -412,18 +412,16 @@ impl Sum {
     /// Adds `usd`; `path` names the record if the sum overflows `Decimal`.
     fn add(&mut self, usd: Usd, path: &dyn Fn() -> String) -> Result<()> {
         // The usual term: exact, at no larger a scale than the sum's. The states beyond
-        // every scale (and a larger scale, wrapping) leave `by` past 28.
+        // every scale (and a larger scale, wrapping) leave `by` past 28, where no term
+        // scales to under 2^96 (nor at all past 10^38), so they go on to `add_other`.
         if let Usd::Exact(u) = usd {
             let by = self.scale.wrapping_sub(u.scale);
-            if by <= 28 {
-                if let Some(sum) = scale_up(u.mantissa, by)
-                    .filter(|m| *m < ExactUsd::LIMIT)
-                    .map(|m| m + self.mantissa)
-                    .filter(|sum| *sum < ExactUsd::LIMIT)
-                {
-                    self.mantissa = sum;
-                    return Ok(());
-                }
+            if let Some(sum) = scale_up(u.mantissa, by)
+                .and_then(|m| m.checked_add(self.mantissa))
+                .filter(|sum| *sum < ExactUsd::LIMIT)
+            {
+                self.mantissa = sum;
+                return Ok(());
             }
         }
         self.add_other(usd, path)
@@ -631,6 +629,7 @@ impl<'g, 'a> DeliverySums<'g, 'a> {
         let path = record_path(i);
         // The group of the last project is reused, except by source of funds, which is
         // not a project's attribute.
+        // (The guard is a shortcut: `false` for it looks the same key up again.)
         let slot = match self.last {
             Some((id, slot))
                 if same_id(id, project) && self.groups.group_by != GroupBy::SourceOfFunds =>
@@ -808,6 +807,7 @@ pub fn outside_dates(
         if !period.contains(r.month) {
             continue;
         }
+        // (The guard is a shortcut: `false` for it looks the same months up again.)
         let found = match last {
             Some((id, found)) if same_id(id, &r.project) => Some(found),
             _ => months.get(r.project.as_str()).copied(),
@@ -834,6 +834,8 @@ pub fn outside_dates(
         .filter_map(|(p, (n, first, last, t))| {
             let p = projects.get(p)?;
             let (start, end) = (YearMonth::of(p.start), YearMonth::of(p.end));
+            // (`last <= start` and `first >= end` would answer the same: a month outside
+            // the project's is never its first or its last.)
             let when = if last < start {
                 format!("before its start {}", p.start)
             } else if first > end {
@@ -1292,5 +1294,147 @@ mod tests {
             let got = (!failed).then(|| sum.decimal().to_string());
             assert_eq!(got, reference.map(|r| r.to_string()), "{terms:?}");
         }
+    }
+
+    #[test]
+    fn each_grouping_reads_its_own_project_column() {
+        // The column a projects table must have (the CLI and the columnar engine ask for
+        // it, and a bad cell's error names it); none for the groupings a record decides.
+        let columns = [
+            (GroupBy::Project, None),
+            (GroupBy::Unit, Some("unit")),
+            (GroupBy::FieldOffice, Some("field_office")),
+            (GroupBy::Country, Some("country")),
+            (GroupBy::Region, Some("region")),
+            (GroupBy::Donor, Some("donors")),
+            (GroupBy::DonorCategory, Some("donors")),
+            (GroupBy::StrategicObjective, Some("strategic_objective")),
+            (GroupBy::SourceOfFunds, None),
+            (GroupBy::Portfolio, None),
+        ];
+        assert_eq!(columns.len(), GroupBy::ALL.len());
+        for (g, column) in columns {
+            assert_eq!(g.project_column(), column, "{}", g.as_str());
+        }
+        let e = Groups::of_cells(GroupBy::StrategicObjective, [("P1", Some("jobs"))]).unwrap_err();
+        assert_eq!(e.path(), "projects[0].strategic_objective");
+    }
+
+    #[test]
+    fn a_region_cell_groups_under_the_region_s_code() {
+        // A region written by its label groups with the same region written by its code.
+        let groups = Groups::of_cells(GroupBy::Region, [("P1", Some("Arab States"))]).unwrap();
+        assert_eq!(groups.of_project("P1"), Some("arab_states"));
+        assert!(Groups::of_cells(GroupBy::Region, [("P1", Some("atlantis"))]).is_err());
+    }
+
+    #[test]
+    fn a_term_scaled_past_96_bits_is_summed_without_overflow() {
+        // 1 US$ at ten places, then a term whose ten-place scaling lies within 2^96 of
+        // 2^128: it must leave the shortcut before that scaling is added to the sum.
+        let ten = 10_000_000_000_u128;
+        let terms = [(ten, 10), (u128::MAX / ten, 0)];
+        let mut sum = Sum::default();
+        let mut reference = Decimal::ZERO;
+        for (m, s) in terms {
+            let usd = Usd::Exact(ExactUsd {
+                mantissa: m,
+                scale: s,
+            });
+            reference = reference.checked_add(usd.decimal()).unwrap();
+            sum.add(usd, &|| String::new()).unwrap();
+        }
+        assert_eq!(sum.decimal(), reference);
+        assert_eq!(reference.to_string(), "34028236692093846346337460744");
+    }
+
+    #[test]
+    fn a_negative_term_goes_on_in_decimal() {
+        // Records are checked non-negative before they are summed, but the sum itself
+        // must not add a negative term's magnitude.
+        let mut sum = Sum::default();
+        let terms = [
+            Usd::Exact(ExactUsd {
+                mantissa: 1,
+                scale: 0,
+            }),
+            Usd::Decimal(Decimal::new(-5, 1)),
+        ];
+        for usd in terms {
+            sum.add(usd, &|| String::new()).unwrap();
+        }
+        assert_eq!(sum.decimal().to_string(), "0.5");
+    }
+
+    /// Records of two projects and two months, as a portfolio reads them.
+    fn two_projects() -> crate::Portfolio {
+        let record = |project: &str, month: &str, allocation: &str, expenditure: &str| {
+            serde_json::json!({"project": project, "month": month, "source": "xbtc",
+                "allocation": {"amount": allocation, "currency": "USD"},
+                "expenditure": {"amount": expenditure, "currency": "USD"}})
+        };
+        serde_json::from_value(serde_json::json!({
+            "projects": [
+                {"id": "P1", "title": "P1", "start": "2008-01-01", "end": "2008-06-30",
+                 "budget": {"amount": "1", "currency": "USD"}},
+                {"id": "P2", "title": "P2", "start": "2009-01-01", "end": "2009-12-31",
+                 "budget": {"amount": "1", "currency": "USD"}}],
+            "records": [
+                record("P1", "2008-03", "100.5", "60.25"),
+                record("P2", "2009-05", "10", "9.125"),
+                record("P2", "2008-11", "7", "3"),
+            ]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn runs_summed_apart_join_exactly() {
+        // Exact sums join exactly (`true`): only a sum past 96 bits makes a caller
+        // re-sum the records in one run.
+        let p = two_projects();
+        let groups = Groups::of_projects(&p.projects, GroupBy::Project);
+        fn summed<'g, 'a>(
+            groups: &'g Groups<'a>,
+            records: &'a [FinancialRecord],
+            rates: &Rates,
+        ) -> DeliverySums<'g, 'a> {
+            let mut sums = DeliverySums::new(groups, ReportingPeriod::All);
+            for (i, r) in records.iter().enumerate() {
+                sums.add(i, &r.into(), rates).unwrap();
+            }
+            sums
+        }
+        let run = |records| summed(&groups, records, &p.rates);
+        let (first, later) = p.records.split_at(2);
+        let mut joined = run(first);
+        assert!(joined.join(run(later)));
+        let policy = Policy::default();
+        assert_eq!(joined.report(&policy), run(&p.records).report(&policy));
+    }
+
+    #[test]
+    fn records_outside_are_judged_by_their_own_project_s_dates() {
+        let p = two_projects();
+        let f = outside_dates(
+            &p.projects,
+            &p.records,
+            ReportingPeriod::All,
+            &Policy::default(),
+            &p.rates,
+        )
+        .unwrap();
+        // Only P2's record of 2008-11, before P2's start; P2's 2009 record is inside its
+        // own dates though outside P1's, which the record before it belongs to.
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].subject.as_deref(), Some("project P2"));
+        assert_eq!(f[0].facts["records_outside"].to_string(), "1");
+        assert!(
+            f[0].message
+                .to_string()
+                .contains("before its start 2009-01-01"),
+            "{}",
+            f[0].message
+        );
     }
 }

@@ -258,6 +258,9 @@ impl std::str::FromStr for YearMonth {
         // Read digit by digit: tables hold millions of these.
         if let [y0, y1, y2, y3, b'-', m0, m1] = s.as_bytes() {
             let digits = [y0, y1, y2, y3, m0, m1].map(|d| d.wrapping_sub(b'0'));
+            // (`== 10` or `> 10` would take this path only for texts without a digit, whose
+            // year is past 9999 and fails here as it fails below; the rest are read below,
+            // to the same answer.)
             if digits.iter().all(|d| *d < 10) {
                 let [y0, y1, y2, y3, m0, m1] = digits.map(u32::from);
                 let year = (y0 * 1000 + y1 * 100 + y2 * 10 + y3) as i32;
@@ -592,5 +595,26 @@ mod tests {
         );
         let year = ReportingPeriod::Year { year: 2005 };
         assert!(year.contains(m("2005-12")) && !year.contains(m("2006-01")));
+    }
+
+    #[test]
+    fn the_byte_after_nine_is_not_a_digit() {
+        // ':' follows '9': read as a digit it would make "2024-0:" October and "202:-01"
+        // the year 2030.
+        for bad in ["2024-0:", "202:-01", ":024-01"] {
+            assert!(bad.parse::<YearMonth>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_month_reads_from_a_whole_date_only() {
+        let month = |s: &str| serde_json::from_str::<YearMonth>(&format!("{s:?}"));
+        assert_eq!(month("2023-08-31").unwrap().to_string(), "2023-08");
+        // A date is read only at the length of YYYY-MM-DD, which chrono alone would not
+        // require.
+        assert!(month("2023-8-31").is_err());
+        // A text that is no date keeps the month's own error.
+        let e = month("2005-13").unwrap_err().to_string();
+        assert!(e.contains("is not a month in the form YYYY-MM"), "{e}");
     }
 }

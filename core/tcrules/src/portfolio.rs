@@ -816,4 +816,19 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn the_report_measures_local_mobilization_over_its_periods_only() {
+        // An approval after the last period is no part of the report's local share.
+        let p: Portfolio = serde_json::from_value(serde_json::json!({"approvals": [
+            {"donor": "UNDP", "category": "united_nations", "year": 2003,
+             "locally_mobilized": true, "amount": {"amount": "68", "currency": "USD"}},
+            {"donor": "UNAIDS", "category": "united_nations", "year": 2010,
+             "locally_mobilized": false, "amount": {"amount": "32", "currency": "USD"}}]}))
+        .unwrap();
+        let periods = [YearRange::new(2002, 2004).unwrap()];
+        let r = report(&p, Some(&periods), &Policy::default()).unwrap();
+        let total = r.local_mobilization.last().unwrap();
+        assert_eq!(total.local_percent.unwrap().to_string(), "100.0");
+    }
 }

@@ -519,4 +519,17 @@ mod tests {
         let e = appraise(&p, &Policy::default(), &Rates::usd_only()).unwrap_err();
         assert_eq!((e.code(), e.path()), ("end_before_start", "end"));
     }
+
+    #[test]
+    fn each_verdict_is_named_as_serialized() {
+        // The CLI prints `as_str`; the JSON carries serde's name: one name for both.
+        for (v, name) in [
+            (Verdict::Ready, "ready"),
+            (Verdict::Revise, "revise"),
+            (Verdict::NotAppraisable, "not_appraisable"),
+        ] {
+            assert_eq!(v.as_str(), name);
+            assert_eq!(serde_json::to_value(v).unwrap(), name);
+        }
+    }
 }
