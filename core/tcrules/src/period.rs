@@ -255,25 +255,18 @@ impl std::str::FromStr for YearMonth {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
         let bad = || Error::invalid("", format!("{s:?} is not a month in the form YYYY-MM"));
-        // Read digit by digit: tables hold millions of these.
-        if let [y0, y1, y2, y3, b'-', m0, m1] = s.as_bytes() {
-            let digits = [y0, y1, y2, y3, m0, m1].map(|d| d.wrapping_sub(b'0'));
-            // (`== 10` or `> 10` would take this path only for texts without a digit, whose
-            // year is past 9999 and fails here as it fails below; the rest are read below,
-            // to the same answer.)
-            if digits.iter().all(|d| *d < 10) {
-                let [y0, y1, y2, y3, m0, m1] = digits.map(u32::from);
-                let year = (y0 * 1000 + y1 * 100 + y2 * 10 + y3) as i32;
-                return YearMonth::new(year, m0 * 10 + m1).map_err(|_| bad());
-            }
-        }
-        let (y, m) = s.split_once('-').ok_or_else(bad)?;
-        if y.len() != 4 || m.len() != 2 {
+        // Read digit by digit: tables hold millions of these. Only four digits, a hyphen
+        // and two digits are a month (no sign: "+123-01" is not the year 123).
+        let [y0, y1, y2, y3, b'-', m0, m1] = s.as_bytes() else {
+            return Err(bad());
+        };
+        let digits = [y0, y1, y2, y3, m0, m1].map(|d| d.wrapping_sub(b'0'));
+        if !digits.iter().all(|d| *d < 10) {
             return Err(bad());
         }
-        let year = y.parse().map_err(|_| bad())?;
-        let month = m.parse().map_err(|_| bad())?;
-        YearMonth::new(year, month).map_err(|_| bad())
+        let [y0, y1, y2, y3, m0, m1] = digits.map(u32::from);
+        let year = (y0 * 1000 + y1 * 100 + y2 * 10 + y3) as i32;
+        YearMonth::new(year, m0 * 10 + m1).map_err(|_| bad())
     }
 }
 
@@ -604,6 +597,19 @@ mod tests {
         for bad in ["2024-0:", "202:-01", ":024-01"] {
             assert!(bad.parse::<YearMonth>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_month_has_no_sign_and_no_short_parts() {
+        for bad in [
+            "+123-01", "2024-+3", "2024-3", "24-03", " 2024-03", "2024-03 ", "20240-03",
+        ] {
+            assert!(bad.parse::<YearMonth>().is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            "0001-12".parse::<YearMonth>().unwrap().to_string(),
+            "0001-12"
+        );
     }
 
     #[test]

@@ -824,4 +824,94 @@ mod tests {
         );
         assert_eq!(t, serde_json::json!({"a": {"c": 2, "e": 4}, "d": [1]}));
     }
+
+    /// Each bound of an edition's values is inclusive: a value exactly at its limit is
+    /// accepted, and one past it refused, naming its field (issue 15, the policy's
+    /// mutants).
+    #[test]
+    fn every_bound_is_inclusive() {
+        let edition = |patch: &str| {
+            Policy::from_json(&format!(
+                r#"{{"name": "w", "version": "1", "extends": "ilo-2006", {patch}}}"#
+            ))
+        };
+        for at_limit in [
+            r#""evaluation": {"final_only_below_months": 30, "mid_term_up_to_months": 30}"#,
+            r#""evaluation": {"independent_threshold_usd": "0"}"#,
+            r#""evaluation": {"mid_term_from_percent": "0", "mid_term_to_percent": "100"}"#,
+            r#""evaluation": {"mid_term_from_percent": "50", "mid_term_to_percent": "50"}"#,
+            r#""delivery": {"warning_below_percent": "1000", "band_low_percent": "0", "band_high_percent": "1000"}"#,
+            r#""delivery": {"band_low_percent": "65", "band_high_percent": "65"}"#,
+            r#""integration": {"donor_dependence_above_percent": "100", "rbtc_second_year_over_percent": "0", "psi_rate_percent": "100"}"#,
+            r#""portfolio": {"top_n": 1, "share_decimals": 6, "concentration_warning_above_percent": "100"}"#,
+        ] {
+            assert!(
+                edition(at_limit).is_ok(),
+                "{at_limit}: {:?}",
+                edition(at_limit).err()
+            );
+        }
+        for (past_limit, field) in [
+            (
+                r#""evaluation": {"final_only_below_months": 31, "mid_term_up_to_months": 30}"#,
+                "evaluation.final_only_below_months",
+            ),
+            (
+                r#""evaluation": {"independent_threshold_usd": "-0.01"}"#,
+                "evaluation.independent_threshold_usd",
+            ),
+            (
+                r#""evaluation": {"mid_term_to_percent": "100.01"}"#,
+                "evaluation.mid_term_to_percent",
+            ),
+            (
+                r#""evaluation": {"mid_term_from_percent": "50.01", "mid_term_to_percent": "50"}"#,
+                "evaluation.mid_term_from_percent",
+            ),
+            (
+                r#""delivery": {"band_high_percent": "1000.1"}"#,
+                "delivery.band_high_percent",
+            ),
+            (
+                r#""delivery": {"band_low_percent": "65.1", "band_high_percent": "65"}"#,
+                "delivery.band_low_percent",
+            ),
+            (
+                r#""integration": {"psi_rate_percent": "-1"}"#,
+                "integration.psi_rate_percent",
+            ),
+            (r#""portfolio": {"top_n": 0}"#, "portfolio.top_n"),
+            (
+                r#""portfolio": {"share_decimals": 7}"#,
+                "portfolio.share_decimals",
+            ),
+            (
+                r#""portfolio": {"concentration_warning_above_percent": "100.5"}"#,
+                "portfolio.concentration_warning_above_percent",
+            ),
+        ] {
+            let e = edition(past_limit).unwrap_err();
+            assert_eq!(e.path(), field, "{past_limit}: {e}");
+        }
+    }
+
+    /// An edition's own spellings are kept in its canonical JSON (and so its hash),
+    /// whichever one kind of label it has.
+    #[test]
+    fn an_edition_keeps_each_kind_of_label() {
+        for labels in [
+            r#"{"region": {"AP": "asia_pacific"}}"#,
+            r#"{"strategic_objective": {"Jobs": "employment"}}"#,
+            r#"{"source_of_funds": {"Donor funds": "xbtc"}}"#,
+            r#"{"donor_category": {"Bilat": "multi_bilateral"}}"#,
+        ] {
+            let p = Policy::from_json(&format!(
+                r#"{{"name": "w", "version": "1", "extends": "ilo-2006", "labels": {labels}}}"#
+            ))
+            .unwrap();
+            assert!(!p.spec().labels.is_empty(), "{labels}");
+            assert!(p.to_json_pretty().contains("\"labels\""), "{labels}");
+        }
+        assert!(!Policy::ilo_2006().to_json_pretty().contains("\"labels\""));
+    }
 }
