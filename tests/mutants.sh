@@ -39,6 +39,7 @@ modules=("$@")
 [ "${#modules[@]}" -gt 0 ] ||
   modules=(period money evaluation delivery integration portfolio appraisal policy iati)
 
+mkdir -p target/mutants
 for module in "${modules[@]}"; do
   files=()
   [ -f "core/tcrules/src/$module.rs" ] && files+=(--file "core/tcrules/src/$module.rs")
