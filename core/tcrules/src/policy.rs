@@ -914,4 +914,28 @@ mod tests {
         }
         assert!(!Policy::ilo_2006().to_json_pretty().contains("\"labels\""));
     }
+
+    /// An unknown spelling, in an edition with no spellings of its own, lists the
+    /// built-in ones only.
+    #[test]
+    fn without_own_spellings_an_unknown_label_lists_the_built_in_ones() {
+        let e = Policy::ilo_2006()
+            .spec()
+            .labels
+            .region("Atlantis")
+            .unwrap_err();
+        assert!(!e.to_string().contains("this edition's"), "{e}");
+        assert!(e.to_string().contains("Asia and the Pacific"), "{e}");
+    }
+
+    /// A policy file of exactly the size limit is read; one byte more is `too_large`.
+    #[test]
+    fn a_policy_file_at_the_size_limit_is_read() {
+        let edition = r#"{"name": "w", "version": "1", "extends": "ilo-2006"}"#;
+        let at_limit = edition.to_owned() + &" ".repeat(MAX_POLICY_BYTES - edition.len());
+        assert_eq!(at_limit.len(), MAX_POLICY_BYTES);
+        assert!(Policy::from_json(&at_limit).is_ok());
+        let e = Policy::from_json(&format!("{at_limit} ")).unwrap_err();
+        assert_eq!(e.code(), "too_large");
+    }
 }
