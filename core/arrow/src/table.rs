@@ -132,15 +132,11 @@ impl Table {
             .collect()
     }
 
-    /// The table with only the columns whose layout names are in `keep`, read with the
+    /// The table with only the columns whose layout names `keep` accepts, read with the
     /// same mapping.
-    pub(crate) fn select(&self, keep: &[&str]) -> Table {
+    pub(crate) fn select(&self, keep: impl Fn(&str) -> bool) -> Table {
         let at: Vec<usize> = (0..self.names.len())
-            .filter(|&i| {
-                self.names
-                    .get(i)
-                    .is_some_and(|n| keep.contains(&n.as_str()))
-            })
+            .filter(|&i| self.names.get(i).is_some_and(|n| keep(n)))
             .collect();
         let pick = |v: &[String]| -> Vec<String> {
             at.iter().filter_map(|&i| v.get(i).cloned()).collect()

@@ -11,27 +11,21 @@ use serde::{Deserialize, Serialize};
 use crate::delivery::{self, GroupBy};
 use crate::error::{ErrorInfo, Result};
 use crate::finding::Facts;
+use crate::io::csv;
 use crate::model::{FinancialRecord, Project};
 use crate::money::Rates;
 use crate::period::ReportingPeriod;
 use crate::rule::{RuleId, Severity, Status, Text};
 use crate::{evaluation, Finding, Policy};
 
-/// The columns of a project table the EVAL rules read; the others are not read, so a bad
-/// cell there is not the findings table's error.
-pub const COLUMNS_READ: &[&str] = &[
-    "id",
-    "title",
-    "start",
-    "end",
-    "budget_amount",
-    "budget_currency",
-    "budget_rate",
-    "funding",
-    "evaluations",
-    "mid_term_review_agreed",
-    "constituent_participation",
-];
+/// Whether the EVAL rules read `column` of a project table: the required columns, the
+/// budget's own rate, the funding lines and the plan ([`csv::PLAN_COLUMNS`]). The others
+/// are not read, so a bad cell there is not the findings table's error.
+pub fn reads(column: &str) -> bool {
+    csv::Table::Projects.required().contains(&column)
+        || [csv::BUDGET_RATE, "funding"].contains(&column)
+        || csv::PLAN_COLUMNS.contains(&column)
+}
 
 /// A row of a project table as JSON gives it: each cell's text by column.
 pub type TextRow = BTreeMap<String, Option<String>>;
@@ -130,7 +124,7 @@ pub fn rows(
         let mut found = Vec::new();
         match p.as_ref().map_err(|e| e.info()).and_then(|p| {
             evaluation::evaluate_into(p, policy, rates, &mut found)
-                .map_err(|e| crate::io::csv::as_table_error(e.info()))
+                .map_err(|e| csv::as_table_error(e.info()))
         }) {
             Ok(_) => out.extend(found.into_iter().map(|f| FindingRow::of(Some(i), id, f))),
             Err(e) => out.push(FindingRow::error(
@@ -157,7 +151,7 @@ pub fn rows(
 }
 
 /// [`rows`] of a project table given as rows of text cells in the flat layout
-/// ([`crate::io::csv`]), read with the edition's labels; only [`COLUMNS_READ`] are read
+/// ([`crate::io::csv`]), read with the edition's labels; only the columns [`reads`] names are read
 /// (a row's `budget_rate` among them).
 pub fn of_text_rows(
     table: &[TextRow],
@@ -167,23 +161,23 @@ pub fn of_text_rows(
 ) -> Result<Vec<FindingRow>> {
     fn cell<'a>(row: &'a TextRow, column: &str) -> Option<&'a str> {
         row.get(column)
-            .filter(|_| COLUMNS_READ.contains(&column))
+            .filter(|_| reads(column))
             .and_then(|v| v.as_deref())
             .map(str::trim)
             .filter(|s| !s.is_empty())
     }
     struct Cells<'a>(&'a TextRow);
-    impl crate::io::csv::Cells for Cells<'_> {
+    impl csv::Cells for Cells<'_> {
         fn text(&self, column: &str) -> Option<&str> {
             cell(self.0, column)
         }
     }
-    let has = |c: &str| COLUMNS_READ.contains(&c) && table.iter().any(|r| r.contains_key(c));
+    let has = |c: &str| reads(c) && table.iter().any(|r| r.contains_key(c));
     // No rows, no columns to ask for: no projects (the records' findings still follow).
     if table.is_empty() {
         return rows(&[], &[], records, policy, rates);
     }
-    let projects = crate::io::csv::read_project_cells_with(
+    let projects = csv::read_project_cells_with(
         has,
         table.iter().map(|r| Ok(Cells(r))),
         &policy.spec().labels,

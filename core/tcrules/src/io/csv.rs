@@ -94,6 +94,13 @@ pub const PROJECT_COLUMNS: &[&str] = &[
     "illustrative",
 ];
 
+/// The columns whose cells give a project an evaluation plan.
+pub const PLAN_COLUMNS: &[&str] = &[
+    "evaluations",
+    "mid_term_review_agreed",
+    "constituent_participation",
+];
+
 /// The column of a project's own exchange rate for its budget (US dollars per unit of
 /// the budget's currency), which wins over the rates table for its row.
 pub const BUDGET_RATE: &str = "budget_rate";
@@ -852,9 +859,7 @@ fn project_row(r: &Row<'_, impl Cells>) -> Result<Project> {
     else {
         return Err(bad.error());
     };
-    let has_plan = r.opt("evaluations").is_some()
-        || mid_term_review_agreed.is_some()
-        || constituent_participation.is_some();
+    let has_plan = PLAN_COLUMNS.iter().any(|c| r.opt(c).is_some());
     let project = Project {
         id,
         title,
