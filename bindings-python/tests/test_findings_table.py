@@ -63,7 +63,7 @@ def test_delivery_findings_join_the_evaluation_findings() -> None:
         {"project": "P9", "month": "2024-05", "source": "xbtc", "currency": "USD", "allocation": 0, "expenditure": 10},
     ]
     table = tcrules.findings(pa.Table.from_pylist(ROWS), records=records, period=2024, rates=RATES)
-    dlv = table.filter(pa.compute.starts_with(table.column("rule"), "DLV")).to_pylist()
+    dlv = table.filter(pa.compute.starts_with(table.column("rule").cast(pa.string()), "DLV")).to_pylist()
     by = {(r["project"], r["rule"]): r for r in dlv}
     assert by[("P1", "DLV-RATE")]["status"] == "warning"  # 40 % is under the band
     assert by[("P3", "DLV-OVERSPEND")]["status"] == "warning"
@@ -73,3 +73,23 @@ def test_delivery_findings_join_the_evaluation_findings() -> None:
     # Outside the period: nothing to assess.
     none = tcrules.findings(ROWS, records=records, period=2023, rates=RATES)
     assert not [r for r in none if (r["rule"] or "").startswith("DLV")]
+
+
+def test_repeated_texts_are_categories_that_read_as_text() -> None:
+    """Each distinct text stored once; an analyst's usual calls still read it as text."""
+    rows = [dict(ROWS[0], id=f"P{i}") for i in range(50)]
+    frame = tcrules.findings(pd.DataFrame(rows))
+    assert isinstance(frame["message"].dtype, pd.CategoricalDtype)
+    assert len(frame["message"].cat.categories) < 10, "fifty projects, a handful of messages"
+    assert frame["message"].str.contains("threshold").sum() == 50
+    fails = frame[frame.status == "fail"].groupby("rule").size()
+    assert set(fails.index) == {"EVAL-INDEPENDENT", "EVAL-BUDGET", "EVAL-PLAN"}
+    assert (frame["project"].astype(str) == [f"P{i}" for i in range(50) for _ in range(5)]).all()
+    table = tcrules.findings(pa.Table.from_pylist(rows))
+    assert pa.types.is_dictionary(table.schema.field("rule").type)
+    assert table.filter(pa.compute.equal(table.column("rule"), "EVAL-PLAN")).num_rows == 50
+    plain = table.column("message").cast(pa.string())
+    assert pa.compute.sum(pa.compute.match_substring(plain, "threshold")).as_py() == 50
+    polars = tcrules.findings(pl.DataFrame(rows))
+    assert polars.filter(pl.col("status") == "fail").height == 150
+    assert polars.filter(pl.col("message").cast(pl.String).str.contains("threshold")).height == 50

@@ -1054,6 +1054,13 @@ def findings(
     booleans, text). Built column by column in the core, with the GIL released.
     ``columns`` says which of your columns is which (:data:`Columns`).
 
+    The repeated texts (``project``, ``rule``, ``status``, ``severity``, ``subject``,
+    ``message``, ``help``, ``citation``, ``error_code``) are dictionary-encoded, each
+    distinct text stored once: ``Categorical`` in pandas (``==``, ``groupby`` and ``.str``
+    work as on text), ``Categorical`` in polars and dictionary arrays in Arrow (``==``
+    works; cast to text for string functions: ``pl.col("message").cast(pl.String)``,
+    ``table["message"].cast(pa.string())``).
+
     >>> import tcrules
     >>> rows = tcrules.findings([{"id": "P1", "title": "T", "start": "2024-01-01", "end": "2025-06-30",
     ...                           "budget_amount": "350000.01", "budget_currency": "USD"}])

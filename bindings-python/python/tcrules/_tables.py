@@ -121,10 +121,15 @@ def _batch(table: pa.Table) -> pa.RecordBatch:
 def _pandas(result: pa.Table, index: Any) -> Any:
     """Result columns as pandas columns backed by the Arrow memory itself (``ArrowDtype``:
     ``uint32[pyarrow]``, ``bool[pyarrow]``, exact ``decimal128[pyarrow]`` whose items are
-    ``Decimal``, ...): no copy, and missing values are ``pd.NA``."""
+    ``Decimal``, ...): no copy, and missing values are ``pd.NA``. A dictionary-encoded
+    text column (the findings table's) is a ``Categorical``, which ``.str`` and
+    ``groupby`` read as text."""
     import pandas as pd
 
-    frame = result.to_pandas(types_mapper=pd.ArrowDtype)
+    def dtype(t: pa.DataType) -> Any:
+        return None if pa.types.is_dictionary(t) else pd.ArrowDtype(t)
+
+    frame = result.to_pandas(types_mapper=dtype)
     frame.index = index
     return frame
 

@@ -4,21 +4,28 @@
 
 use std::collections::BTreeMap;
 use std::fmt::{self, Write};
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
-use arrow_array::types::{ArrowPrimitiveType, Date32Type, Decimal128Type, Int64Type, Int8Type};
+use arrow_array::types::{
+    ArrowDictionaryKeyType, ArrowPrimitiveType, Date32Type, Decimal128Type, Int32Type, Int64Type,
+    Int8Type,
+};
 use arrow_array::{
-    ArrayRef, BooleanArray, ListArray, PrimitiveArray, RecordBatch, StringArray, UInt32Array,
+    ArrayRef, BooleanArray, DictionaryArray, ListArray, PrimitiveArray, RecordBatch, StringArray,
+    UInt32Array,
 };
 use arrow_buffer::{
-    BooleanBufferBuilder, Buffer, NullBuffer, NullBufferBuilder, OffsetBuffer, ScalarBuffer,
+    ArrowNativeType, BooleanBufferBuilder, Buffer, NullBuffer, NullBufferBuilder, OffsetBuffer,
+    ScalarBuffer,
 };
 use arrow_schema::{DataType, Field};
 use chrono::NaiveDate;
+use hashbrown::HashTable;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use tcrules::finding::{Sink, Value};
-use tcrules::policy::RuleMeta;
 use tcrules::{Error, Fact, Policy, Result, RuleId, Status};
 
 use crate::columns;
@@ -70,6 +77,16 @@ impl TextColumn {
 
     fn len(&self) -> usize {
         self.offsets.len() - 1
+    }
+
+    /// The bytes of value `i`.
+    fn value(&self, i: usize) -> &[u8] {
+        let end = |i: usize| {
+            self.offsets
+                .get(i)
+                .map_or(0, |&o| o.unsigned_abs() as usize)
+        };
+        self.bytes.get(end(i)..end(i + 1)).unwrap_or_default()
     }
 
     fn push(&mut self, s: &str) {
@@ -125,6 +142,193 @@ impl TextColumn {
         let array =
             StringArray::try_new(offsets, Buffer::from_vec(self.bytes), self.nulls.finish())
                 .map_err(arrow_error)?;
+        Ok(Arc::new(array))
+    }
+}
+
+/// Text values as a dictionary: each distinct value's bytes once, each row a key into
+/// them. Findings' texts repeat (a rule's message differs by a few numbers at most, a
+/// project's id and subject run over its findings), so the table is a fraction of the
+/// size, and a repeated value costs a lookup instead of a copy.
+struct DictColumn<K: ArrowDictionaryKeyType> {
+    keys: Vec<K::Native>,
+    nulls: NullBufferBuilder,
+    values: TextColumn,
+    /// Each value's position in `values`, by the hash of its bytes.
+    index: HashTable<usize>,
+    /// Keys of literal texts (a rule's fixed message) by their address: found without
+    /// reading them.
+    literals: FxHashMap<(usize, usize), K::Native>,
+    /// The last key pushed: a project's id and subject repeat on each of its findings.
+    last: Option<(usize, K::Native)>,
+    scratch: Vec<u8>,
+    /// Whether there were more distinct values than the key type counts.
+    too_many: bool,
+}
+
+impl<K: ArrowDictionaryKeyType> Default for DictColumn<K> {
+    fn default() -> Self {
+        DictColumn::with_capacity(0, 0)
+    }
+}
+
+fn hash_of(bytes: &[u8]) -> u64 {
+    FxBuildHasher.hash_one(bytes)
+}
+
+impl<K: ArrowDictionaryKeyType> DictColumn<K> {
+    /// Room for `rows` keys and about `distinct` values.
+    fn with_capacity(rows: usize, distinct: usize) -> Self {
+        DictColumn {
+            keys: Vec::with_capacity(rows),
+            nulls: NullBufferBuilder::new(rows),
+            values: TextColumn::with_capacity(distinct, distinct.saturating_mul(8)),
+            index: HashTable::with_capacity(distinct),
+            literals: FxHashMap::default(),
+            last: None,
+            scratch: Vec::new(),
+            too_many: false,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// The key of `s`, added to the dictionary if it is new.
+    fn key_of(&mut self, s: &[u8]) -> K::Native {
+        let DictColumn {
+            values,
+            index,
+            last,
+            too_many,
+            ..
+        } = self;
+        if let Some((at, key)) = *last {
+            if values.value(at) == s {
+                return key;
+            }
+        }
+        let hash = hash_of(s);
+        let at = match index.find(hash, |&i| values.value(i) == s) {
+            Some(&i) => i,
+            None => {
+                let i = values.len();
+                values.bytes.extend_from_slice(s);
+                values.close(true);
+                index.insert_unique(hash, i, |&j| hash_of(values.value(j)));
+                i
+            }
+        };
+        let key = K::Native::from_usize(at).unwrap_or_else(|| {
+            *too_many = true;
+            K::Native::default()
+        });
+        *last = Some((at, key));
+        key
+    }
+
+    /// The key of the text made of `parts`, added without looking for it: the caller
+    /// knows no other row of this column has it.
+    fn key_of_distinct(&mut self, parts: &[&[u8]]) -> K::Native {
+        let at = self.values.len();
+        for part in parts {
+            self.values.bytes.extend_from_slice(part);
+        }
+        self.values.close(true);
+        let key = K::Native::from_usize(at).unwrap_or_else(|| {
+            self.too_many = true;
+            K::Native::default()
+        });
+        self.last = Some((at, key));
+        key
+    }
+
+    fn push_key(&mut self, key: K::Native) {
+        self.keys.push(key);
+        self.nulls.append_non_null();
+    }
+
+    fn push(&mut self, s: &str) {
+        let key = self.key_of(s.as_bytes());
+        self.push_key(key);
+    }
+
+    /// Pushes `kind name` (a subject), the last value's key again without writing it out
+    /// when it is the same (as a project's subject is on each of its findings).
+    fn push_pair(&mut self, kind: &str, name: &str) {
+        if let Some((at, key)) = self.last {
+            let last = self.values.value(at);
+            let same = last.len() == kind.len() + 1 + name.len()
+                && last.starts_with(kind.as_bytes())
+                && last.get(kind.len()) == Some(&b' ')
+                && last.ends_with(name.as_bytes());
+            if same {
+                self.push_key(key);
+                return;
+            }
+        }
+        self.push_fmt(format_args!("{kind} {name}"));
+    }
+
+    /// The key of a literal text.
+    fn key_of_static(&mut self, s: &'static str) -> K::Native {
+        let address = (s.as_ptr() as usize, s.len());
+        match self.literals.get(&address) {
+            Some(&key) => key,
+            None => {
+                let key = self.key_of(s.as_bytes());
+                self.literals.insert(address, key);
+                key
+            }
+        }
+    }
+
+    fn push_static(&mut self, s: &'static str) {
+        let key = self.key_of_static(s);
+        self.push_key(key);
+    }
+
+    fn push_fmt(&mut self, args: fmt::Arguments<'_>) {
+        let key = match args.as_str() {
+            Some(s) => self.key_of_static(s),
+            None => {
+                let mut scratch = std::mem::take(&mut self.scratch);
+                scratch.clear();
+                // Writing into a byte buffer cannot fail.
+                let _ = Bytes(&mut scratch).write_fmt(args);
+                let key = self.key_of(&scratch);
+                self.scratch = scratch;
+                key
+            }
+        };
+        self.push_key(key);
+    }
+
+    fn push_null(&mut self) {
+        self.keys.push(K::Native::default());
+        self.nulls.append_null();
+    }
+
+    /// Nulls up to `len` values.
+    fn pad(&mut self, len: usize) {
+        while self.len() < len {
+            self.push_null();
+        }
+    }
+
+    fn finish(mut self, name: &str) -> Result<ArrayRef> {
+        if self.too_many {
+            return Err(Error::TooLarge {
+                path: name.to_owned(),
+                message: format!(
+                    "more distinct values in the column {name:?} than it can hold: ask for fewer rows at a time"
+                ),
+            });
+        }
+        let keys = PrimitiveArray::<K>::new(ScalarBuffer::from(self.keys), self.nulls.finish());
+        let values = self.values.finish(name)?;
+        let array = DictionaryArray::<K>::try_new(keys, values).map_err(arrow_error)?;
         Ok(Arc::new(array))
     }
 }
@@ -202,10 +406,14 @@ struct FactColumn {
 
 impl FactColumn {
     fn new(name: &'static str) -> Self {
+        FactColumn::with_capacity(name, 0)
+    }
+
+    fn with_capacity(name: &'static str, values: usize) -> Self {
         FactColumn {
             name,
-            rows: Vec::new(),
-            values: Vec::new(),
+            rows: Vec::with_capacity(values),
+            values: Vec::with_capacity(values),
             text: String::new(),
         }
     }
@@ -337,50 +545,77 @@ impl FactColumn {
 /// Findings per project, about, for room made at once.
 const FINDINGS_PER_PROJECT: usize = 5;
 
+// Rules, and so citations, are keyed by an `i8`.
+const _: () = assert!(RuleId::ALL.len() <= i8::MAX as usize);
+
+/// A rule's keys in the rule, severity and citation columns of one part.
+#[derive(Clone, Copy)]
+struct RuleKeys {
+    rule: i8,
+    severity: i8,
+    citation: i8,
+}
+
 /// The findings table being built: one row per finding, or per project in error.
 #[derive(Default)]
 pub(crate) struct FindingColumns {
     row: Vec<Option<u32>>,
-    project: TextColumn,
-    rule: TextColumn,
-    status: TextColumn,
-    severity: TextColumn,
-    subject: TextColumn,
-    message: TextColumn,
-    help: TextColumn,
-    citation: TextColumn,
+    project: DictColumn<Int32Type>,
+    rule: DictColumn<Int8Type>,
+    status: DictColumn<Int8Type>,
+    severity: DictColumn<Int8Type>,
+    subject: DictColumn<Int32Type>,
+    message: DictColumn<Int32Type>,
+    help: DictColumn<Int32Type>,
+    citation: DictColumn<Int8Type>,
     /// Where each row's missing fields end in `missing`.
     missing_ends: Vec<i32>,
     missing: TextColumn,
-    error_code: TextColumn,
+    error_code: DictColumn<Int32Type>,
     error_message: TextColumn,
     facts: Vec<FactColumn>,
     /// Where the last fact was found: a rule sets its facts in the same order each time.
     next_fact: usize,
     /// The current project's input row and id.
     current: (Option<u32>, String),
-    /// Each rule's severity and citation, by rule, as the policy the rules run under
-    /// gives them (one policy per table).
-    rules: Vec<Option<RuleMeta>>,
+    /// The current project's keys in `project` and `subject` (that of `project <id>`).
+    current_keys: (Option<i32>, Option<i32>),
+    /// Whether each project comes once, with its findings together: its id and subject
+    /// are then added to their dictionaries without looking them up.
+    distinct: bool,
+    /// Each rule's keys, by rule, its severity and citation as the policy the rules run
+    /// under gives them (one policy per table).
+    rules: Vec<Option<RuleKeys>>,
+    /// The projects room was made for: a fact is given once a project, about.
+    projects: usize,
 }
 
 impl FindingColumns {
     /// Room for the findings of about `projects` projects.
     pub(crate) fn for_projects(projects: usize) -> Self {
         let rows = projects.saturating_mul(FINDINGS_PER_PROJECT);
-        let text = |bytes: usize| TextColumn::with_capacity(rows, rows.saturating_mul(bytes));
         FindingColumns {
             row: Vec::with_capacity(rows),
-            project: text(8),
-            rule: text(14),
-            status: text(6),
-            severity: text(6),
-            subject: text(16),
-            message: text(80),
-            help: text(40),
-            citation: text(8),
+            project: DictColumn::with_capacity(rows, projects),
+            rule: DictColumn::with_capacity(rows, 0),
+            status: DictColumn::with_capacity(rows, 0),
+            severity: DictColumn::with_capacity(rows, 0),
+            subject: DictColumn::with_capacity(rows, projects),
+            message: DictColumn::with_capacity(rows, 0),
+            help: DictColumn::with_capacity(rows, 0),
+            citation: DictColumn::with_capacity(rows, 0),
             missing_ends: Vec::with_capacity(rows),
+            projects,
             ..FindingColumns::default()
+        }
+    }
+
+    /// The same, for projects that each come once with their findings together, all
+    /// with ids.
+    pub(crate) fn for_distinct_projects(projects: usize) -> Self {
+        FindingColumns {
+            distinct: true,
+            ..FindingColumns::for_projects(projects)
         }
     }
 
@@ -393,19 +628,20 @@ impl FindingColumns {
         self.current.0 = row.map(|r| u32::try_from(r).unwrap_or(u32::MAX));
         self.current.1.clear();
         self.current.1.push_str(id);
+        self.current_keys = match (id.is_empty(), self.distinct) {
+            (true, _) => (None, None),
+            (false, true) => (Some(self.project.key_of_distinct(&[id.as_bytes()])), None),
+            (false, false) => (Some(self.project.key_of(id.as_bytes())), None),
+        };
     }
 
     /// Ends the last row: what it was not given is null.
     fn close(&mut self) {
         let n = self.len();
-        for c in [
-            &mut self.subject,
-            &mut self.help,
-            &mut self.error_code,
-            &mut self.error_message,
-        ] {
+        for c in [&mut self.subject, &mut self.help, &mut self.error_code] {
             c.pad(n);
         }
+        self.error_message.pad(n);
         if self.missing_ends.len() < n {
             let values = i32::try_from(self.missing.len()).unwrap_or(i32::MAX);
             self.missing_ends.push(values);
@@ -415,11 +651,28 @@ impl FindingColumns {
     fn start_row(&mut self) {
         self.close();
         self.row.push(self.current.0);
-        if self.current.1.is_empty() {
-            self.project.push_null();
-        } else {
-            self.project.push(&self.current.1);
+        match self.current_keys.0 {
+            Some(key) => self.project.push_key(key),
+            None => self.project.push_null(),
         }
+    }
+
+    /// A rule's keys, found once per part.
+    fn keys_of(&mut self, policy: &Policy, rule: RuleId) -> RuleKeys {
+        let meta = policy.rule(rule);
+        let keys = RuleKeys {
+            rule: self.rule.key_of(rule.as_str().as_bytes()),
+            severity: self.severity.key_of(meta.severity.as_str().as_bytes()),
+            citation: self.citation.key_of(meta.citation.as_bytes()),
+        };
+        let i = rule as usize;
+        if self.rules.len() <= i {
+            self.rules.resize(i + 1, None);
+        }
+        if let Some(slot) = self.rules.get_mut(i) {
+            *slot = Some(keys);
+        }
+        keys
     }
 
     /// A row for a project that could not be evaluated: its error, no rule.
@@ -429,11 +682,11 @@ impl FindingColumns {
             &mut self.rule,
             &mut self.status,
             &mut self.severity,
-            &mut self.message,
             &mut self.citation,
         ] {
             c.push_null();
         }
+        self.message.push_null();
         self.error_code.push(code);
         self.error_message.push(message);
     }
@@ -445,18 +698,14 @@ impl FindingColumns {
         let n = self.len();
         let mut out = Out::default();
         out.push("row", Arc::new(UInt32Array::from(self.row)));
-        for (name, column) in [
-            ("project", self.project),
-            ("rule", self.rule),
-            ("status", self.status),
-            ("severity", self.severity),
-            ("subject", self.subject),
-            ("message", self.message),
-            ("help", self.help),
-            ("citation", self.citation),
-        ] {
-            out.push(name, column.finish(name)?);
-        }
+        out.push("project", self.project.finish("project")?);
+        out.push("rule", self.rule.finish("rule")?);
+        out.push("status", self.status.finish("status")?);
+        out.push("severity", self.severity.finish("severity")?);
+        out.push("subject", self.subject.finish("subject")?);
+        out.push("message", self.message.finish("message")?);
+        out.push("help", self.help.finish("help")?);
+        out.push("citation", self.citation.finish("citation")?);
         let mut offsets = Vec::with_capacity(n + 1);
         offsets.push(0);
         offsets.extend(self.missing_ends);
@@ -518,27 +767,14 @@ impl Sink for FindingColumns {
         message: fmt::Arguments<'_>,
     ) {
         self.start_row();
-        let i = rule as usize;
-        if self.rules.get(i).is_none_or(Option::is_none) {
-            if self.rules.len() <= i {
-                self.rules.resize(i + 1, None);
-            }
-            if let Some(slot) = self.rules.get_mut(i) {
-                *slot = Some(policy.rule(rule).clone());
-            }
-        }
-        self.rule.push(rule.as_str());
-        self.status.push(status.as_str());
-        match self.rules.get(i) {
-            Some(Some(meta)) => {
-                self.severity.push(meta.severity.as_str());
-                self.citation.push(&meta.citation);
-            }
-            _ => {
-                self.severity.push_null();
-                self.citation.push_null();
-            }
-        }
+        let keys = match self.rules.get(rule as usize) {
+            Some(Some(keys)) => *keys,
+            _ => self.keys_of(policy, rule),
+        };
+        self.rule.push_key(keys.rule);
+        self.severity.push_key(keys.severity);
+        self.citation.push_key(keys.citation);
+        self.status.push_static(status.as_str());
         self.message.push_fmt(message);
     }
 
@@ -546,9 +782,20 @@ impl Sink for FindingColumns {
         let n = self.len();
         if self.subject.len() < n {
             self.subject.pad(n.saturating_sub(1));
-            self.subject.bytes.extend_from_slice(kind.as_bytes());
-            self.subject.bytes.push(b' ');
-            self.subject.push(name);
+            if self.distinct && kind == "project" && name == self.current.1 {
+                let key = match self.current_keys.1 {
+                    Some(key) => key,
+                    None => {
+                        let text = [kind.as_bytes(), b" ", name.as_bytes()];
+                        let key = self.subject.key_of_distinct(&text);
+                        self.current_keys.1 = Some(key);
+                        key
+                    }
+                };
+                self.subject.push_key(key);
+            } else {
+                self.subject.push_pair(kind, name);
+            }
         }
     }
 
@@ -573,7 +820,8 @@ impl Sink for FindingColumns {
             _ => match self.facts.iter().position(|f| f.name == name) {
                 Some(i) => i,
                 None => {
-                    self.facts.push(FactColumn::new(name));
+                    self.facts
+                        .push(FactColumn::with_capacity(name, self.projects));
                     self.facts.len() - 1
                 }
             },
@@ -628,6 +876,48 @@ mod tests {
     }
 
     #[test]
+    fn a_dictionary_keeps_each_text_once_and_reads_back_every_row() {
+        let mut c = DictColumn::<Int32Type>::default();
+        c.push("P1");
+        c.push("P1");
+        c.push_null();
+        c.push_fmt(format_args!("{} months", 3));
+        c.push_static("fixed");
+        c.push("P1");
+        // A literal and a formatted text that read the same share one entry.
+        c.push_fmt(format_args!("{}xed", "fi"));
+        c.push_fmt(format_args!("fixed"));
+        let array = c.finish("x").unwrap();
+        let dict = array.as_dictionary::<Int32Type>();
+        assert_eq!(dict.values().len(), 3, "P1, 3 months, fixed");
+        let text = arrow_cast::cast(&array, &DataType::Utf8).unwrap();
+        let text: Vec<Option<&str>> = text.as_string::<i32>().iter().collect();
+        assert_eq!(
+            text,
+            [
+                Some("P1"),
+                Some("P1"),
+                None,
+                Some("3 months"),
+                Some("fixed"),
+                Some("P1"),
+                Some("fixed"),
+                Some("fixed")
+            ]
+        );
+    }
+
+    #[test]
+    fn more_distinct_texts_than_the_keys_count_is_an_error_not_a_panic() {
+        let mut c = DictColumn::<Int8Type>::default();
+        for i in 0..200 {
+            c.push_fmt(format_args!("value {i}"));
+        }
+        let e = c.finish("rule").unwrap_err();
+        assert!(e.to_string().contains("rule"), "{e}");
+    }
+
+    #[test]
     fn a_row_given_no_subject_help_or_missing_field_has_nulls_there() {
         let policy = Policy::default();
         let mut c = FindingColumns::default();
@@ -658,7 +948,9 @@ mod tests {
         assert_eq!(parts[0].schema(), parts[1].schema());
         let out = arrow_select::concat::concat_batches(&parts[0].schema(), &parts).unwrap();
         let text = |name: &str| {
-            let a = out.column_by_name(name).unwrap().as_string::<i32>().clone();
+            let a = out.column_by_name(name).unwrap();
+            let a = arrow_cast::cast(a, &DataType::Utf8).unwrap();
+            let a = a.as_string::<i32>();
             (0..a.len())
                 .map(|i| a.is_valid(i).then(|| a.value(i).to_owned()))
                 .collect::<Vec<_>>()

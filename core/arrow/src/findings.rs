@@ -98,19 +98,19 @@ fn from_columns(
     let titles = table.texts("title")?;
     let mut seen = FxHashSet::default();
     seen.reserve(table.num_rows());
+    let mut row_ids = Vec::with_capacity(table.num_rows());
     for (batch, titles) in ids.iter().zip(&titles) {
         for i in 0..batch.len() {
             match (batch.get(i), titles.get(i)) {
-                (Some(id), Some(_)) if seen.insert(id) => {}
+                (Some(id), Some(_)) if seen.insert(id) => row_ids.push(id),
                 _ => return Ok(None),
             }
         }
     }
-    let row_ids = || ids.iter().flat_map(|b| (0..b.len()).map(move |i| b.get(i)));
     let parts = requirements::each_part(table, policy, rates, |first, len, rows| {
-        let mut out = FindingColumns::for_projects(len);
-        for ((i, requirements), id) in (first..).zip(rows).zip(row_ids().skip(first)) {
-            let id = id.unwrap_or_default();
+        let mut out = FindingColumns::for_distinct_projects(len);
+        let ids = row_ids.get(first..).unwrap_or_default();
+        for ((i, requirements), id) in (first..).zip(rows).zip(ids) {
             out.project(Some(i), id);
             match requirements {
                 Ok(req) => evaluation::unplanned_into(&req, id, policy, &mut out),
@@ -188,11 +188,25 @@ mod tests {
     use arrow_array::types::{Date32Type, Decimal128Type, Int64Type};
     use arrow_array::ArrayRef;
     use arrow_array::{Array, StringArray};
+    use arrow_schema::DataType;
     use std::sync::Arc;
 
-    /// The batches as one, for reading.
+    /// The batches as one, each dictionary column as its text, for reading.
     fn one(batches: Vec<RecordBatch>) -> RecordBatch {
-        arrow_select::concat::concat_batches(&batches[0].schema(), &batches).unwrap()
+        let batch = arrow_select::concat::concat_batches(&batches[0].schema(), &batches).unwrap();
+        let columns: Vec<(String, ArrayRef)> = batch
+            .schema()
+            .fields()
+            .iter()
+            .zip(batch.columns())
+            .map(|(f, c)| match c.data_type() {
+                DataType::Dictionary(_, text) => {
+                    (f.name().clone(), arrow_cast::cast(c, text).unwrap())
+                }
+                _ => (f.name().clone(), c.clone()),
+            })
+            .collect();
+        RecordBatch::try_from_iter(columns).unwrap()
     }
 
     fn table(rows: &[(&str, &str, &str, &str)]) -> Table {

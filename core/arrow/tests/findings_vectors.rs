@@ -74,6 +74,10 @@ fn json_row(batch: &RecordBatch, i: usize) -> Value {
                 DataType::Int64 => json!(column.as_primitive::<Int64Type>().value(i)),
                 DataType::Boolean => json!(column.as_boolean().value(i)),
                 DataType::Utf8 => json!(column.as_string::<i32>().value(i)),
+                DataType::Dictionary(..) => {
+                    let text = arrow_cast::cast(column, &DataType::Utf8).unwrap();
+                    json!(text.as_string::<i32>().value(i))
+                }
                 DataType::Date32 => {
                     json!(column
                         .as_primitive::<Date32Type>()
