@@ -25,7 +25,7 @@ use tcrules::money::{Currency, Money, Rates, UsdRate};
 use tcrules::period::{Biennium, YearMonth};
 use tcrules::{Error, Policy, Result};
 
-use crate::codes::{Codes, Currencies, RateOf};
+use crate::codes::{Codes, Currencies, MonthRates, RateOf};
 use crate::columns::{distinct, Dates, DayCache, Decimals, Texts};
 use crate::output::Out;
 use crate::parallel;
@@ -234,6 +234,7 @@ struct Cache<'r> {
     months: Codes<YearMonth>,
     days: DayCache,
     currencies: Currencies<'r>,
+    rates: MonthRates,
 }
 
 impl Records {
@@ -508,24 +509,26 @@ pub fn delivery_by<'r>(
             });
         };
         let _ = p;
-        let rows = cells
-            .rows_from(0)
-            .enumerate()
-            .map(|(row, ((ids, keys), i))| {
-                let id = ids
-                    .get(i)
-                    .ok_or_else(|| csv::empty_cell("id").at(&format!("projects[{row}]")))?;
-                Ok((
-                    id,
-                    keys.get(k).and_then(|c| c.as_ref()).and_then(|c| c.get(i)),
-                ))
-            });
-        let rows = rows
-            .filter(|row| match (row, &named) {
-                (Ok((id, _)), Some(named)) => named.contains(id),
-                _ => true,
-            })
-            .collect::<Result<Vec<_>>>()?;
+        // Each project row's id and key, of the projects the records name: the rows
+        // read on every core, in order.
+        let parts = parallel::ranges(
+            cells.rows,
+            || (),
+            |_, range: Range<usize>| {
+                let mut rows = Vec::new();
+                for (row, ((ids, keys), i)) in range.clone().zip(cells.rows_from(range.start)) {
+                    let id = ids
+                        .get(i)
+                        .ok_or_else(|| csv::empty_cell("id").at(&format!("projects[{row}]")))?;
+                    if named.as_ref().is_none_or(|named| named.contains(id)) {
+                        let key = keys.get(k).and_then(|c| c.as_ref()).and_then(|c| c.get(i));
+                        rows.push((id, key));
+                    }
+                }
+                Ok(rows)
+            },
+        );
+        let rows = parts.into_iter().collect::<Result<Vec<_>>>()?.concat();
         sources.push(Source::Project(
             match group_by.filter(|g| g.project_column().is_some()) {
                 Some(g) => ProjectKeys::Known(Groups::of_cells(g, rows)?),
@@ -547,16 +550,18 @@ pub fn delivery_by<'r>(
             groups: Vec::new(),
         };
         let mut key: Vec<Part<'_>> = Vec::with_capacity(sources.len());
-        // The last row's project, time codes and group: a run of one project's records in
-        // one period finds its group without hashing.
-        let mut last: Option<(Option<&str>, Vec<Part<'_>>, usize)> = None;
+        // The last row's project, key and group: a run of one project's records in one
+        // period finds its group without hashing, and in the next period its attributes
+        // without looking them up again.
+        let mut last: Option<(Option<&str>, usize)> = None;
+        let mut last_key: Vec<Part<'_>> = Vec::with_capacity(sources.len());
         let only_project_and_time = sources.iter().all(|s| !matches!(s, Source::Column(_)));
         let cells = batches.rows_from(rows.start).take(rows.len());
         for (row, (columns, i)) in rows.zip(cells) {
             let at = |e: Error| e.at(&format!("records[{row}]"));
             let month = columns.month(i, cache).map_err(at)?;
             let (currency, rate) = columns.currency(i, cache, rates).map_err(at)?;
-            let rate = (currency, rate.at(Some(month)));
+            let rate = (currency, cache.rates.at(currency, rate, month));
             let allocation = columns
                 .usd(i, "allocation", rate, month, rates)
                 .map_err(at)?;
@@ -564,19 +569,20 @@ pub fn delivery_by<'r>(
                 .usd(i, "expenditure", rate, month, rates)
                 .map_err(at)?;
             let project = columns.project.as_ref().and_then(|p| p.get(i));
-            let reused = match &last {
-                Some((p, times, slot))
-                    if only_project_and_time
-                        && *p == project
-                        && time_keys
-                            .iter()
-                            .zip(times)
-                            .all(|(k, t)| match sources.get(*k) {
-                                Some(Source::Time(tk)) => Part::Number(tk.code(month)) == *t,
+            let same_project = only_project_and_time && last.is_some_and(|(p, _)| p == project);
+            let reused = match last {
+                Some((_, slot))
+                    if same_project
+                        && time_keys.iter().all(|k| {
+                            match (sources.get(*k), last_key.get(*k)) {
+                                (Some(Source::Time(tk)), Some(part)) => {
+                                    Part::Number(tk.code(month)) == *part
+                                }
                                 _ => false,
-                            }) =>
+                            }
+                        }) =>
                 {
-                    Some(*slot)
+                    Some(slot)
                 }
                 _ => None,
             };
@@ -585,8 +591,14 @@ pub fn delivery_by<'r>(
                 None => {
                     key.clear();
                     for (k, source) in sources.iter().enumerate() {
-                        let column = columns.columns.get(k).and_then(|c| c.as_ref());
-                        key.push(key_part(source, column, columns, i, month).map_err(at)?);
+                        let part = match (source, last_key.get(k)) {
+                            (Source::Project(_), Some(part)) if same_project => *part,
+                            _ => {
+                                let column = columns.columns.get(k).and_then(|c| c.as_ref());
+                                key_part(source, column, columns, i, month).map_err(at)?
+                            }
+                        };
+                        key.push(part);
                     }
                     let next = run.groups.len();
                     let slot = match run.slots.get(key.as_slice()) {
@@ -598,11 +610,8 @@ pub fn delivery_by<'r>(
                             next
                         }
                     };
-                    let times = time_keys
-                        .iter()
-                        .filter_map(|k| key.get(*k).copied())
-                        .collect();
-                    last = Some((project, times, slot));
+                    last = Some((project, slot));
+                    last_key.clone_from(&key);
                     slot
                 }
             };
