@@ -588,6 +588,10 @@ mod tests {
         assert!(ISO_4217.windows(2).all(|w| w[0] < w[1]));
         assert!(ISO_4217.iter().all(|c| c.len() == 3));
         assert!(CODES.windows(2).all(|w| w[0] < w[1]));
+        // Currencies compare as their codes read, with `<` as with `cmp`.
+        let currencies: Vec<Currency> = ISO_4217.iter().map(|c| c.parse().unwrap()).collect();
+        assert!(currencies.windows(2).all(|w| w[0] < w[1] && w[1] > w[0]));
+        assert_eq!(Currency::USD.partial_cmp(&Currency::USD), Some(std::cmp::Ordering::Equal));
     }
 
     #[test]
