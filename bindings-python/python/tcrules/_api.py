@@ -1054,8 +1054,8 @@ def findings(
     booleans, text). Built column by column in the core, with the GIL released.
     ``columns`` says which of your columns is which (:data:`Columns`).
 
-    The repeated texts (``project``, ``rule``, ``status``, ``severity``, ``subject``,
-    ``message``, ``help``, ``citation``, ``error_code``) are dictionary-encoded, each
+    The repeated texts (``rule``, ``status``, ``severity``, ``message``, ``help``,
+    ``citation``, ``error_code``) are dictionary-encoded, each
     distinct text stored once: ``Categorical`` in pandas (``==``, ``groupby`` and ``.str``
     work as on text), ``Categorical`` in polars and dictionary arrays in Arrow (``==``
     works; cast to text for string functions: ``pl.col("message").cast(pl.String)``,

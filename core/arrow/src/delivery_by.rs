@@ -509,26 +509,17 @@ pub fn delivery_by<'r>(
             });
         };
         let _ = p;
-        // Each project row's id and key, of the projects the records name: the rows
-        // read on every core, in order.
-        let parts = parallel::ranges(
-            cells.rows,
-            || (),
-            |_, range: Range<usize>| {
-                let mut rows = Vec::new();
-                for (row, ((ids, keys), i)) in range.clone().zip(cells.rows_from(range.start)) {
-                    let id = ids
-                        .get(i)
-                        .ok_or_else(|| csv::empty_cell("id").at(&format!("projects[{row}]")))?;
-                    if named.as_ref().is_none_or(|named| named.contains(id)) {
-                        let key = keys.get(k).and_then(|c| c.as_ref()).and_then(|c| c.get(i));
-                        rows.push((id, key));
-                    }
-                }
-                Ok(rows)
-            },
-        );
-        let rows = parts.into_iter().collect::<Result<Vec<_>>>()?.concat();
+        // Each project row's id and key, of the projects the records name.
+        let rows = cells.filter_map(|(ids, keys), i, row| {
+            let id = ids
+                .get(i)
+                .ok_or_else(|| csv::empty_cell("id").at(&format!("projects[{row}]")))?;
+            let key = || keys.get(k).and_then(|c| c.as_ref()).and_then(|c| c.get(i));
+            Ok(named
+                .as_ref()
+                .is_none_or(|named| named.contains(id))
+                .then(|| (id, key())))
+        })?;
         sources.push(Source::Project(
             match group_by.filter(|g| g.project_column().is_some()) {
                 Some(g) => ProjectKeys::Known(Groups::of_cells(g, rows)?),

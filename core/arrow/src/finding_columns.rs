@@ -147,9 +147,11 @@ impl TextColumn {
 }
 
 /// Text values as a dictionary: each distinct value's bytes once, each row a key into
-/// them. Findings' texts repeat (a rule's message differs by a few numbers at most, a
-/// project's id and subject run over its findings), so the table is a fraction of the
-/// size, and a repeated value costs a lookup instead of a copy.
+/// them. Findings' labels and messages repeat (a rule's message differs by a few numbers
+/// at most), so the table is a fraction of the size, and a repeated value costs a lookup
+/// instead of a copy. (A project's id and subject are plain text: one per project, they
+/// would make dictionaries as long as the table, which pandas and polars then turn into a
+/// category per project.)
 struct DictColumn<K: ArrowDictionaryKeyType> {
     keys: Vec<K::Native>,
     nulls: NullBufferBuilder,
@@ -228,22 +230,6 @@ impl<K: ArrowDictionaryKeyType> DictColumn<K> {
         key
     }
 
-    /// The key of the text made of `parts`, added without looking for it: the caller
-    /// knows no other row of this column has it.
-    fn key_of_distinct(&mut self, parts: &[&[u8]]) -> K::Native {
-        let at = self.values.len();
-        for part in parts {
-            self.values.bytes.extend_from_slice(part);
-        }
-        self.values.close(true);
-        let key = K::Native::from_usize(at).unwrap_or_else(|| {
-            self.too_many = true;
-            K::Native::default()
-        });
-        self.last = Some((at, key));
-        key
-    }
-
     fn push_key(&mut self, key: K::Native) {
         self.keys.push(key);
         self.nulls.append_non_null();
@@ -252,23 +238,6 @@ impl<K: ArrowDictionaryKeyType> DictColumn<K> {
     fn push(&mut self, s: &str) {
         let key = self.key_of(s.as_bytes());
         self.push_key(key);
-    }
-
-    /// Pushes `kind name` (a subject), the last value's key again without writing it out
-    /// when it is the same (as a project's subject is on each of its findings).
-    fn push_pair(&mut self, kind: &str, name: &str) {
-        if let Some((at, key)) = self.last {
-            let last = self.values.value(at);
-            let same = last.len() == kind.len() + 1 + name.len()
-                && last.starts_with(kind.as_bytes())
-                && last.get(kind.len()) == Some(&b' ')
-                && last.ends_with(name.as_bytes());
-            if same {
-                self.push_key(key);
-                return;
-            }
-        }
-        self.push_fmt(format_args!("{kind} {name}"));
     }
 
     /// The key of a literal text.
@@ -560,11 +529,11 @@ struct RuleKeys {
 #[derive(Default)]
 pub(crate) struct FindingColumns {
     row: Vec<Option<u32>>,
-    project: DictColumn<Int32Type>,
+    project: TextColumn,
     rule: DictColumn<Int8Type>,
     status: DictColumn<Int8Type>,
     severity: DictColumn<Int8Type>,
-    subject: DictColumn<Int32Type>,
+    subject: TextColumn,
     message: DictColumn<Int32Type>,
     help: DictColumn<Int32Type>,
     citation: DictColumn<Int8Type>,
@@ -578,11 +547,6 @@ pub(crate) struct FindingColumns {
     next_fact: usize,
     /// The current project's input row and id.
     current: (Option<u32>, String),
-    /// The current project's keys in `project` and `subject` (that of `project <id>`).
-    current_keys: (Option<i32>, Option<i32>),
-    /// Whether each project comes once, with its findings together: its id and subject
-    /// are then added to their dictionaries without looking them up.
-    distinct: bool,
     /// Each rule's keys, by rule, its severity and citation as the policy the rules run
     /// under gives them (one policy per table).
     rules: Vec<Option<RuleKeys>>,
@@ -596,26 +560,17 @@ impl FindingColumns {
         let rows = projects.saturating_mul(FINDINGS_PER_PROJECT);
         FindingColumns {
             row: Vec::with_capacity(rows),
-            project: DictColumn::with_capacity(rows, projects),
+            project: TextColumn::with_capacity(rows, rows.saturating_mul(8)),
             rule: DictColumn::with_capacity(rows, 0),
             status: DictColumn::with_capacity(rows, 0),
             severity: DictColumn::with_capacity(rows, 0),
-            subject: DictColumn::with_capacity(rows, projects),
+            subject: TextColumn::with_capacity(rows, rows.saturating_mul(16)),
             message: DictColumn::with_capacity(rows, 0),
             help: DictColumn::with_capacity(rows, 0),
             citation: DictColumn::with_capacity(rows, 0),
             missing_ends: Vec::with_capacity(rows),
             projects,
             ..FindingColumns::default()
-        }
-    }
-
-    /// The same, for projects that each come once with their findings together, all
-    /// with ids.
-    pub(crate) fn for_distinct_projects(projects: usize) -> Self {
-        FindingColumns {
-            distinct: true,
-            ..FindingColumns::for_projects(projects)
         }
     }
 
@@ -628,19 +583,14 @@ impl FindingColumns {
         self.current.0 = row.map(|r| u32::try_from(r).unwrap_or(u32::MAX));
         self.current.1.clear();
         self.current.1.push_str(id);
-        self.current_keys = match (id.is_empty(), self.distinct) {
-            (true, _) => (None, None),
-            (false, true) => (Some(self.project.key_of_distinct(&[id.as_bytes()])), None),
-            (false, false) => (Some(self.project.key_of(id.as_bytes())), None),
-        };
     }
 
     /// Ends the last row: what it was not given is null.
     fn close(&mut self) {
         let n = self.len();
-        for c in [&mut self.subject, &mut self.help, &mut self.error_code] {
-            c.pad(n);
-        }
+        self.help.pad(n);
+        self.error_code.pad(n);
+        self.subject.pad(n);
         self.error_message.pad(n);
         if self.missing_ends.len() < n {
             let values = i32::try_from(self.missing.len()).unwrap_or(i32::MAX);
@@ -651,9 +601,10 @@ impl FindingColumns {
     fn start_row(&mut self) {
         self.close();
         self.row.push(self.current.0);
-        match self.current_keys.0 {
-            Some(key) => self.project.push_key(key),
-            None => self.project.push_null(),
+        if self.current.1.is_empty() {
+            self.project.push_null();
+        } else {
+            self.project.push(&self.current.1);
         }
     }
 
@@ -782,20 +733,9 @@ impl Sink for FindingColumns {
         let n = self.len();
         if self.subject.len() < n {
             self.subject.pad(n.saturating_sub(1));
-            if self.distinct && kind == "project" && name == self.current.1 {
-                let key = match self.current_keys.1 {
-                    Some(key) => key,
-                    None => {
-                        let text = [kind.as_bytes(), b" ", name.as_bytes()];
-                        let key = self.subject.key_of_distinct(&text);
-                        self.current_keys.1 = Some(key);
-                        key
-                    }
-                };
-                self.subject.push_key(key);
-            } else {
-                self.subject.push_pair(kind, name);
-            }
+            self.subject.bytes.extend_from_slice(kind.as_bytes());
+            self.subject.bytes.push(b' ');
+            self.subject.push(name);
         }
     }
 

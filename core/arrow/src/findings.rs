@@ -108,7 +108,7 @@ fn from_columns(
         }
     }
     let parts = requirements::each_part(table, policy, rates, |first, len, rows| {
-        let mut out = FindingColumns::for_distinct_projects(len);
+        let mut out = FindingColumns::for_projects(len);
         let ids = row_ids.get(first..).unwrap_or_default();
         for ((i, requirements), id) in (first..).zip(rows).zip(ids) {
             out.project(Some(i), id);

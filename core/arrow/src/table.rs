@@ -216,6 +216,35 @@ impl<T> Batches<T> {
         Ok(Batches { parts, rows })
     }
 
+    /// `f(cells, i, row)` of every row (its batch's columns, its index in the batch and in
+    /// the table), read on every core: the rows it keeps, in order, or the first error in
+    /// row order.
+    pub(crate) fn filter_map<'a, R: Send>(
+        &'a self,
+        f: impl Fn(&'a T, usize, usize) -> Result<Option<R>> + Sync + Send,
+    ) -> Result<Vec<R>>
+    where
+        T: Sync,
+    {
+        let parts = crate::parallel::ranges(
+            self.rows,
+            || (),
+            |_, range: std::ops::Range<usize>| {
+                let mut kept = Vec::new();
+                for (row, (cells, i)) in range.clone().zip(self.rows_from(range.start)) {
+                    kept.extend(f(cells, i, row)?);
+                }
+                Ok(kept)
+            },
+        );
+        Ok(parts
+            .into_iter()
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .collect())
+    }
+
     /// From table row `first` on: each row's batch columns and its index in the batch.
     pub(crate) fn rows_from(&self, first: usize) -> impl Iterator<Item = (&T, usize)> {
         let start = self.parts.partition_point(|(at, n, _)| at + n <= first);

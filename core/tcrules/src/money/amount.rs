@@ -590,8 +590,44 @@ mod tests {
         assert!(CODES.windows(2).all(|w| w[0] < w[1]));
         // Currencies compare as their codes read, with `<` as with `cmp`.
         let currencies: Vec<Currency> = ISO_4217.iter().map(|c| c.parse().unwrap()).collect();
-        assert!(currencies.windows(2).all(|w| w[0] < w[1] && w[1] > w[0]));
-        assert_eq!(Currency::USD.partial_cmp(&Currency::USD), Some(std::cmp::Ordering::Equal));
+        assert!(currencies.windows(2).all(|w| w[0] < w[1]));
+        assert!(currencies.windows(2).all(|w| w[1] > w[0]));
+        assert_eq!(
+            Currency::USD.partial_cmp(&Currency::USD),
+            Some(std::cmp::Ordering::Equal)
+        );
+    }
+
+    #[test]
+    fn decimal_texts_read_as_display_writes_them() {
+        let wide = i128::from(u64::MAX);
+        let most = 79_228_162_514_264_337_593_543_950_335_i128; // 2^96 - 1
+        for m in [
+            0,
+            1,
+            5,
+            10,
+            100,
+            120,
+            41_200_050,
+            123_456_789,
+            wide,
+            wide + 1,
+            wide * 10,
+            most,
+        ] {
+            for scale in [0, 1, 2, 3, 8, 19, 20, 27, 28] {
+                for m in [m, -m] {
+                    let d = Decimal::from_i128_with_scale(m, scale);
+                    assert_eq!(decimal_text(d), d.to_string(), "{m} at {scale}");
+                    assert_eq!(
+                        normalized_text(d),
+                        d.normalize().to_string(),
+                        "{m} at {scale}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
