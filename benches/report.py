@@ -146,6 +146,14 @@ def bounds(core: dict[str, Any], py: dict[tuple[str, str], Any], targets: list[l
             f"amount converted to US dollars as an exact integer product and added to its group's and "
             f"the total's exact sums, with a typed error naming the record for any bad cell; polars "
             f"sums integer cents with vectorized kernels and no per-cell checks.")
+    if "core EVAL requirements, 1 core" in missed and "eval/requirements/1000000" in core:
+        say.append(
+            f"- **EVAL requirements in the core.** {si(rate(core['eval/requirements/1000000']), '/s')} on one thread "
+            f"from in-memory projects, where classifying from columns (`classify`) runs at "
+            f"{si(rate(core['eval/classify/1000000']), '/s')}. The difference is the budget: R6 §143's threshold is on "
+            f"the total budget from all sources, so each project's stated budget and its funding lines "
+            f"(1.3 a project in this data) are summed and converted with `Decimal` arithmetic, about "
+            f"100 ns a project (measured in session 9); before issue 15 only the stated budget was read.")
     if "core DLV aggregation, 1 core" in missed:
         say.append(
             f"- **Delivery in the core.** {si(rate(core['dlv/unit_2025/100000']), '/s')} at 100k records, "
@@ -178,7 +186,7 @@ def bounds(core: dict[str, Any], py: dict[tuple[str, str], Any], targets: list[l
         say.append(
             f"- **Findings table.** The answer for {size['projects']:,} projects is {size['rows']:,} rows and "
             f"{size['bytes'] / 1e6:,.0f} MB of Arrow columns, {per_project:,.0f} bytes a project: five findings, "
-            f"their repeated texts (rule, status, severity, citation, subject, message, help) dictionary-encoded, "
+            f"their repeated texts (rule, status, severity, citation, message, help) dictionary-encoded, "
             f"each distinct text stored once, and a typed column per fact (about 9 values a project; dates, "
             f"integers, exact decimals), dense though each fact belongs to one row in five. This machine fills "
             f"fresh memory at {fresh / 1e9:.1f} GB/s in this run, so writing the answer alone caps the call at "
