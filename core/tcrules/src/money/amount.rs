@@ -631,6 +631,17 @@ mod tests {
     }
 
     #[test]
+    fn an_amount_no_decimal_holds_has_no_exact_product() {
+        let eur = UsdRate::of(Decimal::new(10842, 4));
+        assert_eq!(eur.exact(1 << 96, 2), None);
+        assert_eq!(eur.exact((1 << 96) - 1, 0), None, "the product passes 2^96");
+        assert_eq!(eur.exact(1, 29), None);
+        // A scale past any decimal's is refused before it is added to the rate's.
+        assert_eq!(eur.exact(1, u32::MAX), None);
+        assert_eq!(eur.exact(5, 24).map(|u| u.parts()), Some((54210, 28)));
+    }
+
+    #[test]
     fn unknown_and_malformed_codes_are_rejected() {
         for bad in ["usd", "US", "USDX", "", "ÉUR", "XYZ"] {
             assert_eq!(
