@@ -84,7 +84,7 @@ impl TextColumn {
         let end = |i: usize| {
             self.offsets
                 .get(i)
-                .map_or(0, |&o| o.unsigned_abs() as usize)
+                .map_or(0, |&o| usize::try_from(o).unwrap_or(0))
         };
         self.bytes.get(end(i)..end(i + 1)).unwrap_or_default()
     }
@@ -161,7 +161,8 @@ struct DictColumn<K: ArrowDictionaryKeyType> {
     /// Keys of literal texts (a rule's fixed message) by their address: found without
     /// reading them.
     literals: FxHashMap<(usize, usize), K::Native>,
-    /// The last key pushed: a project's id and subject repeat on each of its findings.
+    /// The last value found and its key: a value repeated row after row (an error code)
+    /// is found without hashing it.
     last: Option<(usize, K::Native)>,
     scratch: Vec<u8>,
     /// Whether there were more distinct values than the key type counts.
@@ -170,7 +171,7 @@ struct DictColumn<K: ArrowDictionaryKeyType> {
 
 impl<K: ArrowDictionaryKeyType> Default for DictColumn<K> {
     fn default() -> Self {
-        DictColumn::with_capacity(0, 0)
+        DictColumn::with_capacity(0)
     }
 }
 
@@ -179,13 +180,13 @@ fn hash_of(bytes: &[u8]) -> u64 {
 }
 
 impl<K: ArrowDictionaryKeyType> DictColumn<K> {
-    /// Room for `rows` keys and about `distinct` values.
-    fn with_capacity(rows: usize, distinct: usize) -> Self {
+    /// Room for `rows` keys.
+    fn with_capacity(rows: usize) -> Self {
         DictColumn {
             keys: Vec::with_capacity(rows),
             nulls: NullBufferBuilder::new(rows),
-            values: TextColumn::with_capacity(distinct, distinct.saturating_mul(8)),
-            index: HashTable::with_capacity(distinct),
+            values: TextColumn::default(),
+            index: HashTable::new(),
             literals: FxHashMap::default(),
             last: None,
             scratch: Vec::new(),
@@ -561,13 +562,13 @@ impl FindingColumns {
         FindingColumns {
             row: Vec::with_capacity(rows),
             project: TextColumn::with_capacity(rows, rows.saturating_mul(8)),
-            rule: DictColumn::with_capacity(rows, 0),
-            status: DictColumn::with_capacity(rows, 0),
-            severity: DictColumn::with_capacity(rows, 0),
+            rule: DictColumn::with_capacity(rows),
+            status: DictColumn::with_capacity(rows),
+            severity: DictColumn::with_capacity(rows),
             subject: TextColumn::with_capacity(rows, rows.saturating_mul(16)),
-            message: DictColumn::with_capacity(rows, 0),
-            help: DictColumn::with_capacity(rows, 0),
-            citation: DictColumn::with_capacity(rows, 0),
+            message: DictColumn::with_capacity(rows),
+            help: DictColumn::with_capacity(rows),
+            citation: DictColumn::with_capacity(rows),
             missing_ends: Vec::with_capacity(rows),
             projects,
             ..FindingColumns::default()
