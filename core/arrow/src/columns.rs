@@ -438,9 +438,9 @@ impl Texts {
     }
 }
 
-/// The distinct values of a text column (its batches in order), blank cells left out; a
-/// run of one value (records come project by project) is hashed once.
-/// Read on every core, a range of rows each.
+/// The distinct values of a text column (its batches in order), blank cells left out,
+/// read on every core a range of rows each; a run of one value (records come project by
+/// project) is hashed once.
 pub(crate) fn distinct(batches: &[Texts]) -> rustc_hash::FxHashSet<&str> {
     use rayon::prelude::*;
     const ROWS: usize = 1 << 17;
