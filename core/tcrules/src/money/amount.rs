@@ -486,9 +486,10 @@ pub(crate) fn percent(part: Decimal, whole: Decimal) -> Option<Decimal> {
         })
 }
 
-/// Compares the share `part / whole` with `percent` exactly, by cross-multiplication
-/// (falling back to the 28-digit quotient only where the products overflow); `None` when
-/// the whole is zero.
+/// Compares the share `part / whole` with `percent` exactly, by cross-multiplication in
+/// 128-bit integers (`Decimal`'s own product rounds past 96 bits: 1 of 3 would equal
+/// 33.333333333333333333333333333 %), falling back to the 28-digit quotient only where
+/// the products pass 128 bits; `None` when the whole is zero.
 ///
 /// ```
 /// use std::cmp::Ordering;
@@ -503,13 +504,39 @@ pub fn cmp_percent(
     if whole.is_zero() {
         return None;
     }
-    match (
-        part.checked_mul(Decimal::ONE_HUNDRED),
-        percent_value.checked_mul(whole),
-    ) {
-        (Some(l), Some(r)) => Some(l.cmp(&r)),
-        _ => percent(part, whole).map(|p| p.cmp(&percent_value)),
+    let exact = exact_product(part, Decimal::ONE_HUNDRED)
+        .zip(exact_product(percent_value, whole))
+        .and_then(|(l, r)| cmp_exact(l, r));
+    match exact {
+        // part/whole against percent/100 is part·100 against percent·whole, turned
+        // round where the whole is negative.
+        Some(o) if whole.is_sign_negative() => Some(o.reverse()),
+        Some(o) => Some(o),
+        None => percent(part, whole).map(|p| p.cmp(&percent_value)),
     }
+}
+
+/// `a·b` exactly, as whether it is negative, its magnitude and its scale, where the
+/// magnitude fits 128 bits.
+fn exact_product(a: Decimal, b: Decimal) -> Option<(bool, u128, u32)> {
+    let m = mul(a.mantissa().unsigned_abs(), b.mantissa().unsigned_abs())?;
+    let negative = m != 0 && a.is_sign_negative() != b.is_sign_negative();
+    Some((negative, m, a.scale() + b.scale()))
+}
+
+/// Two [`exact_product`]s compared, where both fit 128 bits at the larger scale.
+fn cmp_exact((na, ma, sa): (bool, u128, u32), (nb, mb, sb): (bool, u128, u32)) -> Option<Ordering> {
+    let (x, y) = if sa >= sb {
+        (ma, scale_up(mb, sa - sb)?)
+    } else {
+        (scale_up(ma, sb - sa)?, mb)
+    };
+    Some(match (na, nb) {
+        (false, false) => x.cmp(&y),
+        (true, true) => y.cmp(&x),
+        (false, true) => Ordering::Greater,
+        (true, false) => Ordering::Less,
+    })
 }
 
 /// Rounds shares of a whole to `decimals` places so that they sum to exactly 100: each
@@ -640,6 +667,62 @@ mod tests {
         // A scale past any decimal's is refused before it is added to the rate's.
         assert_eq!(eur.exact(1, u32::MAX), None);
         assert_eq!(eur.exact(5, 24).map(|u| u.parts()), Some((54210, 28)));
+    }
+
+    #[test]
+    fn amounts_compare_on_their_values_at_any_scales() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(compare(d("1.50"), d("1.5")), Ordering::Equal);
+        assert_eq!(compare(d("1.5"), d("1.50")), Ordering::Equal);
+        assert_eq!(compare(d("1.49"), d("1.5")), Ordering::Less);
+        assert_eq!(compare(d("1.6"), d("1.59")), Ordering::Greater);
+        assert_eq!(compare(d("-1.5"), d("1.50")), Ordering::Less);
+    }
+
+    #[test]
+    fn a_share_is_compared_exactly_where_its_percentage_has_no_end() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        // 1 of 3 is 33.33…%, above any percentage a decimal writes, even the nearest one.
+        let nearest = percent(1.into(), 3.into()).unwrap();
+        assert_eq!(nearest.to_string(), "33.333333333333333333333333333");
+        let cmp = |part: i64, whole: i64, p: Decimal| cmp_percent(part.into(), whole.into(), p);
+        assert_eq!(cmp(1, 3, nearest), Some(Ordering::Greater));
+        assert_eq!(
+            cmp(1, 3, d("33.333333333333333333333333334")),
+            Some(Ordering::Less)
+        );
+        assert_eq!(cmp(54, 90, 60.into()), Some(Ordering::Equal));
+        assert_eq!(cmp(53, 90, 60.into()), Some(Ordering::Less));
+        assert_eq!(cmp(0, 90, 0.into()), Some(Ordering::Equal));
+        // A negative whole turns the comparison round, as dividing by it does.
+        assert_eq!(cmp(-1, -3, nearest), Some(Ordering::Greater));
+        assert_eq!(cmp(1, -3, -nearest), Some(Ordering::Less));
+        assert_eq!(cmp(-54, 90, 60.into()), Some(Ordering::Less));
+        assert_eq!(cmp(54, 90, (-60).into()), Some(Ordering::Greater));
+        assert_eq!(cmp(1, 0, nearest), None);
+        // A product past 128 bits: the 28-digit quotient.
+        let (big, small) = (
+            Decimal::MAX,
+            Decimal::from_i128_with_scale(i128::from(u64::MAX) << 32, 28),
+        );
+        assert_eq!(cmp_percent(big, big, small), Some(Ordering::Greater));
+        assert_eq!(cmp_percent(Decimal::ONE, big, small), Some(Ordering::Less));
+    }
+
+    #[test]
+    fn single_rates_are_not_dated_and_write_as_one_rate() {
+        let single = Rates::from_pairs([("EUR", "1.2")]).unwrap();
+        let eur: Currency = "EUR".parse().unwrap();
+        assert!(!single.is_dated() && !single.of(eur).unwrap().is_dated());
+        assert_eq!(serde_json::to_string(&single).unwrap(), r#"{"EUR":"1.2"}"#);
+        let dated: Rates =
+            serde_json::from_str(r#"[{"currency": "EUR", "month": "2024-01", "rate": "1.1"}]"#)
+                .unwrap();
+        assert!(dated.is_dated() && dated.of(eur).unwrap().is_dated());
+        assert_eq!(
+            serde_json::to_string(&dated).unwrap(),
+            r#"{"EUR":{"2024-01":"1.1"}}"#
+        );
     }
 
     #[test]
