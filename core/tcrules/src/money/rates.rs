@@ -117,7 +117,8 @@ pub struct Rates {
 }
 
 impl Rates {
-    /// A table that knows only US dollars.
+    /// A table that knows only US dollars: the empty table (so the mutant that returns
+    /// `Default::default()` is this very body).
     pub fn usd_only() -> Self {
         Rates::default()
     }
