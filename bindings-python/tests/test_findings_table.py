@@ -95,3 +95,18 @@ def test_repeated_texts_are_categories_that_read_as_text() -> None:
     polars = tcrules.findings(pl.DataFrame(rows))
     assert polars.filter(pl.col("status") == "fail").height == 150
     assert polars.filter(pl.col("message").cast(pl.String).str.contains("threshold")).height == 50
+
+
+def test_parts_with_dictionaries_of_their_own_read_the_same_in_every_kind() -> None:
+    """A table shared among the cores comes back in parts, each with its own dictionaries:
+    pandas and polars read every row's text as Arrow does."""
+    ends = ["2025-06-30", "2027-12-31", "2024-09-30"]
+    rows = [dict(ROWS[0], id=f"P{i}", end=ends[i % 3], budget_amount=str(1000 * i)) for i in range(100_000)]
+    table = tcrules.findings(pa.Table.from_pylist(rows), rates=RATES)
+    assert table.column("message").num_chunks > 1, "the rows were shared among parts"
+    want = table.column("message").cast(pa.string()).to_pylist()
+    assert len(set(want)) > 3
+    frame = tcrules.findings(pd.DataFrame(rows), rates=RATES)
+    assert frame["message"].astype(str).tolist() == want
+    polars = tcrules.findings(pl.DataFrame(rows), rates=RATES)
+    assert polars["message"].cast(pl.String).to_list() == want
