@@ -726,6 +726,30 @@ mod tests {
     }
 
     #[test]
+    fn a_dated_table_answers_by_month_exactly_and_names_what_it_expects() {
+        let eur: Currency = "EUR".parse().unwrap();
+        let m = |s: &str| s.parse::<crate::period::YearMonth>().unwrap();
+        let rates: Rates =
+            serde_json::from_str(r#"{"EUR": {"2024-01": "1.1", "2024-07": "1.2"}}"#).unwrap();
+        assert_eq!(rates.rate_on(eur, m("2024-03")), Some(Decimal::new(11, 1)));
+        assert_eq!(rates.rate_on(eur, m("2024-07")), Some(Decimal::new(12, 1)));
+        assert_eq!(rates.rate_on(eur, m("2023-12")), None);
+        assert_eq!(
+            rates.rate_on(Currency::USD, m("2023-12")),
+            Some(Decimal::ONE)
+        );
+        let money = Money {
+            amount: Decimal::new(250, 2),
+            currency: eur,
+        };
+        let exact = rates.to_usd_exact(&money, Some(m("2024-07"))).unwrap();
+        assert_eq!(exact.parts(), (3000, 3), "2.50 EUR at 1.2 is 3.000 US$");
+        assert_eq!(rates.to_usd_exact(&money, Some(m("2023-12"))), None);
+        let e = serde_json::from_str::<Rates>("5").unwrap_err().to_string();
+        assert!(e.contains("rates by currency"), "{e}");
+    }
+
+    #[test]
     fn unknown_and_malformed_codes_are_rejected() {
         for bad in ["usd", "US", "USDX", "", "ÉUR", "XYZ"] {
             assert_eq!(
