@@ -700,6 +700,19 @@ mod tests {
         assert_eq!(cmp(-54, 90, 60.into()), Some(Ordering::Less));
         assert_eq!(cmp(54, 90, (-60).into()), Some(Ordering::Greater));
         assert_eq!(cmp(1, 0, nearest), None);
+        // Products at different scales: 0.5 of 1 is 50.00 %, 0.505 of 1.01 is 50 %.
+        assert_eq!(
+            cmp_percent(d("0.5"), d("1"), d("50.00")),
+            Some(Ordering::Equal)
+        );
+        assert_eq!(
+            cmp_percent(d("0.505"), d("1.01"), d("50")),
+            Some(Ordering::Equal)
+        );
+        assert_eq!(
+            cmp_percent(d("0.505"), d("1.01"), d("50.01")),
+            Some(Ordering::Less)
+        );
         // A product past 128 bits: the 28-digit quotient.
         let (big, small) = (
             Decimal::MAX,
@@ -729,8 +742,13 @@ mod tests {
     fn a_dated_table_answers_by_month_exactly_and_names_what_it_expects() {
         let eur: Currency = "EUR".parse().unwrap();
         let m = |s: &str| s.parse::<crate::period::YearMonth>().unwrap();
-        let rates: Rates =
-            serde_json::from_str(r#"{"EUR": {"2024-01": "1.1", "2024-07": "1.2"}}"#).unwrap();
+        let rates = Rates::from_rows([
+            (eur, Some(m("2024-07")), Decimal::new(12, 1)),
+            (eur, Some(m("2024-01")), Decimal::new(11, 1)),
+        ])
+        .unwrap();
+        let negative = Rates::from_rows([(eur, None, Decimal::new(-12, 1))]).unwrap_err();
+        assert_eq!(negative.path(), "rows[0].rate");
         assert_eq!(rates.rate_on(eur, m("2024-03")), Some(Decimal::new(11, 1)));
         assert_eq!(rates.rate_on(eur, m("2024-07")), Some(Decimal::new(12, 1)));
         assert_eq!(rates.rate_on(eur, m("2023-12")), None);
