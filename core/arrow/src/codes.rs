@@ -98,74 +98,6 @@ impl RateOf<'_> {
     }
 }
 
-/// Dated rates as one slot a month, from each currency's first listed month to its last:
-/// a record's rate found by an index instead of a search, as records go month after
-/// month. Filled the first time a currency is met.
-#[derive(Default)]
-pub(crate) struct MonthRates(Vec<(Currency, i32, Vec<UsdRate>)>);
-
-/// The most months a currency's slots span (a century); beyond, the rate is searched.
-const MONTH_SLOTS: i32 = 1200;
-
-fn month_number(m: YearMonth) -> i32 {
-    m.year() * 12 + m.month() as i32
-}
-
-impl MonthRates {
-    /// The rate of `currency` (whose rates are `rate`) in force in `month`: what
-    /// [`RateOf::at`] answers.
-    pub(crate) fn at(
-        &mut self,
-        currency: Currency,
-        rate: RateOf<'_>,
-        month: YearMonth,
-    ) -> Option<UsdRate> {
-        let RateOf::Table(rates) = rate else {
-            return rate.at(Some(month));
-        };
-        if !rates.is_dated() {
-            return rate.at(Some(month));
-        }
-        let at = match self.0.iter().position(|(c, ..)| *c == currency) {
-            Some(at) => at,
-            None => {
-                let (first, slots) = MonthRates::slots(rates);
-                self.0.push((currency, first, slots));
-                self.0.len() - 1
-            }
-        };
-        match self.0.get(at) {
-            Some((_, first, slots)) if !slots.is_empty() => {
-                let k = usize::try_from(month_number(month) - first).ok()?;
-                slots.get(k.min(slots.len() - 1)).copied()
-            }
-            _ => rate.at(Some(month)),
-        }
-    }
-
-    /// The first listed month and a slot a month to the last; none past a century.
-    fn slots(rates: &CurrencyRates) -> (i32, Vec<UsdRate>) {
-        let steps: Vec<(i32, UsdRate)> = rates
-            .steps()
-            .filter_map(|(m, r)| Some((month_number(m?), UsdRate::of(r))))
-            .collect();
-        let (Some(&(first, _)), Some(&(last, _))) = (steps.first(), steps.last()) else {
-            return (0, Vec::new());
-        };
-        if last - first >= MONTH_SLOTS {
-            return (first, Vec::new());
-        }
-        let mut slots = Vec::with_capacity(usize::try_from(last - first + 1).unwrap_or(0));
-        for (k, (from, rate)) in steps.iter().enumerate() {
-            let until = steps.get(k + 1).map_or(from + 1, |next| next.0);
-            for _ in *from..until {
-                slots.push(*rate);
-            }
-        }
-        (first, slots)
-    }
-}
-
 /// Currency codes already read (in any case, as the core's table readers read them:
 /// [`Currency::any_case`]), each with its rates (if `rates` has any): a row's code is
 /// found in its slot, then its month among the currency's sorted months.
@@ -184,50 +116,6 @@ impl<'r> Currencies<'r> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_month_slot_holds_the_rate_a_search_finds() {
-        let eur: Currency = "EUR".parse().unwrap();
-        let m = |s: &str| s.parse::<YearMonth>().unwrap();
-        let rows = [
-            ("2023-11", "1.05"),
-            ("2024-01", "1.1"),
-            ("2024-02", "1.2"),
-            ("2024-06", "1.25"),
-        ];
-        let rates = Rates::from_rows(
-            rows.map(|(month, rate)| (eur, Some(m(month)), rate.parse().unwrap())),
-        )
-        .unwrap();
-        let of = RateOf::of(eur, &rates);
-        let mut slots = MonthRates::default();
-        for year in 2022..2026 {
-            for month in 1..=12 {
-                let month = YearMonth::new(year, month).unwrap();
-                assert_eq!(slots.at(eur, of, month), of.at(Some(month)), "{month}");
-            }
-        }
-        assert_eq!(slots.at(eur, of, m("2023-10")), None);
-        // A single rate, US dollars and a currency without rates answer as before.
-        let single = Rates::from_pairs([("EUR", "1.2")]).unwrap();
-        let of = RateOf::of(eur, &single);
-        assert_eq!(slots.at(eur, of, m("2024-01")), of.at(Some(m("2024-01"))));
-        assert_eq!(
-            slots.at(Currency::USD, RateOf::Usd, m("2024-01")),
-            Some(UsdRate::ONE)
-        );
-        assert_eq!(slots.at(eur, RateOf::Missing, m("2024-01")), None);
-        // Rates a century apart are searched.
-        let far = Rates::from_rows([
-            (eur, Some(m("1900-01")), 1.into()),
-            (eur, Some(m("2024-01")), 2.into()),
-        ])
-        .unwrap();
-        let of = RateOf::of(eur, &far);
-        let mut slots = MonthRates::default();
-        assert_eq!(slots.at(eur, of, m("2000-05")), of.at(Some(m("2000-05"))));
-        assert_eq!(slots.at(eur, of, m("2030-05")), of.at(Some(m("2030-05"))));
-    }
 
     #[test]
     fn codes_are_told_apart_by_every_byte_and_the_length() {

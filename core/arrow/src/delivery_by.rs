@@ -25,7 +25,7 @@ use tcrules::money::{Currency, Money, Rates, UsdRate};
 use tcrules::period::{Biennium, YearMonth};
 use tcrules::{Error, Policy, Result};
 
-use crate::codes::{Codes, Currencies, MonthRates, RateOf};
+use crate::codes::{Codes, Currencies, RateOf};
 use crate::columns::{distinct, Dates, DayCache, Decimals, Texts};
 use crate::output::Out;
 use crate::parallel;
@@ -234,7 +234,6 @@ struct Cache<'r> {
     months: Codes<YearMonth>,
     days: DayCache,
     currencies: Currencies<'r>,
-    rates: MonthRates,
 }
 
 impl Records {
@@ -552,7 +551,7 @@ pub fn delivery_by<'r>(
             let at = |e: Error| e.at(&format!("records[{row}]"));
             let month = columns.month(i, cache).map_err(at)?;
             let (currency, rate) = columns.currency(i, cache, rates).map_err(at)?;
-            let rate = (currency, cache.rates.at(currency, rate, month));
+            let rate = (currency, rate.at(Some(month)));
             let allocation = columns
                 .usd(i, "allocation", rate, month, rates)
                 .map_err(at)?;

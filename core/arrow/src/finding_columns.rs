@@ -131,12 +131,7 @@ impl TextColumn {
 
     fn finish(mut self, name: &str) -> Result<ArrayRef> {
         if self.too_large {
-            return Err(Error::TooLarge {
-                path: name.to_owned(),
-                message: format!(
-                    "more than 2 GiB of text in the column {name:?}: ask for fewer rows at a time"
-                ),
-            });
+            return Err(too_large(name, "more than 2 GiB of text"));
         }
         let offsets = OffsetBuffer::new(ScalarBuffer::from(self.offsets));
         let array =
@@ -289,17 +284,23 @@ impl<K: ArrowDictionaryKeyType> DictColumn<K> {
 
     fn finish(mut self, name: &str) -> Result<ArrayRef> {
         if self.too_many {
-            return Err(Error::TooLarge {
-                path: name.to_owned(),
-                message: format!(
-                    "more distinct values in the column {name:?} than it can hold: ask for fewer rows at a time"
-                ),
-            });
+            return Err(too_large(
+                name,
+                "more distinct values than a dictionary holds",
+            ));
         }
         let keys = PrimitiveArray::<K>::new(ScalarBuffer::from(self.keys), self.nulls.finish());
         let values = self.values.finish(name)?;
         let array = DictionaryArray::<K>::try_new(keys, values).map_err(arrow_error)?;
         Ok(Arc::new(array))
+    }
+}
+
+/// A column past what Arrow holds: `what`, in the column `name`.
+fn too_large(name: &str, what: &str) -> Error {
+    Error::TooLarge {
+        path: name.to_owned(),
+        message: format!("{what} in the column {name:?}: ask for fewer rows at a time"),
     }
 }
 

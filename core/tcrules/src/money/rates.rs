@@ -25,9 +25,16 @@ use crate::period::YearMonth;
 pub struct CurrencyRates {
     /// `(None, rate)` alone for a single rate; otherwise months in increasing order.
     steps: Vec<(Option<YearMonth>, Decimal, UsdRate)>,
-    /// The steps' months as numbers (`year·12 + month`), searched row after row.
+    /// The steps' months as numbers (`year·12 + month`), searched where `slots` is empty.
     months: Vec<i32>,
+    /// For dated rates spanning at most a century: the step in force in each month from
+    /// the first listed to the last, so that converting record after record, month after
+    /// month, is an index rather than a search.
+    slots: Vec<u32>,
 }
+
+/// The most months a currency's slots span (a century); beyond, the months are searched.
+const MONTH_SLOTS: i32 = 1200;
 
 /// A month as a number that sorts as months do.
 fn month_number(m: YearMonth) -> i32 {
@@ -40,11 +47,24 @@ impl CurrencyRates {
     }
 
     fn of(steps: Vec<(Option<YearMonth>, Decimal, UsdRate)>) -> Self {
-        let months = steps
+        let months: Vec<i32> = steps
             .iter()
             .map(|s| s.0.map_or(i32::MIN, month_number))
             .collect();
-        CurrencyRates { steps, months }
+        let mut slots = Vec::new();
+        if let (Some(&first), Some(&last)) = (months.first(), months.last()) {
+            if first != i32::MIN && last - first < MONTH_SLOTS {
+                for (k, from) in (0_u32..).zip(&months) {
+                    let until = months.get(k as usize + 1).map_or(from + 1, |next| *next);
+                    slots.extend((*from..until).map(|_| k));
+                }
+            }
+        }
+        CurrencyRates {
+            steps,
+            months,
+            slots,
+        }
     }
 
     /// Whether the rates are dated.
@@ -60,8 +80,18 @@ impl CurrencyRates {
             (_, None) => None,
             (steps, Some(m)) => {
                 let m = month_number(m);
-                let after = self.months.partition_point(|from| *from <= m);
-                after.checked_sub(1).and_then(|k| steps.get(k))
+                let k = match (self.months.first(), self.slots.last()) {
+                    // After the last listed month, its rate.
+                    (Some(first), Some(last)) => {
+                        let k = usize::try_from(m - first).ok()?;
+                        *self.slots.get(k).unwrap_or(last) as usize
+                    }
+                    _ => self
+                        .months
+                        .partition_point(|from| *from <= m)
+                        .checked_sub(1)?,
+                };
+                steps.get(k)
             }
         }
     }
@@ -538,5 +568,60 @@ impl schemars::JsonSchema for Rates {
     }
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         <RatesInput as schemars::JsonSchema>::json_schema(generator)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    /// The step a binary search over the listed months finds.
+    fn searched(rates: &CurrencyRates, m: YearMonth) -> Option<Decimal> {
+        let after = rates
+            .months
+            .partition_point(|from| *from <= month_number(m));
+        after.checked_sub(1).map(|k| rates.steps[k].1)
+    }
+
+    #[test]
+    fn a_month_slot_holds_the_rate_a_search_finds() {
+        let eur: Currency = "EUR".parse().unwrap();
+        let m = |s: &str| s.parse::<YearMonth>().unwrap();
+        let rows = [
+            ("2023-11", "1.05"),
+            ("2024-01", "1.1"),
+            ("2024-02", "1.2"),
+            ("2024-06", "1.25"),
+        ];
+        let rates = Rates::from_rows(
+            rows.map(|(month, rate)| (eur, Some(m(month)), rate.parse().unwrap())),
+        )
+        .unwrap();
+        let line = rates.of(eur).unwrap();
+        assert!(!line.slots.is_empty());
+        for year in 2022..2026 {
+            for month in 1..=12 {
+                let month = YearMonth::new(year, month).unwrap();
+                assert_eq!(line.at(Some(month)), searched(line, month), "{month}");
+            }
+        }
+        assert_eq!(line.at(Some(m("2023-10"))), None);
+        // Rates a century apart are searched.
+        let far = Rates::from_rows([
+            (eur, Some(m("1900-01")), 1.into()),
+            (eur, Some(m("2024-01")), 2.into()),
+        ])
+        .unwrap();
+        let line = far.of(eur).unwrap();
+        assert!(line.slots.is_empty());
+        for month in ["1899-12", "2000-05", "2024-01", "2030-05"] {
+            assert_eq!(line.at(Some(m(month))), searched(line, m(month)), "{month}");
+        }
+        // A single rate has no slots and holds at every month.
+        let single = Rates::from_pairs([("EUR", "1.2")]).unwrap();
+        let line = single.of(eur).unwrap();
+        assert!(line.slots.is_empty());
+        assert_eq!(line.at(Some(m("2024-01"))), Some(Decimal::new(12, 1)));
     }
 }
