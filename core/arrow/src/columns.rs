@@ -438,38 +438,6 @@ impl Texts {
     }
 }
 
-/// The distinct values of a text column (its batches in order), blank cells left out,
-/// read on every core a range of rows each; a run of one value (records come project by
-/// project) is hashed once.
-pub(crate) fn distinct(batches: &[Texts]) -> rustc_hash::FxHashSet<&str> {
-    use rayon::prelude::*;
-    const ROWS: usize = 1 << 17;
-    let ranges: Vec<(&Texts, usize)> = batches
-        .iter()
-        .flat_map(|t| (0..t.len()).step_by(ROWS).map(move |start| (t, start)))
-        .collect();
-    fn of_range((texts, start): (&Texts, usize)) -> rustc_hash::FxHashSet<&str> {
-        let mut values = rustc_hash::FxHashSet::default();
-        let mut last = None;
-        for i in start..(start + ROWS).min(texts.len()) {
-            let value = texts.get(i);
-            if value != last {
-                values.extend(value);
-                last = value;
-            }
-        }
-        values
-    }
-    ranges
-        .into_par_iter()
-        .map(of_range)
-        .reduce(rustc_hash::FxHashSet::default, |a, b| {
-            let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-            big.extend(small);
-            big
-        })
-}
-
 /// A text cell trimmed; `None` when null or blank.
 fn cell(value: Option<&str>) -> Option<&str> {
     value.map(trim).filter(|s| !s.is_empty())

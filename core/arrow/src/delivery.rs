@@ -9,7 +9,6 @@
 use std::ops::Range;
 
 use arrow_array::RecordBatch;
-use rustc_hash::FxHashSet;
 use tcrules::delivery::{
     ConvertedRecord, DeliveryReport, DeliverySums, GroupBy, Groups, RecordRef,
 };
@@ -21,7 +20,8 @@ use tcrules::policy::Labels;
 use tcrules::{Error, Policy};
 
 use crate::codes::{Codes, Currencies};
-use crate::columns::{distinct, Dates, DayCache, Decimals, Texts};
+use crate::columns::{Dates, DayCache, Decimals, Texts};
+use crate::distinct::Distinct;
 use crate::parallel;
 use crate::table::{Batches, Table};
 
@@ -170,7 +170,7 @@ struct ProjectCells {
 fn groups<'a>(
     group_by: GroupBy,
     projects: Option<&'a Batches<ProjectCells>>,
-    named: Option<&FxHashSet<&str>>,
+    named: Option<&Distinct<'_>>,
 ) -> tcrules::Result<Groups<'a>> {
     if group_by.project_column().is_none() {
         return Groups::of_cells(group_by, []);
@@ -179,20 +179,25 @@ fn groups<'a>(
         path: "projects".into(),
         message: format!("delivery by {} reads the projects table", group_by.as_str()),
     })?;
+    let column = group_by.project_column().unwrap_or_default();
     let rows = projects
         .rows_from(0)
         .enumerate()
-        .map(|(row, (p, i))| {
-            let id = p.id.get(i);
-            let id = id.ok_or_else(|| csv::empty_cell("id").at(&format!("projects[{row}]")))?;
-            Ok((id, p.key.as_ref().and_then(|k| k.get(i))))
-        })
-        .filter(|row| match (row, named) {
-            (Ok((id, _)), Some(named)) => named.contains(id),
-            _ => true,
-        })
-        .collect::<tcrules::Result<Vec<_>>>()?;
-    Groups::of_cells(group_by, rows)
+        .filter_map(|(row, (p, i))| {
+            let Some(id) = p.id.get(i) else {
+                return Some(Err(csv::empty_cell("id").at(&format!("projects[{row}]"))));
+            };
+            if named.is_some_and(|named| named.number(id).is_none()) {
+                return None;
+            }
+            let cell = p.key.as_ref().and_then(|k| k.get(i));
+            Some(
+                Groups::key_of_cell(group_by, cell)
+                    .map(|key| (id, key))
+                    .map_err(|e| e.at(&format!("projects[{row}].{column}"))),
+            )
+        });
+    Groups::of_keys(group_by, rows)
 }
 
 /// Delivery by `group_by` over `period` from a records table and, for the groupings that
@@ -276,7 +281,7 @@ fn summed<'r>(
         Some(_) => Some(records.texts("project")?),
         None => None,
     };
-    let named = record_projects.as_deref().map(distinct);
+    let named = record_projects.as_deref().map(Distinct::of);
     let groups = groups(group_by, projects, named.as_ref())?;
     let labels = &policy.spec().labels;
     let batches = Batches::new(records, |t, b| Records::new(t, b, labels))?;

@@ -19,6 +19,7 @@ use arrow_array::{
 use arrow_schema::DataType;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use tcrules::delivery::{GroupBy, Groups, Totals};
 use tcrules::io::csv;
 use tcrules::money::{Currency, Money, Rates, UsdRate};
@@ -26,7 +27,8 @@ use tcrules::period::{Biennium, YearMonth};
 use tcrules::{Error, Policy, Result};
 
 use crate::codes::{Codes, Currencies, RateOf};
-use crate::columns::{distinct, Dates, DayCache, Decimals, Texts};
+use crate::columns::{Dates, DayCache, Decimals, Texts};
+use crate::distinct::Distinct;
 use crate::output::Out;
 use crate::parallel;
 use crate::table::{Batches, Table};
@@ -91,20 +93,17 @@ enum Source<'a> {
     Project(ProjectKeys<'a>),
 }
 
-/// Each project's value of one attribute, by project id.
-enum ProjectKeys<'a> {
-    /// A grouping the core knows (region, donor, ...), read as the core reads its cells.
-    Known(Groups<'a>),
-    /// Any other projects column, as text.
-    Text(FxHashMap<&'a str, &'a str>),
+/// Each project's value of one attribute, by the project's number among those the
+/// records name (`None` for a project the projects table does not have).
+struct ProjectKeys<'a> {
+    named: &'a Distinct<'a>,
+    keys: Vec<Option<Cow<'a, str>>>,
 }
 
 impl ProjectKeys<'_> {
     fn get(&self, project: &str) -> Option<&str> {
-        match self {
-            ProjectKeys::Known(g) => g.of_project(project),
-            ProjectKeys::Text(map) => map.get(project).copied(),
-        }
+        let number = self.named.number(project)?;
+        self.keys.get(number)?.as_deref()
     }
 }
 
@@ -474,7 +473,7 @@ pub fn delivery_by<'r>(
         Some(_) if records.has("project") => Some(records.texts("project")?),
         _ => None,
     };
-    let named = record_projects.as_deref().map(distinct);
+    let named = Distinct::of(record_projects.as_deref().unwrap_or_default());
     let mut sources = Vec::with_capacity(by.len());
     for (k, name) in by.iter().enumerate() {
         if let Some(t) = TimeKey::of(name) {
@@ -508,27 +507,35 @@ pub fn delivery_by<'r>(
             });
         };
         let _ = p;
-        // Each project row's id and key, of the projects the records name.
+        let known = group_by.filter(|g| g.project_column().is_some());
+        // The key of each project row the records name, by the project's number: the
+        // other rows' ids are turned away by the filter, and their cells are not read.
         let rows = cells.filter_map(|(ids, keys), i, row| {
             let id = ids
                 .get(i)
                 .ok_or_else(|| csv::empty_cell("id").at(&format!("projects[{row}]")))?;
-            let key = || keys.get(k).and_then(|c| c.as_ref()).and_then(|c| c.get(i));
-            Ok(named
-                .as_ref()
-                .is_none_or(|named| named.contains(id))
-                .then(|| (id, key())))
+            let Some(number) = named.number(id) else {
+                return Ok(None);
+            };
+            let cell = keys.get(k).and_then(|c| c.as_ref()).and_then(|c| c.get(i));
+            let key = match known {
+                Some(g) => Groups::key_of_cell(g, cell)
+                    .map_err(|e| e.at(&format!("projects[{row}].{projects_column}")))?,
+                None => Cow::Borrowed(cell.unwrap_or(tcrules::delivery::UNASSIGNED)),
+            };
+            Ok(Some((number, key)))
         })?;
-        sources.push(Source::Project(
-            match group_by.filter(|g| g.project_column().is_some()) {
-                Some(g) => ProjectKeys::Known(Groups::of_cells(g, rows)?),
-                None => ProjectKeys::Text(
-                    rows.into_iter()
-                        .map(|(id, v)| (id, v.unwrap_or(tcrules::delivery::UNASSIGNED)))
-                        .collect(),
-                ),
-            },
-        ));
+        let mut keys = vec![None; named.len()];
+        // A project listed twice: its last row, as the core's reader keeps.
+        for (number, key) in rows {
+            if let Some(slot) = keys.get_mut(number) {
+                *slot = Some(key);
+            }
+        }
+        sources.push(Source::Project(ProjectKeys {
+            named: &named,
+            keys,
+        }));
     }
     let batches = Batches::new(records, |t, b| Records::new(t, b, &sources))?;
     let time_keys: Vec<usize> = (0..sources.len())

@@ -64,6 +64,7 @@ mod codes;
 mod columns;
 mod delivery;
 mod delivery_by;
+mod distinct;
 mod finding_columns;
 mod findings;
 mod iati;

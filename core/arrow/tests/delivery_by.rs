@@ -18,10 +18,11 @@ use arrow_array::types::{Decimal128Type, Float64Type, Int32Type, UInt64Type};
 use arrow_array::{Array, ArrayRef, Int64Array, RecordBatch, StringArray};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
+use tcrules::delivery::GroupBy;
 use tcrules::delivery_by::{self, KeyValue};
 use tcrules::model::{FinancialRecord, SourceOfFunds};
 use tcrules::money::{Currency, Money, Rates};
-use tcrules::period::YearMonth;
+use tcrules::period::{ReportingPeriod, YearMonth};
 use tcrules::{Policy, Project};
 use tcrules_arrow::{delivery_by, Table};
 
@@ -330,4 +331,101 @@ fn a_missing_key_is_an_error_naming_it_and_the_month_may_be_two_integers() {
         e.to_string(),
         "records[0].allocation: no exchange rate from EUR to USD for 2003-12"
     );
+}
+
+/// Only the rows of projects the records name are read, and a bad cell among them is
+/// named by its row of the projects table; a project the table lacks is named too.
+#[test]
+fn a_projects_table_is_read_for_the_named_projects_and_errors_name_its_row() {
+    let text = |v: Vec<&str>| -> ArrayRef { Arc::new(StringArray::from(v)) };
+    let amounts = |v: Vec<i64>| -> ArrayRef { Arc::new(Int64Array::from(v)) };
+    let records = |projects: Vec<&str>| {
+        let n = projects.len();
+        Table::from(
+            RecordBatch::try_from_iter([
+                ("project", text(projects)),
+                ("month", text(vec!["2005-01"; n])),
+                ("source", text(vec!["xbtc"; n])),
+                ("currency", text(vec!["USD"; n])),
+                ("allocation", amounts(vec![100; n])),
+                ("expenditure", amounts(vec![50; n])),
+            ])
+            .unwrap(),
+        )
+    };
+    // P0 and P2 have regions no one knows, P1 a known one; the records name P1 only,
+    // then P2 as well.
+    let projects = Table::from(
+        RecordBatch::try_from_iter([
+            ("id", text(vec!["P0", "P1", "P2", "P1 "])),
+            (
+                "region",
+                text(vec!["atlantis", "africa", "lemuria", " europe"]),
+            ),
+        ])
+        .unwrap(),
+    );
+    let (policy, rates) = (Policy::default(), rates());
+    let by = ["region", "year"];
+    let out = delivery_by(
+        &records(vec!["P1"]),
+        Some(&projects),
+        &by,
+        false,
+        &policy,
+        &rates,
+    );
+    // A project listed twice counts under its last row, as the core's reader keeps it.
+    let got = read(&out.unwrap(), &by);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].0, ["europe", "2005"]);
+    for by in [&["region"][..], &["region", "year"][..]] {
+        let e = delivery_by(
+            &records(vec!["P1", "P2"]),
+            Some(&projects),
+            by,
+            false,
+            &policy,
+            &rates,
+        )
+        .unwrap_err();
+        assert_eq!(e.path(), "projects[2].region", "{by:?}: {e}");
+        assert!(e.to_string().contains("lemuria"), "{e}");
+    }
+    let e = delivery_by(
+        &records(vec!["P1", "P9"]),
+        Some(&projects),
+        &by,
+        false,
+        &policy,
+        &rates,
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.code(), e.path()),
+        ("unknown_project", "records[1].project")
+    );
+    // The one-key delivery report reads the projects table the same way.
+    let period = ReportingPeriod::Year { year: 2005 };
+    let report = tcrules_arrow::delivery(
+        &records(vec!["P1"]),
+        Some(&projects),
+        GroupBy::Region,
+        period,
+        &policy,
+        &rates,
+    )
+    .unwrap();
+    assert_eq!(report.groups.len(), 1);
+    assert_eq!(report.groups[0].group, "europe");
+    let e = tcrules_arrow::delivery(
+        &records(vec!["P1", "P2"]),
+        Some(&projects),
+        GroupBy::Region,
+        period,
+        &policy,
+        &rates,
+    )
+    .unwrap_err();
+    assert_eq!(e.path(), "projects[2].region", "{e}");
 }

@@ -268,15 +268,43 @@ impl<'a> Groups<'a> {
         rows: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
     ) -> Result<Self> {
         let column = group_by.project_column().unwrap_or_default();
+        let keys = rows.into_iter().enumerate().map(|(i, (id, cell))| {
+            let key = Groups::key_of_cell(group_by, cell)
+                .map_err(|e| e.at(&format!("projects[{i}].{column}")))?;
+            Ok((id, key))
+        });
+        Groups::of_keys(group_by, keys)
+    }
+
+    /// The keys of a project table's rows already read ([`Groups::key_of_cell`]), by
+    /// trimmed id, a later row of an id winning; the first error stops it.
+    pub fn of_keys(
+        group_by: GroupBy,
+        rows: impl IntoIterator<Item = Result<(&'a str, Cow<'a, str>)>>,
+    ) -> Result<Self> {
         let rows = rows.into_iter();
         let mut by_id = FxHashMap::default();
         by_id.reserve(rows.size_hint().0);
-        for (i, (id, cell)) in rows.enumerate() {
-            let key = cell_key(group_by, cell.map(str::trim).filter(|c| !c.is_empty()))
-                .map_err(|e| e.at(&format!("projects[{i}].{column}")))?;
-            by_id.insert(id.trim(), key.unwrap_or(Cow::Borrowed(UNASSIGNED)));
+        for row in rows {
+            let (id, key) = row?;
+            by_id.insert(id.trim(), key);
         }
         Ok(Groups { group_by, by_id })
+    }
+
+    /// The key of a project table's cell in the grouping's [`GroupBy::project_column`]
+    /// (trimmed; empty or blank: [`UNASSIGNED`]), read as the core's CSV reader reads it:
+    /// what [`Groups::of_cells`] keeps for each row.
+    ///
+    /// ```
+    /// use tcrules::delivery::{GroupBy, Groups, UNASSIGNED};
+    /// assert_eq!(Groups::key_of_cell(GroupBy::Region, Some(" africa ")).unwrap(), "africa");
+    /// assert_eq!(Groups::key_of_cell(GroupBy::Unit, Some("  ")).unwrap(), UNASSIGNED);
+    /// assert!(Groups::key_of_cell(GroupBy::Region, Some("atlantis")).is_err());
+    /// ```
+    pub fn key_of_cell(group_by: GroupBy, cell: Option<&str>) -> Result<Cow<'_, str>> {
+        let cell = cell.map(str::trim).filter(|c| !c.is_empty());
+        Ok(cell_key(group_by, cell)?.unwrap_or(Cow::Borrowed(UNASSIGNED)))
     }
 
     /// The key of `project` (a project of the table, [`UNASSIGNED`] where it lacks the
