@@ -111,8 +111,11 @@ impl TextColumn {
 
     /// Nulls up to `len` values.
     fn pad(&mut self, len: usize) {
-        while self.len() < len {
-            self.push_null();
+        let n = len.saturating_sub(self.len());
+        if n > 0 {
+            let end = self.offsets.last().copied().unwrap_or(0);
+            self.offsets.resize(self.offsets.len() + n, end);
+            self.nulls.append_n_nulls(n);
         }
     }
 
@@ -277,8 +280,10 @@ impl<K: ArrowDictionaryKeyType> DictColumn<K> {
 
     /// Nulls up to `len` values.
     fn pad(&mut self, len: usize) {
-        while self.len() < len {
-            self.push_null();
+        let n = len.saturating_sub(self.len());
+        if n > 0 {
+            self.keys.resize(len, K::Native::default());
+            self.nulls.append_n_nulls(n);
         }
     }
 
@@ -587,13 +592,10 @@ impl FindingColumns {
         self.current.1.push_str(id);
     }
 
-    /// Ends the last row: what it was not given is null.
+    /// Ends the last row: its missing fields end here. (The columns most rows leave
+    /// null are padded when next given a value, and at the end.)
     fn close(&mut self) {
         let n = self.len();
-        self.help.pad(n);
-        self.error_code.pad(n);
-        self.subject.pad(n);
-        self.error_message.pad(n);
         if self.missing_ends.len() < n {
             let values = i32::try_from(self.missing.len()).unwrap_or(i32::MAX);
             self.missing_ends.push(values);
@@ -640,7 +642,10 @@ impl FindingColumns {
             c.push_null();
         }
         self.message.push_null();
+        let before = self.len().saturating_sub(1);
+        self.error_code.pad(before);
         self.error_code.push(code);
+        self.error_message.pad(before);
         self.error_message.push(message);
     }
 
@@ -649,6 +654,10 @@ impl FindingColumns {
     fn finish(mut self, facts: &BTreeMap<&'static str, FactKind>) -> Result<RecordBatch> {
         self.close();
         let n = self.len();
+        self.help.pad(n);
+        self.error_code.pad(n);
+        self.subject.pad(n);
+        self.error_message.pad(n);
         let mut out = Out::default();
         out.push("row", Arc::new(UInt32Array::from(self.row)));
         out.push("project", self.project.finish("project")?);
