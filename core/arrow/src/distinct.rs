@@ -101,11 +101,12 @@ fn insert<'a>(table: &mut HashTable<(&'a str, u64, usize)>, entry: (&'a str, u64
     }
 }
 
-/// The filter word and bit of `hash` among `words` words (a power of two): from the
-/// hash's high bits, which the table's buckets do not use.
+/// The filter word and bit of `hash` among `words` words (a power of two, so the word
+/// is a mask, not a division): from the hash's high bits, which the table's buckets do
+/// not use.
 fn slot(hash: u64, words: usize) -> (usize, u64) {
     let high = (hash >> 32) as usize;
-    (high / 64 % words, 1 << (high % 64))
+    ((high >> 6) & (words - 1), 1 << (high & 63))
 }
 
 #[cfg(test)]
