@@ -151,9 +151,17 @@ def bounds(core: dict[str, Any], py: dict[tuple[str, str], Any], targets: list[l
             f"- **EVAL requirements in the core.** {si(rate(core['eval/requirements/1000000']), '/s')} on one thread "
             f"from in-memory projects, where classifying from columns (`classify`) runs at "
             f"{si(rate(core['eval/classify/1000000']), '/s')}. The difference is the budget: R6 §143's threshold is on "
-            f"the total budget from all sources, so each project's stated budget and its funding lines "
-            f"(1.3 a project in this data) are summed and converted with `Decimal` arithmetic, about "
-            f"100 ns a project (measured in session 9); before issue 15 only the stated budget was read.")
+            f"the total budget from all sources, so each project's funding lines (1.3 a project in this "
+            f"data) are read and summed beside its stated budget; before issue 15 only the stated budget "
+            f"was read. Measured in session 10 (a Rust harness, the same projects): about 57 ns a project "
+            f"while the projects fit in the caches (1k; 30 ns with the funding lines taken away) and "
+            f"130 to 190 ns at 1M (83 ns without them). Past the caches the time is memory: each project "
+            f"is a struct of about 400 bytes, and its funding lines a heap vector of their own, a second "
+            f"miss a project (a project whose one line is its stated budget no longer sums or converts "
+            f"anything). Keeping a project's first line inline would change the public `Project` type and "
+            f"add a dependency to a WebAssembly module 9 kB under its budget, and is left. The machine "
+            f"also changed: the session-5 figures (30 M/s) were measured on an AMD EPYC at 2.6 GHz, these on "
+            f"an Intel Xeon at 2.3 GHz, on which the session-6 commit measured 1.5 times slower.")
     if "core DLV aggregation, 1 core" in missed:
         say.append(
             f"- **Delivery in the core.** {si(rate(core['dlv/unit_2025/100000']), '/s')} at 100k records, "
@@ -170,7 +178,10 @@ def bounds(core: dict[str, Any], py: dict[tuple[str, str], Any], targets: list[l
             f"- **Appraisal in WebAssembly.** The appraisal itself is {duration(core['apr/appraise/ready']['seconds'])} natively; "
             f"with JSON text in and out (`api::call_str`) {duration(core['apr/json_call_str/ready']['seconds'])}. Most of a call in "
             f"Chromium is the JSON text on either side of the module (see WebAssembly above); a "
-            f"busy machine (load average below) moves this figure most.")
+            f"busy machine (load average below) moves this figure most. The 39 µs of session 5 were "
+            f"measured on an AMD EPYC at 2.6 GHz, where the native appraisal took 2.95 µs; since session 6 "
+            f"the benchmarks run on an Intel Xeon at 2.3 GHz, where the same commit measured 1.5 times "
+            f"slower.")
     if ".wasm gzipped, loaded first (`pkg/`)" in missed:
         say.append(
             f"- **.wasm size.** {node['wasm_gzip_bytes'] / 1000:.0f} kB gzipped after `wasm-opt -Oz` (the module loaded first, "
@@ -211,14 +222,17 @@ def bounds(core: dict[str, Any], py: dict[tuple[str, str], Any], targets: list[l
             f"amount as the exact decimal its shortest repr spells (one division), converts it at its "
             f"month's rate (a slot per month, no search) as an exact integer product, adds it to exact "
             f"sums and checks every cell, a bad one an error naming it; each project's attributes are "
-            f"looked up once (about 250 ns, a miss in memory, for each of the 100k projects), and the 1M "
-            f"rows of the projects table are read once to find the ones the records name. pandas merges "
-            f"the rates and sums floats with vectorized kernels and checks nothing. Timed by phase "
-            f"(session 9, a Rust harness of the same shape, about 105 ms in all): finding the projects "
-            f"the records name 12 ms, reading the 1M-row projects table for their keys 20 ms (both on "
-            f"every core), the records themselves 73 ms on 2 cores, about 120 ns of core time a "
-            f"record. Against polars (2 threads, integer cents, no checks) that is 1.2× to 1.5× in "
-            f"this run, where the target asks 1.5×: the checked, exact per-record work is the bound.")
+            f"found once by its number among the projects the records name (a miss in memory for each "
+            f"of the 100k projects), and the 1M rows of the projects table are read once, a filter bit "
+            f"per id turning away the 90 % the records do not name. pandas merges the rates and sums "
+            f"floats with vectorized kernels and checks nothing. Timed by phase (session 10, a Rust "
+            f"harness of the same shape, fastest of 24 runs, the machine slow that hour): numbering "
+            f"the projects the records name and reading the projects table for their keys 29 ms (41 ms "
+            f"before this session's change, which also dropped a second, serial map of 100k projects), "
+            f"the records themselves 92 ms on 2 cores (about 150 ns of core time a record; 25 ms of it "
+            f"is reading each record's project and building its key, which a grouping by time alone "
+            f"does not). Against polars (2 threads, integer cents, no checks) that is the ratio in the "
+            f"table, where the target asks 1.5×: the checked, exact per-record work is the bound.")
     return "\n".join(say) if say else "Every target was met in this run."
 
 
