@@ -161,7 +161,7 @@ def bounds(core: dict[str, Any], py: dict[tuple[str, str], Any], targets: list[l
             f"anything). Keeping a project's first line inline would change the public `Project` type and "
             f"add a dependency to a WebAssembly module 9 kB under its budget, and is left. The machine "
             f"also changed: the session-5 figures (30 M/s) were measured on an AMD EPYC at 2.6 GHz, these on "
-            f"an Intel Xeon at 2.3 GHz, on which the session-6 commit measured 1.5 times slower.")
+            f"an Intel Xeon at 2.3 GHz, on which session 5's own code measured about 1.5 times slower.")
     if "core DLV aggregation, 1 core" in missed:
         say.append(
             f"- **Delivery in the core.** {si(rate(core['dlv/unit_2025/100000']), '/s')} at 100k records, "
@@ -180,8 +180,8 @@ def bounds(core: dict[str, Any], py: dict[tuple[str, str], Any], targets: list[l
             f"Chromium is the JSON text on either side of the module (see WebAssembly above); a "
             f"busy machine (load average below) moves this figure most. The 39 µs of session 5 were "
             f"measured on an AMD EPYC at 2.6 GHz, where the native appraisal took 2.95 µs; since session 6 "
-            f"the benchmarks run on an Intel Xeon at 2.3 GHz, where the same commit measured 1.5 times "
-            f"slower.")
+            f"the benchmarks run on an Intel Xeon at 2.3 GHz, where session 5's own code took 4.28 µs "
+            f"natively, about 1.5 times as long.")
     if ".wasm gzipped, loaded first (`pkg/`)" in missed:
         say.append(
             f"- **.wasm size.** {node['wasm_gzip_bytes'] / 1000:.0f} kB gzipped after `wasm-opt -Oz` (the module loaded first, "
