@@ -93,6 +93,26 @@ impl<'a> Distinct<'a> {
     }
 }
 
+/// Whether no value of `values` is there twice, told on every core: each takes the
+/// values whose hash falls to it, so no two cores' sets share a value and none is merged.
+pub(crate) fn all_distinct(values: &[&str]) -> bool {
+    let shards = rayon::current_num_threads().max(1);
+    (0..shards).into_par_iter().all(|shard| {
+        let mut seen: HashTable<&str> = HashTable::with_capacity(values.len() / shards + 1);
+        values.iter().all(|v| {
+            let hash = hash_of(v);
+            if (hash >> 32) as usize % shards != shard {
+                return true;
+            }
+            if seen.find(hash, |s| s == v).is_some() {
+                return false;
+            }
+            seen.insert_unique(hash, v, |s| hash_of(s));
+            true
+        })
+    })
+}
+
 /// Adds `entry` unless its value is there.
 fn insert<'a>(table: &mut HashTable<(&'a str, u64, usize)>, entry: (&'a str, u64, usize)) {
     let (value, hash, _) = entry;
@@ -144,6 +164,18 @@ mod tests {
         for other in ["P4", "", "p1", "P1 "] {
             assert_eq!(d.number(other), None, "{other:?}");
         }
+    }
+
+    #[test]
+    fn a_value_twice_is_found_among_many() {
+        let mut values: Vec<String> = (0..50_000).map(|i| format!("P{i}")).collect();
+        let distinct: Vec<&str> = values.iter().map(String::as_str).collect();
+        assert!(all_distinct(&distinct));
+        assert!(all_distinct(&[]));
+        values.push("P31337".into());
+        let twice: Vec<&str> = values.iter().map(String::as_str).collect();
+        assert!(!all_distinct(&twice));
+        assert!(!all_distinct(&["a", "a"]));
     }
 
     #[test]

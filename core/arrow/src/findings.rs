@@ -3,7 +3,7 @@
 //! the facts out of JSON.
 
 use arrow_array::RecordBatch;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use tcrules::delivery::{assess_into, GroupBy};
 use tcrules::evaluation;
 use tcrules::io::csv;
@@ -13,6 +13,7 @@ use tcrules::{Policy, Result};
 
 use crate::batch::{read_projects, relative};
 use crate::delivery::delivery;
+use crate::distinct::all_distinct;
 use crate::finding_columns::{batches, FindingColumns};
 use crate::parallel;
 use crate::requirements;
@@ -96,16 +97,17 @@ fn from_columns(
     table.require("projects", csv::Table::Projects.required())?;
     let ids = table.texts("id")?;
     let titles = table.texts("title")?;
-    let mut seen = FxHashSet::default();
-    seen.reserve(table.num_rows());
     let mut row_ids = Vec::with_capacity(table.num_rows());
     for (batch, titles) in ids.iter().zip(&titles) {
         for i in 0..batch.len() {
             match (batch.get(i), titles.get(i)) {
-                (Some(id), Some(_)) if seen.insert(id) => row_ids.push(id),
+                (Some(id), Some(_)) => row_ids.push(id),
                 _ => return Ok(None),
             }
         }
+    }
+    if !all_distinct(&row_ids) {
+        return Ok(None);
     }
     let parts = requirements::each_part(table, policy, rates, |first, len, rows| {
         let mut out = FindingColumns::for_projects(len);

@@ -314,12 +314,18 @@ impl std::fmt::Display for Summary<'_> {
         match self.0.class {
             DurationClass::Short => f.write_str("final evaluation on completion"),
             DurationClass::Medium => f.write_str("mid-term evaluation and final evaluation"),
-            DurationClass::Long => write!(
-                f,
-                "{} annual review{}, a mid-term review if agreed in the evaluation plan, and a final evaluation",
-                self.0.annual_reviews,
-                if self.0.annual_reviews == 1 { "" } else { "s" }
-            ),
+            DurationClass::Long => {
+                let n = self.0.annual_reviews;
+                f.write_str(itoa::Buffer::new().format(n))?;
+                f.write_str(if n == 1 {
+                    " annual review"
+                } else {
+                    " annual reviews"
+                })?;
+                f.write_str(
+                    ", a mid-term review if agreed in the evaluation plan, and a final evaluation",
+                )
+            }
         }
     }
 }
@@ -1183,6 +1189,40 @@ mod tests {
         assert!(!at("350000.00"));
         assert!(at("350000.01"));
         assert!(at("350000.004"));
+    }
+
+    /// The EVAL-DURATION message of a project from `start` to `end` under `policy`.
+    fn duration_message(start: &str, end: &str, policy: &Policy) -> String {
+        let r = classify(d(start), d(end), Decimal::ZERO, policy).unwrap();
+        format!("{} project: {} required", r.duration, r.summary())
+    }
+
+    #[test]
+    fn duration_messages_in_words() {
+        let policy = Policy::default();
+        assert_eq!(
+            duration_message("2024-01-01", "2024-12-31", &policy),
+            "12 months project: final evaluation on completion required"
+        );
+        assert_eq!(
+            duration_message("2024-01-01", "2025-07-01", &policy),
+            "18 months 1 day project: mid-term evaluation and final evaluation required"
+        );
+        assert_eq!(
+            duration_message("2020-03-01", "2025-03-16", &policy),
+            "60 months 16 days project: 5 annual reviews, a mid-term review if agreed in the \
+             evaluation plan, and a final evaluation required"
+        );
+        // One annual review, where a policy makes a two-year project long.
+        let mut spec = policy.spec().clone();
+        spec.evaluation.final_only_below_months = 6;
+        spec.evaluation.mid_term_up_to_months = 12;
+        let short_long = Policy::from_spec(spec).unwrap();
+        assert_eq!(
+            duration_message("2024-01-01", "2025-06-30", &short_long),
+            "18 months project: 1 annual review, a mid-term review if agreed in the evaluation \
+             plan, and a final evaluation required"
+        );
     }
 
     #[test]

@@ -80,11 +80,18 @@ impl Duration {
 }
 
 impl fmt::Display for Duration {
+    // Written piece by piece (`itoa` for the numbers): a findings table formats this in
+    // one message a project.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.months, self.days) {
-            (m, 0) => write!(f, "{m} months"),
-            (m, 1) => write!(f, "{m} months 1 day"),
-            (m, d) => write!(f, "{m} months {d} days"),
+        f.write_str(itoa::Buffer::new().format(self.months))?;
+        match self.days {
+            0 => f.write_str(" months"),
+            1 => f.write_str(" months 1 day"),
+            d => {
+                f.write_str(" months ")?;
+                f.write_str(itoa::Buffer::new().format(d))?;
+                f.write_str(" days")
+            }
         }
     }
 }
