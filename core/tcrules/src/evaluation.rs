@@ -1161,6 +1161,20 @@ mod tests {
             sources("EUR 100", &[("xbtc", "EUR 60"), ("rbtc", "EUR 50")]),
             (s("120.0"), Some(s("132.0")), s("132.0"))
         );
+        // One line: the stated budget itself at any scale, or a figure of its own, or the
+        // same number in another currency (which is not the budget).
+        assert_eq!(
+            sources("EUR 100", &[("xbtc", "EUR 100.00")]),
+            (s("120.0"), Some(s("120.0")), s("120.0"))
+        );
+        assert_eq!(
+            sources("EUR 100", &[("xbtc", "EUR 150")]),
+            (s("120.0"), Some(s("180.0")), s("180.0"))
+        );
+        assert_eq!(
+            sources("EUR 100", &[("xbtc", "USD 100")]),
+            (s("120.0"), Some(s("100")), s("120.0"))
+        );
         // Lines in several currencies: each converted.
         assert_eq!(
             sources("EUR 100", &[("xbtc", "EUR 50"), ("rbtc", "USD 80")]),
