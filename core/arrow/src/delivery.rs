@@ -165,39 +165,30 @@ struct ProjectCells {
     key: Option<Texts>,
 }
 
-/// The projects' group keys, for the groupings that read a project's attributes.
-/// The group of each project the records name (`named`; every project where not known).
+/// The projects' group keys, for the groupings that read a project's attributes: the
+/// group of each project the records name (`named`).
 fn groups<'a>(
     group_by: GroupBy,
     projects: Option<&'a Batches<ProjectCells>>,
-    named: Option<&Distinct<'_>>,
+    named: &Distinct<'_>,
 ) -> tcrules::Result<Groups<'a>> {
-    if group_by.project_column().is_none() {
+    let Some(column) = group_by.project_column() else {
         return Groups::of_cells(group_by, []);
-    }
+    };
     let projects = projects.ok_or_else(|| Error::Invalid {
         path: "projects".into(),
         message: format!("delivery by {} reads the projects table", group_by.as_str()),
     })?;
-    let column = group_by.project_column().unwrap_or_default();
-    let rows = projects
-        .rows_from(0)
-        .enumerate()
-        .filter_map(|(row, (p, i))| {
-            let Some(id) = p.id.get(i) else {
-                return Some(Err(csv::empty_cell("id").at(&format!("projects[{row}]"))));
-            };
-            if named.is_some_and(|named| named.number(id).is_none()) {
-                return None;
-            }
+    let rows = named.rows_of(
+        projects,
+        |p, i| p.id.get(i),
+        |p, i, row| {
             let cell = p.key.as_ref().and_then(|k| k.get(i));
-            Some(
-                Groups::key_of_cell(group_by, cell)
-                    .map(|key| (id, key))
-                    .map_err(|e| e.at(&format!("projects[{row}].{column}"))),
-            )
-        });
-    Groups::of_keys(group_by, rows)
+            Groups::key_of_cell(group_by, cell)
+                .map_err(|e| e.at(&format!("projects[{row}].{column}")))
+        },
+    )?;
+    Groups::of_keys(group_by, rows.into_iter().map(|(_, id, key)| Ok((id, key))))
 }
 
 /// Delivery by `group_by` over `period` from a records table and, for the groupings that
@@ -278,11 +269,11 @@ fn summed<'r>(
     // Only the projects the records name are looked up (a table of every project the
     // organisation has, for the records of a few).
     let record_projects = match projects {
-        Some(_) => Some(records.texts("project")?),
-        None => None,
+        Some(_) => records.texts("project")?,
+        None => Vec::new(),
     };
-    let named = record_projects.as_deref().map(Distinct::of);
-    let groups = groups(group_by, projects, named.as_ref())?;
+    let named = Distinct::of(&record_projects);
+    let groups = groups(group_by, projects, &named)?;
     let labels = &policy.spec().labels;
     let batches = Batches::new(records, |t, b| Records::new(t, b, labels))?;
     let run =

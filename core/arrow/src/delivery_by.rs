@@ -508,26 +508,22 @@ pub fn delivery_by<'r>(
         };
         let _ = p;
         let known = group_by.filter(|g| g.project_column().is_some());
-        // The key of each project row the records name, by the project's number: the
-        // other rows' ids are turned away by the filter, and their cells are not read.
-        let rows = cells.filter_map(|(ids, keys), i, row| {
-            let id = ids
-                .get(i)
-                .ok_or_else(|| csv::empty_cell("id").at(&format!("projects[{row}]")))?;
-            let Some(number) = named.number(id) else {
-                return Ok(None);
-            };
-            let cell = keys.get(k).and_then(|c| c.as_ref()).and_then(|c| c.get(i));
-            let key = match known {
-                Some(g) => Groups::key_of_cell(g, cell)
-                    .map_err(|e| e.at(&format!("projects[{row}].{projects_column}")))?,
-                None => Cow::Borrowed(cell.unwrap_or(tcrules::delivery::UNASSIGNED)),
-            };
-            Ok(Some((number, key)))
-        })?;
+        // The key of each project row the records name, by the project's number.
+        let rows = named.rows_of(
+            cells,
+            |(ids, _), i| ids.get(i),
+            |(_, keys), i, row| {
+                let cell = keys.get(k).and_then(|c| c.as_ref()).and_then(|c| c.get(i));
+                Ok(match known {
+                    Some(g) => Groups::key_of_cell(g, cell)
+                        .map_err(|e| e.at(&format!("projects[{row}].{projects_column}")))?,
+                    None => Cow::Borrowed(cell.unwrap_or(tcrules::delivery::UNASSIGNED)),
+                })
+            },
+        )?;
         let mut keys = vec![None; named.len()];
         // A project listed twice: its last row, as the core's reader keeps.
-        for (number, key) in rows {
+        for (number, _, key) in rows {
             if let Some(slot) = keys.get_mut(number) {
                 *slot = Some(key);
             }

@@ -7,8 +7,11 @@ use std::hash::BuildHasher;
 use hashbrown::HashTable;
 use rayon::prelude::*;
 use rustc_hash::FxBuildHasher;
+use tcrules::io::csv;
+use tcrules::Result;
 
 use crate::columns::Texts;
+use crate::table::Batches;
 
 /// Rows each core reads at a time.
 const ROWS: usize = 1 << 17;
@@ -78,6 +81,27 @@ impl<'a> Distinct<'a> {
     /// How many values there are: numbers run from 0 to this.
     pub(crate) fn len(&self) -> usize {
         self.values.len()
+    }
+
+    /// The rows of a projects table whose id (`id` of a row's cells and its index in the
+    /// batch) is one of the values, read on every core: the id's number, the id and the
+    /// row's `key` (of its cells, its index in the batch and in the table), in row order.
+    /// The other rows are turned away by the filter, their cells not read; a blank id is
+    /// an error naming its row.
+    pub(crate) fn rows_of<'t, T: Sync, K: Send>(
+        &self,
+        projects: &'t Batches<T>,
+        id: impl Fn(&'t T, usize) -> Option<&'t str> + Sync + Send,
+        key: impl Fn(&'t T, usize, usize) -> Result<K> + Sync + Send,
+    ) -> Result<Vec<(usize, &'t str, K)>> {
+        projects.filter_map(|cells, i, row| {
+            let id = id(cells, i)
+                .ok_or_else(|| csv::empty_cell("id").at(&format!("projects[{row}]")))?;
+            match self.number(id) {
+                Some(number) => Ok(Some((number, id, key(cells, i, row)?))),
+                None => Ok(None),
+            }
+        })
     }
 
     /// The number of `value`, `None` when it is not one of the values.
