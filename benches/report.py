@@ -157,8 +157,7 @@ def bounds(core: dict[str, Any], py: dict[tuple[str, str], Any], targets: list[l
             f"while the projects fit in the caches (1k; 30 ns with the funding lines taken away) and "
             f"130 to 190 ns at 1M (83 ns without them). Past the caches the time is memory: each project "
             f"is a struct of about 400 bytes, and its funding lines a heap vector of their own, a second "
-            f"miss a project (a project whose one line is its stated budget no longer sums or converts "
-            f"anything). Keeping a project's first line inline would change the public `Project` type and "
+            f"miss a project. Keeping a project's first line inline would change the public `Project` type and "
             f"add a dependency to a WebAssembly module 9 kB under its budget, and is left. The machine "
             f"also changed: the session-5 figures (30 M/s) were measured on an AMD EPYC at 2.6 GHz, these on "
             f"an Intel Xeon at 2.3 GHz, on which session 5's own code measured about 1.5 times slower.")

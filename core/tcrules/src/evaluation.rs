@@ -194,9 +194,7 @@ impl BudgetSources {
         let budget = &project.budget;
         let funding_usd = match project.funding.as_slice() {
             [] => None,
-            // The usual project: one line, the stated budget itself (so not negative).
-            [line] if line.amount == *budget => Some(stated_usd),
-            // Otherwise lines in the budget's own currency, summed there and
+            // The usual project: lines in the budget's own currency, summed there and
             // converted once, or not at all when they add up to the budget.
             lines if lines.iter().all(|f| f.amount.currency == budget.currency) => {
                 let mut sum = Decimal::ZERO;

@@ -176,7 +176,6 @@ impl Money {
     }
 
     /// Checks that the amount is not negative; `path` names the field for the error.
-    #[inline]
     pub fn non_negative(&self, path: &str) -> Result<()> {
         if self.amount.is_sign_negative() && !self.amount.is_zero() {
             return Err(Error::Negative {
